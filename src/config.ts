@@ -1,0 +1,124 @@
+/**
+ * The only module that reads `process.env`. Everything else receives a parsed, frozen `Config`.
+ * A missing or invalid variable stops the process with a message naming it, before any connection is opened.
+ */
+import { z } from 'zod';
+
+const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/chorus_relay';
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** "true"/"false" as environment variables spell them; z.coerce.boolean would read "false" as true. */
+const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** A 32-byte key given as 64 hex characters or as base64 (44 characters with padding). */
+const secretKey = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed) ? Buffer.from(trimmed, 'hex') : Buffer.from(trimmed, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({ code: 'custom', message: 'must be 32 bytes, as 64 hex characters or base64 (e.g. `openssl rand -hex 32`)' });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const commaList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+  .refine((keys) => keys.length > 0, 'must list at least one key')
+  .refine((keys) => keys.every((k) => k.length >= 16), 'each key must be at least 16 characters long');
+
+const postgresUrl = z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL');
+const redisUrl = z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL');
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
+  DATABASE_SSL: booleanFlag.default(false),
+  REDIS_URL: redisUrl.default(DEFAULT_REDIS_URL),
+  REDIS_TLS_VERIFY: booleanFlag.default(false),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only').default('chorus-relay'),
+  API_KEYS: commaList,
+  BOARD_USER: z.string().min(1),
+  BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters long'),
+  SECRET_KEY: secretKey,
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
+  SWEEP_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(30).default(25),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  readonly database: { readonly url: string; readonly ssl: boolean };
+  readonly redis: { readonly url: string; readonly tlsVerify: boolean };
+  /** BullMQ key prefix; tests use a unique one per file. (Default: chorus-relay) */
+  readonly queuePrefix: string;
+  readonly apiKeys: readonly string[];
+  readonly board: { readonly user: string; readonly password: string };
+  readonly secretKey: Buffer;
+  readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
+  /** How often a worker looks for stored invoices whose job Redis lost. (Default: 60 s) */
+  readonly sweepIntervalMs: number;
+  /** An invoice younger than this is left alone by the sweeper: its job may be on its way. (Default: 30 s) */
+  readonly sweepGraceMs: number;
+  readonly shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Only what migrations need, so the release phase and the one-shot migrate service need no API keys. */
+export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env): Pick<Config, 'database' | 'log'> {
+  const parsed = envSchema
+    .pick({ NODE_ENV: true, DATABASE_URL: true, DATABASE_SSL: true, LOG_LEVEL: true, LOG_FORMAT: true })
+    .safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  const e = parsed.data;
+  return {
+    database: { url: e.DATABASE_URL, ssl: e.DATABASE_SSL },
+    log: { level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) },
+  };
+}
+
+function logFormat(format: 'json' | 'pretty' | undefined, nodeEnv: Config['env']): 'json' | 'pretty' {
+  return format ?? (nodeEnv === 'production' ? 'json' : 'pretty');
+}
+
+/** Parses the environment once. Never echoes a value: some of them are secrets. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = issue.path.join('.');
+        return issue.code === 'invalid_type' && env[name] === undefined
+          ? `${name} is required but not set`
+          : `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    database: Object.freeze({ url: e.DATABASE_URL, ssl: e.DATABASE_SSL }),
+    redis: Object.freeze({ url: e.REDIS_URL, tlsVerify: e.REDIS_TLS_VERIFY }),
+    queuePrefix: e.QUEUE_PREFIX,
+    apiKeys: Object.freeze([...e.API_KEYS]),
+    board: Object.freeze({ user: e.BOARD_USER, password: e.BOARD_PASSWORD }),
+    secretKey: e.SECRET_KEY,
+    log: Object.freeze({ level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) }),
+    sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
+    sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * The composition root: builds the dependencies every process shares and hands them over explicitly.
+ * Nothing here is a module-level singleton; tests build their own context.
+ */
+import type { Redis } from 'ioredis';
+import type { Config } from './config.js';
+import { initOrm, type MikroORM } from './db/orm.js';
+import { createLogger, type Logger } from './logger.js';
+import { createQueues, closeQueues, type Queues } from './queues/queues.js';
+import { createRedis } from './queues/redis.js';
+import { Releasers } from './shared/releasers.js';
+import { SecretBox } from './shared/secret-box.js';
+
+export interface Clock {
+  now(): Date;
+}
+export const systemClock: Clock = { now: () => new Date() };
+
+export interface AppContext {
+  readonly config: Config;
+  readonly logger: Logger;
+  readonly orm: MikroORM;
+  /** The producer connection used by `queues` (fail-fast: see createRedis). */
+  readonly redis: Redis;
+  readonly queues: Queues;
+  readonly secretBox: SecretBox;
+  readonly clock: Clock;
+  /** Closes what this context opened, in reverse order. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface ContextOverrides {
+  logger?: Logger;
+  clock?: Clock;
+  /** A name for this process in Redis `CLIENT LIST` and in logs. */
+  processName?: string;
+}
+
+export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
+  const logger = overrides.logger ?? createLogger(config.log);
+  const releasers = new Releasers();
+  try {
+    const orm = await initOrm({ url: config.database.url, ssl: config.database.ssl, logger });
+    releasers.add('postgres', () => orm.close(true));
+
+    const redis = createRedis(config.redis, { failFast: true, name: overrides.processName ?? 'chorus-relay' });
+    // Without a listener ioredis prints every failed reconnection attempt as an unhandled error.
+    redis.on('error', (error: Error) => logger.warn('Redis connection error', { error: error.message }));
+    releasers.add('redis', () => redis.quit().catch(() => redis.disconnect()));
+
+    const queues = createQueues(redis, config.queuePrefix);
+    for (const queue of Object.values(queues)) {
+      queue.on('error', (error: Error) => logger.warn('Queue error', { queue: queue.name, error: error.message }));
+    }
+    releasers.add('queues', () => closeQueues(queues));
+
+    return {
+      config,
+      logger,
+      orm,
+      redis,
+      queues,
+      secretBox: new SecretBox(config.secretKey),
+      clock: overrides.clock ?? systemClock,
+      close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),
+    };
+  } catch (error) {
+    await releasers.releaseAll().catch(() => undefined);
+    throw error;
+  }
+}

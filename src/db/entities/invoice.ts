@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto';
+import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import type { InvoiceType, SyntaxeFlux } from '../../chorus/codes.js';
+import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
+import { SupplierAccount } from './supplier-account.js';
+
+/** An invoice as received from an internal system, and where it stands on its way to being paid. */
+@Entity({ tableName: 'invoice' })
+@Unique({ name: 'invoice_supplier_number_unique', properties: ['supplier', 'number'] })
+@Unique({ name: 'invoice_supplier_idempotency_key_unique', properties: ['supplier', 'idempotencyKey'] })
+@Index({ name: 'invoice_state_created_at_index', properties: ['state', 'createdAt'] })
+export class Invoice {
+  [OptionalProps]?:
+    | 'billingFrame' | 'currency' | 'serviceCode' | 'engagementNumber' | 'marketNumber' | 'state'
+    | 'chorusFluxNumber' | 'chorusInvoiceId' | 'chorusStatus' | 'chorusStatusAt' | 'lastError'
+    | 'idempotencyKey' | 'requestHash' | 'createdAt' | 'updatedAt' | 'version';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne(() => SupplierAccount, { ref: true, deleteRule: 'restrict' })
+  supplier!: Ref<SupplierAccount>;
+
+  @Property({ type: 'string', length: 20 })
+  number!: string;
+
+  /** ISO date (YYYY-MM-DD), as printed on the invoice. */
+  @Property({ type: 'string', columnType: 'date' })
+  issueDate!: string;
+
+  @Property({ type: 'string', length: 16 })
+  type!: InvoiceType;
+
+  /** Cadre de facturation prefix ("A1", "A9"...). */
+  @Property({ type: 'string', length: 4 })
+  billingFrame: string = 'A1';
+
+  @Property({ type: 'string', length: 14 })
+  recipientSiret!: string;
+
+  @Property({ type: 'string', length: 100, nullable: true })
+  serviceCode: string | null = null;
+
+  /** Numéro d'engagement: the purchase order (bon de commande, BDC) number. */
+  @Index({ name: 'invoice_engagement_number_index' })
+  @Property({ type: 'string', length: 50, nullable: true })
+  engagementNumber: string | null = null;
+
+  @Property({ type: 'string', length: 50, nullable: true })
+  marketNumber: string | null = null;
+
+  @Property({ type: 'string', length: 3 })
+  currency: string = 'EUR';
+
+  /** Exact decimals, carried as strings: numeric(15,2) never goes through a binary float. */
+  @Property({ type: 'decimal', precision: 15, scale: 2 })
+  amountWithoutVat!: string;
+
+  @Property({ type: 'decimal', precision: 15, scale: 2 })
+  vatAmount!: string;
+
+  @Property({ type: 'decimal', precision: 15, scale: 2 })
+  amountWithVat!: string;
+
+  @Property({ type: 'string', length: 200 })
+  fileName!: string;
+
+  /** Loaded only when asked for (`populate: ['fileContent']`): lists and timelines never drag the bytes along. */
+  @Property({ type: 'blob', lazy: true })
+  fileContent!: Buffer;
+
+  @Property({ type: 'integer' })
+  fileSize!: number;
+
+  @Property({ type: 'string', length: 64 })
+  fileSha256!: string;
+
+  @Property({ type: 'string', length: 40 })
+  syntaxeFlux!: SyntaxeFlux;
+
+  @Property({ type: 'string', length: 32 })
+  state: InvoiceState = 'queued';
+
+  /** Chorus Pro's `numeroFluxDepot`, the deposit receipt number. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  chorusFluxNumber: string | null = null;
+
+  /** Chorus Pro's `identifiantFactureCPP`, known once the flux is integrated. */
+  @Property({ type: 'bigint', nullable: true })
+  chorusInvoiceId: string | null = null;
+
+  /** The raw Chorus status code (e.g. `MISE_A_DISPOSITION`) and when Chorus set it. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  chorusStatus: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  chorusStatusAt: Date | null = null;
+
+  @Property({ type: 'json', nullable: true })
+  lastError: InvoiceError | null = null;
+
+  @Property({ type: 'string', length: 255, nullable: true })
+  idempotencyKey: string | null = null;
+
+  /** sha256 of the request that created the invoice, to tell a retry from a different request under the same key. */
+  @Property({ type: 'string', length: 64, nullable: true })
+  requestHash: string | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'integer', version: true })
+  version!: number;
+}

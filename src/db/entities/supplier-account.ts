@@ -1,0 +1,40 @@
+import { randomUUID } from 'node:crypto';
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+export const CHORUS_ENVIRONMENTS = ['sandbox', 'production'] as const;
+export type ChorusEnvironment = (typeof CHORUS_ENVIRONMENTS)[number];
+
+/** A supplier and the Chorus Pro technical account we deposit its invoices with. */
+@Entity({ tableName: 'supplier_account' })
+export class SupplierAccount {
+  [OptionalProps]?: 'chorusStructureId' | 'createdAt' | 'updatedAt' | 'version';
+
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Property({ type: 'string', length: 14, unique: true })
+  siret!: string;
+
+  @Property({ type: 'string' })
+  chorusLogin!: string;
+
+  /** Sealed with SecretBox (AES-256-GCM under SECRET_KEY); never returned by the API nor logged. */
+  @Property({ type: 'text', hidden: true })
+  chorusPasswordSealed!: string;
+
+  @Property({ type: 'string', length: 16 })
+  environment!: ChorusEnvironment;
+
+  /** Chorus Pro's `idStructureCPP` for this SIRET, once looked up. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  chorusStructureId: number | null = null;
+
+  @Property({ type: 'datetime' })
+  createdAt: Date = new Date();
+
+  @Property({ type: 'datetime', onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ type: 'integer', version: true })
+  version!: number;
+}

@@ -1,0 +1,25 @@
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import { listSupplierAccounts, upsertSupplierAccount } from '../../suppliers/accounts.js';
+import { issuesFromZod, validationError } from '../errors.js';
+import { supplierView } from '../presenters.js';
+import { supplierInputSchema } from '../schemas.js';
+
+/** POST /v1/suppliers: 201 when the account is new, 200 when its credentials were replaced. */
+export function upsertSupplier(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const parsed = supplierInputSchema.safeParse(req.body ?? {});
+    if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'supplier account');
+    const { account, created } = await upsertSupplierAccount(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
+    ctx.logger.info(created ? 'Supplier account registered' : 'Supplier account updated', { supplierAccountId: account.id, siret: account.siret });
+    res.status(created ? 201 : 200).json(supplierView(account));
+  };
+}
+
+/** GET /v1/suppliers */
+export function listSuppliers(ctx: AppContext): RequestHandler {
+  return async (_req, res) => {
+    const accounts = await listSupplierAccounts(ctx.orm.em.fork());
+    res.json({ data: accounts.map(supplierView) });
+  };
+}

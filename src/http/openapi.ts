@@ -1,0 +1,112 @@
+/** The OpenAPI 3.1 document served at /openapi.json, generated from the zod schemas that validate requests. */
+import { z } from 'zod';
+import { errorResponseSchema, invoiceFieldsSchema, invoiceJsonSchema, invoiceViewSchema, supplierInputSchema, supplierViewSchema } from './schemas.js';
+
+const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
+
+const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
+const errors = (...statuses: number[]) =>
+  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_DESCRIPTIONS[s] ?? 'Error', content: errorContent }]));
+const ERROR_DESCRIPTIONS: Record<number, string> = {
+  400: 'Malformed request (not JSON, not an object, broken multipart)',
+  401: 'Missing or wrong API key',
+  404: 'Not found',
+  409: 'Conflict: the invoice number was already submitted, or the Idempotency-Key belongs to another request',
+  413: 'Body or file too large',
+  415: 'Unsupported Content-Type',
+  422: 'Invalid: details lists each problem with its field path',
+};
+
+export function buildOpenApiDocument(version: string): Record<string, unknown> {
+  const multipart = json(invoiceFieldsSchema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'chorus-relay intake API',
+      version,
+      description: 'Deposit supplier invoices on Chorus Pro and follow them until they are paid.',
+    },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of API_KEYS' } },
+      schemas: {
+        Error: json(errorResponseSchema, 'output'),
+        Invoice: json(invoiceViewSchema, 'output'),
+        InvoiceInput: json(invoiceJsonSchema, 'input'),
+        Supplier: json(supplierViewSchema, 'output'),
+        SupplierInput: json(supplierInputSchema, 'input'),
+      },
+    },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/suppliers': {
+        post: {
+          summary: 'Register a supplier account, or replace its Chorus Pro credentials',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SupplierInput' } } } },
+          responses: {
+            '201': { description: 'Registered', content: { 'application/json': { schema: { $ref: '#/components/schemas/Supplier' } } } },
+            '200': { description: 'Updated', content: { 'application/json': { schema: { $ref: '#/components/schemas/Supplier' } } } },
+            ...errors(400, 401, 413, 422),
+          },
+        },
+        get: {
+          summary: 'List supplier accounts (never their passwords)',
+          responses: {
+            '200': {
+              description: 'The accounts',
+              content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Supplier' } } } } } },
+            },
+            ...errors(401),
+          },
+        },
+      },
+      '/v1/invoices': {
+        post: {
+          summary: 'Submit an invoice for deposit on Chorus Pro',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Retrying with the same key and body returns the same invoice (200); another body under the key is 409.',
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: { $ref: '#/components/schemas/InvoiceInput' } },
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  properties: { ...multipart.properties, file: { type: 'string', format: 'binary' } },
+                  required: [...(multipart.required ?? []), 'file'],
+                },
+              },
+            },
+          },
+          responses: {
+            '202': {
+              description: 'Accepted: stored and queued for deposit. Location points to the invoice.',
+              headers: { Location: { schema: { type: 'string' } } },
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } },
+            },
+            '200': { description: 'Replay of an earlier request with the same Idempotency-Key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } },
+            ...errors(400, 401, 409, 413, 415, 422),
+          },
+        },
+      },
+      '/v1/invoices/{id}': {
+        get: {
+          summary: 'An invoice and its timeline',
+          parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } }],
+          responses: {
+            '200': { description: 'The invoice, with `events`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } },
+            ...errors(401, 404),
+          },
+        },
+      },
+      '/healthz': { get: { summary: 'The process is up', security: [], responses: { '200': { description: 'OK' } } } },
+      '/readyz': { get: { summary: 'Redis and PostgreSQL answer', security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+    },
+  };
+}

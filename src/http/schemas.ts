@@ -1,0 +1,164 @@
+/**
+ * The shapes the intake API accepts and returns. Requests are parsed here once; the OpenAPI document at
+ * /openapi.json is generated from these same schemas, so the two cannot disagree.
+ */
+import { z } from 'zod';
+import { BILLING_FRAMES, INVOICE_TYPES, SYNTAXE_FLUX } from '../chorus/codes.js';
+import { CHORUS_ENVIRONMENTS } from '../db/entities/supplier-account.js';
+import { AMOUNT_PATTERN } from '../invoices/money.js';
+import { isValidSiret } from '../invoices/siret.js';
+import { MAX_FILE_BYTES } from '../invoices/submission.js';
+
+/** A rule whose failure carries a stable code of ours in `params.code` (see errors.ts). */
+function rule<T>(schema: z.ZodType<T>, code: string, message: string, check: (value: T) => boolean): z.ZodType<T> {
+  return schema.superRefine((value, ctx) => {
+    if (!check(value)) ctx.addIssue({ code: 'custom', message, params: { code } });
+  }) as z.ZodType<T>;
+}
+
+const siret = rule(
+  z.string().regex(/^\d{14}$/, 'must be exactly 14 digits'),
+  'invalid_siret',
+  'is not a valid SIRET: its checksum is wrong',
+  isValidSiret,
+).meta({ description: 'SIRET: 14 digits with a valid checksum (Luhn, or the La Poste rule)', example: '73282932000074' });
+
+function isRealDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}
+const isoDate = rule(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'), 'invalid_date', 'is not a real calendar date', isRealDate);
+
+const amount = z
+  .string({ error: 'must be a string such as "1200.00" (JSON numbers lose cents)' })
+  .regex(AMOUNT_PATTERN, 'must be a non-negative amount with at most 2 decimals, such as "1200.00"')
+  .meta({ example: '1200.00' });
+
+const optionalText = (max: number) => z.string().trim().min(1).max(max).nullish().transform((v) => v ?? null);
+
+export const invoiceFieldsSchema = z.strictObject({
+  supplierSiret: siret,
+  recipientSiret: siret,
+  serviceCode: optionalText(100).meta({ description: 'Code service of the recipient (BT-10), when its structure requires one' }),
+  engagementNumber: optionalText(50).meta({ description: 'Numéro d’engagement: purchase order (BDC) number (BT-13)' }),
+  marketNumber: optionalText(50).meta({ description: 'Public market (marché) number' }),
+  number: z
+    .string()
+    .regex(/^[A-Za-z0-9\-_/+]{1,20}$/, 'must be 1 to 20 characters among letters, digits and - _ / + (Chorus Pro rule)')
+    .meta({ example: 'F2026-0042' }),
+  issueDate: isoDate,
+  type: z.enum(INVOICE_TYPES),
+  billingFrame: z.enum(BILLING_FRAMES as [string, ...string[]]).default('A1').meta({ description: 'Cadre de facturation (A1 to A25)' }),
+  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
+  amountWithoutVat: amount,
+  vatAmount: amount,
+  amountWithVat: amount,
+  syntaxeFlux: z.enum(SYNTAXE_FLUX),
+});
+
+const fileName = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[^/\\\u0000-\u001f]+$/, 'must be a plain file name, without a path or control characters')
+  .meta({ example: 'F2026-0042.pdf' });
+
+/** Base64 of at most 10 MB once decoded. */
+const MAX_BASE64_LENGTH = Math.ceil(MAX_FILE_BYTES / 3) * 4;
+const contentBase64 = z
+  .string()
+  .transform((v) => v.replace(/\s+/g, ''))
+  .pipe(
+    z
+      .string()
+      .max(MAX_BASE64_LENGTH, `the file must be at most ${MAX_FILE_BYTES} bytes (10 MB) once decoded`)
+      .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64')
+      .refine((v) => v.length % 4 === 0, 'must be base64 (its length is not a multiple of 4)'),
+  )
+  .transform((v) => Buffer.from(v, 'base64'));
+
+export const invoiceJsonSchema = invoiceFieldsSchema
+  .extend({ file: z.strictObject({ name: fileName, contentBase64 }) })
+  .transform(({ file, ...fields }) => ({ ...fields, file: { name: file.name, content: file.contentBase64 } }));
+
+/** multipart/form-data: the same fields as form fields, the file as a part named `file`. */
+export const invoiceMultipartFieldsSchema = z.preprocess(
+  // Forms send empty strings for blank fields: treat them as absent.
+  (body) => (body && typeof body === 'object' ? Object.fromEntries(Object.entries(body).filter(([, v]) => v !== '')) : body),
+  invoiceFieldsSchema,
+);
+export const multipartFileNameSchema = fileName;
+
+export const supplierInputSchema = z.strictObject({
+  siret,
+  chorusLogin: z.string().trim().min(1).max(100).meta({ description: 'Login of the Chorus Pro technical account' }),
+  chorusPassword: z.string().min(1).max(200).meta({ description: 'Password of the technical account; stored encrypted, never returned' }),
+  environment: z.enum(CHORUS_ENVIRONMENTS),
+});
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)');
+
+// Response shapes, for the OpenAPI document.
+
+export const issueSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
+export const errorResponseSchema = z.object({
+  error: z.object({
+    code: z.string().meta({ example: 'VALIDATION_FAILED' }),
+    message: z.string(),
+    details: z.array(issueSchema),
+    existingInvoiceId: z.string().uuid().optional(),
+  }),
+});
+
+export const supplierViewSchema = z.object({
+  id: z.string().uuid(),
+  siret: z.string(),
+  chorusLogin: z.string(),
+  environment: z.enum(CHORUS_ENVIRONMENTS),
+  chorusStructureId: z.number().int().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+
+export const invoiceEventViewSchema = z.object({
+  at: z.string(),
+  type: z.string(),
+  source: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const invoiceViewSchema = z.object({
+  id: z.string().uuid(),
+  state: z.string().meta({ description: 'Where the invoice stands in chorus-relay (queued, ...)' }),
+  supplierSiret: z.string(),
+  recipientSiret: z.string(),
+  serviceCode: z.string().nullable(),
+  engagementNumber: z.string().nullable(),
+  marketNumber: z.string().nullable(),
+  number: z.string(),
+  issueDate: z.string(),
+  type: z.enum(INVOICE_TYPES),
+  billingFrame: z.string(),
+  currency: z.string(),
+  amountWithoutVat: z.string(),
+  vatAmount: z.string(),
+  amountWithVat: z.string(),
+  syntaxeFlux: z.enum(SYNTAXE_FLUX),
+  file: z.object({ name: z.string(), size: z.number().int(), sha256: z.string() }),
+  chorus: z.object({
+    fluxNumber: z.string().nullable().meta({ description: 'Chorus Pro numeroFluxDepot' }),
+    invoiceId: z.string().nullable().meta({ description: 'Chorus Pro identifiantFactureCPP' }),
+    status: z.string().nullable().meta({ description: 'Raw Chorus Pro status, e.g. MISE_A_DISPOSITION' }),
+    statusAt: z.string().nullable(),
+  }),
+  lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  events: z.array(invoiceEventViewSchema).optional(),
+});
+
+export type InvoiceView = z.infer<typeof invoiceViewSchema>;
+export type SupplierView = z.infer<typeof supplierViewSchema>;

@@ -1,0 +1,7 @@
+/** The vocabulary of an invoice's timeline. */
+export const INVOICE_EVENT_TYPES = ['received', 'deposit-re-enqueued'] as const;
+export type InvoiceEventType = (typeof INVOICE_EVENT_TYPES)[number];
+
+/** Who caused the event. */
+export const INVOICE_EVENT_SOURCES = ['intake', 'worker', 'chorus', 'operator'] as const;
+export type InvoiceEventSource = (typeof INVOICE_EVENT_SOURCES)[number];

@@ -1,0 +1,19 @@
+/**
+ * Amounts are exact decimals carried as strings ("1200.00") and compared in integer cents with BigInt,
+ * never as binary floats: 0.1 + 0.2 must equal 0.3 on an invoice.
+ */
+
+/** Non-negative, at most 13 integer digits (numeric(15,2) in PostgreSQL) and at most 2 decimals. */
+export const AMOUNT_PATTERN = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
+
+export function toCents(amount: string): bigint {
+  if (!AMOUNT_PATTERN.test(amount)) throw new Error(`Not an amount: ${amount}`);
+  const [units = '0', decimals = ''] = amount.split('.');
+  return BigInt(units) * 100n + BigInt(decimals.padEnd(2, '0'));
+}
+
+/** The canonical two-decimal form we store and return ("12.5" becomes "12.50"). */
+export function normaliseAmount(amount: string): string {
+  const cents = toCents(amount);
+  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+}

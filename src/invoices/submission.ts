@@ -1,0 +1,100 @@
+/** An invoice as an internal system submits it, after the HTTP layer has parsed its shape. */
+import { createHash } from 'node:crypto';
+import { XMLValidator } from 'fast-xml-parser';
+import { expectedFileKind, type InvoiceType, type SyntaxeFlux } from '../chorus/codes.js';
+import type { Issue } from '../shared/domain-error.js';
+import { toCents } from './money.js';
+
+/** Chorus Pro refuses larger files. */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+export interface InvoiceSubmission {
+  supplierSiret: string;
+  recipientSiret: string;
+  serviceCode: string | null;
+  engagementNumber: string | null;
+  marketNumber: string | null;
+  number: string;
+  issueDate: string;
+  type: InvoiceType;
+  billingFrame: string;
+  currency: string;
+  amountWithoutVat: string;
+  vatAmount: string;
+  amountWithVat: string;
+  syntaxeFlux: SyntaxeFlux;
+  file: { name: string; content: Buffer };
+}
+
+/** Today's date in France, where invoices are dated: at 00:30 in Paris an invoice of the day is not "in the future". */
+export function frenchToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** The rules that look at several fields together, or at the file's bytes. Field formats are checked at the edge. */
+export function checkSubmission(submission: InvoiceSubmission, today: string): Issue[] {
+  const issues: Issue[] = [];
+  if (submission.issueDate > today) {
+    issues.push({ path: 'issueDate', code: 'date_in_future', message: `The issue date ${submission.issueDate} is after today (${today}).` });
+  }
+  const net = toCents(submission.amountWithoutVat);
+  const vat = toCents(submission.vatAmount);
+  const gross = toCents(submission.amountWithVat);
+  if (net + vat !== gross) {
+    issues.push({
+      path: 'amountWithVat',
+      code: 'amounts_do_not_add_up',
+      message: `The amount with VAT (${submission.amountWithVat}) must equal the amount without VAT (${submission.amountWithoutVat}) plus VAT (${submission.vatAmount}).`,
+    });
+  }
+  issues.push(...checkFile(submission.file.content, submission.syntaxeFlux));
+  return issues;
+}
+
+function checkFile(content: Buffer, syntaxeFlux: SyntaxeFlux): Issue[] {
+  const path = 'file';
+  if (content.length === 0) return [{ path, code: 'file_empty', message: 'The file is empty.' }];
+  if (content.length > MAX_FILE_BYTES) {
+    return [{ path, code: 'file_too_large', message: `The file is ${content.length} bytes; Chorus Pro accepts at most ${MAX_FILE_BYTES} bytes (10 MB).` }];
+  }
+  const kind = expectedFileKind(syntaxeFlux);
+  const pdf = isPdf(content);
+  if (kind === 'pdf' && !pdf) {
+    return [{ path, code: 'file_not_pdf', message: `syntaxeFlux ${syntaxeFlux} expects a Factur-X PDF, but the file does not start with a PDF header (%PDF-).` }];
+  }
+  if (kind === 'xml' || (kind === 'pdf-or-xml' && !pdf)) {
+    const problem = xmlProblem(content);
+    if (problem !== null) {
+      return [{ path, code: 'file_not_xml', message: `syntaxeFlux ${syntaxeFlux} expects a well-formed XML file: ${problem}` }];
+    }
+  }
+  return [];
+}
+
+function isPdf(content: Buffer): boolean {
+  // The header may follow a few bytes of garbage in the wild; PDF readers look within the first 1024 bytes.
+  return content.subarray(0, 1024).includes('%PDF-');
+}
+
+function xmlProblem(content: Buffer): string | null {
+  const text = content.toString('utf8').replace(/^\uFEFF/, '');
+  if (!text.trimStart().startsWith('<')) return 'it does not start with "<".';
+  const result = XMLValidator.validate(text);
+  return result === true ? null : `${result.err.msg} (line ${result.err.line}, column ${result.err.col}).`;
+}
+
+export function sha256(content: Buffer | string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+/**
+ * A fingerprint of what was asked, whatever the encoding (JSON or multipart): a retry under the same
+ * Idempotency-Key must have the same fingerprint, a different request must not.
+ */
+export function submissionFingerprint(submission: InvoiceSubmission): string {
+  const { file, ...fields } = submission;
+  const canonical = Object.keys(fields)
+    .sort()
+    .map((key) => [key, fields[key as keyof typeof fields]]);
+  return sha256(JSON.stringify({ fields: canonical, file: { name: file.name, sha256: sha256(file.content) } }));
+}

@@ -1,0 +1,61 @@
+/**
+ * winston, JSON in production and readable in development. Every entry goes through `redact`, so a secret
+ * passed by mistake as metadata (a password, a token, an API key, a file's bytes) is masked before any transport.
+ */
+import winston from 'winston';
+import type Transport from 'winston-transport';
+
+export type Logger = winston.Logger;
+
+/** Keys whose values are never written, wherever they appear in a log entry. Compared lower-cased. */
+const SECRET_KEYS = new Set([
+  'password', 'choruspassword', 'passwordencrypted', 'secret', 'client_secret', 'clientsecret', 'token',
+  'access_token', 'accesstoken', 'authorization', 'apikey', 'api_key', 'apikeys', 'cpro-account', 'cookie',
+  'contentbase64', 'content', 'filecontent', 'fichierflux', 'bytes', 'secretkey',
+]);
+const MASK = '[redacted]';
+
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `[${value.length} bytes]`;
+  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = SECRET_KEYS.has(key.toLowerCase()) ? MASK : redact(v, depth + 1);
+  }
+  return out;
+}
+
+const redactFormat = winston.format((info) => {
+  for (const key of Object.keys(info)) {
+    if (key === 'level' || key === 'message') continue;
+    info[key] = SECRET_KEYS.has(key.toLowerCase()) ? MASK : redact(info[key]);
+  }
+  return info;
+});
+
+export interface LoggerOptions {
+  level: string;
+  format: 'json' | 'pretty';
+  /** Where lines go; tests pass a stream transport to read them back. (Default: the console) */
+  transports?: Transport[];
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const output =
+    options.format === 'json'
+      ? winston.format.json()
+      : winston.format.combine(
+          winston.format.colorize(),
+          winston.format.printf(({ level, message, timestamp, ...meta }) => {
+            const rest = Object.keys(meta).length > 0 ? ` ${JSON.stringify(meta)}` : '';
+            return `${String(timestamp)} ${level} ${String(message)}${rest}`;
+          }),
+        );
+  return winston.createLogger({
+    level: options.level,
+    format: winston.format.combine(redactFormat(), winston.format.timestamp(), output),
+    transports: options.transports ?? [new winston.transports.Console()],
+  });
+}

@@ -1,0 +1,45 @@
+import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { SupplierAccount, type ChorusEnvironment } from '../db/entities/supplier-account.js';
+import type { SecretBox } from '../shared/secret-box.js';
+
+export interface SupplierAccountInput {
+  siret: string;
+  chorusLogin: string;
+  chorusPassword: string;
+  environment: ChorusEnvironment;
+}
+
+/** Registers a supplier account, or replaces the credentials of the one with that SIRET. */
+export async function upsertSupplierAccount(
+  em: EntityManager,
+  secretBox: SecretBox,
+  input: SupplierAccountInput,
+): Promise<{ account: SupplierAccount; created: boolean }> {
+  const write = async (): Promise<{ account: SupplierAccount; created: boolean }> => {
+    const fork = em.fork();
+    const existing = await fork.findOne(SupplierAccount, { siret: input.siret });
+    const account = existing ?? fork.create(SupplierAccount, {
+      siret: input.siret, chorusLogin: input.chorusLogin, chorusPasswordSealed: '', environment: input.environment,
+    });
+    account.chorusLogin = input.chorusLogin;
+    account.chorusPasswordSealed = secretBox.seal(input.chorusPassword);
+    if (existing && existing.environment !== input.environment) {
+      // The structure id found in one environment means nothing in the other.
+      account.chorusStructureId = null;
+    }
+    account.environment = input.environment;
+    await fork.flush();
+    return { account, created: existing === null };
+  };
+  try {
+    return await write();
+  } catch (error) {
+    // Two registrations of a new SIRET at once: the loser updates the winner's row.
+    if (error instanceof UniqueConstraintViolationException) return write();
+    throw error;
+  }
+}
+
+export function listSupplierAccounts(em: EntityManager): Promise<SupplierAccount[]> {
+  return em.find(SupplierAccount, {}, { orderBy: { siret: 'asc' } });
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { redisOptions } from '../../src/queues/redis.js';
+
+const required = {
+  API_KEYS: 'key-aaaaaaaaaaaaaaaa, key-bbbbbbbbbbbbbbbb',
+  BOARD_USER: 'ops',
+  BOARD_PASSWORD: 'a-long-board-password',
+  SECRET_KEY: 'ab'.repeat(32),
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig(required);
+    expect(config.port).toBe(3000);
+    expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/chorus_relay');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.queuePrefix).toBe('chorus-relay');
+    expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
+    expect(config.log).toEqual({ level: 'info', format: 'pretty' });
+    expect(config.secretKey).toHaveLength(32);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('uses JSON logs in production', () => {
+    expect(loadConfig({ ...required, NODE_ENV: 'production' }).log.format).toBe('json');
+  });
+
+  it('names every missing variable', () => {
+    const problems = problemsOf({});
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'API_KEYS is required but not set',
+        'BOARD_USER is required but not set',
+        'BOARD_PASSWORD is required but not set',
+        'SECRET_KEY is required but not set',
+      ]),
+    );
+  });
+
+  it('names an invalid variable without echoing its value', () => {
+    const secret = 'too-short-secret-value';
+    const problems = problemsOf({ ...required, SECRET_KEY: secret, PORT: 'eighty', REDIS_URL: 'http://x' });
+    expect(problems.find((p) => p.startsWith('SECRET_KEY'))).toMatch(/32 bytes/);
+    expect(problems.some((p) => p.startsWith('PORT'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('REDIS_URL'))).toBe(true);
+    expect(problems.join('\n')).not.toContain(secret);
+  });
+
+  it('takes SECRET_KEY as hex or base64', () => {
+    const bytes = Buffer.alloc(32, 7);
+    expect(loadConfig({ ...required, SECRET_KEY: bytes.toString('base64') }).secretKey.equals(bytes)).toBe(true);
+    expect(loadConfig({ ...required, SECRET_KEY: bytes.toString('hex') }).secretKey.equals(bytes)).toBe(true);
+  });
+
+  it('refuses short API keys', () => {
+    expect(problemsOf({ ...required, API_KEYS: 'short' })[0]).toMatch(/^API_KEYS .*16 characters/);
+  });
+});
+
+describe('redisOptions', () => {
+  it('turns TLS on for rediss:// URLs, as Heroku gives them', () => {
+    const options = redisOptions({ url: 'rediss://:p%40ss@redis.example:25061/2', tlsVerify: false });
+    expect(options.tls).toEqual({ rejectUnauthorized: false, servername: 'redis.example' });
+    expect(options).toMatchObject({ host: 'redis.example', port: 25061, db: 2, password: 'p@ss', maxRetriesPerRequest: null });
+  });
+
+  it('leaves TLS off for redis:// URLs', () => {
+    expect(redisOptions({ url: 'redis://127.0.0.1:6379', tlsVerify: false }).tls).toBeUndefined();
+  });
+});
