@@ -80,20 +80,24 @@ async function findEarlier(
   idempotencyKey: string | null,
   fingerprint: string,
 ): Promise<IntakeOutcome | undefined> {
-  if (idempotencyKey !== null) {
-    const sameKey = await em.findOne(Invoice, { supplier, idempotencyKey });
-    if (sameKey) {
-      if (sameKey.requestHash === fingerprint) return { kind: 'replayed', invoice: sameKey };
-      throw new DomainError(
-        'conflict',
-        'IDEMPOTENCY_KEY_REUSED',
-        `The Idempotency-Key was already used for a different request (invoice ${sameKey.number}); use a new key for a new request.`,
-        [{ path: 'Idempotency-Key', code: 'idempotency_key_reused', message: 'This key belongs to another request.' }],
-        { existingInvoiceId: sameKey.id },
-      );
-    }
+  // One query, so one snapshot: with two, a concurrent request could commit between them and a retry
+  // under its key would be mistaken for a duplicate number.
+  const matches = await em.find(Invoice, {
+    supplier,
+    $or: idempotencyKey === null ? [{ number }] : [{ number }, { idempotencyKey }],
+  });
+  const sameKey = idempotencyKey === null ? undefined : matches.find((m) => m.idempotencyKey === idempotencyKey);
+  if (sameKey) {
+    if (sameKey.requestHash === fingerprint) return { kind: 'replayed', invoice: sameKey };
+    throw new DomainError(
+      'conflict',
+      'IDEMPOTENCY_KEY_REUSED',
+      `The Idempotency-Key was already used for a different request (invoice ${sameKey.number}); use a new key for a new request.`,
+      [{ path: 'Idempotency-Key', code: 'idempotency_key_reused', message: 'This key belongs to another request.' }],
+      { existingInvoiceId: sameKey.id },
+    );
   }
-  const sameNumber = await em.findOne(Invoice, { supplier, number });
+  const sameNumber = matches.find((m) => m.number === number);
   if (sameNumber) {
     throw new DomainError(
       'conflict',

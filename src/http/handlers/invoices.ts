@@ -49,7 +49,7 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey);
     const { invoice } = outcome;
     if (outcome.kind === 'created') {
-      await enqueueDepositAfterCommit(ctx.queues, invoice, ctx.logger);
+      await enqueueDepositAfterCommit(ctx, invoice);
       ctx.logger.info('Invoice received', { invoiceId: invoice.id, number: invoice.number, supplierSiret: submission.supplierSiret });
     } else {
       ctx.logger.info('Invoice request replayed under the same Idempotency-Key', { invoiceId: invoice.id });

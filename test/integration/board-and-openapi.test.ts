@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BOARD_PASSWORD, BOARD_USER, createHarness, type Harness } from '../helpers/harness.js';
+import { invoiceBody, jsonInit, MINIMAL_PDF, supplierBody } from '../helpers/invoices.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await createHarness();
+  await h.api('/v1/suppliers', jsonInit(supplierBody()));
+});
+afterAll(() => h.close());
+
+const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('Bull Board at /admin/queues', () => {
+  it('needs BOARD_USER and BOARD_PASSWORD', async () => {
+    for (const authorization of [undefined, basic(BOARD_USER, 'wrong-password'), basic('someone', BOARD_PASSWORD)]) {
+      const res = await fetch(`${h.baseUrl}/admin/queues`, { headers: authorization ? { authorization } : {} });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Basic/);
+    }
+    const ok = await fetch(`${h.baseUrl}/admin/queues`, { headers: { authorization: basic(BOARD_USER, BOARD_PASSWORD) } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toContain('<html');
+  });
+
+  it('shows every queue and the job of an accepted invoice, named after it, with no secret or file content', async () => {
+    const body = invoiceBody();
+    const created = (await (await h.api('/v1/invoices', jsonInit(body))).json()) as { id: string };
+    // A job holding a secret by mistake must still be shown redacted.
+    await h.ctx.queues.alerts.add('careless', { alertId: 'a1', chorusPassword: 'Leaked-Pass-1', nested: { token: 'tok-123' } } as never);
+
+    const auth = { authorization: basic(BOARD_USER, BOARD_PASSWORD) };
+    const deposit = await fetch(`${h.baseUrl}/admin/queues/api/queues?activeQueue=deposit&status=waiting&page=1`, { headers: auth });
+    const text = await deposit.text();
+    const payload = JSON.parse(text) as { queues: Array<{ name: string; jobs: Array<{ id: string; name: string; data: unknown }> }> };
+    expect(payload.queues.map((q) => q.name).sort()).toEqual(['alerts', 'deposit', 'status-sync']);
+    const job = payload.queues.find((q) => q.name === 'deposit')!.jobs.find((j) => j.id === created.id);
+    expect(job).toMatchObject({ name: `deposit ${String(body.number)}`, data: { invoiceId: created.id } });
+    expect(text).not.toContain(MINIMAL_PDF.toString('base64'));
+
+    const alerts = await (await fetch(`${h.baseUrl}/admin/queues/api/queues?activeQueue=alerts&status=waiting&page=1`, { headers: auth })).text();
+    expect(alerts).toContain('[redacted]');
+    expect(alerts).not.toContain('Leaked-Pass-1');
+    expect(alerts).not.toContain('tok-123');
+  });
+});
+
+describe('GET /openapi.json', () => {
+  it('describes the routes with the request schemas used for validation', async () => {
+    const doc = (await (await fetch(`${h.baseUrl}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; required?: string[] }> };
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/suppliers', '/v1/invoices', '/v1/invoices/{id}', '/healthz', '/readyz']));
+    const input = doc.components.schemas.InvoiceInput!;
+    expect(input.required).toEqual(expect.arrayContaining(['supplierSiret', 'recipientSiret', 'number', 'issueDate', 'syntaxeFlux', 'file']));
+    expect(input.properties?.syntaxeFlux?.enum).toContain('IN_DP_E2_CII_FACTURX');
+    expect(input.properties?.type?.enum).toEqual(['FACTURE', 'AVOIR', 'ACOMPTE']);
+    expect(doc.components.schemas.SupplierInput!.required).toContain('chorusPassword');
+    expect(doc.components.schemas.Supplier!.properties).not.toHaveProperty('chorusPassword');
+  });
+});
