@@ -1,16 +1,32 @@
 /**
  * `npm start`: the whole system in one process for a developer or a demo: migrations, the intake API with
- * Bull Board, and a worker. Production runs the same pieces as separate processes (see Procfile).
+ * Bull Board, and a worker. Without PISTE credentials it also starts the Chorus Pro simulator and talks to it.
+ * Production runs the same pieces as separate processes (see Procfile).
  */
-import { loadConfig } from '../src/config.js';
+import { loadConfig, withSimulator } from '../src/config.js';
 import { createContext } from '../src/context.js';
 import { migrate } from '../src/db/migrate.js';
 import { startHttpServer } from '../src/http/server.js';
+import { createLogger } from '../src/logger.js';
+import { loadSeed } from '../src/simulator/model.js';
+import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { exitOnStartupError, onShutdownSignal } from '../src/shared/shutdown.js';
 import { startWorker } from '../workers/worker.js';
 
 try {
-  const config = loadConfig();
+  let config = loadConfig();
+  let simulator: Simulator | undefined;
+  if (config.chorus === null) {
+    const seed = loadSeed();
+    simulator = await startSimulator({ port: config.simulatorPort, seed });
+    const application = seed.applications[0];
+    if (!application) throw new Error('The simulator seed has no PISTE application');
+    config = withSimulator(config, simulator.url, application);
+    createLogger(config.log).warn(
+      `PISTE_CLIENT_ID is not set: NOT talking to Chorus Pro. The Chorus Pro SIMULATOR plays it at ${simulator.url} ` +
+        `(demo technical account TECH_1_DEMO@cpro.fr / Demo-Password-2026). Set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET to use the real service.`,
+    );
+  }
   const ctx = await createContext(config, { processName: 'chorus-relay-dev' });
   await migrate(ctx.orm, ctx.logger);
   const http = await startHttpServer(ctx, config.port);
@@ -20,6 +36,7 @@ try {
     await http.close();
     await worker.stop();
     await ctx.close();
+    await simulator?.close();
   });
 } catch (error) {
   exitOnStartupError(error);

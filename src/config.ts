@@ -7,6 +7,10 @@ import { z } from 'zod';
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/chorus_relay';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
 
+/** PISTE's sandbox (Chorus Pro qualification) and production, from the reference. */
+export const CHORUS_SANDBOX = { apiUrl: 'https://sandbox-api.piste.gouv.fr', oauthUrl: 'https://sandbox-oauth.piste.gouv.fr/api/oauth/token' } as const;
+export const CHORUS_PRODUCTION = { apiUrl: 'https://api.piste.gouv.fr', oauthUrl: 'https://oauth.piste.gouv.fr/api/oauth/token' } as const;
+
 /** "true"/"false" as environment variables spell them; z.coerce.boolean would read "false" as true. */
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
@@ -47,6 +51,13 @@ const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
   SWEEP_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(30).default(25),
+  PISTE_CLIENT_ID: z.string().min(1).optional(),
+  PISTE_CLIENT_SECRET: z.string().min(1).optional(),
+  CHORUS_API_URL: z.string().url().default(CHORUS_SANDBOX.apiUrl),
+  CHORUS_OAUTH_URL: z.string().url().default(CHORUS_SANDBOX.oauthUrl),
+  CHORUS_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30),
+  CHORUS_DEPOSIT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -67,6 +78,19 @@ export interface Config {
   /** An invoice younger than this is left alone by the sweeper: its job may be on its way. (Default: 30 s) */
   readonly sweepGraceMs: number;
   readonly shutdownTimeoutMs: number;
+  /** Chorus Pro through PISTE; null when PISTE_CLIENT_ID is not set (npm start then uses the simulator). */
+  readonly chorus: ChorusConfig | null;
+  /** Where `npm start` and `npm run simulator` run the simulator. (Default: 3100) */
+  readonly simulatorPort: number;
+}
+
+export interface ChorusConfig {
+  readonly apiUrl: string;
+  readonly oauthUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly timeoutMs: number;
+  readonly depositTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -95,7 +119,14 @@ function logFormat(format: 'json' | 'pretty' | undefined, nodeEnv: Config['env']
 
 /** Parses the environment once. Never echoes a value: some of them are secrets. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema
+    .superRefine((e, ctx) => {
+      if ((e.PISTE_CLIENT_ID === undefined) !== (e.PISTE_CLIENT_SECRET === undefined)) {
+        const missing = e.PISTE_CLIENT_ID === undefined ? 'PISTE_CLIENT_ID' : 'PISTE_CLIENT_SECRET';
+        ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other PISTE credential' });
+      }
+    })
+    .safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
@@ -120,5 +151,55 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    chorus:
+      e.PISTE_CLIENT_ID !== undefined && e.PISTE_CLIENT_SECRET !== undefined
+        ? Object.freeze({
+            apiUrl: e.CHORUS_API_URL,
+            oauthUrl: e.CHORUS_OAUTH_URL,
+            clientId: e.PISTE_CLIENT_ID,
+            clientSecret: e.PISTE_CLIENT_SECRET,
+            timeoutMs: e.CHORUS_TIMEOUT_SECONDS * 1000,
+            depositTimeoutMs: e.CHORUS_DEPOSIT_TIMEOUT_SECONDS * 1000,
+          })
+        : null,
+    simulatorPort: e.SIMULATOR_PORT,
   });
+}
+
+/** The same configuration, with Chorus Pro played by the simulator at `url`. */
+export function withSimulator(config: Config, url: string, application: { clientId: string; clientSecret: string }): Config {
+  return Object.freeze({
+    ...config,
+    chorus: Object.freeze({
+      apiUrl: url,
+      oauthUrl: `${url}/api/oauth/token`,
+      clientId: application.clientId,
+      clientSecret: application.clientSecret,
+      timeoutMs: config.chorus?.timeoutMs ?? 30_000,
+      depositTimeoutMs: config.chorus?.depositTimeoutMs ?? 120_000,
+    }),
+  });
+}
+
+const simulatorEnvSchema = z.object({
+  SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  /** The admin API has no auth: listen on loopback unless told otherwise (docker-compose sets 0.0.0.0). */
+  SIMULATOR_HOST: z.string().default('127.0.0.1'),
+  SIMULATOR_FLUX_STEP_MS: z.coerce.number().int().nonnegative().default(1000),
+  SIMULATOR_INVOICE_STEP_MS: z.coerce.number().int().nonnegative().default(1000),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+});
+
+export function loadSimulatorConfig(env: Record<string, string | undefined> = process.env) {
+  const parsed = simulatorEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
+  const e = parsed.data;
+  return {
+    port: e.SIMULATOR_PORT,
+    host: e.SIMULATOR_HOST,
+    timing: { fluxStepMs: e.SIMULATOR_FLUX_STEP_MS, invoiceStepMs: e.SIMULATOR_INVOICE_STEP_MS },
+    log: { level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) },
+  };
 }

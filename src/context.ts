@@ -3,6 +3,8 @@
  * Nothing here is a module-level singleton; tests build their own context.
  */
 import type { Redis } from 'ioredis';
+import type { ChorusClient } from './chorus/client.js';
+import { createChorusClient } from './chorus/create-client.js';
 import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { createLogger, type Logger } from './logger.js';
@@ -24,6 +26,8 @@ export interface AppContext {
   readonly redis: Redis;
   readonly queues: Queues;
   readonly secretBox: SecretBox;
+  /** Chorus Pro (or the simulator); null when no Chorus Pro is configured. */
+  readonly chorus: ChorusClient | null;
   readonly clock: Clock;
   /** Closes what this context opened, in reverse order. Idempotent. */
   close(): Promise<void>;
@@ -54,13 +58,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     }
     releasers.add('queues', () => closeQueues(queues));
 
+    const secretBox = new SecretBox(config.secretKey);
     return {
       config,
       logger,
       orm,
       redis,
       queues,
-      secretBox: new SecretBox(config.secretKey),
+      secretBox,
+      chorus: config.chorus ? createChorusClient(config.chorus, { redis, secretBox, keyPrefix: config.queuePrefix }) : null,
       clock: overrides.clock ?? systemClock,
       close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),
     };

@@ -1,0 +1,311 @@
+/**
+ * The typed Chorus Pro client. Every worker talks to Chorus Pro (or the simulator) through it.
+ *
+ * Each call: waits out a 429 another caller met, gets the shared PISTE token, sends the JSON body with
+ * `Authorization`, `cpro-account` and `Content-Type: application/json;charset=utf-8`, and turns the answer
+ * into a typed value or one of the errors of errors.ts. Reads are retried on short network blips; a deposit
+ * is retried only when it surely never left (it must never be sent twice).
+ */
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import pRetry, { AbortError } from 'p-retry';
+import { ENDPOINTS, HEALTH_CHECK_PATH, type EndpointName, type RequestOf, type ResponseOf } from './contract/endpoints.js';
+import type { SyntaxeFlux } from './codes.js';
+import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTransientError, type ChorusErrorInfo } from './errors.js';
+import type { PisteTokenProvider } from './token-provider.js';
+
+/** A supplier's Chorus Pro technical account (sent as the `cpro-account` header). */
+export interface TechnicalAccount {
+  login: string;
+  password: string;
+}
+
+export interface ChorusClientOptions {
+  apiUrl: string;
+  tokens: PisteTokenProvider;
+  redis: Redis;
+  /** Redis key prefix for the shared 429 pause. */
+  keyPrefix: string;
+  /** (Default: 30 s) */
+  timeoutMs?: number;
+  /** Deposits carry up to 10 MB of base64. (Default: 120 s) */
+  depositTimeoutMs?: number;
+  /** Retries of a read after a network blip, within the call. (Default: 2) */
+  blipRetries?: number;
+  /** Called once per HTTP request sent to Chorus Pro (for rate limiting and metrics). */
+  beforeRequest?: (operation: string) => Promise<void>;
+}
+
+/** "The search returned no result" comes back as these codes on some endpoints, not as an empty list. */
+const NO_RESULT_CODES = new Set([20000, 20007]);
+/** When 429 comes without Retry-After. */
+const DEFAULT_RETRY_AFTER_MS = 30_000;
+/** PISTE pages are 10 by default; we ask for more, and still walk every page. */
+const PAGE_SIZE = 100;
+
+export class ChorusClient {
+  readonly #o: Required<Omit<ChorusClientOptions, 'beforeRequest'>> & Pick<ChorusClientOptions, 'beforeRequest'>;
+  readonly #pauseKey: string;
+
+  constructor(options: ChorusClientOptions) {
+    this.#o = { timeoutMs: 30_000, depositTimeoutMs: 120_000, blipRetries: 2, ...options, apiUrl: options.apiUrl.replace(/\/+$/, '') };
+    this.#pauseKey = `${options.keyPrefix}:chorus-paused-until:${createHash('sha256').update(this.#o.apiUrl).digest('hex').slice(0, 12)}`;
+  }
+
+  // Typed methods, one per endpoint.
+
+  /** Sends a flux. Never retried unless it surely did not leave: a second deposit would be a duplicate invoice. */
+  deposerFlux(account: TechnicalAccount, flux: { fichierFlux: Buffer; nomFichier: string; syntaxeFlux: SyntaxeFlux }): Promise<ResponseOf<'deposerFlux'>> {
+    return this.call('deposerFlux', account, {
+      fichierFlux: flux.fichierFlux.toString('base64'),
+      nomFichier: flux.nomFichier,
+      syntaxeFlux: flux.syntaxeFlux,
+      avecSignature: false,
+    });
+  }
+
+  consulterCRDetaille(account: TechnicalAccount, numeroFluxDepot: string): Promise<ResponseOf<'consulterCRDetaille'>> {
+    return this.call('consulterCRDetaille', account, { numeroFluxDepot });
+  }
+
+  /** Every invoice matching the criteria, walking all pages (page 1 alone has lost invoices in other clients). */
+  async rechercherFactureParFournisseur(
+    account: TechnicalAccount,
+    criteria: Omit<RequestOf<'rechercherFactureParFournisseur'>, 'rechercheFactureParFournisseur'>,
+  ): Promise<ResponseOf<'rechercherFactureParFournisseur'>['listeFactures']> {
+    const all: ResponseOf<'rechercherFactureParFournisseur'>['listeFactures'] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.call('rechercherFactureParFournisseur', account, {
+        ...criteria,
+        rechercheFactureParFournisseur: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE, triSens: 'Ascendant', triColonne: 'DateDepot' },
+      });
+      all.push(...res.listeFactures);
+      const pages = res.parametresRetour?.pages ?? 1;
+      if (page >= pages || res.listeFactures.length === 0) return all;
+    }
+  }
+
+  consulterFactureParFournisseur(account: TechnicalAccount, identifiantFactureCPP: number): Promise<ResponseOf<'consulterFactureParFournisseur'>> {
+    return this.call('consulterFactureParFournisseur', account, { identifiantFactureCPP });
+  }
+
+  /** The full status history of an invoice, oldest first, over every page. */
+  async consulterHistoriqueFacture(account: TechnicalAccount, idFacture: number): Promise<ResponseOf<'consulterHistoriqueFacture'>> {
+    let first: ResponseOf<'consulterHistoriqueFacture'> | undefined;
+    const statuses: NonNullable<ResponseOf<'consulterHistoriqueFacture'>['historiquesDesStatuts']>['histoStatut'] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.call('consulterHistoriqueFacture', account, {
+        idFacture,
+        paramRechercheHistoStatuts: { pageResultatDemandeeListeHistoStatut: page, nbResultatsParPageListeHistoStatut: PAGE_SIZE, triSensListeHistoStatut: 'Ascendant', triColonneListeHistoStatut: 'HistoStatutDatePassage' },
+      });
+      first ??= res;
+      statuses.push(...(res.historiquesDesStatuts?.histoStatut ?? []));
+      const pages = res.historiquesDesStatuts?.pagesHistoStatut ?? 1;
+      if (page >= pages || (res.historiquesDesStatuts?.histoStatut.length ?? 0) === 0) break;
+    }
+    return { ...first!, historiquesDesStatuts: { ...first!.historiquesDesStatuts, histoStatut: statuses } };
+  }
+
+  recyclerFacture(account: TechnicalAccount, body: RequestOf<'recyclerFacture'>): Promise<ResponseOf<'recyclerFacture'>> {
+    return this.call('recyclerFacture', account, body);
+  }
+
+  completerFacture(account: TechnicalAccount, body: RequestOf<'completerFacture'>): Promise<ResponseOf<'completerFacture'>> {
+    return this.call('completerFacture', account, body);
+  }
+
+  /** Structures with this SIRET (public ones, and private ones the account is attached to), all pages. */
+  async rechercherStructure(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherStructure'>['listeStructures']> {
+    const all: ResponseOf<'rechercherStructure'>['listeStructures'] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.call('rechercherStructure', account, {
+        structure: { identifiantStructure: siret, typeIdentifiantStructure: 'SIRET' },
+        parametres: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE },
+      });
+      all.push(...res.listeStructures);
+      if (page >= (res.parametresRetour?.pages ?? 1) || res.listeStructures.length === 0) return all;
+    }
+  }
+
+  consulterStructure(account: TechnicalAccount, idStructureCPP: number): Promise<ResponseOf<'consulterStructure'>> {
+    return this.call('consulterStructure', account, { idStructureCPP, codeLangue: 'fr' });
+  }
+
+  async rechercherServicesStructure(account: TechnicalAccount, idStructure: number): Promise<ResponseOf<'rechercherServicesStructure'>['listeServices']> {
+    const all: ResponseOf<'rechercherServicesStructure'>['listeServices'] = [];
+    for (let page = 1; ; page++) {
+      const res = await this.call('rechercherServicesStructure', account, {
+        idStructure,
+        parametresRechercherServicesStructure: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE },
+      });
+      all.push(...res.listeServices);
+      if (page >= (res.parametresRetour?.pages ?? 1) || res.listeServices.length === 0) return all;
+    }
+  }
+
+  consulterServiceStructure(account: TechnicalAccount, idStructure: number, idService: number): Promise<ResponseOf<'consulterServiceStructure'>> {
+    return this.call('consulterServiceStructure', account, { idStructure, idService, codeLangue: 'fr' });
+  }
+
+  recupererStructuresActivesFournisseur(account: TechnicalAccount): Promise<ResponseOf<'recupererStructuresActivesFournisseur'>> {
+    return this.call('recupererStructuresActivesFournisseur', account, {});
+  }
+
+  /** true when Chorus Pro answers its health check with a 2xx for this account. */
+  async healthCheck(account: TechnicalAccount): Promise<boolean> {
+    const res = await this.#send('healthCheck', 'GET', HEALTH_CHECK_PATH, account, undefined, this.#o.timeoutMs);
+    await res.body?.cancel();
+    return res.status >= 200 && res.status < 300;
+  }
+
+  // The machinery.
+
+  /** One endpoint call: validated request, typed response, classified errors. */
+  async call<N extends EndpointName>(name: N, account: TechnicalAccount, body: RequestOf<N>, options: { signal?: AbortSignal } = {}): Promise<ResponseOf<N>> {
+    const endpoint = ENDPOINTS[name];
+    const checked = endpoint.request.safeParse(body);
+    if (!checked.success) throw new Error(`Refusing to send an invalid ${name} request: ${checked.error.message}`);
+    const isDeposit = name === 'deposerFlux';
+    const attempt = async () => {
+      try {
+        const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, options.signal);
+        return await this.#read(name, res);
+      } catch (error) {
+        const retriable = error instanceof ChorusTransientError && (!isDeposit || !error.maybeDelivered);
+        throw retriable ? error : new AbortError(error as Error);
+      }
+    };
+    try {
+      return (await pRetry(attempt, { retries: this.#o.blipRetries, minTimeout: 200, maxTimeout: 2_000, randomize: true, ...(options.signal ? { signal: options.signal } : {}) })) as ResponseOf<N>;
+    } catch (error) {
+      throw error instanceof AbortError && error.cause ? error.cause : error;
+    }
+  }
+
+  async #read(name: EndpointName, res: Response): Promise<unknown> {
+    const info: ChorusErrorInfo = { operation: name, httpStatus: res.status };
+    const text = await res.text();
+    info.body = text.slice(0, 500);
+    let json: unknown;
+    try {
+      json = text.length > 0 ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    const envelope = json as { codeRetour?: unknown; libelle?: unknown } | undefined;
+    const codeRetour = typeof envelope?.codeRetour === 'number' ? envelope.codeRetour : undefined;
+    const libelle = typeof envelope?.libelle === 'string' ? envelope.libelle : undefined;
+    if (codeRetour !== undefined) info.codeRetour = codeRetour;
+    if (libelle !== undefined) info.libelle = libelle;
+
+    if (res.status >= 500) throw new ChorusTransientError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info, false);
+    if (res.status === 200 && json === undefined) {
+      // A gateway error page instead of JSON: the service is not itself.
+      throw new ChorusTransientError(`Chorus Pro answered ${name} with a body that is not JSON`, info, false);
+    }
+    if (res.status !== 200 && res.status !== 400) throw new ChorusBusinessError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info);
+    if (codeRetour !== undefined && codeRetour !== 0) {
+      if (NO_RESULT_CODES.has(codeRetour)) return ENDPOINTS[name].response.parse({ codeRetour: 0, libelle: libelle ?? '' });
+      throw new ChorusBusinessError(`Chorus Pro refused ${name}: codeRetour ${codeRetour}${libelle ? ` (${libelle})` : ''}`, info);
+    }
+    if (res.status === 400) throw new ChorusBusinessError(`Chorus Pro found the ${name} request malformed (HTTP 400)`, info);
+    const parsed = ENDPOINTS[name].response.safeParse(json);
+    if (!parsed.success) throw new ChorusBusinessError(`Chorus Pro's answer to ${name} does not match the contract: ${parsed.error.issues[0]?.message ?? ''}`, info);
+    return parsed.data;
+  }
+
+  /** Sends one request, retrying once with a fresh token on a 401 that is about the token. */
+  async #send(
+    operation: string,
+    method: 'GET' | 'POST',
+    path: string,
+    account: TechnicalAccount,
+    body: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    await this.#waitOutRateLimit(operation);
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.#o.tokens.getToken();
+      await this.#o.beforeRequest?.(operation);
+      const res = await this.#fetch(operation, method, path, token, account, body, timeoutMs, signal);
+      if (res.status === 401) {
+        const challenge = res.headers.get('www-authenticate') ?? '';
+        await res.body?.cancel();
+        if (/login or password|password/i.test(challenge)) {
+          throw new ChorusAuthError(
+            'Chorus Pro refused the technical account (cpro-account): check its login and password, which expire periodically',
+            { operation, httpStatus: 401 },
+            'technical-account',
+          );
+        }
+        await this.#o.tokens.invalidate(token);
+        if (attempt === 1) continue;
+        throw new ChorusAuthError('PISTE refused a freshly issued token', { operation, httpStatus: 401 }, 'application');
+      }
+      if (res.status === 403) {
+        await res.body?.cancel();
+        throw new ChorusAuthError(
+          'Access denied (HTTP 403): the PISTE application may not be subscribed to this Chorus Pro API, or the technical account is not attached to the structure',
+          { operation, httpStatus: 403 },
+          'application',
+        );
+      }
+      if (res.status === 429) {
+        await res.body?.cancel();
+        const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+        await this.#o.redis.set(this.#pauseKey, String(Date.now() + retryAfterMs), 'PX', retryAfterMs);
+        throw new ChorusRateLimitError(`Chorus Pro asked us to slow down for ${Math.ceil(retryAfterMs / 1000)} s`, { operation, httpStatus: 429 }, retryAfterMs);
+      }
+      return res;
+    }
+  }
+
+  async #fetch(operation: string, method: 'GET' | 'POST', path: string, token: string, account: TechnicalAccount, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    try {
+      return await fetch(`${this.#o.apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'cpro-account': Buffer.from(`${account.login}:${account.password}`, 'utf8').toString('base64'),
+          'content-type': 'application/json;charset=utf-8',
+          accept: 'application/json;charset=utf-8',
+        },
+        ...(body !== undefined ? { body } : {}),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      const code = networkCode(error);
+      const timedOut = timeout.aborted;
+      // Refused or unresolved: nothing left. A timeout or a reset: it may have been received.
+      const maybeDelivered = timedOut || !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code ?? '');
+      const what = timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error${code ? ` ${code}` : ''}`;
+      throw new ChorusTransientError(`Chorus Pro ${operation}: ${what}`, { operation }, maybeDelivered, { cause: error });
+    }
+  }
+
+  async #waitOutRateLimit(operation: string): Promise<void> {
+    const until = Number(await this.#o.redis.get(this.#pauseKey));
+    const remaining = until - Date.now();
+    if (remaining > 0) {
+      throw new ChorusRateLimitError(`Chorus Pro asked us to slow down; ${Math.ceil(remaining / 1000)} s left`, { operation, httpStatus: 429 }, remaining);
+    }
+  }
+}
+
+function networkCode(error: unknown): string | undefined {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/** Retry-After in seconds or as an HTTP date. */
+export function parseRetryAfter(value: string | null): number {
+  if (!value) return DEFAULT_RETRY_AFTER_MS;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, date - Date.now());
+}
+

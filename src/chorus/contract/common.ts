@@ -1,0 +1,74 @@
+/**
+ * Building blocks for the Chorus Pro contract. Requests are strict (a misspelt field is an error, as the
+ * simulator must tell us); responses are tolerant of the drifts production clients have met.
+ */
+import { z } from 'zod';
+
+/** int64 ids and counters: JSON numbers, never strings. */
+export const int64 = () => z.number().int().meta({ format: 'int64' });
+export const int32 = () => z.number().int().meta({ format: 'int32' });
+export const double = () => z.number().meta({ format: 'double' });
+/** Typed date-time in the Swagger; clients send `YYYY-MM-DD` and Chorus answers in several formats. */
+export const dateTime = () => z.string().meta({ format: 'date-time' });
+
+export const TRI_SENS = ['Descendant', 'Ascendant'] as const;
+
+/** A request body: every field optional, as in the Swagger, and no unknown field. */
+export function request<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape).partial();
+}
+
+/** The envelope every Chorus Pro answer carries. */
+export const envelope = {
+  codeRetour: int32(),
+  libelle: z.string(),
+};
+
+/**
+ * A list that Chorus sometimes sends as a single object (listeStructures, listeErreurDP), or leaves out
+ * when empty: always read as an array.
+ */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.preprocess((value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]), z.array(item));
+}
+
+/** A response object: the fields we read are typed, the others are kept but not checked. */
+export function response<T extends z.ZodRawShape>(shape: T) {
+  return z.looseObject(shape);
+}
+
+/**
+ * Chorus dates come as `2018-02-16T15:10:25.536+01:00`, `2026-11-20`, `2026-11-20 14:05` (history, no zone)
+ * or epoch milliseconds. Zone-less values are French time.
+ */
+export function parseChorusDate(value: unknown): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value === 'number') return new Date(value);
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(text);
+  if (local) {
+    const [, y, mo, d, h = '00', mi = '00', s = '00', ms = '0'] = local;
+    return fromParisWallClock(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
+  }
+  const french = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
+  if (french) return fromParisWallClock(Number(french[3]), Number(french[2]), Number(french[1]), 0, 0, 0, 0);
+  const parsed = new Date(text);
+  return Number.isNaN(parsed.getTime()) ? null : parsed;
+}
+
+function fromParisWallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
+  const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
+  // The offset of Paris at that instant (1 or 2 hours), found by formatting the UTC guess in Paris.
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(asUtc));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const parisAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'), ms);
+  return new Date(asUtc - (parisAsUtc - asUtc));
+}
+
+/** `YYYY-MM-DD` as clients send dates to Chorus. */
+export function chorusDay(date: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}

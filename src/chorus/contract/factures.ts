@@ -1,0 +1,295 @@
+/** The Factures API (`/cpro/factures/v1/...`), from the official Swagger `swagger-factures.json`. */
+import { z } from 'zod';
+import { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX } from '../codes.js';
+import { INVOICE_STATUSES } from '../statuses.js';
+import { dateTime, double, envelope, int32, int64, listOf, request, response, TRI_SENS } from './common.js';
+
+const MODES_DEPOT = [
+  'SAISIE_WEB', 'PORTAIL_PDF', 'EDI_XML_STRUCT', 'EDI_MIXTE', 'EDI_PDF_ARCHIVE', 'SAISIE_PORTAIL', 'SAISIE_API', 'DEPOT_PDF_PORTAIL',
+  'DEPOT_PDF_SIGNE_PORTAIL', 'DEPOT_PDF_API', 'DEPOT_PDF_SIGNE_API', 'EDI', 'UPLOAD_PORTAIL', 'UPLOAD_API', 'EDI_NUMERISATION',
+] as const;
+const TRI_COLONNES_FACTURE = [
+  'TypeDemandePaiement', 'CodeFournisseur', 'TypeIdentifiantFournisseur', 'DesignationFournisseur', 'CodeServiceFournisseur',
+  'NomServiceFournisseur', 'CodeDestinataire', 'DesignationDestinataire', 'CodeServiceExecutant', 'NomServiceExecutant', 'TypeFacture',
+  'NumeroFacture', 'DateFacture', 'DateDepot', 'MontantHT', 'MontantTTC', 'MontantAPayer', 'Devise', 'Statut', 'NumeroMarche',
+  'NumeroBonCommande', 'NumeroFluxDepot', 'TypeIdentifiantValideur1', 'CodeValideur1', 'RaisonSocialeValideur1', 'NomValideur1',
+  'PrenomValideur1', 'DateValidation1', 'TypeIdentifiantValideur2', 'CodeValideur2', 'RaisonSocialeValideur2', 'NomValideur2',
+  'PrenomValideur2', 'DateValidation2', 'NumeroFactureOrigine', 'ModeDepot', 'CoordBancairesFournisseurCleIban',
+  'CoordBancairesFournisseurCleRib', 'CoordBancairesFournisseurCodeBanque', 'CoordBancairesFournisseurCodePays',
+  'CoordBancairesFournisseurCompteBancaire', 'CoordBancairesFournisseurNomCb', 'AffactureurCode', 'AffactureurTypeIdentifiant',
+  'AffactureurRaisonSociale', 'NomPrenomUtilisateurCreateur',
+] as const;
+
+/** `TriColonne` is an object with no declared properties in the Swagger. */
+const triColonneGenerique = () => z.looseObject({});
+/** The generic paging fields every `ParamRecherche*` object carries. */
+const generic = {
+  champsDeTri: triColonneGenerique(),
+  ordreTriGenerique: z.enum(TRI_SENS),
+  taillePageGenerique: int64(),
+  indexPageGenerique: int64(),
+};
+
+// deposer/flux
+
+export const deposerFluxRequest = request({
+  idUtilisateurCourant: int64(),
+  fichierFlux: z.string(),
+  nomFichier: z.string(),
+  syntaxeFlux: z.enum(SYNTAXE_FLUX),
+  avecSignature: z.boolean(),
+});
+export const deposerFluxResponse = response({
+  ...envelope,
+  numeroFluxDepot: z.string().optional(),
+  dateDepot: dateTime().optional(),
+  syntaxeFlux: z.string().optional(),
+});
+
+// rechercher/fournisseur
+
+export const rechercherFactureParFournisseurRequest = request({
+  idUtilisateurCourant: int64(),
+  listeDestinataire: z.array(
+    request({ idDestinataire: int64(), listeIdServiceExecutant: z.array(int64()), raisonSocialeStuctDmd: z.string() }),
+  ),
+  rechercheSirenDestinataire: z.boolean(),
+  numeroFacture: z.string(),
+  periodeDateDepotDu: dateTime(),
+  periodeDateDepotAu: dateTime(),
+  typeFacture: z.enum(INVOICE_TYPES),
+  idFournisseur: int64(),
+  idServiceFournisseur: int64(),
+  idStructureValideur: int64(),
+  cadreFacturation: z.enum(CADRES_FACTURATION),
+  statutCourant: z.array(z.string()),
+  periodeDateFactureDu: dateTime(),
+  periodeDateFactureAu: dateTime(),
+  montantHTMin: double(),
+  montantHTMax: double(),
+  montantTTCMin: double(),
+  montantTTCMax: double(),
+  montantApayerMin: double(),
+  montantApayerMax: double(),
+  coordonneeBancaire: int64(),
+  idUtilisateurCreateur: z.array(int64()),
+  numeroMarche: z.string(),
+  numeroBonCommande: z.string(),
+  numeroFactureOrigine: z.string(),
+  modeDepot: z.enum(MODES_DEPOT),
+  numeroFluxDepot: z.string(),
+  rechercheFactureParFournisseur: request({
+    nbResultatsMaximum: int64(),
+    pageResultatDemandee: int64(),
+    nbResultatsParPage: int64(),
+    triSens: z.enum(TRI_SENS),
+    triColonne: z.enum(TRI_COLONNES_FACTURE),
+    ...generic,
+  }),
+  recupererTaille: z.boolean(),
+  periodeDateHeureEtatCourantDu: dateTime(),
+  periodeDateHeureEtatCourantAu: dateTime(),
+  rejetTraite: z.boolean(),
+});
+
+export const parametresRetour = response({
+  pageCourante: int32().optional(),
+  pages: int32().optional(),
+  nbResultatsParPage: int32().optional(),
+  total: int32().optional(),
+});
+
+export const factureFournisseurItem = response({
+  identifiantFactureCPP: int64(),
+  numeroFacture: z.string().optional(),
+  numeroFluxDepot: z.string().optional(),
+  statut: z.string().optional(),
+  dateHeureEtatCourant: dateTime().optional(),
+  commentaireEtatCourant: z.string().nullish(),
+  typeFacture: z.string().optional(),
+  dateFacture: dateTime().optional(),
+  dateDepot: dateTime().optional(),
+  montantHT: double().optional(),
+  montantTTC: double().optional(),
+  montantAPayer: double().optional(),
+  devise: z.string().optional(),
+  codeFournisseur: z.string().optional(),
+  idDestinataire: int64().optional(),
+  codeDestinataire: z.string().optional(),
+  designationDestinataire: z.string().optional(),
+  idServiceExecutant: int64().optional(),
+  codeServiceExecutant: z.string().nullish(),
+  numeroMarche: z.string().nullish(),
+  numeroBonCommande: z.string().nullish(),
+  rejetTraite: z.boolean().optional(),
+});
+export const rechercherFactureParFournisseurResponse = response({
+  ...envelope,
+  parametresRetour: parametresRetour.optional(),
+  listeFactures: listOf(factureFournisseurItem),
+});
+
+// consulter/fournisseur
+
+export const consulterFactureParFournisseurRequest = request({
+  idUtilisateurCourant: int64(),
+  identifiantFactureCPP: int64(),
+  codeLangue: z.string(),
+  getpLigneRecapTva: request({
+    pageResultatDemandeeListeRecapitulatifTVA: int32(),
+    nbResultatsParPageListeListeRecapitulatifTVA: int32(),
+    triSensListeRecapitulatifTVA: z.enum(TRI_SENS),
+    triColonneListeRecapitulatifTVA: z.enum(['LigneTvaMontantTvaParTaux', 'LigneTvaTauxRefCode', 'LigneTvaTauxRefLibelle', 'LigneTvaTauxRefValeur', 'LigneTvaTauxManuel', 'LigneTvaMontantBaseHtParTaux']),
+    ...generic,
+  }),
+  getpListePiecesJointes: request({
+    pageResultatDemandeeListePieceJointe: int64(),
+    nbResultatsParPageListePieceJointe: int64(),
+    triSensListePiecesJointes: z.enum(TRI_SENS),
+    triColonneListePiecesJointes: z.enum(['PieceJointeTypeCode', 'PieceJointeTypeLibelle', 'PieceJointeDesignation', 'PieceJointeNumeroLigneFacture', 'PieceJointeExtension']),
+    ...generic,
+  }),
+  getpLignesPoste: request({
+    pageResultatDemandeeLignesPoste: int32(),
+    nbResultatsParPageLignesPoste: int32(),
+    triSensListeLignesPoste: z.enum(TRI_SENS),
+    triColonneListeLignesPoste: z.enum([
+      'LignePosteNumero', 'LignePosteReference', 'LignePosteDenomination', 'LignePosteQuantite', 'LignePosteUniteCode', 'LignePosteUniteLibelle',
+      'LignePosteMontantUnitaireHT', 'LignePosteMontantRemiseHT', 'LignePosteTauxTva', 'LignePosteTauxTvaManuel', 'LignePosteMontantHtApresRemise',
+      'LignePosteMontantTva', 'LignePosteMontantTtcApresRemise',
+    ]),
+    ...generic,
+  }),
+});
+export const consulterFactureParFournisseurResponse = response({
+  ...envelope,
+  facture: response({
+    identifiantFactureCPP: int64().optional(),
+    numeroFacture: z.string().optional(),
+    statutFacture: z.string().optional(),
+    commentaire: z.string().nullish(),
+    destinataire: response({ codeDestinataire: z.string().optional(), codeServiceExecutant: z.string().nullish() }).optional(),
+    references: response({ numeroBonCommande: z.string().nullish(), numeroMarche: z.string().nullish(), dateFacture: dateTime().optional() }).optional(),
+    montantTotal: response({ montantHtTotal: double().optional(), montantTVA: double().optional(), montantTtcTotal: double().optional() }).optional(),
+  }).optional(),
+});
+
+// consulter/historique
+
+export const consulterHistoriqueFactureRequest = request({
+  idUtilisateurCourant: int64(),
+  idFacture: int64(),
+  idEspace: int64(),
+  nbResultatsMaximum: int32(),
+  paramRechercheHistoStatuts: request({
+    pageResultatDemandeeListeHistoStatut: int32(),
+    nbResultatsParPageListeHistoStatut: int32(),
+    triSensListeHistoStatut: z.enum(TRI_SENS),
+    triColonneListeHistoStatut: z.enum([
+      'HistoStatutCode', 'HistoStatutDatePassage', 'HistoStatutCommentaire', 'HistoStatutUtilisateurPrenom', 'HistoStatutUtilisateurNom',
+      'HistoStatutUtilisateurEmail', 'HistoStatutUtilisateurTelephone',
+    ]),
+    ...generic,
+  }),
+  paramRechercheHistoEvenementsComplementaires: request({
+    pageResultatDemandeeListeHistoEvenement: int32(),
+    nbResultatsParPageListeHistoEvenement: int32(),
+    triSensListeHistoEvenement: z.enum(TRI_SENS),
+    triColonneListeHistoEvenement: z.enum(['EvenementLibelle', 'EvenementQui', 'EvenementDateHeure']),
+    ...generic,
+  }),
+  paramRechercheHistoActionsUtilisateurs: request({
+    pageResultatDemandeeListeHistoAction: int32(),
+    triSensListeHistoAction: z.enum(TRI_SENS),
+    triColonneListeHistoAction: z.enum([
+      'HistoActionDateHeure', 'HistoActionCode', 'HistoAction', 'HistoActionUtilisateurPrenom', 'HistoActionUtilisateurNom',
+      'HistoActionUtilisateurEmail', 'HistoActionUtilisateurTelephone',
+    ]),
+    ...generic,
+    nbResultatsParPageListeHistoAction: int32(),
+  }),
+});
+export const histoStatut = response({
+  histoStatutId: int64().optional(),
+  histoStatutCode: z.string(),
+  histoStatutDatePassage: z.union([dateTime(), z.number()]).optional(),
+  histoStatutCommentaire: z.string().nullish(),
+});
+export const consulterHistoriqueFactureResponse = response({
+  ...envelope,
+  idFacture: int64().optional(),
+  numeroFacture: z.string().optional(),
+  statutCourantCode: z.string().optional(),
+  historiquesDesStatuts: response({
+    histoStatut: listOf(histoStatut),
+    pageCouranteHistoStatut: int32().optional(),
+    pagesHistoStatut: int32().optional(),
+    nbResultatsParPageHistoStatut: int32().optional(),
+    totalHistoStatut: int32().optional(),
+  }).optional(),
+});
+
+// recycler
+
+export const recyclerFactureRequest = request({
+  idUtilisateurCourant: int64(),
+  identifiantFactureCPP: int64(),
+  destinataire: request({ codeDestinataire: z.string(), codeServiceExecutant: z.string() }),
+  commentaire: z.string(),
+  reference: request({
+    deviseFacture: z.string(),
+    typeFacture: z.enum(['AVOIR', 'FACTURE']),
+    typeTva: z.enum(['TVA_SUR_DEBIT', 'TVA_SUR_ENCAISSEMENT', 'EXONERATION', 'SANS_TVA']),
+    motifExonerationTva: z.string(),
+    numeroMarche: z.string(),
+    numeroBonCommande: z.string(),
+    numeroFactureOrigine: z.string(),
+    modePaiement: z.enum(['CHEQUE', 'PRELEVEMENT', 'VIREMENT', 'ESPECE', 'AUTRE', 'REPORT']),
+  }),
+});
+export const recyclerFactureResponse = response({
+  ...envelope,
+  identifiantFactureCPP: int64().optional(),
+  numeroFacture: z.string().optional(),
+  statutFacture: z.string().optional(),
+  dateDepot: dateTime().optional(),
+});
+
+// completer
+
+export const completerFactureRequest = request({
+  idUtilisateurCourant: int64(),
+  identifiantFactureCPP: int64(),
+  pieceJointeComplementaire: z.array(
+    request({
+      pieceJointeComplementaireDesignation: z.string(),
+      pieceJointeComplementaireType: z.string(),
+      pieceJointeComplementaireNumeroLigneFacture: int32(),
+      pieceJointeComplementaireId: int64(),
+    }),
+  ),
+  commentaire: z.string(),
+});
+export const completerFactureResponse = response({
+  ...envelope,
+  identifiantFactureCPP: int64().optional(),
+  numeroFacture: z.string().optional(),
+  dateTraitement: dateTime().optional(),
+});
+
+// traiter/recue: the recipient's side, used by the simulator's back door
+
+export const traiterFactureRecueRequest = request({
+  idUtilisateurCourant: int64(),
+  idFacture: int64(),
+  nouveauStatut: z.enum(INVOICE_STATUSES),
+  motif: z.string(),
+  numeroDPMandat: z.string(),
+});
+export const traiterFactureRecueResponse = response({
+  ...envelope,
+  idFacture: int64().optional(),
+  numeroFacture: z.string().optional(),
+  dateTraitement: dateTime().optional(),
+  nouveauStatut: z.string().optional(),
+});

@@ -1,0 +1,107 @@
+/** The Structures API (`/cpro/structures/v1/...`), from the official Swagger `swagger-structures.json`. */
+import { z } from 'zod';
+import { dateTime, envelope, int64, listOf, request, response, TRI_SENS } from './common.js';
+import { parametresRetour } from './factures.js';
+
+const TYPES_IDENTIFIANT = ['SIRET', 'UE_HORS_FRANCE', 'HORS_UE', 'RIDET', 'TAHITI', 'AUTRE', 'PARTICULIER'] as const;
+
+export const rechercherStructureRequest = request({
+  parametres: request({
+    nbResultatsParPage: int64(),
+    pageResultatDemandee: int64(),
+    triColonne: z.enum(['IdentifiantStructure', 'DesignationStructure', 'TypeIdentifiantStructure', 'Statut']),
+    triSens: z.enum(TRI_SENS),
+  }),
+  restreindreStructuresPrivees: z.boolean(),
+  structure: request({
+    adresseCodePays: z.string(),
+    adresseCodePostal: z.string(),
+    adresseVille: z.string(),
+    estMOA: z.boolean(),
+    estMOAUniquement: z.boolean(),
+    identifiantStructure: z.string(),
+    libelleStructure: z.string(),
+    nomStructure: z.string(),
+    prenomStructure: z.string(),
+    raisonSocialeStructure: z.string(),
+    /** The filter says ACTIF/INACTIF; answers say ACTIVE/INACTIVE. */
+    statutStructure: z.enum(['ACTIF', 'INACTIF']),
+    typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT),
+    typeStructure: z.enum(['PRIVEE', 'PUBLIQUE']),
+  }),
+});
+export const structureItem = response({
+  idStructureCPP: int64(),
+  identifiantStructure: z.string().optional(),
+  designationStructure: z.string().optional(),
+  statut: z.enum(['ACTIVE', 'INACTIVE']).optional(),
+  typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT).optional(),
+});
+export const rechercherStructureResponse = response({
+  ...envelope,
+  listeStructures: listOf(structureItem),
+  parametresRetour: parametresRetour.optional(),
+});
+
+export const consulterStructureRequest = request({ codeLangue: z.string(), idStructureCPP: int64() });
+export const structureParametres = response({
+  codeServiceDoitEtreRenseigne: z.boolean().optional(),
+  numeroEJDoitEtreRenseigne: z.boolean().optional(),
+  gestionNumeroEJOuCodeService: z.boolean().optional(),
+  statutMiseEnPaiementNestPasRemonte: z.boolean().optional(),
+  connexionEDI: z.boolean().optional(),
+  estMoaUniquement: z.boolean().optional(),
+  estValideurDelegue: z.boolean().optional(),
+  getaMoa: z.boolean().optional(),
+  nonDiffusibleInsee: z.boolean().optional(),
+  recevoirDonneesViaEDI: z.boolean().optional(),
+});
+export const consulterStructureResponse = response({
+  ...envelope,
+  informationGenerales: response({
+    idStructureCPP: int64().optional(),
+    identifiantStructure: z.string().optional(),
+    typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT).optional(),
+    raisonSocialeStructure: z.string().optional(),
+    dateExpirationMotPasseCompteTech: dateTime().nullish(),
+  }).optional(),
+  parametres: structureParametres.optional(),
+});
+
+export const rechercherServicesStructureRequest = request({
+  idStructure: int64(),
+  parametresRechercherServicesStructure: request({
+    nbResultatsParPage: int64(),
+    pageResultatDemandee: int64(),
+    triColonne: z.enum(['CodeService', 'LibelleService', 'DateDbtService', 'DateFinService', 'EstActif']),
+    triSens: z.enum(TRI_SENS),
+  }),
+});
+export const serviceItem = response({
+  idService: int64(),
+  codeService: z.string(),
+  libelleService: z.string().optional(),
+  estActif: z.boolean().optional(),
+  statutService: z.string().optional(),
+});
+export const rechercherServicesStructureResponse = response({
+  ...envelope,
+  listeServices: listOf(serviceItem),
+  parametresRetour: parametresRetour.optional(),
+});
+
+export const consulterServiceStructureRequest = request({ codeLangue: z.string(), idService: int64(), idStructure: int64() });
+export const consulterServiceStructureResponse = response({
+  ...envelope,
+  informationsGenerales: response({
+    codeService: z.string().optional(),
+    nomService: z.string().optional(),
+    descriptionService: z.string().nullish(),
+  }).optional(),
+  parametres: response({
+    numeroEngagement: z.boolean().optional(),
+    miseEnPaiement: z.boolean().optional(),
+    dateDebutValidite: dateTime().nullish(),
+    dateFinValidite: dateTime().nullish(),
+  }).optional(),
+});

@@ -1,0 +1,43 @@
+/**
+ * The Transverses endpoints we use. No official Swagger exists for them: fields come from the reference
+ * (community pages and production clients), `api-reference.md` §2.3, §2.8 and §2.11.
+ */
+import { z } from 'zod';
+import { dateTime, envelope, int64, listOf, request, response } from './common.js';
+
+export const consulterCRDetailleRequest = request({
+  numeroFluxDepot: z.string(),
+  /** Sent by some clients, not by the production ones: optional. */
+  syntaxeFlux: z.string(),
+  idUtilisateurCourant: int64(),
+});
+export const erreurDP = response({
+  identifiantFournisseur: z.string().nullish(),
+  identifiantDestinataire: z.string().nullish(),
+  numeroDP: z.string().nullish(),
+  libelleErreurDP: z.string().nullish(),
+});
+export const erreurTechnique = response({
+  codeErreur: z.string().nullish(),
+  libelleErreur: z.string().nullish(),
+  natureErreur: z.string().nullish(),
+});
+export const consulterCRDetailleResponse = response({
+  ...envelope,
+  numeroFluxDepot: z.string().optional(),
+  codeInterfaceDepotFlux: z.string().optional(),
+  dateDepotFlux: dateTime().optional(),
+  dateHeureEtatCourantFlux: dateTime().optional(),
+  etatCourantDepotFlux: z.string().optional(),
+  nomFichier: z.string().optional(),
+  listeErreurDP: listOf(erreurDP),
+  listeErreurTechnique: listOf(erreurTechnique),
+});
+
+export const recupererStructuresActivesFournisseurRequest = request({ idUtilisateurCourant: int64() });
+export const recupererStructuresActivesFournisseurResponse = response({
+  ...envelope,
+  listeStructures: listOf(
+    response({ idStructureCPP: int64(), identifiant: z.string().optional(), designationStructure: z.string().optional() }),
+  ),
+});

@@ -1,0 +1,26 @@
+import type { Redis } from 'ioredis';
+import type { ChorusConfig } from '../config.js';
+import type { SecretBox } from '../shared/secret-box.js';
+import { ChorusClient } from './client.js';
+import { PisteTokenProvider } from './token-provider.js';
+
+/** A client for the configured Chorus Pro (or simulator), sharing its token and 429 pause through `redis`. */
+export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; secretBox: SecretBox; keyPrefix: string }): ChorusClient {
+  const tokens = new PisteTokenProvider({
+    oauthUrl: config.oauthUrl,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    redis: deps.redis,
+    secretBox: deps.secretBox,
+    keyPrefix: deps.keyPrefix,
+    timeoutMs: config.timeoutMs,
+  });
+  return new ChorusClient({
+    apiUrl: config.apiUrl,
+    tokens,
+    redis: deps.redis,
+    keyPrefix: deps.keyPrefix,
+    timeoutMs: config.timeoutMs,
+    depositTimeoutMs: config.depositTimeoutMs,
+  });
+}

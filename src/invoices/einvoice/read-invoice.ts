@@ -1,0 +1,174 @@
+/**
+ * Reads the data Chorus Pro cares about from an e-invoice file: UBL 2.1 (Invoice, CreditNote), UN/CEFACT CII,
+ * and the CII embedded in a Factur-X PDF. Where each datum sits follows einvoice-formats.md ("where Chorus data
+ * goes": BT-10 service code, BT-13 engagement number, BT-29/BT-46 SIRET with scheme 0009...).
+ */
+import { inflateSync } from 'node:zlib';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export type EInvoiceSyntax = 'UBL' | 'CII';
+
+export interface EInvoiceData {
+  syntax: EInvoiceSyntax;
+  number: string | null;
+  issueDate: string | null;
+  /** UNTDID 1001 code: 380 invoice, 381 credit note, 386 prepayment... */
+  typeCode: string | null;
+  supplierSiret: string | null;
+  recipientSiret: string | null;
+  /** BT-10 buyer reference: Chorus Pro reads the service code there. */
+  serviceCode: string | null;
+  /** BT-13 purchase order reference: Chorus Pro reads the engagement number there. */
+  engagementNumber: string | null;
+  currency: string | null;
+  amountWithoutVat: string | null;
+  vatAmount: string | null;
+  amountWithVat: string | null;
+}
+
+export class UnreadableInvoiceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UnreadableInvoiceError';
+  }
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@',
+  removeNSPrefix: true,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: true,
+  isArray: () => false,
+});
+
+type Node = Record<string, unknown>;
+
+/** Reads an XML or Factur-X PDF file; throws UnreadableInvoiceError when it is neither. */
+export function readEInvoice(content: Buffer): EInvoiceData {
+  const xml = isPdf(content) ? extractFacturXml(content) : content.toString('utf8').replace(/^\uFEFF/, '');
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new UnreadableInvoiceError(`The XML is not well-formed: ${valid.err.msg} (line ${valid.err.line})`);
+  const doc = parser.parse(xml) as Node;
+  if (doc.Invoice || doc.CreditNote) return readUbl((doc.Invoice ?? doc.CreditNote) as Node, doc.CreditNote ? '381' : null);
+  if (doc.CrossIndustryInvoice) return readCii(doc.CrossIndustryInvoice as Node);
+  throw new UnreadableInvoiceError(`Unknown XML document (root element: ${Object.keys(doc).filter((k) => !k.startsWith('?'))[0] ?? 'none'})`);
+}
+
+export function isPdf(content: Buffer): boolean {
+  return content.subarray(0, 1024).includes('%PDF-');
+}
+
+/** The CII XML embedded in a Factur-X PDF: the first (usually Flate-compressed) stream that is one. */
+export function extractFacturXml(pdf: Buffer): string {
+  const marker = Buffer.from('stream');
+  const end = Buffer.from('endstream');
+  let from = 0;
+  for (;;) {
+    const start = pdf.indexOf(marker, from);
+    if (start < 0) break;
+    if (pdf.subarray(start - 3, start).toString('latin1') === 'end') {
+      from = start + marker.length;
+      continue;
+    }
+    let dataStart = start + marker.length;
+    if (pdf[dataStart] === 0x0d) dataStart++;
+    if (pdf[dataStart] === 0x0a) dataStart++;
+    const stop = pdf.indexOf(end, dataStart);
+    if (stop < 0) break;
+    const raw = pdf.subarray(dataStart, stop);
+    for (const candidate of [raw, tryInflate(raw)]) {
+      if (candidate && candidate.includes('CrossIndustryInvoice')) return candidate.toString('utf8').trim().replace(/^\uFEFF/, '');
+    }
+    from = stop + end.length;
+  }
+  throw new UnreadableInvoiceError('The PDF holds no Factur-X XML (no embedded CrossIndustryInvoice)');
+}
+
+function tryInflate(raw: Buffer): Buffer | undefined {
+  try {
+    return inflateSync(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+function text(node: unknown): string | null {
+  if (node === undefined || node === null) return null;
+  if (typeof node === 'string') return node.trim() || null;
+  if (typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return text(node[0]);
+  if (typeof node === 'object') return text((node as Node)['#text']);
+  return null;
+}
+
+function at(node: unknown, ...path: string[]): unknown {
+  let current: unknown = node;
+  for (const key of path) {
+    if (Array.isArray(current)) current = current[0];
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Node)[key];
+  }
+  return current;
+}
+
+function all(node: unknown): unknown[] {
+  if (node === undefined || node === null) return [];
+  return Array.isArray(node) ? node : [node];
+}
+
+/** A SIRET among identifier elements: scheme 0009 first, then any 14-digit identifier. */
+function siretAmong(candidates: unknown[]): string | null {
+  const values = candidates.flatMap(all);
+  const withScheme = values.find((v) => typeof v === 'object' && v !== null && (v as Node)['@schemeID'] === '0009' && /^\d{14}$/.test(text(v) ?? ''));
+  if (withScheme) return text(withScheme);
+  const any = values.map(text).find((v) => v !== null && /^\d{14}$/.test(v));
+  return any ?? null;
+}
+
+function readUbl(root: Node, typeOverride: string | null): EInvoiceData {
+  const party = (role: string) => at(root, role, 'Party');
+  const partySiret = (p: unknown) =>
+    siretAmong([at(p, 'PartyIdentification', 'ID'), ...all(at(p, 'PartyIdentification')).map((x) => at(x, 'ID')), at(p, 'EndpointID'), at(p, 'PartyLegalEntity', 'CompanyID')]);
+  const totals = at(root, 'LegalMonetaryTotal');
+  return {
+    syntax: 'UBL',
+    number: text(at(root, 'ID')),
+    issueDate: text(at(root, 'IssueDate')),
+    typeCode: typeOverride ?? text(at(root, 'InvoiceTypeCode')) ?? text(at(root, 'CreditNoteTypeCode')),
+    supplierSiret: partySiret(party('AccountingSupplierParty')),
+    recipientSiret: partySiret(party('AccountingCustomerParty')),
+    serviceCode: text(at(root, 'BuyerReference')),
+    engagementNumber: text(at(root, 'OrderReference', 'ID')),
+    currency: text(at(root, 'DocumentCurrencyCode')),
+    amountWithoutVat: text(at(totals, 'TaxExclusiveAmount')),
+    vatAmount: text(at(root, 'TaxTotal', 'TaxAmount')),
+    amountWithVat: text(at(totals, 'TaxInclusiveAmount')),
+  };
+}
+
+function readCii(root: Node): EInvoiceData {
+  const transaction = at(root, 'SupplyChainTradeTransaction');
+  const agreement = at(transaction, 'ApplicableHeaderTradeAgreement');
+  const settlement = at(transaction, 'ApplicableHeaderTradeSettlement');
+  const sums = at(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
+  const partySiret = (p: unknown) =>
+    siretAmong([at(p, 'GlobalID'), at(p, 'ID'), at(p, 'SpecifiedLegalOrganization', 'ID'), at(p, 'URIUniversalCommunication', 'URIID')]);
+  const rawDate = text(at(root, 'ExchangedDocument', 'IssueDateTime', 'DateTimeString'));
+  const vat = all(at(sums, 'TaxTotalAmount'))[0];
+  return {
+    syntax: 'CII',
+    number: text(at(root, 'ExchangedDocument', 'ID')),
+    issueDate: rawDate && /^\d{8}$/.test(rawDate) ? `${rawDate.slice(0, 4)}-${rawDate.slice(4, 6)}-${rawDate.slice(6, 8)}` : rawDate,
+    typeCode: text(at(root, 'ExchangedDocument', 'TypeCode')),
+    supplierSiret: partySiret(at(agreement, 'SellerTradeParty')),
+    recipientSiret: partySiret(at(agreement, 'BuyerTradeParty')),
+    serviceCode: text(at(agreement, 'BuyerReference')),
+    engagementNumber: text(at(agreement, 'BuyerOrderReferencedDocument', 'IssuerAssignedID')),
+    currency: text(at(settlement, 'InvoiceCurrencyCode')),
+    amountWithoutVat: text(at(sums, 'TaxBasisTotalAmount')),
+    vatAmount: text(vat),
+    amountWithVat: text(at(sums, 'GrandTotalAmount')),
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Our Chorus Pro schemas against the official Swagger definitions. A request schema must declare exactly
+ * the Swagger's properties, with the same types and enums (the simulator refuses anything else, so our
+ * client cannot drift). A response schema may read a subset, each with the Swagger's type.
+ */
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
+import { INVOICE_STATUSES } from '../../src/chorus/statuses.js';
+import { resolve, SWAGGER_DEFINITIONS, type SwaggerSchema } from '../helpers/swagger.js';
+
+interface JsonSchema {
+  type?: string | string[];
+  enum?: unknown[];
+  format?: string;
+  items?: JsonSchema;
+  properties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+  oneOf?: JsonSchema[];
+}
+
+/** Our schema's type for a property, looking through nullish/optional wrappers. */
+function core(schema: JsonSchema): JsonSchema {
+  const options = schema.anyOf ?? schema.oneOf;
+  if (options) {
+    const nonNull = options.filter((o) => o.type !== 'null');
+    if (nonNull.length >= 1) return core(nonNull[0]!);
+  }
+  if (Array.isArray(schema.type)) return { ...schema, type: schema.type.find((t) => t !== 'null') };
+  return schema;
+}
+
+function compare(ours: JsonSchema, official: SwaggerSchema, path: string, exact: boolean): string[] {
+  const o = core(ours);
+  const s = resolve(official);
+  const officialType = s.type ?? (s.properties ? 'object' : undefined);
+  const problems: string[] = [];
+  if (officialType === 'object' || s.properties) {
+    const props = s.properties ?? {};
+    const mine = o.properties ?? {};
+    for (const key of Object.keys(mine)) {
+      if (!props[key]) problems.push(`${path}.${key}: not in the Swagger`);
+      else problems.push(...compare(mine[key]!, props[key], `${path}.${key}`, exact));
+    }
+    if (exact && o.properties) {
+      for (const key of Object.keys(props)) if (!(key in mine)) problems.push(`${path}.${key}: in the Swagger but not declared`);
+    }
+    return problems;
+  }
+  if (officialType === 'array') {
+    // Our tolerant lists (single object accepted) still declare an array.
+    if (o.type !== 'array') return [`${path}: Swagger says array, ours is ${String(o.type)}`];
+    return compare(o.items ?? {}, s.items ?? {}, `${path}[]`, exact);
+  }
+  if (officialType && o.type && o.type !== officialType) problems.push(`${path}: Swagger says ${officialType}, ours is ${String(o.type)}`);
+  if (s.enum && exact) {
+    const mine = (o.enum ?? []).map(String).sort();
+    if (JSON.stringify(mine) !== JSON.stringify([...s.enum].sort())) problems.push(`${path}: enum differs from the Swagger's ${s.enum.length} values`);
+  }
+  return problems;
+}
+
+const withSwagger = Object.entries(ENDPOINTS).filter(([, e]) => e.swagger !== null);
+
+describe('Chorus Pro contract: our schemas match the official Swagger', () => {
+  it.each(withSwagger)('%s request declares exactly the Swagger definition', (_name, endpoint) => {
+    const definition = SWAGGER_DEFINITIONS[endpoint.swagger!.request];
+    expect(definition, endpoint.swagger!.request).toBeDefined();
+    const ours = z.toJSONSchema(endpoint.request, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    expect(compare(ours, definition!, endpoint.swagger!.request, true)).toEqual([]);
+  });
+
+  it.each(withSwagger)('%s response reads only Swagger fields, with their types', (_name, endpoint) => {
+    const definition = SWAGGER_DEFINITIONS[endpoint.swagger!.response];
+    expect(definition, endpoint.swagger!.response).toBeDefined();
+    const ours = z.toJSONSchema(endpoint.response, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+    expect(compare(ours, definition!, endpoint.swagger!.response, false)).toEqual([]);
+  });
+
+  it('knows every invoice status of the official enum', () => {
+    const official = SWAGGER_DEFINITIONS.WsRetourConsulterHistoriqueFacture?.properties?.statutCourantCode?.enum ?? [];
+    expect(official.length).toBeGreaterThan(50);
+    expect([...INVOICE_STATUSES].sort()).toEqual([...official].sort());
+  });
+
+  it('would notice a drift: a misspelt field and a wrong enum are reported', () => {
+    const drifted = z.strictObject({ nomFichierr: z.string(), syntaxeFlux: z.enum(['IN_DP_E2_CII_FACTURX']) }).partial();
+    const problems = compare(z.toJSONSchema(drifted, { io: 'input' }) as JsonSchema, SWAGGER_DEFINITIONS.DeposerFluxFactureParam!, 'x', true);
+    expect(problems).toEqual(expect.arrayContaining([
+      'x.nomFichierr: not in the Swagger',
+      'x.syntaxeFlux: enum differs from the Swagger\'s 13 values',
+      'x.nomFichier: in the Swagger but not declared',
+    ]));
+  });
+});
