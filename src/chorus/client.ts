@@ -32,6 +32,8 @@ export interface ChorusClientOptions {
   depositTimeoutMs?: number;
   /** Retries of a read after a network blip, within the call. (Default: 2) */
   blipRetries?: number;
+  /** Results asked per page of a search; every page is walked whatever the size. (Default: 100) */
+  pageSize?: number;
   /** Called once per HTTP request sent to Chorus Pro (for rate limiting and metrics). */
   beforeRequest?: (operation: string) => Promise<void>;
 }
@@ -40,15 +42,13 @@ export interface ChorusClientOptions {
 const NO_RESULT_CODES = new Set([20000, 20007]);
 /** When 429 comes without Retry-After. */
 const DEFAULT_RETRY_AFTER_MS = 30_000;
-/** PISTE pages are 10 by default; we ask for more, and still walk every page. */
-const PAGE_SIZE = 100;
 
 export class ChorusClient {
   readonly #o: Required<Omit<ChorusClientOptions, 'beforeRequest'>> & Pick<ChorusClientOptions, 'beforeRequest'>;
   readonly #pauseKey: string;
 
   constructor(options: ChorusClientOptions) {
-    this.#o = { timeoutMs: 30_000, depositTimeoutMs: 120_000, blipRetries: 2, ...options, apiUrl: options.apiUrl.replace(/\/+$/, '') };
+    this.#o = { timeoutMs: 30_000, depositTimeoutMs: 120_000, blipRetries: 2, pageSize: 100, ...options, apiUrl: options.apiUrl.replace(/\/+$/, '') };
     this.#pauseKey = `${options.keyPrefix}:chorus-paused-until:${createHash('sha256').update(this.#o.apiUrl).digest('hex').slice(0, 12)}`;
   }
 
@@ -77,7 +77,7 @@ export class ChorusClient {
     for (let page = 1; ; page++) {
       const res = await this.call('rechercherFactureParFournisseur', account, {
         ...criteria,
-        rechercheFactureParFournisseur: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE, triSens: 'Ascendant', triColonne: 'DateDepot' },
+        rechercheFactureParFournisseur: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize, triSens: 'Ascendant', triColonne: 'DateDepot' },
       });
       all.push(...res.listeFactures);
       const pages = res.parametresRetour?.pages ?? 1;
@@ -96,7 +96,7 @@ export class ChorusClient {
     for (let page = 1; ; page++) {
       const res = await this.call('consulterHistoriqueFacture', account, {
         idFacture,
-        paramRechercheHistoStatuts: { pageResultatDemandeeListeHistoStatut: page, nbResultatsParPageListeHistoStatut: PAGE_SIZE, triSensListeHistoStatut: 'Ascendant', triColonneListeHistoStatut: 'HistoStatutDatePassage' },
+        paramRechercheHistoStatuts: { pageResultatDemandeeListeHistoStatut: page, nbResultatsParPageListeHistoStatut: this.#o.pageSize, triSensListeHistoStatut: 'Ascendant', triColonneListeHistoStatut: 'HistoStatutDatePassage' },
       });
       first ??= res;
       statuses.push(...(res.historiquesDesStatuts?.histoStatut ?? []));
@@ -120,7 +120,7 @@ export class ChorusClient {
     for (let page = 1; ; page++) {
       const res = await this.call('rechercherStructure', account, {
         structure: { identifiantStructure: siret, typeIdentifiantStructure: 'SIRET' },
-        parametres: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE },
+        parametres: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize },
       });
       all.push(...res.listeStructures);
       if (page >= (res.parametresRetour?.pages ?? 1) || res.listeStructures.length === 0) return all;
@@ -136,7 +136,7 @@ export class ChorusClient {
     for (let page = 1; ; page++) {
       const res = await this.call('rechercherServicesStructure', account, {
         idStructure,
-        parametresRechercherServicesStructure: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE },
+        parametresRechercherServicesStructure: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize },
       });
       all.push(...res.listeServices);
       if (page >= (res.parametresRetour?.pages ?? 1) || res.listeServices.length === 0) return all;

@@ -1,0 +1,82 @@
+/** A simulator on a free port and clients for it, each with its own Redis key prefix. */
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { ChorusClient, type TechnicalAccount } from '../../src/chorus/client.js';
+import { PisteTokenProvider } from '../../src/chorus/token-provider.js';
+import { SecretBox } from '../../src/shared/secret-box.js';
+import { loadSeed } from '../../src/simulator/model.js';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
+import { TEST_REDIS_URL, uniqueName } from './harness.js';
+
+export const SUPPLIER: TechnicalAccount = { login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' };
+export const EXPIRED_SUPPLIER: TechnicalAccount = { login: 'TECH_EXPIRED@cpro.fr', password: 'Expired-Password-1' };
+export const RECIPIENT: TechnicalAccount = { login: 'TECH_RECIPIENT@cpro.fr', password: 'Recipient-Password-1' };
+export const APPLICATION = { clientId: 'simulator-client-id', clientSecret: 'simulator-client-secret' };
+
+export const SUPPLIER_SIRET = '73282932000074';
+/** Requires a service code (codeServiceDoitEtreRenseigne). */
+export const MINISTRY_SIRET = '11000201100044';
+/** Requires an engagement number (numeroEJDoitEtreRenseigne). */
+export const CITY_SIRET = '21750001600019';
+/** Requires one or the other, and never reports payment. */
+export const HOSPITAL_SIRET = '26750045200011';
+export const INACTIVE_SIRET = '13000250400020';
+
+export interface ChorusHarness {
+  simulator: Simulator;
+  redis: Redis;
+  prefix: string;
+  /** A client of its own (own token cache in memory, shared cache in Redis under `prefix`). */
+  /** A client; give `prefix` for a token cache of its own. */
+  client(overrides?: { clientSecret?: string; timeoutMs?: number; blipRetries?: number; prefix?: string; pageSize?: number }): { client: ChorusClient; tokens: PisteTokenProvider };
+  admin(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
+  close(): Promise<void>;
+}
+
+export async function createChorusHarness(options: SimulatorOptions = {}): Promise<ChorusHarness> {
+  const simulator = await startSimulator({ seed: loadSeed(), ...options });
+  const redis = new Redis(TEST_REDIS_URL);
+  const prefix = uniqueName();
+  const secretBox = new SecretBox(randomBytes(32));
+  return {
+    simulator,
+    redis,
+    prefix,
+    client(overrides = {}) {
+      const tokens = new PisteTokenProvider({
+        oauthUrl: `${simulator.url}/api/oauth/token`,
+        clientId: APPLICATION.clientId,
+        clientSecret: overrides.clientSecret ?? APPLICATION.clientSecret,
+        redis,
+        secretBox,
+        keyPrefix: overrides.prefix ?? prefix,
+      });
+      const client = new ChorusClient({
+        apiUrl: simulator.url,
+        tokens,
+        redis,
+        keyPrefix: overrides.prefix ?? prefix,
+        ...(overrides.timeoutMs ? { timeoutMs: overrides.timeoutMs, depositTimeoutMs: overrides.timeoutMs } : {}),
+        ...(overrides.blipRetries !== undefined ? { blipRetries: overrides.blipRetries } : {}),
+        ...(overrides.pageSize !== undefined ? { pageSize: overrides.pageSize } : {}),
+      });
+      return { client, tokens };
+    },
+    admin: (path, init = {}) =>
+      fetch(`${simulator.url}/simulator${path}`, {
+        method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+        headers: { 'content-type': 'application/json' },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      }),
+    async close() {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length > 0) await redis.del(...keys);
+      } while (cursor !== '0');
+      await redis.quit();
+      await simulator.close();
+    },
+  };
+}
