@@ -187,6 +187,18 @@ const simulatorEnvSchema = z.object({
   SIMULATOR_HOST: z.string().default('127.0.0.1'),
   SIMULATOR_FLUX_STEP_MS: z.coerce.number().int().nonnegative().default(1000),
   SIMULATOR_INVOICE_STEP_MS: z.coerce.number().int().nonnegative().default(1000),
+  /** Fault settings at start-up, as JSON (the body of PUT /simulator/faults). */
+  SIMULATOR_FAULTS: z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
@@ -200,6 +212,7 @@ export function loadSimulatorConfig(env: Record<string, string | undefined> = pr
     port: e.SIMULATOR_PORT,
     host: e.SIMULATOR_HOST,
     timing: { fluxStepMs: e.SIMULATOR_FLUX_STEP_MS, invoiceStepMs: e.SIMULATOR_INVOICE_STEP_MS },
+    faults: e.SIMULATOR_FAULTS,
     log: { level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) },
   };
 }

@@ -1,7 +1,6 @@
 /** `rediss://` as Heroku gives it: TLS with a self-signed certificate, against a real TLS redis-server. */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -10,18 +9,11 @@ import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import { redisOptions } from '../../src/queues/redis.js';
 import { testEnv, uniqueName } from '../helpers/harness.js';
+import { freePort } from '../helpers/ports.js';
 
 let dir: string;
 let server: ChildProcess;
 let port: number;
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, '127.0.0.1');
-  await new Promise((resolve) => probe.once('listening', resolve));
-  const { port: p } = probe.address() as { port: number };
-  await new Promise((resolve) => probe.close(resolve));
-  return p;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cr-tls-'));

@@ -1,6 +1,9 @@
-/** The web entry point as the Procfile runs it: serves, then exits 0 on SIGTERM. */
+/** The entry points as the Procfile and `npm start` run them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../helpers/harness.js';
+import { generateSampleInvoice, SYNTAXE_FLUX_OF } from '../../scripts/lib/sample-invoices.js';
+import { API_KEY, createHarness, type Harness } from '../helpers/harness.js';
+import { jsonInit } from '../helpers/invoices.js';
+import { freePort } from '../helpers/ports.js';
 import { startProcess } from '../helpers/processes.js';
 
 let h: Harness;
@@ -11,11 +14,11 @@ afterAll(() => h.close());
 
 describe('the web process', () => {
   it('serves the API and exits 0 on SIGTERM', async () => {
-    const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    const web = startProcess('src/web.ts', { ...h.env, PORT: port });
+    const port = await freePort();
+    const web = startProcess('src/web.ts', { ...h.env, PORT: String(port) });
     try {
       await web.waitFor(/Intake API listening/);
-      const res = await fetch(`http://127.0.0.1:${port}/v1/suppliers`, { headers: { authorization: `Bearer ${h.env.API_KEYS}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/suppliers`, { headers: { authorization: `Bearer ${API_KEY}` } });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ data: [] });
       web.child.kill('SIGTERM');
@@ -23,6 +26,32 @@ describe('the web process', () => {
       expect(web.output()).toContain('Shut down cleanly');
     } finally {
       web.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('npm start without PISTE credentials', () => {
+  it('starts the Chorus Pro simulator, says so loudly, and takes an invoice', async () => {
+    const [port, simulatorPort] = [await freePort(), await freePort()];
+    const start = startProcess('scripts/start.ts', { ...h.env, PORT: String(port), SIMULATOR_PORT: String(simulatorPort) });
+    try {
+      await start.waitFor(/Ready: POST invoices/, 30_000);
+      expect(start.output()).toMatch(/PISTE_CLIENT_ID is not set: NOT talking to Chorus Pro\. The Chorus Pro SIMULATOR plays it at http:\/\/127\.0\.0\.1:\d+/);
+      expect((await fetch(`http://127.0.0.1:${simulatorPort}/simulator/counts`)).status).toBe(200);
+
+      const api = `http://127.0.0.1:${port}`;
+      const auth = { authorization: `Bearer ${API_KEY}` };
+      const supplier = await fetch(`${api}/v1/suppliers`, jsonInit({ siret: '73282932000074', chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }, auth));
+      expect(supplier.status).toBe(201);
+      const sample = { number: 'START-1', issueDate: '2026-11-20', supplierSiret: '73282932000074', recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' };
+      const file = await generateSampleInvoice(sample, 'Factur-X');
+      const res = await fetch(`${api}/v1/invoices`, jsonInit({ ...sample, type: 'FACTURE', vatAmount: '200.00', amountWithVat: '1200.00', syntaxeFlux: SYNTAXE_FLUX_OF['Factur-X'], file: { name: 'START-1.pdf', contentBase64: file.toString('base64') } }, auth));
+      expect(res.status).toBe(202);
+
+      start.child.kill('SIGTERM');
+      expect(await start.exited()).toEqual({ code: 0, signal: null });
+    } finally {
+      start.child.kill('SIGKILL');
     }
   });
 });
