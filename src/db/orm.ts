@@ -3,12 +3,13 @@ import 'reflect-metadata';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
+import { DepositAttempt } from './entities/deposit-attempt.js';
 import { Invoice } from './entities/invoice.js';
 import { InvoiceEvent } from './entities/invoice-event.js';
 import { SupplierAccount } from './entities/supplier-account.js';
 import { migrationsList } from './migrations/index.js';
 
-export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent];
+export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt];
 
 export interface OrmOptions {
   url: string;

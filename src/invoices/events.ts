@@ -1,5 +1,20 @@
 /** The vocabulary of an invoice's timeline. */
-export const INVOICE_EVENT_TYPES = ['received', 'deposit-re-enqueued'] as const;
+export const INVOICE_EVENT_TYPES = [
+  'received',
+  'deposit-re-enqueued',
+  'precheck-failed',
+  'deposit-sent',
+  'deposit-attempt-failed',
+  'deposit-outcome-unknown',
+  'deposit-reconciled',
+  'deposit-refused',
+  'flux-report',
+  'integrated',
+  'rejected',
+  'needs-attention',
+  'retry-requested',
+  'waiting-for-supplier-account',
+] as const;
 export type InvoiceEventType = (typeof INVOICE_EVENT_TYPES)[number];
 
 /** Who caused the event. */

@@ -1,15 +1,15 @@
-/** Request bodies for the intake API. Real e-invoice fixtures come from a generator; these check the intake rules. */
+/** Request bodies for the intake API, with e-invoice files made by a real generator that agree with the fields. */
+import { generateSampleInvoice, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
 
 export const SUPPLIER_SIRET = '73282932000074';
 export const RECIPIENT_SIRET = '11000201100044';
 
 export const MINIMAL_PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-export const MINIMAL_XML = Buffer.from('<?xml version="1.0" encoding="UTF-8"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><ID>F1</ID></Invoice>');
 
 export const supplierBody = (overrides: Record<string, unknown> = {}) => ({
   siret: SUPPLIER_SIRET,
-  chorusLogin: 'TECH_0042@cpro.fr',
-  chorusPassword: 'Very-Secret-Chorus-Pass-42',
+  chorusLogin: 'TECH_1_DEMO@cpro.fr',
+  chorusPassword: 'Demo-Password-2026',
   environment: 'sandbox',
   ...overrides,
 });
@@ -17,18 +17,49 @@ export const supplierBody = (overrides: Record<string, unknown> = {}) => ({
 let counter = 0;
 export function invoiceNumber(): string {
   counter += 1;
-  return `F2026-${String(counter).padStart(4, '0')}-${process.pid % 1000}`.slice(0, 20);
+  return `F${process.pid % 10000}-${Date.now().toString(36).slice(-4)}${counter}`.slice(0, 20);
 }
 
-export function invoiceBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  const number = typeof overrides.number === 'string' ? overrides.number : invoiceNumber();
-  return {
+const FORMAT_OF: Record<string, SampleFormat> = {
+  IN_DP_E2_CII_FACTURX: 'Factur-X',
+  IN_DP_E1_UBL_INVOICE: 'UBL',
+  IN_DP_E1_CII_16B: 'CII',
+};
+
+/** The file an invoice with these fields would have; a placeholder PDF when the fields are deliberately invalid. */
+export async function fileFor(fields: Record<string, unknown>): Promise<Buffer> {
+  const format = FORMAT_OF[String(fields.syntaxeFlux)] ?? 'Factur-X';
+  try {
+    return await generateSampleInvoice(
+      {
+        number: String(fields.number),
+        issueDate: String(fields.issueDate),
+        supplierSiret: String(fields.supplierSiret),
+        recipientSiret: String(fields.recipientSiret),
+        serviceCode: (fields.serviceCode as string | null | undefined) ?? null,
+        engagementNumber: (fields.engagementNumber as string | null | undefined) ?? null,
+        amountWithoutVat: String(fields.amountWithoutVat),
+        vatRate: fields.vatRate === undefined ? '20' : String(fields.vatRate),
+      },
+      format,
+    );
+  } catch {
+    return MINIMAL_PDF;
+  }
+}
+
+/**
+ * A valid invoice request (VAT at 20 %) whose file agrees with its fields. Overrides apply to the fields;
+ * `file` replaces the generated file.
+ */
+export async function invoiceBody(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const fields: Record<string, unknown> = {
     supplierSiret: SUPPLIER_SIRET,
     recipientSiret: RECIPIENT_SIRET,
     serviceCode: 'SERVICE-BTP',
     engagementNumber: 'BDC-2026-77',
     marketNumber: 'M-2026-01',
-    number,
+    number: invoiceNumber(),
     issueDate: '2026-11-20',
     type: 'FACTURE',
     billingFrame: 'A1',
@@ -37,9 +68,20 @@ export function invoiceBody(overrides: Record<string, unknown> = {}): Record<str
     vatAmount: '200.00',
     amountWithVat: '1200.00',
     syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
-    file: { name: `${number}.pdf`, contentBase64: MINIMAL_PDF.toString('base64') },
     ...overrides,
   };
+  if ('file' in overrides) return fields;
+  const extension = FORMAT_OF[String(fields.syntaxeFlux)] === 'Factur-X' || !FORMAT_OF[String(fields.syntaxeFlux)] ? 'pdf' : 'xml';
+  const content = await fileFor({ ...fields, vatRate: vatRateOf(fields) });
+  return { ...fields, file: { name: `${String(fields.number)}.${extension}`, contentBase64: content.toString('base64') } };
+}
+
+/** The rate that gives the body's VAT, so that the generated file agrees with it. */
+function vatRateOf(fields: Record<string, unknown>): string {
+  const net = Number(fields.amountWithoutVat);
+  const vat = Number(fields.vatAmount);
+  if (!Number.isFinite(net) || !Number.isFinite(vat) || net === 0) return '20';
+  return String(Math.round((vat / net) * 10000) / 100);
 }
 
 export const jsonInit = (body: unknown, headers: Record<string, string> = {}): RequestInit => ({

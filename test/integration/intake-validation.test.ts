@@ -58,7 +58,7 @@ const invalidBodies: Array<[string, Record<string, unknown>, { path: string; cod
 describe('POST /v1/invoices refuses invalid input with 422, the field path, and writes nothing', () => {
   it.each(invalidBodies)('%s', async (_label, overrides, detail) => {
     const before = { invoices: await h.ctx.orm.em.fork().count(Invoice), events: await h.ctx.orm.em.fork().count(InvoiceEvent) };
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody(overrides)));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody(overrides)));
     await expectRefused(res, 422, 'VALIDATION_FAILED', detail);
     expect(await h.ctx.orm.em.fork().count(Invoice)).toBe(before.invoices);
     expect(await h.ctx.orm.em.fork().count(InvoiceEvent)).toBe(before.events);
@@ -66,28 +66,28 @@ describe('POST /v1/invoices refuses invalid input with 422, the field path, and 
 
   it('refuses a decoded file over 10 MB sent as base64', async () => {
     const big = Buffer.concat([MINIMAL_PDF, Buffer.alloc(10 * 1024 * 1024 + 10)]);
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody({ file: { name: 'big.pdf', contentBase64: big.toString('base64') } })));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ file: { name: 'big.pdf', contentBase64: big.toString('base64') } })));
     await expectRefused(res, 422, 'VALIDATION_FAILED', { path: 'file.contentBase64', code: 'too_big' });
   });
 
   it('refuses an unknown supplier account', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody({ supplierSiret: '44306184100047' })));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ supplierSiret: '44306184100047' })));
     await expectRefused(res, 422, 'UNKNOWN_SUPPLIER', { path: 'supplierSiret', code: 'unknown_supplier' });
   });
 
   it('refuses a malformed Idempotency-Key header', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody(), { 'idempotency-key': 'x'.repeat(256) }));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody(), { 'idempotency-key': 'x'.repeat(256) }));
     await expectRefused(res, 422, 'VALIDATION_FAILED', { path: 'Idempotency-Key', code: 'invalid_format' });
   });
 
   it('lists every problem at once', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody({ supplierSiret: '1', type: 'X', syntaxeFlux: 'Y' })));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ supplierSiret: '1', type: 'X', syntaxeFlux: 'Y' })));
     const body = await expectRefused(res, 422, 'VALIDATION_FAILED');
     expect(body.error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['supplierSiret', 'type', 'syntaxeFlux']));
   });
 
   it('accepts a La Poste SIRET that only passes the La Poste rule', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody({ recipientSiret: '35600000049837' })));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ recipientSiret: '35600000049837' })));
     expect(res.status).toBe(202);
   });
 });
@@ -99,7 +99,7 @@ describe('malformed and oversized requests get the same error shape', () => {
   });
 
   it('400 for JSON that is not an object', async () => {
-    const res = await h.api('/v1/invoices', jsonInit([invoiceBody()]));
+    const res = await h.api('/v1/invoices', jsonInit([await invoiceBody()]));
     await expectRefused(res, 400, 'MALFORMED_BODY');
   });
 
@@ -109,7 +109,7 @@ describe('malformed and oversized requests get the same error shape', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const res = await h.api('/v1/invoices', jsonInit({ ...invoiceBody(), padding: 'x'.repeat(16 * 1024 * 1024) }));
+    const res = await h.api('/v1/invoices', jsonInit({ ...(await invoiceBody()), padding: 'x'.repeat(16 * 1024 * 1024) }));
     await expectRefused(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
@@ -133,5 +133,30 @@ describe('authentication', () => {
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${h.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
     expect((await fetch(`${h.baseUrl}/openapi.json`)).status).toBe(200);
+  });
+});
+
+describe('the request must agree with the file (UBL, CII, Factur-X)', () => {
+  it.each([
+    ['number', { number: 'ANOTHER-NUMBER' }],
+    ['recipientSiret', { recipientSiret: '21750001600019' }],
+    ['amountWithVat', { amountWithoutVat: '1000.00', vatAmount: '100.00', amountWithVat: '1100.00' }],
+    ['engagementNumber', { engagementNumber: 'BDC-OTHER' }],
+    ['serviceCode', { serviceCode: null }],
+  ])('422 naming both values when %s differs', async (field, change) => {
+    const body = await invoiceBody();
+    const res = await h.api('/v1/invoices', jsonInit({ ...body, ...change }));
+    const error = await expectRefused(res, 422, 'VALIDATION_FAILED', { path: field, code: 'file_mismatch' });
+    const detail = error.error.details.find((d) => d.path === field)!;
+    expect(detail.message).toMatch(/in the request but .* in the file/);
+  });
+
+  it.each(['IN_DP_E1_UBL_INVOICE', 'IN_DP_E1_CII_16B', 'IN_DP_E2_CII_FACTURX'])('accepts a consistent %s invoice', async (syntaxeFlux) => {
+    expect((await h.api('/v1/invoices', jsonInit(await invoiceBody({ syntaxeFlux })))).status).toBe(202);
+  });
+
+  it('refuses a PDF that holds no Factur-X data', async () => {
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ file: { name: 'f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } })));
+    await expectRefused(res, 422, 'VALIDATION_FAILED', { path: 'file', code: 'file_unreadable' });
   });
 });

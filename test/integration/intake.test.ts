@@ -4,7 +4,7 @@ import { Invoice } from '../../src/db/entities/invoice.js';
 import { InvoiceEvent } from '../../src/db/entities/invoice-event.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { invoiceBody, invoiceNumber, jsonInit, MINIMAL_PDF, MINIMAL_XML, RECIPIENT_SIRET, supplierBody } from '../helpers/invoices.js';
+import { invoiceBody, invoiceNumber, jsonInit, MINIMAL_PDF, RECIPIENT_SIRET, supplierBody } from '../helpers/invoices.js';
 
 let h: Harness;
 
@@ -21,16 +21,17 @@ const countRows = async () => {
 
 describe('POST /v1/invoices (JSON)', () => {
   it('stores the invoice, answers 202 with a Location, and adds its deposit job under the invoice id', async () => {
-    const body = invoiceBody();
+    const body = await invoiceBody();
+    const file = Buffer.from((body.file as { contentBase64: string }).contentBase64, 'base64');
     const res = await h.api('/v1/invoices', jsonInit(body));
     expect(res.status).toBe(202);
     const invoice = (await res.json()) as { id: string; state: string; number: string; amountWithVat: string; file: { sha256: string; size: number } };
     expect(res.headers.get('location')).toBe(`/v1/invoices/${invoice.id}`);
     expect(invoice).toMatchObject({ state: 'queued', number: body.number, amountWithVat: '1200.00' });
-    expect(invoice.file.size).toBe(MINIMAL_PDF.length);
+    expect(invoice.file.size).toBe(file.length);
 
     const row = await h.ctx.orm.em.fork().findOneOrFail(Invoice, invoice.id, { populate: ['fileContent'] });
-    expect(row.fileContent.equals(MINIMAL_PDF)).toBe(true);
+    expect(row.fileContent.equals(file)).toBe(true);
     expect(row.amountWithoutVat).toBe('1000.00');
 
     const job = await h.ctx.queues.deposit.getJob(invoice.id);
@@ -39,7 +40,7 @@ describe('POST /v1/invoices (JSON)', () => {
   });
 
   it('returns the invoice and its timeline from the Location', async () => {
-    const created = await h.api('/v1/invoices', jsonInit(invoiceBody()));
+    const created = await h.api('/v1/invoices', jsonInit(await invoiceBody()));
     const res = await h.api(created.headers.get('location')!);
     expect(res.status).toBe(200);
     const invoice = (await res.json()) as { id: string; supplierSiret: string; events: Array<{ type: string; source: string; message: string }> };
@@ -49,7 +50,7 @@ describe('POST /v1/invoices (JSON)', () => {
   });
 
   it('normalises amounts to two decimals', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody({ amountWithoutVat: '10.5', vatAmount: '2.1', amountWithVat: '12.60' })));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ amountWithoutVat: '10.5', vatAmount: '2.1', amountWithVat: '12.60' })));
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ amountWithoutVat: '10.50', vatAmount: '2.10', amountWithVat: '12.60' });
   });
@@ -72,17 +73,18 @@ describe('POST /v1/invoices (multipart/form-data)', () => {
   };
 
   it('accepts the same fields with the file as a part', async () => {
-    const fields = invoiceBody({ syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
-    const res = await h.api('/v1/invoices', { method: 'POST', body: form(fields, { name: 'f.xml', content: MINIMAL_XML, type: 'application/xml' }) });
+    const fields = await invoiceBody({ syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const xml = Buffer.from((fields.file as { contentBase64: string }).contentBase64, 'base64');
+    const res = await h.api('/v1/invoices', { method: 'POST', body: form(fields, { name: 'f.xml', content: xml, type: 'application/xml' }) });
     expect(res.status).toBe(202);
     const invoice = (await res.json()) as { id: string; file: { name: string; size: number } };
-    expect(invoice.file).toMatchObject({ name: 'f.xml', size: MINIMAL_XML.length });
+    expect(invoice.file).toMatchObject({ name: 'f.xml', size: xml.length });
     expect(await h.ctx.queues.deposit.getJob(invoice.id)).toBeDefined();
   });
 
   it('refuses a form without a file, naming the field', async () => {
     const before = await countRows();
-    const res = await h.api('/v1/invoices', { method: 'POST', body: form(invoiceBody()) });
+    const res = await h.api('/v1/invoices', { method: 'POST', body: form(await invoiceBody()) });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: { details: Array<{ path: string }> } };
     expect(body.error.details.map((d) => d.path)).toContain('file');
@@ -92,7 +94,7 @@ describe('POST /v1/invoices (multipart/form-data)', () => {
   it('refuses a file over 10 MB with 413 and the same error shape', async () => {
     const big = Buffer.concat([MINIMAL_PDF, Buffer.alloc(10 * 1024 * 1024)]);
     const before = await countRows();
-    const res = await h.api('/v1/invoices', { method: 'POST', body: form(invoiceBody(), { name: 'big.pdf', content: big, type: 'application/pdf' }) });
+    const res = await h.api('/v1/invoices', { method: 'POST', body: form(await invoiceBody(), { name: 'big.pdf', content: big, type: 'application/pdf' }) });
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', details: [{ path: 'file', code: 'file_too_large' }] } });
     expect(await countRows()).toEqual(before);
@@ -101,7 +103,7 @@ describe('POST /v1/invoices (multipart/form-data)', () => {
 
 describe('idempotency and duplicates', () => {
   it('replays the same request under the same Idempotency-Key with 200 and the same invoice', async () => {
-    const body = invoiceBody();
+    const body = await invoiceBody();
     const key = `key-${invoiceNumber()}`;
     const first = await h.api('/v1/invoices', jsonInit(body, { 'idempotency-key': key }));
     const second = await h.api('/v1/invoices', jsonInit(body, { 'idempotency-key': key }));
@@ -114,26 +116,26 @@ describe('idempotency and duplicates', () => {
 
   it('answers 409 when the same key comes with a different body', async () => {
     const key = `key-${invoiceNumber()}`;
-    const first = await h.api('/v1/invoices', jsonInit(invoiceBody(), { 'idempotency-key': key }));
+    const first = await h.api('/v1/invoices', jsonInit(await invoiceBody(), { 'idempotency-key': key }));
     const { id } = (await first.json()) as { id: string };
     const before = await countRows();
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody({ amountWithoutVat: '1.00', vatAmount: '0.20', amountWithVat: '1.20' }), { 'idempotency-key': key }));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ amountWithoutVat: '1.00', vatAmount: '0.20', amountWithVat: '1.20' }), { 'idempotency-key': key }));
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED', existingInvoiceId: id } });
     expect(await countRows()).toEqual(before);
   });
 
   it('never accepts the same supplier and invoice number twice, even without a key', async () => {
-    const body = invoiceBody();
+    const body = await invoiceBody();
     const first = await h.api('/v1/invoices', jsonInit(body));
     const { id } = (await first.json()) as { id: string };
-    const res = await h.api('/v1/invoices', jsonInit({ ...body, amountWithoutVat: '5.00', vatAmount: '1.00', amountWithVat: '6.00' }));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ number: body.number, amountWithoutVat: '5.00', vatAmount: '1.00', amountWithVat: '6.00' })));
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: { code: 'DUPLICATE_INVOICE_NUMBER', existingInvoiceId: id, details: [{ path: 'number' }] } });
   });
 
   it('creates exactly one invoice when ten identical requests race under one key', async () => {
-    const body = invoiceBody();
+    const body = await invoiceBody();
     const key = `race-${invoiceNumber()}`;
     const responses = await Promise.all(Array.from({ length: 10 }, () => h.api('/v1/invoices', jsonInit(body, { 'idempotency-key': key }))));
     const statuses = responses.map((r) => r.status).sort();
@@ -145,7 +147,7 @@ describe('idempotency and duplicates', () => {
   });
 
   it('creates exactly one invoice when ten requests race with one number and no key', async () => {
-    const body = invoiceBody();
+    const body = await invoiceBody();
     const responses = await Promise.all(Array.from({ length: 10 }, () => h.api('/v1/invoices', jsonInit(body))));
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
@@ -182,7 +184,7 @@ describe('supplier accounts', () => {
 
 describe('the timeline is append-only', () => {
   it('refuses to update or delete an event', async () => {
-    await h.api('/v1/invoices', jsonInit(invoiceBody({ recipientSiret: RECIPIENT_SIRET })));
+    await h.api('/v1/invoices', jsonInit(await invoiceBody({ recipientSiret: RECIPIENT_SIRET })));
     const connection = h.ctx.orm.em.fork().getConnection();
     await expect(connection.execute(`update invoice_event set message = 'changed'`)).rejects.toThrow(/append-only/);
     await expect(connection.execute(`delete from invoice_event`)).rejects.toThrow(/append-only/);

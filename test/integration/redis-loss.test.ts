@@ -40,7 +40,7 @@ async function flushOurRedisKeys(): Promise<number> {
 async function submit(count: number): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const res = await h.api('/v1/invoices', jsonInit(invoiceBody()));
+    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody()));
     expect(res.status).toBe(202);
     ids.push(((await res.json()) as { id: string }).id);
   }
@@ -83,7 +83,7 @@ describe('intake while Redis is down', () => {
     const port = (server.address() as { port: number }).port;
     try {
       const started = Date.now();
-      const res = await fetch(`http://127.0.0.1:${port}/v1/invoices`, jsonInit(invoiceBody(), { authorization: `Bearer ${h.env.API_KEYS}` }));
+      const res = await fetch(`http://127.0.0.1:${port}/v1/invoices`, jsonInit(await invoiceBody(), { authorization: `Bearer ${h.env.API_KEYS}` }));
       expect(res.status).toBe(202);
       expect(Date.now() - started).toBeLessThan(5_000);
       const { id } = (await res.json()) as { id: string };

@@ -7,7 +7,7 @@ export type ChorusEnvironment = (typeof CHORUS_ENVIRONMENTS)[number];
 /** A supplier and the Chorus Pro technical account we deposit its invoices with. */
 @Entity({ tableName: 'supplier_account' })
 export class SupplierAccount {
-  [OptionalProps]?: 'chorusStructureId' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'chorusStructureId' | 'pausedAt' | 'pausedReason' | 'createdAt' | 'updatedAt' | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -28,6 +28,16 @@ export class SupplierAccount {
   /** Chorus Pro's `idStructureCPP` for this SIRET, once looked up. */
   @Property({ type: new BigIntType('number'), nullable: true })
   chorusStructureId: number | null = null;
+
+  /**
+   * Set when Chorus Pro refused this account (wrong or expired password, PISTE subscription): its invoices
+   * wait instead of failing, until the credentials are updated through POST /v1/suppliers.
+   */
+  @Property({ type: 'datetime', nullable: true })
+  pausedAt: Date | null = null;
+
+  @Property({ type: 'text', nullable: true })
+  pausedReason: string | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

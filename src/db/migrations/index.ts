@@ -1,4 +1,8 @@
-/** Every migration, in order. A new one is written by `npm run migration:create` and added here. */
+/** Every migration, in order. A new one is written by `npm run migration:create <name>` and added here. */
 import { Migration20261128040708_initial } from './Migration20261128040708_initial.js';
+import { Migration20261128043735_deposit_pipeline } from './Migration20261128043735_deposit_pipeline.js';
 
-export const migrationsList = [{ name: 'Migration20261128040708_initial', class: Migration20261128040708_initial }];
+export const migrationsList = [
+  { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
+  { name: 'Migration20261128043735_deposit_pipeline', class: Migration20261128043735_deposit_pipeline },
+];

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
+import { checkFileConsistency } from '../../invoices/file-consistency.js';
 import { checkSubmission, frenchToday, type InvoiceSubmission } from '../../invoices/submission.js';
 import { enqueueDepositAfterCommit } from '../../queues/deposit-jobs.js';
 import { HttpError, issuesFromZod, validationError } from '../errors.js';
@@ -45,6 +46,8 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const submission = parseSubmission(req);
     const issues = checkSubmission(submission, frenchToday(ctx.clock.now()));
     if (issues.length > 0) throw validationError(issues, 'invoice');
+    const mismatches = checkFileConsistency(submission);
+    if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
 
     const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey);
     const { invoice } = outcome;

@@ -1,0 +1,76 @@
+/**
+ * What Chorus Pro says a recipient requires, read through the Structures API and cached in Redis with a TTL
+ * (structures change rarely; a deposit must not cost four look-ups). Returns English domain terms.
+ */
+import type { Redis } from 'ioredis';
+import type { ChorusClient, TechnicalAccount } from './client.js';
+
+export interface RecipientService {
+  id: number;
+  code: string;
+  active: boolean;
+  requiresEngagementNumber: boolean;
+}
+
+export interface RecipientProfile {
+  siret: string;
+  structureId: number;
+  name: string;
+  active: boolean;
+  requiresServiceCode: boolean;
+  requiresEngagementNumber: boolean;
+  requiresServiceCodeOrEngagementNumber: boolean;
+  /** `statutMiseEnPaiementNestPasRemonte`: this structure never reports payment. */
+  paymentStatusNotReported: boolean;
+  services: RecipientService[];
+}
+
+/** A pseudo-service Chorus Pro lists that is not a real one (api-reference §5, pitfall 17). */
+const PSEUDO_SERVICES = new Set(['FACTURES_PUBLIQUES']);
+
+export class StructureDirectory {
+  constructor(
+    private readonly chorus: ChorusClient,
+    private readonly redis: Redis,
+    private readonly keyPrefix: string,
+    private readonly ttlSeconds: number,
+  ) {}
+
+  /** The recipient's profile, or null when no public structure has this SIRET. */
+  async recipient(account: TechnicalAccount, siret: string): Promise<RecipientProfile | null> {
+    const key = `${this.keyPrefix}:structure:${siret}`;
+    const cached = await this.redis.get(key);
+    if (cached !== null) return JSON.parse(cached) as RecipientProfile | null;
+    const profile = await this.#lookUp(account, siret);
+    // A missing structure is cached for a shorter time: it may be created soon.
+    await this.redis.set(key, JSON.stringify(profile), 'EX', profile ? this.ttlSeconds : Math.min(this.ttlSeconds, 300));
+    return profile;
+  }
+
+  async #lookUp(account: TechnicalAccount, siret: string): Promise<RecipientProfile | null> {
+    const matches = (await this.chorus.rechercherStructure(account, siret)).filter((s) => s.identifiantStructure === siret);
+    const found = matches[0];
+    if (!found) return null;
+    const detail = await this.chorus.consulterStructure(account, found.idStructureCPP);
+    const flags = detail.parametres ?? {};
+    const listed = (await this.chorus.rechercherServicesStructure(account, found.idStructureCPP)).filter((s) => !PSEUDO_SERVICES.has(s.codeService));
+    const services: RecipientService[] = [];
+    for (const service of listed) {
+      const active = service.estActif ?? true;
+      // Only active services can receive invoices, so only their engagement flag matters.
+      const requiresEngagementNumber = active ? ((await this.chorus.consulterServiceStructure(account, found.idStructureCPP, service.idService)).parametres?.numeroEngagement ?? false) : false;
+      services.push({ id: service.idService, code: service.codeService, active, requiresEngagementNumber });
+    }
+    return {
+      siret,
+      structureId: found.idStructureCPP,
+      name: found.designationStructure ?? detail.informationGenerales?.raisonSocialeStructure ?? siret,
+      active: found.statut !== 'INACTIVE',
+      requiresServiceCode: flags.codeServiceDoitEtreRenseigne ?? false,
+      requiresEngagementNumber: flags.numeroEJDoitEtreRenseigne ?? false,
+      requiresServiceCodeOrEngagementNumber: flags.gestionNumeroEJOuCodeService ?? false,
+      paymentStatusNotReported: flags.statutMiseEnPaiementNestPasRemonte ?? false,
+      services,
+    };
+  }
+}

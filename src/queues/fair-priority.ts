@@ -1,0 +1,49 @@
+/**
+ * Fair order across suppliers for deposits: one supplier's 10 000 invoices must not starve another supplier's
+ * single invoice. Each job gets a BullMQ priority by start-time fair queueing: a supplier's next invoice goes
+ * one step after the later of its own previous invoice and the invoice being served now. Two suppliers with
+ * backlogs therefore alternate, and a newcomer goes right after what is being served.
+ */
+import type { Redis } from 'ioredis';
+
+/** BullMQ priorities stop at 2^21; past this the counters start again from 1 (a moment of FIFO order). */
+const MAX_PRIORITY = 2_000_000;
+
+const NEXT = `
+local served = tonumber(redis.call('GET', KEYS[2]) or '0')
+local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local p = math.max(last, served) + 1
+if p > tonumber(ARGV[2]) then
+  redis.call('DEL', KEYS[1])
+  redis.call('SET', KEYS[2], '0')
+  p = 1
+end
+redis.call('HSET', KEYS[1], ARGV[1], p)
+return p
+`;
+
+const SERVED = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > current then redis.call('SET', KEYS[1], ARGV[1]) end
+return 0
+`;
+
+export class FairPriorities {
+  readonly #lastKey: string;
+  readonly #servedKey: string;
+
+  constructor(private readonly redis: Redis, keyPrefix: string) {
+    this.#lastKey = `${keyPrefix}:deposit-fair:last`;
+    this.#servedKey = `${keyPrefix}:deposit-fair:served`;
+  }
+
+  /** The priority of the next deposit of this supplier. */
+  async next(supplierKey: string): Promise<number> {
+    return Number(await this.redis.eval(NEXT, 2, this.#lastKey, this.#servedKey, supplierKey, MAX_PRIORITY));
+  }
+
+  /** A job of this priority has started. */
+  async served(priority: number): Promise<void> {
+    if (priority > 0) await this.redis.eval(SERVED, 1, this.#servedKey, priority);
+  }
+}
