@@ -58,6 +58,17 @@ const envSchema = z.object({
   CHORUS_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30),
   CHORUS_DEPOSIT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  CHORUS_MAX_RPS: z.coerce.number().int().positive().default(10),
+  DEPOSIT_CONCURRENCY: z.coerce.number().int().positive().default(4),
+  DEPOSIT_BACKOFF_SECONDS: z.coerce.number().positive().default(30),
+  STRUCTURE_CACHE_SECONDS: z.coerce.number().int().positive().default(3600),
+  REPORT_POLL_FIRST_SECONDS: z.coerce.number().positive().default(10),
+  REPORT_POLL_MAX_SECONDS: z.coerce.number().positive().default(600),
+  RECONCILE_WINDOW_SECONDS: z.coerce.number().positive().default(6 * 3600),
+  SUPPLIER_PAUSE_RECHECK_SECONDS: z.coerce.number().positive().default(300),
+  WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
+  /** For tests only: comma-separated points where a worker kills itself (see src/shared/failpoints.ts). */
+  FAILPOINTS: z.string().default(''),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -82,6 +93,25 @@ export interface Config {
   readonly chorus: ChorusConfig | null;
   /** Where `npm start` and `npm run simulator` run the simulator. (Default: 3100) */
   readonly simulatorPort: number;
+  readonly pipeline: PipelineConfig;
+  readonly failpoints: readonly string[];
+}
+
+export interface PipelineConfig {
+  /** All calls to Chorus Pro from all processes together stay at or under this. (Default: 10) */
+  readonly chorusMaxRps: number;
+  readonly depositConcurrency: number;
+  /** First retry delay of a failed deposit attempt, doubled at each attempt. (Default: 30 s) */
+  readonly depositBackoffMs: number;
+  readonly structureCacheSeconds: number;
+  /** First and longest delay between two reads of a deposit report. (Default: 10 s, 10 min) */
+  readonly reportPollFirstMs: number;
+  readonly reportPollMaxMs: number;
+  /** How long an unknown deposit outcome is looked up at Chorus Pro before an operator must decide. (Default: 6 h) */
+  readonly reconcileWindowMs: number;
+  readonly supplierPauseRecheckMs: number;
+  /** Job lock; a killed worker's jobs are taken over after about this long. (Default: 60 s) */
+  readonly workerLockMs: number;
 }
 
 export interface ChorusConfig {
@@ -163,6 +193,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           })
         : null,
     simulatorPort: e.SIMULATOR_PORT,
+    pipeline: Object.freeze({
+      chorusMaxRps: e.CHORUS_MAX_RPS,
+      depositConcurrency: e.DEPOSIT_CONCURRENCY,
+      depositBackoffMs: e.DEPOSIT_BACKOFF_SECONDS * 1000,
+      structureCacheSeconds: e.STRUCTURE_CACHE_SECONDS,
+      reportPollFirstMs: e.REPORT_POLL_FIRST_SECONDS * 1000,
+      reportPollMaxMs: e.REPORT_POLL_MAX_SECONDS * 1000,
+      reconcileWindowMs: e.RECONCILE_WINDOW_SECONDS * 1000,
+      supplierPauseRecheckMs: e.SUPPLIER_PAUSE_RECHECK_SECONDS * 1000,
+      workerLockMs: e.WORKER_LOCK_SECONDS * 1000,
+    }),
+    failpoints: Object.freeze(e.FAILPOINTS.split(',').map((f) => f.trim()).filter(Boolean)),
   });
 }
 

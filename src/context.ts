@@ -5,9 +5,11 @@
 import type { Redis } from 'ioredis';
 import type { ChorusClient } from './chorus/client.js';
 import { createChorusClient } from './chorus/create-client.js';
+import { StructureDirectory } from './chorus/structure-directory.js';
 import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { createLogger, type Logger } from './logger.js';
+import { FairPriorities } from './queues/fair-priority.js';
 import { createQueues, closeQueues, type Queues } from './queues/queues.js';
 import { createRedis } from './queues/redis.js';
 import { Releasers } from './shared/releasers.js';
@@ -25,9 +27,13 @@ export interface AppContext {
   /** The producer connection used by `queues` (fail-fast: see createRedis). */
   readonly redis: Redis;
   readonly queues: Queues;
+  /** Fair order of deposits across suppliers. */
+  readonly priorities: FairPriorities;
   readonly secretBox: SecretBox;
   /** Chorus Pro (or the simulator); null when no Chorus Pro is configured. */
   readonly chorus: ChorusClient | null;
+  /** Recipient structures as Chorus Pro describes them, cached; null without Chorus Pro. */
+  readonly structures: StructureDirectory | null;
   readonly clock: Clock;
   /** Closes what this context opened, in reverse order. Idempotent. */
   close(): Promise<void>;
@@ -52,21 +58,26 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     redis.on('error', (error: Error) => logger.warn('Redis connection error', { error: error.message }));
     releasers.add('redis', () => redis.quit().catch(() => redis.disconnect()));
 
-    const queues = createQueues(redis, config.queuePrefix);
+    const queues = createQueues(redis, config.queuePrefix, config.pipeline);
     for (const queue of Object.values(queues)) {
       queue.on('error', (error: Error) => logger.warn('Queue error', { queue: queue.name, error: error.message }));
     }
     releasers.add('queues', () => closeQueues(queues));
 
     const secretBox = new SecretBox(config.secretKey);
+    const chorus = config.chorus
+      ? createChorusClient(config.chorus, { redis, secretBox, keyPrefix: config.queuePrefix, maxPerSecond: config.pipeline.chorusMaxRps })
+      : null;
     return {
       config,
       logger,
       orm,
       redis,
       queues,
+      priorities: new FairPriorities(redis, config.queuePrefix),
       secretBox,
-      chorus: config.chorus ? createChorusClient(config.chorus, { redis, secretBox, keyPrefix: config.queuePrefix }) : null,
+      chorus,
+      structures: chorus ? new StructureDirectory(chorus, redis, config.queuePrefix, config.pipeline.structureCacheSeconds) : null,
       clock: overrides.clock ?? systemClock,
       close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),
     };

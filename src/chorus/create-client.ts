@@ -2,10 +2,12 @@ import type { Redis } from 'ioredis';
 import type { ChorusConfig } from '../config.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { ChorusClient } from './client.js';
+import { ChorusRateLimiter } from './rate-limiter.js';
 import { PisteTokenProvider } from './token-provider.js';
 
-/** A client for the configured Chorus Pro (or simulator), sharing its token and 429 pause through `redis`. */
-export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; secretBox: SecretBox; keyPrefix: string }): ChorusClient {
+/** A client for the configured Chorus Pro (or simulator), sharing its token, its rate limit and 429 pauses through `redis`. */
+export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; secretBox: SecretBox; keyPrefix: string; maxPerSecond: number }): ChorusClient {
+  const limiter = new ChorusRateLimiter(deps.redis, deps.keyPrefix, deps.maxPerSecond);
   const tokens = new PisteTokenProvider({
     oauthUrl: config.oauthUrl,
     clientId: config.clientId,
@@ -22,5 +24,6 @@ export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; s
     keyPrefix: deps.keyPrefix,
     timeoutMs: config.timeoutMs,
     depositTimeoutMs: config.depositTimeoutMs,
+    beforeRequest: () => limiter.acquire(),
   });
 }

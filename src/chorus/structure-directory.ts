@@ -47,6 +47,11 @@ export class StructureDirectory {
     return profile;
   }
 
+  /** Drops the cached profile, so the next check reads Chorus Pro again. */
+  async forget(siret: string): Promise<void> {
+    await this.redis.del(`${this.keyPrefix}:structure:${siret}`);
+  }
+
   async #lookUp(account: TechnicalAccount, siret: string): Promise<RecipientProfile | null> {
     const matches = (await this.chorus.rechercherStructure(account, siret)).filter((s) => s.identifiantStructure === siret);
     const found = matches[0];

@@ -11,6 +11,7 @@ export const BOARD_PATH = '/admin/queues';
 
 const DESCRIPTIONS: Record<QueueName, string> = {
   deposit: 'Deposits of invoices with Chorus Pro (job id = invoice id)',
+  'deposit-report': 'Follows the Chorus Pro report of each deposited flux (job id = invoice id)',
   'status-sync': 'Periodic sync of Chorus Pro statuses, per supplier account',
   alerts: 'E-mails and webhooks telling users an invoice needs them',
 };

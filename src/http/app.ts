@@ -10,7 +10,7 @@ import { BOARD_PATH, createBoardRouter } from './admin.js';
 import { requireApiKey, requireBasicAuth } from './auth.js';
 import { errorHandler, HttpError, notFound } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
-import { createInvoice, getInvoice } from './handlers/invoices.js';
+import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
 import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
 import { buildOpenApiDocument } from './openapi.js';
 
@@ -67,6 +67,7 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
   v1.get('/suppliers', listSuppliers(ctx));
   v1.post('/invoices', ...invoiceBody(), createInvoice(ctx));
   v1.get('/invoices/:id', getInvoice(ctx));
+  v1.post('/invoices/:id/retry', retryInvoice(ctx));
   app.use('/v1', v1);
 
   app.use(notFound);

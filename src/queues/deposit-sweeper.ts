@@ -1,29 +1,30 @@
 /**
- * PostgreSQL is the source of truth, Redis is not: Redis can be flushed or lose its data on restart.
- * The sweeper finds stored invoices that wait for a deposit but have no job in Redis, and adds the job back.
- * Every worker process runs it; adding a job under an existing id is a no-op, so they never double up.
+ * PostgreSQL is the source of truth, Redis is not: Redis can be flushed or lose its data on restart, and a job
+ * can fail from a crash (a stalled worker) rather than from a decision. The sweeper walks the invoices whose
+ * state says a job must exist (a deposit job for queued and depositing ones, a report job for those awaiting
+ * their report) and adds it back when it is missing, or retries it when a crash left it failed.
+ * Every worker process runs it; job ids are the invoice ids, so sweepers never double up.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Job } from 'bullmq';
 import type { Clock } from '../context.js';
 import { Invoice } from '../db/entities/invoice.js';
-import { InvoiceEvent } from '../db/entities/invoice-event.js';
-import { STATES_AWAITING_DEPOSIT } from '../invoices/states.js';
+import { note } from '../invoices/transitions.js';
+import { STATES_AWAITING_DEPOSIT, STATES_AWAITING_REPORT } from '../invoices/states.js';
 import type { Logger } from '../logger.js';
-import { enqueueDeposit } from './deposit-jobs.js';
-import type { Queues } from './queues.js';
+import { enqueueDeposit, enqueueReport, type EnqueueDeps } from './enqueue.js';
 
 const BATCH_SIZE = 500;
 
-export interface SweeperDeps {
+export interface SweeperDeps extends EnqueueDeps {
   em: EntityManager;
-  queues: Queues;
   logger: Logger;
   clock: Clock;
-  /** Invoices younger than this are skipped: the intake may still be adding their job. */
+  /** Invoices not updated for this long only: the intake or a processor may be about to add the job. */
   graceMs: number;
 }
 
-/** One pass over every waiting invoice. Returns the ids whose job had to be added back. */
+/** One pass. Returns the ids whose job had to be added back or retried. */
 export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string[]> {
   const olderThan = new Date(deps.clock.now().getTime() - deps.graceMs);
   const restored: string[] = [];
@@ -32,22 +33,32 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
     const em = deps.em.fork();
     const batch = await em.find(
       Invoice,
-      { state: { $in: [...STATES_AWAITING_DEPOSIT] }, createdAt: { $lte: olderThan }, id: { $gt: after } },
-      { fields: ['id', 'number'], orderBy: { id: 'asc' }, limit: BATCH_SIZE },
+      { state: { $in: [...STATES_AWAITING_DEPOSIT, ...STATES_AWAITING_REPORT] }, updatedAt: { $lte: olderThan }, id: { $gt: after } },
+      { orderBy: { id: 'asc' }, limit: BATCH_SIZE },
     );
     if (batch.length === 0) break;
     after = batch[batch.length - 1]!.id;
-    const states = await Promise.all(batch.map((invoice) => deps.queues.deposit.getJobState(invoice.id)));
-    const missing = batch.filter((_, i) => states[i] === 'unknown');
-    for (const invoice of missing) {
-      await enqueueDeposit(deps.queues, invoice);
-      em.create(InvoiceEvent, {
-        invoice: invoice.id,
+    const jobs = await Promise.all(
+      batch.map((invoice): Promise<Job | undefined> => (STATES_AWAITING_REPORT.includes(invoice.state) ? deps.queues['deposit-report'] : deps.queues.deposit).getJob(invoice.id)),
+    );
+    for (const [i, invoice] of batch.entries()) {
+      const job = jobs[i];
+      const forReport = STATES_AWAITING_REPORT.includes(invoice.state);
+      if (job && (await job.isFailed())) {
+        await job.retry('failed');
+      } else if (job) {
+        continue;
+      } else if (forReport) {
+        await enqueueReport(deps.queues, invoice, 0);
+      } else {
+        await enqueueDeposit(deps, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
+      }
+      note(em, invoice, {
         type: 'deposit-re-enqueued',
         source: 'worker',
-        message: 'The deposit job was missing from Redis and has been added again.',
+        message: job ? `The ${forReport ? 'report' : 'deposit'} job had failed without a decision (a crash); it was started again.` : `The ${forReport ? 'report' : 'deposit'} job was missing from Redis and has been added again.`,
       });
-      deps.logger.warn('Deposit job was missing from Redis; added it again', { invoiceId: invoice.id });
+      deps.logger.warn(job ? 'Job left failed by a crash; retried' : 'Job was missing from Redis; added it again', { invoiceId: invoice.id, queue: forReport ? 'deposit-report' : 'deposit' });
       restored.push(invoice.id);
     }
     await em.flush();

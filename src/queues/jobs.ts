@@ -5,24 +5,31 @@
  * - invoice: one supplier invoice we received, a row in PostgreSQL (the source of truth).
  * - flux: what Chorus Pro receives in one `deposer/flux` call; its receipt number is `numeroFluxDepot`.
  * - deposit: sending an invoice's flux to Chorus Pro.
+ * - report: Chorus Pro's processing report of a flux (`consulterCRDetaille`).
  * - queue: a BullMQ queue per workload that differs in rate limit or concurrency.
  * - job: one unit of work in a queue. Payloads carry ids, never rows: the processor reloads what it needs.
  * - scheduler: a BullMQ job scheduler that produces a job on a cadence (status sync).
  * - processor: the function a worker runs for the jobs of one queue (one file each, in workers/processors).
- * - attempt: one run of a job; BullMQ retries failed attempts with backoff.
+ * - attempt: one run of a job; BullMQ retries failed attempts with backoff. A deposit attempt is also a row.
  */
 import type { DefaultJobOptions } from 'bullmq';
+import type { PipelineConfig } from '../config.js';
 
-export const QUEUE_NAMES = ['deposit', 'status-sync', 'alerts'] as const;
+export const QUEUE_NAMES = ['deposit', 'deposit-report', 'status-sync', 'alerts'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+export const ALERT_KINDS = ['precheck-failed', 'rejected', 'deposit-failed', 'supplier-account-refused'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
 export interface JobPayloads {
-  /** Deposit one invoice with Chorus Pro. Job id: the invoice id, so an invoice never has two deposit jobs. */
+  /** Deposit one invoice with Chorus Pro, or find out what became of a deposit whose outcome is unknown. Job id: the invoice id. */
   deposit: { invoiceId: string };
+  /** Follow the report of a deposited flux until it is final. Job id: the invoice id. */
+  'deposit-report': { invoiceId: string; poll: number };
   /** Bring the Chorus statuses of one supplier account's invoices up to date. */
   'status-sync': { supplierAccountId: string };
-  /** Deliver one alert (e-mail or webhook). */
-  alerts: { alertId: string };
+  /** Tell people that something needs them. Job id: kind + subject + transition, so one alert per transition. */
+  alerts: { kind: AlertKind; invoiceId?: string; supplierAccountId?: string; message: string };
 }
 
 const DAY_SECONDS = 86_400;
@@ -31,29 +38,39 @@ const DAY_SECONDS = 86_400;
  * Retention keeps finished jobs long enough for an operator to look at them in Bull Board, and bounded so Redis
  * does not grow for ever (PostgreSQL keeps the history). Attempts and backoff are per workload.
  */
-export const DEFAULT_JOB_OPTIONS: Record<QueueName, DefaultJobOptions> = {
-  deposit: {
-    attempts: 8,
-    backoff: { type: 'exponential', delay: 30_000, jitter: 0.5 },
-    removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-    removeOnFail: { age: 30 * DAY_SECONDS },
-  },
-  'status-sync': {
-    attempts: 3,
-    backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
-    removeOnComplete: { age: DAY_SECONDS, count: 1_000 },
-    removeOnFail: { age: 7 * DAY_SECONDS },
-  },
-  alerts: {
-    attempts: 10,
-    backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
-    removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-    removeOnFail: { age: 30 * DAY_SECONDS },
-  },
-};
+export function defaultJobOptions(pipeline: Pick<PipelineConfig, 'depositBackoffMs'>): Record<QueueName, DefaultJobOptions> {
+  return {
+    deposit: {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: pipeline.depositBackoffMs, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+    'deposit-report': {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: pipeline.depositBackoffMs, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+    'status-sync': {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
+      removeOnComplete: { age: DAY_SECONDS, count: 1_000 },
+      removeOnFail: { age: 7 * DAY_SECONDS },
+    },
+    alerts: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+  };
+}
 
 /**
  * Every worker must use the same stall settings: the stalled check is throttled cluster-wide by whichever worker
  * ran it last, so a worker with other values would delay the recovery of jobs from a crashed process.
  */
-export const WORKER_STALL_SETTINGS = { lockDuration: 60_000, stalledInterval: 30_000, maxStalledCount: 1 } as const;
+export function workerStallSettings(pipeline: Pick<PipelineConfig, 'workerLockMs'>) {
+  return { lockDuration: pipeline.workerLockMs, stalledInterval: Math.max(500, Math.round(pipeline.workerLockMs / 2)), maxStalledCount: 1 } as const;
+}

@@ -1,16 +1,18 @@
 /** The producer side of every queue: what the web process adds jobs to and Bull Board shows. */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { DEFAULT_JOB_OPTIONS, QUEUE_NAMES, type JobPayloads, type QueueName } from './jobs.js';
+import type { PipelineConfig } from '../config.js';
+import { defaultJobOptions, QUEUE_NAMES, type JobPayloads, type QueueName } from './jobs.js';
 
 export type TypedQueue<N extends QueueName> = Queue<JobPayloads[N], unknown, string>;
 export type Queues = { readonly [N in QueueName]: TypedQueue<N> };
 
 /** The queues share the caller's connection; the caller closes it after `closeQueues`. */
-export function createQueues(connection: Redis, prefix: string): Queues {
+export function createQueues(connection: Redis, prefix: string, pipeline: Pick<PipelineConfig, 'depositBackoffMs'>): Queues {
+  const options = defaultJobOptions(pipeline);
   const make = <N extends QueueName>(name: N): TypedQueue<N> =>
-    new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS[name] });
-  return { deposit: make('deposit'), 'status-sync': make('status-sync'), alerts: make('alerts') };
+    new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: options[name] });
+  return { deposit: make('deposit'), 'deposit-report': make('deposit-report'), 'status-sync': make('status-sync'), alerts: make('alerts') };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

@@ -1,4 +1,5 @@
 /** Redis connection settings shared by every queue, worker and cache. */
+import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.js';
 
@@ -33,4 +34,10 @@ export function createRedis(redis: Config['redis'], options: { failFast?: boolea
     ...(options.name ? { connectionName: options.name } : {}),
   });
   return client;
+}
+
+/** The same options for BullMQ Workers, which open and close their own blocking connections from them. */
+export function workerConnection(redis: Config['redis']): ConnectionOptions {
+  // ioredis's and BullMQ's option types describe the same plain object but differ in a few signatures.
+  return redisOptions(redis) as ConnectionOptions;
 }

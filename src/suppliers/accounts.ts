@@ -28,6 +28,9 @@ export async function upsertSupplierAccount(
       account.chorusStructureId = null;
     }
     account.environment = input.environment;
+    // New credentials lift a pause caused by Chorus Pro refusing the old ones; waiting invoices resume.
+    account.pausedAt = null;
+    account.pausedReason = null;
     await fork.flush();
     return { account, created: existing === null };
   };

@@ -55,6 +55,16 @@ export function uniqueName(): string {
   return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
+/** Environment variables that point Chorus Pro at a running simulator. */
+export function simulatorEnv(simulator: { url: string }): Record<string, string> {
+  return {
+    PISTE_CLIENT_ID: 'simulator-client-id',
+    PISTE_CLIENT_SECRET: 'simulator-client-secret',
+    CHORUS_API_URL: simulator.url,
+    CHORUS_OAUTH_URL: `${simulator.url}/api/oauth/token`,
+  };
+}
+
 /** The environment a process of this test file would get. */
 export function testEnv(name: string, extra: Record<string, string> = {}): Record<string, string> {
   return {

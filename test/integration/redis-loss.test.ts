@@ -9,20 +9,25 @@ import { createContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { InvoiceEvent } from '../../src/db/entities/invoice-event.js';
 import { sweepMissingDepositJobs } from '../../src/queues/deposit-sweeper.js';
-import { createHarness, TEST_REDIS_URL, type Harness } from '../helpers/harness.js';
+import { loadSeed } from '../../src/simulator/model.js';
+import { startSimulator, type Simulator } from '../../src/simulator/server.js';
+import { createHarness, simulatorEnv, TEST_REDIS_URL, type Harness } from '../helpers/harness.js';
 import { invoiceBody, jsonInit, supplierBody } from '../helpers/invoices.js';
 import { startProcess } from '../helpers/processes.js';
 
 let h: Harness;
 let redis: Redis;
+let simulator: Simulator;
 beforeAll(async () => {
-  h = await createHarness();
+  simulator = await startSimulator({ seed: loadSeed() });
+  h = await createHarness({ env: simulatorEnv(simulator) });
   redis = new Redis(TEST_REDIS_URL);
   expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(201);
 });
 afterAll(async () => {
   await redis.quit();
   await h.close();
+  await simulator.close();
 });
 
 /** Deletes every key of this test's queues: what FLUSHALL does to them, without touching anyone else's. */
@@ -47,7 +52,7 @@ async function submit(count: number): Promise<string[]> {
   return ids;
 }
 
-const sweep = () => sweepMissingDepositJobs({ em: h.ctx.orm.em, queues: h.ctx.queues, logger: h.ctx.logger, clock: h.ctx.clock, graceMs: 0 });
+const sweep = () => sweepMissingDepositJobs({ em: h.ctx.orm.em, queues: h.ctx.queues, priorities: h.ctx.priorities, logger: h.ctx.logger, clock: h.ctx.clock, graceMs: 0 });
 
 describe('the deposit sweeper', () => {
   it('gives every waiting invoice its job back after Redis was flushed, once', async () => {
@@ -68,7 +73,7 @@ describe('the deposit sweeper', () => {
   it('leaves alone invoices younger than the grace period', async () => {
     const [id] = await submit(1);
     await flushOurRedisKeys();
-    const restored = await sweepMissingDepositJobs({ em: h.ctx.orm.em, queues: h.ctx.queues, logger: h.ctx.logger, clock: h.ctx.clock, graceMs: 60_000 });
+    const restored = await sweepMissingDepositJobs({ em: h.ctx.orm.em, queues: h.ctx.queues, priorities: h.ctx.priorities, logger: h.ctx.logger, clock: h.ctx.clock, graceMs: 60_000 });
     expect(restored).not.toContain(id);
     expect(await sweep()).toContain(id);
   });

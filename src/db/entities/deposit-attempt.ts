@@ -1,4 +1,4 @@
-import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Invoice } from './invoice.js';
 
 /**
@@ -19,7 +19,7 @@ export type DepositAttemptPhase = (typeof DEPOSIT_ATTEMPT_PHASES)[number];
 export class DepositAttempt {
   [OptionalProps]?: 'startedAt' | 'finishedAt' | 'fluxNumber' | 'error';
 
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @ManyToOne(() => Invoice, { ref: true, deleteRule: 'restrict' })

@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import type { InvoiceEventSource, InvoiceEventType } from '../../invoices/events.js';
 import { Invoice } from './invoice.js';
 
@@ -11,7 +11,7 @@ import { Invoice } from './invoice.js';
 export class InvoiceEvent {
   [OptionalProps]?: 'at' | 'details';
 
-  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
 
   @ManyToOne(() => Invoice, { ref: true, deleteRule: 'restrict' })

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import type { InvoiceType, SyntaxeFlux } from '../../chorus/codes.js';
 import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
 import { SupplierAccount } from './supplier-account.js';
@@ -86,7 +86,7 @@ export class Invoice {
   chorusFluxNumber: string | null = null;
 
   /** Chorus Pro's `identifiantFactureCPP`, known once the flux is integrated. */
-  @Property({ type: 'bigint', nullable: true })
+  @Property({ type: new BigIntType('string'), nullable: true })
   chorusInvoiceId: string | null = null;
 
   /** The raw Chorus status code (e.g. `MISE_A_DISPOSITION`) and when Chorus set it. */

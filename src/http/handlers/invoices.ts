@@ -1,9 +1,10 @@
 import type { Request, RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
+import { retryDeposit } from '../../invoices/retry.js';
 import { checkFileConsistency } from '../../invoices/file-consistency.js';
 import { checkSubmission, frenchToday, type InvoiceSubmission } from '../../invoices/submission.js';
-import { enqueueDepositAfterCommit } from '../../queues/deposit-jobs.js';
+import { enqueueDepositAfterCommit } from '../../queues/enqueue.js';
 import { HttpError, issuesFromZod, validationError } from '../errors.js';
 import { invoiceView } from '../presenters.js';
 import { idempotencyKeySchema, invoiceJsonSchema, invoiceMultipartFieldsSchema, multipartFileNameSchema } from '../schemas.js';
@@ -52,7 +53,7 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey);
     const { invoice } = outcome;
     if (outcome.kind === 'created') {
-      await enqueueDepositAfterCommit(ctx, invoice);
+      await enqueueDepositAfterCommit(ctx, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
       ctx.logger.info('Invoice received', { invoiceId: invoice.id, number: invoice.number, supplierSiret: submission.supplierSiret });
     } else {
       ctx.logger.info('Invoice request replayed under the same Idempotency-Key', { invoiceId: invoice.id });
@@ -73,5 +74,16 @@ export function getInvoice(ctx: AppContext): RequestHandler {
     const found = UUID.test(id) ? await findInvoiceWithTimeline(ctx.orm.em.fork(), id) : null;
     if (found === null) throw new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice has the id ${id}.`);
     res.json(invoiceView(found.invoice, found.invoice.supplier.getEntity().siret, found.events));
+  };
+}
+
+/** POST /v1/invoices/:id/retry: 202 when the invoice is back in the deposit queue. */
+export function retryInvoice(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const id = String(req.params.id);
+    if (!UUID.test(id)) throw new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice has the id ${id}.`);
+    const invoice = await retryDeposit(ctx, id);
+    ctx.logger.info('Deposit retry requested', { invoiceId: invoice.id });
+    res.status(202).location(`/v1/invoices/${invoice.id}`).json(invoiceView(invoice, invoice.supplier.getEntity().siret));
   };
 }

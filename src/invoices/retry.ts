@@ -1,0 +1,35 @@
+/**
+ * An operator sends an invoice that needs attention back to the deposit queue (the API's retry; Bull Board's
+ * retry of the failed job reaches the same place through the deposit processor).
+ */
+import type { AppContext } from '../context.js';
+import { Invoice } from '../db/entities/invoice.js';
+import { enqueueDeposit } from '../queues/enqueue.js';
+import { DomainError } from '../shared/domain-error.js';
+import { RETRYABLE_STATES } from './states.js';
+import { note } from './transitions.js';
+
+export async function retryDeposit(ctx: AppContext, invoiceId: string): Promise<Invoice> {
+  const em = ctx.orm.em.fork();
+  const invoice = await em.findOne(Invoice, invoiceId, { populate: ['supplier'] });
+  if (!invoice) throw new DomainError('not-found', 'INVOICE_NOT_FOUND', `No invoice has the id ${invoiceId}.`);
+  if (!RETRYABLE_STATES.includes(invoice.state)) {
+    throw new DomainError(
+      'conflict',
+      'INVOICE_NOT_RETRYABLE',
+      `Invoice ${invoice.number} is ${invoice.state}; only invoices that need attention or failed the pre-check can be retried.`,
+    );
+  }
+  note(em, invoice, { type: 'retry-requested', source: 'operator', message: 'An operator asked for the deposit to be tried again.' }, { state: 'queued', error: null });
+  await em.flush();
+  // A recipient may have been fixed in Chorus Pro since: read it again rather than from the cache.
+  await ctx.structures?.forget(invoice.recipientSiret);
+  const job = await ctx.queues.deposit.getJob(invoice.id);
+  if (job && (await job.isFailed())) {
+    await job.retry('failed');
+  } else {
+    if (job) await job.remove();
+    await enqueueDeposit(ctx, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
+  }
+  return invoice;
+}

@@ -1,0 +1,66 @@
+/** Adding jobs. Job ids are deterministic, so adding a job that exists is a no-op. */
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger.js';
+import type { FairPriorities } from './fair-priority.js';
+import type { AlertKind, JobPayloads } from './jobs.js';
+import type { Queues } from './queues.js';
+
+export interface DepositJobRef {
+  id: string;
+  number: string;
+  supplierId: string;
+}
+
+export interface EnqueueDeps {
+  queues: Queues;
+  priorities: FairPriorities;
+}
+
+/** Job id: the invoice id. Priority: fair order across suppliers (fair-priority.ts). */
+export async function enqueueDeposit(deps: EnqueueDeps, invoice: DepositJobRef): Promise<void> {
+  const priority = await deps.priorities.next(invoice.supplierId);
+  await deps.queues.deposit.add(`deposit ${invoice.number}`, { invoiceId: invoice.id }, { jobId: invoice.id, priority });
+}
+
+/** BullMQ waits for a connection that is down instead of failing; the intake must not wait that long. */
+const ENQUEUE_TIMEOUT_MS = 2_000;
+
+/**
+ * After the invoice is committed. If Redis is unreachable the invoice is still safe in PostgreSQL and the
+ * sweeper adds its job later, so the caller still gets its 202 at once.
+ */
+export async function enqueueDepositAfterCommit(deps: EnqueueDeps & { redis: Redis; logger: Logger }, invoice: DepositJobRef): Promise<boolean> {
+  const giveUp = (reason: string): false => {
+    deps.logger.warn('Deposit job not enqueued; the sweeper will add it', { invoiceId: invoice.id, reason });
+    return false;
+  };
+  if (deps.redis.status !== 'ready') return giveUp(`Redis connection is ${deps.redis.status}`);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      enqueueDeposit(deps, invoice),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+      }),
+    ]);
+    return true;
+  } catch (error) {
+    return giveUp(error instanceof Error ? error.message : String(error));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Job id: the invoice id; a flux has one report to follow. */
+export async function enqueueReport(queues: Queues, invoice: { id: string; number: string }, delayMs: number): Promise<void> {
+  await queues['deposit-report'].add(`report ${invoice.number}`, { invoiceId: invoice.id, poll: 0 }, { jobId: invoice.id, delay: Math.max(0, Math.round(delayMs)) });
+}
+
+/**
+ * One alert per transition: `transition` names it (an invoice's row version after the change, a pause time...),
+ * so a retried processor or a replayed job never raises the same alert twice.
+ */
+export async function raiseAlert(queues: Queues, alert: JobPayloads['alerts'] & { kind: AlertKind }, transition: string): Promise<void> {
+  const subject = alert.invoiceId ?? alert.supplierAccountId ?? 'system';
+  await queues.alerts.add(`${alert.kind} ${subject}`, alert, { jobId: `${alert.kind}-${subject}-${transition}`.replace(/:/g, '-') });
+}

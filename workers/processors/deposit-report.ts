@@ -1,0 +1,106 @@
+/**
+ * `deposit-report` jobs: read the flux's report (consulterCRDetaille) until it is final, then find the
+ * invoice's identifiantFactureCPP (rechercher/fournisseur by numeroFluxDepot, every page) or record why
+ * Chorus Pro refused it. Between two reads the job waits in the delayed set, not in a worker slot.
+ */
+import { DelayedError, type Job } from 'bullmq';
+import type { ChorusClient, TechnicalAccount } from '../../src/chorus/client.js';
+import { parseChorusDate } from '../../src/chorus/contract/common.js';
+import { FINAL_FLUX_STATES, type FluxState } from '../../src/chorus/statuses.js';
+import type { AppContext } from '../../src/context.js';
+import { Invoice } from '../../src/db/entities/invoice.js';
+import { note } from '../../src/invoices/transitions.js';
+import { raiseAlert } from '../../src/queues/enqueue.js';
+import { decide, postpone } from '../../src/queues/failure-policy.js';
+import type { JobPayloads } from '../../src/queues/jobs.js';
+import { pauseSupplier } from './supplier-pause.js';
+
+type ReportJob = Job<JobPayloads['deposit-report']>;
+export type ReportDeps = AppContext & { chorus: ChorusClient };
+
+/** An integrated flux whose invoice is not found yet is read again this many times (search can lag). */
+const SEARCH_LAG_POLLS = 5;
+
+export function makeDepositReportProcessor(deps: ReportDeps) {
+  return async (job: ReportJob, token?: string): Promise<{ outcome: string; detail?: string }> => {
+    const em = deps.orm.em.fork();
+    const invoice = await em.findOne(Invoice, job.data.invoiceId, { populate: ['supplier'] });
+    if (!invoice || invoice.state !== 'awaiting_report' || !invoice.chorusFluxNumber) return { outcome: 'nothing-to-do' };
+    const supplier = invoice.supplier.getEntity();
+    if (supplier.pausedAt) return postpone(job, token, deps.config.pipeline.supplierPauseRecheckMs);
+    const account: TechnicalAccount = { login: supplier.chorusLogin, password: deps.secretBox.open(supplier.chorusPasswordSealed) };
+    const poll = job.data.poll;
+    const later = async (): Promise<never> => {
+      await job.updateData({ ...job.data, poll: poll + 1 });
+      const { reportPollFirstMs, reportPollMaxMs } = deps.config.pipeline;
+      // Growing delays with jitter: most fluxes finish in minutes, some wait hours for reprocessing.
+      const delay = Math.min(reportPollFirstMs * 2 ** Math.min(poll, 16), reportPollMaxMs) * (0.75 + Math.random() * 0.5);
+      return postpone(job, token, delay);
+    };
+
+    try {
+      const report = await deps.chorus.consulterCRDetaille(account, invoice.chorusFluxNumber);
+      const state = (report.etatCourantDepotFlux ?? 'IN_RECU') as FluxState;
+      await job.log(`consulterCRDetaille #${poll + 1}: ${state} at ${report.dateHeureEtatCourantFlux ?? '?'} (${report.listeErreurDP.length} DP error(s), ${report.listeErreurTechnique.length} technical)`);
+      await job.updateProgress(Math.min(90, 10 + poll * 10));
+      if (!FINAL_FLUX_STATES.includes(state)) return await later();
+
+      const ourErrors = report.listeErreurDP.filter((e) => !e.numeroDP || e.numeroDP === invoice.number).map((e) => e.libelleErreurDP ?? '').filter(Boolean);
+      const technical = report.listeErreurTechnique.map((e) => [e.codeErreur, e.libelleErreur].filter(Boolean).join(': ')).filter(Boolean);
+
+      if (state === 'IN_INTEGRE' || state === 'IN_INTEGRE_PARTIEL') {
+        const found = (await deps.chorus.rechercherFactureParFournisseur(account, { numeroFluxDepot: invoice.chorusFluxNumber })).find((f) => f.numeroFacture === invoice.number);
+        if (found) {
+          invoice.chorusInvoiceId = String(found.identifiantFactureCPP);
+          invoice.chorusStatus = found.statut ?? null;
+          invoice.chorusStatusAt = parseChorusDate(found.dateHeureEtatCourant);
+          note(
+            em,
+            invoice,
+            { type: 'integrated', source: 'chorus', message: `Integrated in Chorus Pro (flux ${state}) as invoice ${found.identifiantFactureCPP}, status ${found.statut ?? 'unknown'}.`, details: { etatCourantDepotFlux: state, identifiantFactureCPP: found.identifiantFactureCPP, statut: found.statut ?? null } },
+            { state: 'integrated', error: null },
+          );
+          await em.flush();
+          return { outcome: 'integrated', detail: String(found.identifiantFactureCPP) };
+        }
+        if (ourErrors.length === 0 && state === 'IN_INTEGRE' && poll < SEARCH_LAG_POLLS) return await later();
+      }
+
+      if (state === 'IN_INCIDENTE' || state === 'QP_IRRECEVABLE') {
+        const message = `Chorus Pro did not process the flux (${state}): it must be sent again in full. Retry the deposit from Bull Board or POST /v1/invoices/${invoice.id}/retry.`;
+        note(em, invoice, { type: 'needs-attention', source: 'chorus', message, details: { etatCourantDepotFlux: state } }, { state: 'needs_attention', error: { code: 'FLUX_NOT_PROCESSED', message } });
+        await em.flush();
+        await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
+        return { outcome: 'needs-attention', detail: state };
+      }
+
+      const reasons = ourErrors.length > 0 ? ourErrors : technical;
+      const message =
+        reasons.length > 0
+          ? `Chorus Pro rejected the invoice (${state}): ${reasons.join(' | ')}`
+          : `Chorus Pro integrated the flux only partly (${state}) and the invoice is not in Chorus Pro, without giving a reason for it. Check the file, then submit a corrected invoice under a new number.`;
+      note(em, invoice, { type: 'rejected', source: 'chorus', message, details: { etatCourantDepotFlux: state, listeErreurDP: ourErrors, listeErreurTechnique: technical } }, { state: 'rejected', error: { code: 'REJECTED_AT_INTEGRATION', message } });
+      await em.flush();
+      await raiseAlert(deps.queues, { kind: 'rejected', invoiceId: invoice.id, message }, `v${invoice.version}`);
+      return { outcome: 'rejected', detail: reasons[0] ?? state };
+    } catch (error) {
+      if (error instanceof DelayedError) throw error;
+      const decision = decide(error);
+      await job.log(`${decision.action}: ${decision.reason}`);
+      if (decision.action === 'wait') return postpone(job, token, decision.ms);
+      if (decision.action === 'pause-supplier') {
+        await pauseSupplier(deps, supplier, decision.reason);
+        return postpone(job, token, deps.config.pipeline.supplierPauseRecheckMs);
+      }
+      if (decision.action === 'give-up') {
+        const message = `Chorus Pro refused to give the report of flux ${invoice.chorusFluxNumber}: ${decision.reason}`;
+        note(em, invoice, { type: 'needs-attention', source: 'chorus', message }, { state: 'needs_attention', error: { code: 'REPORT_REFUSED', message } });
+        await em.flush();
+        await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
+        return { outcome: 'needs-attention' };
+      }
+      // Reading a report is harmless: transient failures simply retry with BullMQ's backoff.
+      throw error;
+    }
+  };
+}
