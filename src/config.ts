@@ -67,6 +67,8 @@ const envSchema = z.object({
   RECONCILE_WINDOW_SECONDS: z.coerce.number().positive().default(6 * 3600),
   SUPPLIER_PAUSE_RECHECK_SECONDS: z.coerce.number().positive().default(300),
   WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
+  STATUS_SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
+  STATUS_SYNC_OVERLAP_SECONDS: z.coerce.number().nonnegative().default(300),
   /** For tests only: comma-separated points where a worker kills itself (see src/shared/failpoints.ts). */
   FAILPOINTS: z.string().default(''),
 });
@@ -112,6 +114,12 @@ export interface PipelineConfig {
   readonly supplierPauseRecheckMs: number;
   /** Job lock; a killed worker's jobs are taken over after about this long. (Default: 60 s) */
   readonly workerLockMs: number;
+  /** How often each supplier account's statuses are synced. (Default: 15 min; 10 s with the simulator of npm start) */
+  readonly statusSyncIntervalMs: number;
+  /** Each sync asks again for this much time before the previous one, so that no late change is missed. (Default: 5 min) */
+  readonly statusSyncOverlapMs: number;
+  /** Whether STATUS_SYNC_INTERVAL_SECONDS was set (npm start with the simulator shortens the default only). */
+  readonly statusSyncIntervalExplicit: boolean;
 }
 
 export interface ChorusConfig {
@@ -203,6 +211,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reconcileWindowMs: e.RECONCILE_WINDOW_SECONDS * 1000,
       supplierPauseRecheckMs: e.SUPPLIER_PAUSE_RECHECK_SECONDS * 1000,
       workerLockMs: e.WORKER_LOCK_SECONDS * 1000,
+      statusSyncIntervalMs: (e.STATUS_SYNC_INTERVAL_SECONDS ?? 15 * 60) * 1000,
+      statusSyncIntervalExplicit: e.STATUS_SYNC_INTERVAL_SECONDS !== undefined,
+      statusSyncOverlapMs: e.STATUS_SYNC_OVERLAP_SECONDS * 1000,
     }),
     failpoints: Object.freeze(e.FAILPOINTS.split(',').map((f) => f.trim()).filter(Boolean)),
   });
@@ -212,6 +223,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 export function withSimulator(config: Config, url: string, application: { clientId: string; clientSecret: string }): Config {
   return Object.freeze({
     ...config,
+    // The simulator moves an invoice along in seconds: sync often enough for a demo to see it.
+    pipeline: Object.freeze({ ...config.pipeline, statusSyncIntervalMs: config.pipeline.statusSyncIntervalExplicit ? config.pipeline.statusSyncIntervalMs : 10_000 }),
     chorus: Object.freeze({
       apiUrl: url,
       oauthUrl: `${url}/api/oauth/token`,

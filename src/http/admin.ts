@@ -12,7 +12,7 @@ export const BOARD_PATH = '/admin/queues';
 const DESCRIPTIONS: Record<QueueName, string> = {
   deposit: 'Deposits of invoices with Chorus Pro (job id = invoice id)',
   'deposit-report': 'Follows the Chorus Pro report of each deposited flux (job id = invoice id)',
-  'status-sync': 'Periodic sync of Chorus Pro statuses, per supplier account',
+  'status-sync': 'Periodic, incremental sync of Chorus Pro statuses: one job scheduler per supplier account',
   alerts: 'E-mails and webhooks telling users an invoice needs them',
 };
 

@@ -14,6 +14,7 @@ export const INVOICE_EVENT_TYPES = [
   'needs-attention',
   'retry-requested',
   'waiting-for-supplier-account',
+  'status-changed',
 ] as const;
 export type InvoiceEventType = (typeof INVOICE_EVENT_TYPES)[number];
 

@@ -208,3 +208,29 @@ async function createPipelineHarnessLike(env: Record<string, string>) {
     },
   };
 }
+
+describe('after integration, statuses are followed', () => {
+  it('records every Chorus status with its date and comment, up to the recipient\'s decision', async () => {
+    const submitted = await submit(p.h);
+    await settled(p.h, submitted.id, ['integrated']);
+    await expect.poll(async () => (await read(p.h, submitted.id)).chorus.status, { timeout: 15_000, interval: 100 }).toBe('MISE_A_DISPOSITION');
+    const id = Number((await read(p.h, submitted.id)).chorus.invoiceId);
+    const decided = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ idFacture: id, nouveauStatut: 'SUSPENDUE', motif: 'Attestation de TVA manquante' }),
+    });
+    expect(decided.status).toBe(200);
+    await expect.poll(async () => (await read(p.h, submitted.id)).chorus.status, { timeout: 15_000, interval: 100 }).toBe('SUSPENDUE');
+    const invoice = await read(p.h, submitted.id);
+    const changes = invoice.events.filter((e) => e.type === 'status-changed');
+    // The first status comes with the integration, every later one as a change: together, the whole story.
+    const story = [invoice.events.find((e) => e.type === 'integrated')?.details?.statut, ...changes.map((e) => e.details?.to)];
+    expect(story).toContain('MISE_A_DISPOSITION');
+    expect(story.at(-1)).toBe('SUSPENDUE');
+    expect(changes.find((e) => e.details?.to === 'SUSPENDUE')).toMatchObject({ source: 'chorus', details: { comment: 'Attestation de TVA manquante' } });
+    expect(new Set(changes.map((e) => e.details?.to)).size).toBe(changes.length); // each status once
+    const schedulers = await p.h.ctx.queues['status-sync'].getJobSchedulers();
+    expect(schedulers).toHaveLength(1);
+  });
+});

@@ -7,7 +7,7 @@ export type ChorusEnvironment = (typeof CHORUS_ENVIRONMENTS)[number];
 /** A supplier and the Chorus Pro technical account we deposit its invoices with. */
 @Entity({ tableName: 'supplier_account' })
 export class SupplierAccount {
-  [OptionalProps]?: 'chorusStructureId' | 'pausedAt' | 'pausedReason' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'chorusStructureId' | 'pausedAt' | 'pausedReason' | 'statusSyncedUntil' | 'createdAt' | 'updatedAt' | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -38,6 +38,10 @@ export class SupplierAccount {
 
   @Property({ type: 'text', nullable: true })
   pausedReason: string | null = null;
+
+  /** Chorus statuses changed before this instant are known; the next sync asks only for later changes. */
+  @Property({ type: 'datetime', nullable: true })
+  statusSyncedUntil: Date | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

@@ -1,8 +1,10 @@
 /** Every migration, in order. A new one is written by `npm run migration:create <name>` and added here. */
 import { Migration20261128040708_initial } from './Migration20261128040708_initial.js';
 import { Migration20261128043735_deposit_pipeline } from './Migration20261128043735_deposit_pipeline.js';
+import { Migration20261128045605_status_sync } from './Migration20261128045605_status_sync.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
   { name: 'Migration20261128043735_deposit_pipeline', class: Migration20261128043735_deposit_pipeline },
+  { name: 'Migration20261128045605_status_sync', class: Migration20261128045605_status_sync },
 ];

@@ -1,0 +1,89 @@
+/**
+ * `npm run demo` (with `npm start` running): registers the simulator's demo supplier and submits a handful of
+ * invoices, good ones and ones refused for each reason, then shows where each one ends up.
+ * Uses PORT and the first of API_KEYS from the environment (.env), like the running system.
+ */
+import { loadConfig } from '../src/config.js';
+import { generateSampleInvoice, SYNTAXE_FLUX_OF, vatOf, type SampleFormat, type SampleInvoice } from './lib/sample-invoices.js';
+
+const config = loadConfig();
+const base = `http://localhost:${config.port}`;
+const headers = { authorization: `Bearer ${config.apiKeys[0]}`, 'content-type': 'application/json' };
+const SUPPLIER = '73282932000074';
+const run = Date.now().toString(36).toUpperCase().slice(-5);
+
+interface Case {
+  label: string;
+  format: SampleFormat;
+  invoice: Partial<SampleInvoice>;
+  /** Fields sent to the API that differ from the file (an intake refusal). */
+  requestOverrides?: Record<string, unknown>;
+}
+
+const cases: Case[] = [
+  { label: 'good Factur-X to a ministry (service code given)', format: 'Factur-X', invoice: {} },
+  { label: 'good UBL to a city (engagement number given)', format: 'UBL', invoice: { recipientSiret: '21750001600019', serviceCode: null, engagementNumber: 'EJ-2026-0042' } },
+  { label: 'good CII to a hospital (engagement number instead of service)', format: 'CII', invoice: { recipientSiret: '26750045200011', serviceCode: null, engagementNumber: 'EJ-77' } },
+  { label: 'refused at intake: the request disagrees with the file', format: 'Factur-X', invoice: {}, requestOverrides: { amountWithoutVat: '999.00', vatAmount: '199.80', amountWithVat: '1198.80' } },
+  { label: 'pre-check: ministry requires a service code', format: 'Factur-X', invoice: { serviceCode: null } },
+  { label: 'pre-check: city requires an engagement number', format: 'UBL', invoice: { recipientSiret: '21750001600019', serviceCode: null } },
+  { label: 'pre-check: service requires an engagement number', format: 'UBL', invoice: { serviceCode: 'SERVICE-EJ' } },
+  { label: 'pre-check: inactive service', format: 'CII', invoice: { serviceCode: 'SERVICE-FERME' } },
+  { label: 'pre-check: inactive recipient', format: 'CII', invoice: { recipientSiret: '13000250400020', serviceCode: null } },
+  { label: 'pre-check: unknown recipient', format: 'Factur-X', invoice: { recipientSiret: '35600000049837', serviceCode: null } },
+];
+
+async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}${path}`, { ...init, headers });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+const supplier = await api('/v1/suppliers', {
+  method: 'POST',
+  body: JSON.stringify({ siret: SUPPLIER, chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }),
+});
+console.log(`Supplier ${SUPPLIER}: HTTP ${supplier.status}`);
+
+const submitted: Array<{ label: string; id?: string; outcome: string }> = [];
+let n = 0;
+for (const c of cases) {
+  const sample: SampleInvoice = {
+    number: `DEMO-${run}-${++n}`,
+    issueDate: new Date().toISOString().slice(0, 10),
+    supplierSiret: SUPPLIER,
+    recipientSiret: '11000201100044',
+    serviceCode: 'SERVICE-BTP',
+    engagementNumber: null,
+    amountWithoutVat: '1000.00',
+    ...c.invoice,
+  };
+  const file = await generateSampleInvoice(sample, c.format);
+  const { vat, gross } = vatOf(sample);
+  const res = await api('/v1/invoices', {
+    method: 'POST',
+    body: JSON.stringify({
+      supplierSiret: sample.supplierSiret, recipientSiret: sample.recipientSiret, serviceCode: sample.serviceCode, engagementNumber: sample.engagementNumber,
+      number: sample.number, issueDate: sample.issueDate, type: 'FACTURE', amountWithoutVat: sample.amountWithoutVat, vatAmount: vat, amountWithVat: gross,
+      syntaxeFlux: SYNTAXE_FLUX_OF[c.format], file: { name: `${sample.number}.${c.format === 'Factur-X' ? 'pdf' : 'xml'}`, contentBase64: file.toString('base64') },
+      ...c.requestOverrides,
+    }),
+  });
+  const error = res.body.error as { code: string; details: Array<{ message: string }> } | undefined;
+  submitted.push(res.status === 202 ? { label: c.label, id: String(res.body.id), outcome: 'queued' } : { label: c.label, outcome: `HTTP ${res.status} ${error?.code}: ${error?.details[0]?.message ?? ''}` });
+}
+
+console.log('\nWaiting for the pipeline (watch it in Bull Board at /admin/queues)...');
+const FINAL = new Set(['precheck_failed', 'rejected', 'needs_attention']);
+for (let round = 0; round < 60; round++) {
+  let pending = 0;
+  for (const s of submitted.filter((x) => x.id)) {
+    const { body } = await api(`/v1/invoices/${s.id}`);
+    const chorus = body.chorus as { status: string | null };
+    const lastError = body.lastError as { code: string; message: string } | null;
+    s.outcome = lastError ? `${String(body.state)} (${lastError.code}): ${lastError.message}` : `${String(body.state)}${chorus.status ? `, Chorus status ${chorus.status}` : ''}`;
+    if (!FINAL.has(String(body.state)) && chorus.status !== 'MISE_A_DISPOSITION') pending += 1;
+  }
+  if (pending === 0) break;
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+for (const s of submitted) console.log(`\n- ${s.label}\n  ${s.outcome}${s.id ? `\n  ${base}/v1/invoices/${s.id}` : ''}`);

@@ -1,0 +1,32 @@
+/**
+ * One BullMQ job scheduler per supplier account syncs its Chorus statuses. Upserting a scheduler under a stable
+ * id is idempotent, but concurrent upserts of one id race in BullMQ (known issue), so processes take a short
+ * Redis lock first. Re-run on every sweep, this also rebuilds the schedulers after Redis lost them.
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { SupplierAccount } from '../db/entities/supplier-account.js';
+import type { Queues } from './queues.js';
+
+export const statusSyncSchedulerId = (supplierAccountId: string) => `status-sync-${supplierAccountId}`;
+
+export async function ensureStatusSyncSchedulers(deps: { em: EntityManager; queues: Queues; redis: Redis; keyPrefix: string; everyMs: number }): Promise<number> {
+  const lockKey = `${deps.keyPrefix}:status-sync-schedulers:lock`;
+  const owner = randomUUID();
+  if ((await deps.redis.set(lockKey, owner, 'PX', 30_000, 'NX')) !== 'OK') return 0;
+  try {
+    const accounts = await deps.em.fork().find(SupplierAccount, {}, { fields: ['id', 'siret'] });
+    const existing = new Map((await deps.queues['status-sync'].getJobSchedulers()).map((s) => [s.key, s]));
+    let upserted = 0;
+    for (const account of accounts) {
+      const id = statusSyncSchedulerId(account.id);
+      if (existing.get(id)?.every === deps.everyMs) continue;
+      await deps.queues['status-sync'].upsertJobScheduler(id, { every: deps.everyMs }, { name: `status-sync ${account.siret}`, data: { supplierAccountId: account.id } });
+      upserted += 1;
+    }
+    return upserted;
+  } finally {
+    await deps.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, lockKey, owner);
+  }
+}
