@@ -31,6 +31,8 @@ const cases: Case[] = [
   { label: 'pre-check: inactive service', format: 'CII', invoice: { serviceCode: 'SERVICE-FERME' } },
   { label: 'pre-check: inactive recipient', format: 'CII', invoice: { recipientSiret: '13000250400020', serviceCode: null } },
   { label: 'pre-check: unknown recipient', format: 'Factur-X', invoice: { recipientSiret: '35600000049837', serviceCode: null } },
+  { label: 'rejected by Chorus Pro at integration: the account is not attached to this supplier', format: 'UBL', invoice: { supplierSiret: '35600000049837' } },
+  { label: 'waiting: Chorus Pro refuses the technical account (expired password)', format: 'UBL', invoice: { supplierSiret: '44306184100047' } },
 ];
 
 async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -38,11 +40,18 @@ async function api(path: string, init: RequestInit = {}): Promise<{ status: numb
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-const supplier = await api('/v1/suppliers', {
-  method: 'POST',
-  body: JSON.stringify({ siret: SUPPLIER, chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }),
-});
-console.log(`Supplier ${SUPPLIER}: HTTP ${supplier.status}`);
+/** The demo account is not attached to this SIRET in the simulator: Chorus Pro rejects its invoices at integration. */
+const UNATTACHED_SUPPLIER = '35600000049837';
+/** This supplier's technical account has an expired password: the account is paused and its invoices wait. */
+const EXPIRED_SUPPLIER = '44306184100047';
+for (const [siret, login, password] of [
+  [SUPPLIER, 'TECH_1_DEMO@cpro.fr', 'Demo-Password-2026'],
+  [UNATTACHED_SUPPLIER, 'TECH_1_DEMO@cpro.fr', 'Demo-Password-2026'],
+  [EXPIRED_SUPPLIER, 'TECH_EXPIRED@cpro.fr', 'Expired-Password-1'],
+] as const) {
+  const supplier = await api('/v1/suppliers', { method: 'POST', body: JSON.stringify({ siret, chorusLogin: login, chorusPassword: password, environment: 'sandbox' }) });
+  console.log(`Supplier ${siret} (${login}): HTTP ${supplier.status}`);
+}
 
 const submitted: Array<{ label: string; id?: string; outcome: string }> = [];
 let n = 0;
@@ -81,7 +90,9 @@ for (let round = 0; round < 60; round++) {
     const chorus = body.chorus as { status: string | null };
     const lastError = body.lastError as { code: string; message: string } | null;
     s.outcome = lastError ? `${String(body.state)} (${lastError.code}): ${lastError.message}` : `${String(body.state)}${chorus.status ? `, Chorus status ${chorus.status}` : ''}`;
-    if (!FINAL.has(String(body.state)) && chorus.status !== 'MISE_A_DISPOSITION') pending += 1;
+    // An invoice of a paused supplier stays queued until its credentials are fixed: do not wait for it.
+    const paused = String(body.supplierSiret) === EXPIRED_SUPPLIER && round > 5;
+    if (!FINAL.has(String(body.state)) && chorus.status !== 'MISE_A_DISPOSITION' && !paused) pending += 1;
   }
   if (pending === 0) break;
   await new Promise((resolve) => setTimeout(resolve, 1000));

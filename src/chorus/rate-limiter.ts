@@ -22,7 +22,7 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return tonumber(oldest[2]) + window - now + 1
 `;
 
-export const WINDOW_MARGIN_MS = 50;
+export const WINDOW_MARGIN_MS = 100;
 
 export class ChorusRateLimiter {
   readonly #key: string;

@@ -1,0 +1,277 @@
+/**
+ * `npm run bench`: measures, in one run, on this machine, against real PostgreSQL and Redis and the simulator
+ * (no added latency):
+ *  (a) intake throughput and p50/p99 latency with concurrent clients (small UBL files);
+ *  (b) end-to-end invoices per second, from POST to integrated;
+ *  (c) the raw BullMQ add+process rate, as a baseline, and our ratio to it;
+ *  (d) with CHORUS_MAX_RPS set and a backlog, the most requests the simulator saw in any 1-second window
+ *      against the limit, and the share of the allowed rate actually used.
+ * Web and worker run as separate processes (compiled code, as in production); run `npm run build` first.
+ * Options: --intake 3000 --clients 32 --e2e 400 --limited 240 --rps 20
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { loadSeed } from '../src/simulator/model.js';
+import { startSimulator, type Simulator } from '../src/simulator/server.js';
+import { generateSampleInvoice } from './lib/sample-invoices.js';
+
+const { values } = parseArgs({
+  options: {
+    intake: { type: 'string', default: '3000' },
+    clients: { type: 'string', default: '32' },
+    e2e: { type: 'string', default: '400' },
+    limited: { type: 'string', default: '240' },
+    rps: { type: 'string', default: '20' },
+    raw: { type: 'string', default: '20000' },
+  },
+});
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const API_KEY = 'bench-api-key-0123456789abcdef';
+const SUPPLIER = '73282932000074';
+
+const runId = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const SECRET_KEY = randomBytes(32).toString('hex');
+const children: ChildProcess[] = [];
+
+async function admin(sql: string) {
+  const client = new pg.Client({ connectionString: ADMIN_URL });
+  await client.connect();
+  try {
+    return await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+function dbUrl(name: string) {
+  const u = new URL(ADMIN_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+function env(name: string, simulator: Simulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'production',
+    DATABASE_URL: dbUrl(name),
+    REDIS_URL,
+    QUEUE_PREFIX: name,
+    API_KEYS: API_KEY,
+    BOARD_USER: 'bench',
+    BOARD_PASSWORD: 'bench-board-password',
+    SECRET_KEY,
+    LOG_LEVEL: 'info',
+    PISTE_CLIENT_ID: 'simulator-client-id',
+    PISTE_CLIENT_SECRET: 'simulator-client-secret',
+    CHORUS_API_URL: simulator.url,
+    CHORUS_OAUTH_URL: `${simulator.url}/api/oauth/token`,
+    REPORT_POLL_FIRST_SECONDS: '0.05',
+    REPORT_POLL_MAX_SECONDS: '0.5',
+    DEPOSIT_CONCURRENCY: '16',
+    SWEEP_INTERVAL_SECONDS: '30',
+    ...extra,
+  };
+}
+
+function start(entry: string, vars: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [entry], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (ready === null || ready.test(output)) resolve(child);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`${entry} exited with ${code}:\n${output}`)));
+    if (ready === null) setTimeout(() => resolve(child), 1500);
+  });
+}
+
+async function migrate(name: string, simulator: Simulator) {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['dist/scripts/migrate.js'], { env: env(name, simulator), stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`migrate exited with ${code}`))));
+  });
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+
+/** A UBL file from the generator, its invoice number swapped per request (the consistency check reads it). */
+async function ublTemplate() {
+  const number = 'BENCH-TEMPLATE-1';
+  const xml = (await generateSampleInvoice({ number, issueDate: '2026-11-20', supplierSiret: SUPPLIER, recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' }, 'UBL')).toString('utf8');
+  return (n: string) => ({
+    supplierSiret: SUPPLIER, recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', number: n, issueDate: '2026-11-20', type: 'FACTURE',
+    amountWithoutVat: '1000.00', vatAmount: '200.00', amountWithVat: '1200.00', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    file: { name: `${n}.xml`, contentBase64: Buffer.from(xml.replace(`<cbc:ID>${number}</cbc:ID>`, `<cbc:ID>${n}</cbc:ID>`)).toString('base64') },
+  });
+}
+
+async function post(base: string, body: unknown): Promise<number> {
+  const res = await fetch(`${base}/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+async function registerSupplier(base: string) {
+  const res = await fetch(`${base}/v1/suppliers`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ siret: SUPPLIER, chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }),
+  });
+  if (res.status !== 201) throw new Error(`supplier registration: HTTP ${res.status}`);
+}
+
+async function countIntegrated(name: string): Promise<number> {
+  const client = new pg.Client({ connectionString: dbUrl(name) });
+  await client.connect();
+  try {
+    return Number((await client.query(`select count(*) from invoice where state = 'integrated'`)).rows[0].count);
+  } finally {
+    await client.end();
+  }
+}
+
+async function waitIntegrated(name: string, expected: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const n = await countIntegrated(name);
+    if (n >= expected) return Date.now();
+    if (Date.now() - started > timeoutMs) throw new Error(`only ${n}/${expected} integrated after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function stage(label: string, extra: Record<string, string>, body: (name: string, base: string, simulator: Simulator) => Promise<void>) {
+  const name = `${runId}_${label}`;
+  const simulator = await startSimulator({ seed: loadSeed(), timing: { fluxStepMs: 10, invoiceStepMs: 1000 } });
+  await admin(`create database "${name}"`);
+  try {
+    await migrate(name, simulator);
+    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    await start('dist/src/web.js', env(name, simulator, { PORT: port, ...extra }), /Intake API listening/);
+    const base = `http://127.0.0.1:${port}`;
+    await registerSupplier(base);
+    await body(name, base, simulator);
+  } finally {
+    for (const child of children.splice(0)) child.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await simulator.close();
+    await admin(`drop database if exists "${name}" with (force)`);
+    const redis = new Redis(REDIS_URL);
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+    await redis.quit();
+  }
+}
+
+const results: string[] = [];
+const report = (line: string) => {
+  results.push(line);
+  console.log(line);
+};
+const template = await ublTemplate();
+
+// (a) Intake.
+await stage('intake', {}, async (_name, base) => {
+  const total = Number(values.intake);
+  const clients = Number(values.clients);
+  for (let i = 0; i < 50; i++) await post(base, template(`W-${i}`)); // warm-up
+  const latencies: number[] = [];
+  let next = 0;
+  let errors = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (next < total) {
+        const n = next++;
+        const t = performance.now();
+        if ((await post(base, template(`I-${n}`))) !== 202) errors += 1;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  report(`(a) intake: ${total} POST /v1/invoices (UBL ${Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024)} KB) with ${clients} clients: ${(total / seconds).toFixed(0)} invoices/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} errors`);
+});
+
+// (b) End to end.
+let e2eRate = 0;
+await stage('e2e', { CHORUS_MAX_RPS: '100000' }, async (name, base, simulator) => {
+  await start('dist/workers/main.js', env(name, simulator, { CHORUS_MAX_RPS: '100000' }), /Worker started/);
+  const total = Number(values.e2e);
+  const started = Date.now();
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < total) await post(base, template(`E-${next++}`));
+  }));
+  const done = await waitIntegrated(name, total, 300_000);
+  e2eRate = total / ((done - started) / 1000);
+  const notOnce = [...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n !== 1).length;
+  report(`(b) end to end: ${total} invoices from POST to integrated in ${((done - started) / 1000).toFixed(1)} s: ${e2eRate.toFixed(1)} invoices/s (worker concurrency 16, no rate limit; ${notOnce} invoices deposited other than once)`);
+});
+
+// (c) Raw BullMQ baseline, same machine, same run.
+{
+  const connection = { host: '127.0.0.1', port: 6379, maxRetriesPerRequest: null };
+  const queue = new Queue('raw', { connection, prefix: `${runId}_raw` });
+  const total = Number(values.raw);
+  let processed = 0;
+  let resolveDone: () => void;
+  const done = new Promise<void>((resolve) => (resolveDone = resolve));
+  const worker = new Worker('raw', async () => undefined, { connection, prefix: `${runId}_raw`, concurrency: 16, removeOnComplete: { count: 0 } });
+  worker.on('completed', () => {
+    processed += 1;
+    if (processed === total) resolveDone();
+  });
+  const started = performance.now();
+  for (let i = 0; i < total; i += 500) await Promise.all(Array.from({ length: Math.min(500, total - i) }, (_, k) => queue.add('noop', { i: i + k }, { removeOnComplete: true })));
+  await done;
+  const rate = total / ((performance.now() - started) / 1000);
+  await worker.close();
+  await queue.obliterate({ force: true });
+  await queue.close();
+  report(`(c) raw BullMQ add+process (no-op jobs, concurrency 16): ${rate.toFixed(0)} jobs/s; our end-to-end rate is ${((e2eRate / rate) * 100).toFixed(2)} % of it (each invoice is 2 jobs, ~5 Chorus calls and ~10 SQL statements)`);
+}
+
+// (d) Rate limit with a backlog.
+await stage('limited', {}, async (name, base, simulator) => {
+  const rps = Number(values.rps);
+  const total = Number(values.limited);
+  let next = 0;
+  await Promise.all(Array.from({ length: 16 }, async () => {
+    while (next < total) await post(base, template(`L-${next++}`));
+  }));
+  simulator.counter.reset();
+  // Two workers share the limit: it holds across processes.
+  const workerEnv = env(name, simulator, { CHORUS_MAX_RPS: String(rps) });
+  await Promise.all([start('dist/workers/main.js', workerEnv, /Worker started/), start('dist/workers/main.js', workerEnv, /Worker started/)]);
+  const started = Date.now();
+  await waitIntegrated(name, total, 600_000);
+  const seconds = (Date.now() - started) / 1000;
+  const counts = simulator.counter.snapshot(simulator.world.depositsByInvoiceNumber);
+  const apiCalls = Object.entries(counts.byEndpoint).filter(([k]) => k !== 'oauthToken').reduce((sum, [, n]) => sum + n, 0);
+  // Utilisation while there was a backlog: whole seconds between the first and the last, where calls were waiting.
+  const seconds_ = Object.keys(counts.bySecond).map(Number).sort((a, b) => a - b);
+  const inner = seconds_.slice(1, -1).map((sec) => counts.bySecond[String(sec)] ?? 0);
+  const used = inner.length > 0 ? inner.reduce((a, b) => a + b, 0) / (inner.length * rps) : 0;
+  report(`(d) CHORUS_MAX_RPS=${rps}, 2 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}); share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %`);
+});
+
+console.log(`\nchorus-relay benchmark, ${new Date().toISOString()}`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL, Redis, web, worker, simulator and load generator on the same machine`);
+for (const line of results) console.log(line);
+process.exit(0);
