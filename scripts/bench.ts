@@ -80,7 +80,9 @@ function env(name: string, simulator: Simulator, extra: Record<string, string> =
 }
 
 function start(entry: string, vars: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [entry], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_PROFILE=dir writes a CPU profile of the web process there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE && entry.includes('web') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const child = spawn(process.execPath, [...profile, entry], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   return new Promise((resolve, reject) => {
