@@ -9,7 +9,7 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     // Each file has its own database and queue prefix, so files can run side by side; 2 cores here.
     maxWorkers: 2,
-    testTimeout: 30_000,
+    testTimeout: 90_000,
     hookTimeout: 60_000,
   },
 });

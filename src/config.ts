@@ -37,6 +37,7 @@ const redisUrl = z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'must b
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  WEB_CONCURRENCY: z.coerce.number().int().positive().max(64).default(1),
   DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
   DATABASE_SSL: booleanFlag.default(false),
   REDIS_URL: redisUrl.default(DEFAULT_REDIS_URL),
@@ -78,6 +79,8 @@ export type Env = z.input<typeof envSchema>;
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly port: number;
+  /** Web processes sharing PORT (node:cluster), as Heroku's WEB_CONCURRENCY. (Default: 1) */
+  readonly webConcurrency: number;
   readonly database: { readonly url: string; readonly ssl: boolean };
   readonly redis: { readonly url: string; readonly tlsVerify: boolean };
   /** BullMQ key prefix; tests use a unique one per file. (Default: chorus-relay) */
@@ -179,6 +182,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return Object.freeze({
     env: e.NODE_ENV,
     port: e.PORT,
+    webConcurrency: e.WEB_CONCURRENCY,
     database: Object.freeze({ url: e.DATABASE_URL, ssl: e.DATABASE_SSL }),
     redis: Object.freeze({ url: e.REDIS_URL, tlsVerify: e.REDIS_TLS_VERIFY }),
     queuePrefix: e.QUEUE_PREFIX,

@@ -1,18 +1,21 @@
 /**
  * Signal handling, installed once per process. The first SIGTERM or SIGINT starts a graceful shutdown
- * (in-flight work finishes, connections close, exit 0); if that takes longer than `timeoutMs`, or a second
- * signal arrives, the process exits at once with code 1 and BullMQ hands unfinished jobs to another worker.
+ * (in-flight work finishes, connections close, exit 0); if that takes longer than `timeoutMs`, or another
+ * signal arrives more than 5 s later, the process exits at once with code 1 and BullMQ hands unfinished jobs to
+ * another worker. Repeats within 5 s are ignored: a web process of a cluster gets both its group's signal and
+ * the one its supervisor forwards.
  */
 import type { Logger } from '../logger.js';
 
 export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: (signal: string) => Promise<void>): void {
-  let shuttingDown = false;
+  let firstSignalAt: number | undefined;
   const handle = (signal: NodeJS.Signals): void => {
-    if (shuttingDown) {
+    if (firstSignalAt !== undefined) {
+      if (Date.now() - firstSignalAt < 5_000) return;
       logger.warn(`Received ${signal} again: exiting now`);
       process.exit(1);
     }
-    shuttingDown = true;
+    firstSignalAt = Date.now();
     logger.info(`Received ${signal}: shutting down gracefully (at most ${timeoutMs / 1000} s)`);
     const timer = setTimeout(() => {
       logger.error('Graceful shutdown timed out: exiting now');

@@ -9,7 +9,8 @@ import { createPipelineHarness, settled, type PipelineHarness } from '../helpers
 const MAX_RPS = 8;
 let p: PipelineHarness;
 beforeAll(async () => {
-  p = await createPipelineHarness({ env: { CHORUS_MAX_RPS: String(MAX_RPS), DEPOSIT_CONCURRENCY: '4', REPORT_POLL_FIRST_SECONDS: '0.3' } });
+  // Status sync would share the same budget; here only deposits and reports should spend it.
+  p = await createPipelineHarness({ env: { CHORUS_MAX_RPS: String(MAX_RPS), DEPOSIT_CONCURRENCY: '4', REPORT_POLL_FIRST_SECONDS: '0.3', STATUS_SYNC_INTERVAL_SECONDS: '600' } });
   // A second supplier: the same demo technical account is attached to it in the simulator's seed.
   expect((await p.h.api('/v1/suppliers', jsonInit(supplierBody({ siret: '44306184100047' })))).status).toBe(201);
 });
@@ -47,5 +48,5 @@ describe('fair order and rate limit', () => {
     expect(counts.maxInAnySecond).toBeGreaterThanOrEqual(MAX_RPS - 2);
     const invoices = await p.h.ctx.orm.em.fork().find(Invoice, { id: { $in: [...aIds, loneId] } });
     for (const invoice of invoices) expect(counts.depositsByInvoiceNumber[invoice.number]).toBe(1);
-  });
+  }, 120_000);
 });
