@@ -7,7 +7,7 @@
  *  (d) with CHORUS_MAX_RPS set and a backlog, the most requests the simulator saw in any 1-second window
  *      against the limit, and the share of the allowed rate actually used.
  * Web and worker run as separate processes (compiled code, as in production); run `npm run build` first.
- * Options: --intake 3000 --clients 32 --e2e 400 --limited 240 --rps 20
+ * Options: --intake 3000 --clients 32 --web 2 (WEB_CONCURRENCY) --e2e 400 --limited 240 --rps 20 --raw 20000
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,7 @@ const { values } = parseArgs({
     limited: { type: 'string', default: '240' },
     rps: { type: 'string', default: '20' },
     raw: { type: 'string', default: '20000' },
+    web: { type: 'string', default: '2' },
   },
 });
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -159,7 +160,8 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
   try {
     await migrate(name, simulator);
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    await start('dist/src/web.js', env(name, simulator, { PORT: port, ...extra }), /Intake API listening/);
+    const webProcesses = Number(values.web);
+    await start('dist/src/web.js', env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), ...extra }), new RegExp(Array(webProcesses).fill('Intake API listening').join('[\\s\\S]*')));
     const base = `http://127.0.0.1:${port}`;
     await registerSupplier(base);
     await body(name, base, simulator);
@@ -207,7 +209,7 @@ await stage('intake', {}, async (_name, base) => {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  report(`(a) intake: ${total} POST /v1/invoices (UBL ${Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024)} KB) with ${clients} clients: ${(total / seconds).toFixed(0)} invoices/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} errors`);
+  report(`(a) intake: ${total} POST /v1/invoices (UBL ${Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024)} KB) with ${clients} clients, ${values.web} web process(es): ${(total / seconds).toFixed(0)} invoices/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} errors`);
 });
 
 // (b) End to end.

@@ -30,6 +30,24 @@ describe('the web process', () => {
   });
 });
 
+describe('the web process with WEB_CONCURRENCY=2', () => {
+  it('runs two processes on one port, both serving, and all exit on SIGTERM', async () => {
+    const port = await freePort();
+    const web = startProcess('src/web.ts', { ...h.env, PORT: String(port), WEB_CONCURRENCY: '2' });
+    try {
+      await web.waitFor(/Starting 2 web processes/);
+      await web.waitFor(/Intake API listening[\s\S]*Intake API listening/, 30_000);
+      const statuses = await Promise.all(Array.from({ length: 10 }, () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status)));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      web.child.kill('SIGTERM');
+      expect(await web.exited()).toEqual({ code: 0, signal: null });
+      expect(web.output().match(/Shut down cleanly/g)).toHaveLength(2);
+    } finally {
+      web.child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('npm start without PISTE credentials', () => {
   it('starts the Chorus Pro simulator, says so loudly, and takes an invoice', async () => {
     const [port, simulatorPort] = [await freePort(), await freePort()];
