@@ -7,6 +7,7 @@ import { SecretBox } from '../../src/shared/secret-box.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { TEST_REDIS_URL, uniqueName } from './harness.js';
+import { deleteKeysWithPrefix } from './redis-keys.js';
 
 export const SUPPLIER: TechnicalAccount = { login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' };
 export const EXPIRED_SUPPLIER: TechnicalAccount = { login: 'TECH_EXPIRED@cpro.fr', password: 'Expired-Password-1' };
@@ -69,12 +70,7 @@ export async function createChorusHarness(options: SimulatorOptions = {}): Promi
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       }),
     async close() {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, prefix);
       await redis.quit();
       await simulator.close();
     },

@@ -11,6 +11,7 @@ import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import { createHarness, simulatorEnv, TEST_REDIS_URL, type Harness } from '../helpers/harness.js';
 import { jsonInit, supplierBody } from '../helpers/invoices.js';
 import { FAST_PIPELINE_ENV, settled, submit } from '../helpers/pipeline.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
@@ -96,16 +97,7 @@ describe('a worker killed with SIGKILL during a deposit', () => {
   });
 });
 
-async function flushOurRedisKeys(): Promise<number> {
-  let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${h.name}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
+const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.name}:`);
 
 /** How many of these invoices are not integrated yet. */
 async function inFlight(invoices: Array<{ id: string }>): Promise<number> {

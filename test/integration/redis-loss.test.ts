@@ -13,6 +13,7 @@ import { loadSeed } from '../../src/simulator/model.js';
 import { startSimulator, type Simulator } from '../../src/simulator/server.js';
 import { createHarness, simulatorEnv, TEST_REDIS_URL, type Harness } from '../helpers/harness.js';
 import { invoiceBody, jsonInit, supplierBody } from '../helpers/invoices.js';
+import { deleteKeysWithPrefix } from '../helpers/redis-keys.js';
 import { startProcess } from '../helpers/processes.js';
 
 let h: Harness;
@@ -31,16 +32,7 @@ afterAll(async () => {
 });
 
 /** Deletes every key of this test's queues: what FLUSHALL does to them, without touching anyone else's. */
-async function flushOurRedisKeys(): Promise<number> {
-  let deleted = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${h.name}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) deleted += await redis.del(...keys);
-  } while (cursor !== '0');
-  return deleted;
-}
+const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.name}:`);
 
 async function submit(count: number): Promise<string[]> {
   const ids: string[] = [];
