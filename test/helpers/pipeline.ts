@@ -60,17 +60,28 @@ export async function read(h: Harness, id: string): Promise<InvoiceState> {
   return (await (await h.api(`/v1/invoices/${id}`)).json()) as InvoiceState;
 }
 
-/** Waits until the invoice is in one of `states`, and returns it. */
+/** Waits until the invoice is in one of `states`, and returns it; if it never gets there, says where it stopped. */
 export async function settled(h: Harness, id: string, states: string[], timeoutMs = 20_000): Promise<InvoiceState> {
   let last: InvoiceState | undefined;
-  await expect
-    .poll(
-      async () => {
-        last = await read(h, id);
-        return states.includes(last.state);
-      },
-      { timeout: timeoutMs, interval: 50, message: `invoice ${id} to reach ${states.join(' or ')}; last seen: ${JSON.stringify(last ? { state: last.state, lastError: last.lastError, events: last.events.map((e) => `${e.type}: ${e.message}`) } : null)}` },
-    )
-    .toBe(true);
+  try {
+    await expect
+      .poll(
+        async () => {
+          last = await read(h, id);
+          return states.includes(last.state);
+        },
+        { timeout: timeoutMs, interval: 50 },
+      )
+      .toBe(true);
+  } catch (error) {
+    const deposit = await h.ctx.queues.deposit.getJob(id);
+    const report = await h.ctx.queues['deposit-report'].getJob(id);
+    const jobs = {
+      deposit: deposit ? { state: await deposit.getState(), attemptsMade: deposit.attemptsMade, failedReason: deposit.failedReason } : null,
+      report: report ? { state: await report.getState(), attemptsMade: report.attemptsMade, failedReason: report.failedReason } : null,
+    };
+    const seen = last ? { state: last.state, lastError: last.lastError, events: last.events.map((e) => `${e.type}: ${e.message}`) } : null;
+    throw new Error(`Invoice ${id} did not reach ${states.join(' or ')} within ${timeoutMs} ms. Last seen: ${JSON.stringify(seen)}; jobs: ${JSON.stringify(jobs)}`, { cause: error });
+  }
   return last!;
 }

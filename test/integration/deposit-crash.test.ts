@@ -125,7 +125,9 @@ describe('infrastructure lost mid-run', () => {
     const proxy = await startTcpProxy(Number(database.port || 5432));
     database.port = String(proxy.port);
     simulator.faults.replace({ endpoints: { deposerFlux: { latencyMs: 150 } } });
-    const w = worker({ DATABASE_URL: database.toString() });
+    // With the 0.1 s test backoff, 8 attempts could all fail inside the outage and the invoice would rightly
+    // need an operator; production's backoff is 30 s. 0.5 s keeps 8 attempts spread over about a minute.
+    const w = worker({ DATABASE_URL: database.toString(), DEPOSIT_BACKOFF_SECONDS: '0.5' });
     try {
       await w.waitFor(/Worker started/);
       const invoices = [];
@@ -136,7 +138,11 @@ describe('infrastructure lost mid-run', () => {
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       await proxy.restore();
       for (const invoice of invoices) {
-        const done = await settled(h, invoice.id, ['integrated'], 45_000);
+        const done = await settled(h, invoice.id, ['integrated'], 45_000).catch(async (error: unknown) => {
+          // Add what only this test knows: the deposit attempts and the worker's complaints.
+          const complaints = w.output().split('\n').filter((l) => /error|fail|warn/i.test(l)).slice(-12).join('\n');
+          throw new Error(`${(error as Error).message}\nattempts: ${JSON.stringify(await attempts(invoice.id))}\nworker:\n${complaints}`, { cause: error });
+        });
         expect(deposits(done.number)).toBe(1);
       }
       const states = await h.ctx.orm.em.fork().find(Invoice, { id: { $in: invoices.map((i) => i.id) } });
