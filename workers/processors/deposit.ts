@@ -172,7 +172,8 @@ async function reconcile(
     await job.log(`Not found at Chorus Pro yet (the flux may still be processed); looking again later.`);
     return postpone(job, token, Math.min(Math.max(reportPollFirstMs, waited), reportPollMaxMs));
   }
-  const message = `The outcome of deposit attempt ${attempt.number} is unknown and Chorus Pro still does not show invoice ${invoice.number} after ${Math.round(waited / 60_000)} minutes. Check the Chorus Pro portal: if the invoice is not there, retry the deposit.`;
+  const after = waited < 120_000 ? `${Math.round(waited / 1000)} seconds` : `${Math.round(waited / 60_000)} minutes`;
+  const message = `The outcome of deposit attempt ${attempt.number} is unknown and Chorus Pro still does not show invoice ${invoice.number} after ${after}. Check the Chorus Pro portal: if the invoice is not there, retry the deposit.`;
   note(em, invoice, { type: 'needs-attention', source: 'worker', message }, { state: 'needs_attention', error: { code: 'DEPOSIT_OUTCOME_UNKNOWN', message } });
   attempt.finishedAt = new Date();
   await em.flush();
