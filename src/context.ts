@@ -5,6 +5,7 @@
 import type { Redis } from 'ioredis';
 import type { ChorusClient } from './chorus/client.js';
 import { createChorusClient } from './chorus/create-client.js';
+import { ChorusInvoicing } from './chorus/invoicing.js';
 import { StructureDirectory } from './chorus/structure-directory.js';
 import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
@@ -32,6 +33,8 @@ export interface AppContext {
   readonly secretBox: SecretBox;
   /** Chorus Pro (or the simulator); null when no Chorus Pro is configured. */
   readonly chorus: ChorusClient | null;
+  /** Deposits, reports and statuses in our own words; null without Chorus Pro. */
+  readonly invoicing: ChorusInvoicing | null;
   /** Recipient structures as Chorus Pro describes them, cached; null without Chorus Pro. */
   readonly structures: StructureDirectory | null;
   readonly clock: Clock;
@@ -77,6 +80,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       priorities: new FairPriorities(redis, config.queuePrefix),
       secretBox,
       chorus,
+      invoicing: chorus ? new ChorusInvoicing(chorus) : null,
       structures: chorus ? new StructureDirectory(chorus, redis, config.queuePrefix, config.pipeline.structureCacheSeconds) : null,
       clock: overrides.clock ?? systemClock,
       close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),

@@ -18,8 +18,8 @@ export interface RunningWorker {
 }
 
 export function startWorker(ctx: AppContext): RunningWorker {
-  const { chorus, structures } = ctx;
-  if (!chorus || !structures) throw new Error('No Chorus Pro is configured: set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET (npm start uses the simulator)');
+  const { invoicing, structures } = ctx;
+  if (!invoicing || !structures) throw new Error('No Chorus Pro is configured: set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET (npm start uses the simulator)');
   const workers: Worker[] = [];
   const start = <N extends QueueName>(name: N, processor: Processor<JobPayloads[N]>, concurrency: number) => {
     // BullMQ opens (and closes) its own blocking connections from these options.
@@ -33,7 +33,7 @@ export function startWorker(ctx: AppContext): RunningWorker {
     worker.on('failed', (job, error) => ctx.logger.warn('Job failed', { queue: name, jobId: job?.id, invoiceId: (job?.data as { invoiceId?: string } | undefined)?.invoiceId, error: error.message }));
     workers.push(worker);
   };
-  const deps = { ...ctx, chorus, structures };
+  const deps = { ...ctx, invoicing, structures };
   start('deposit', makeDepositProcessor(deps), ctx.config.pipeline.depositConcurrency);
   start('deposit-report', makeDepositReportProcessor(deps), ctx.config.pipeline.depositConcurrency);
   start('status-sync', makeStatusSyncProcessor(deps), 2);

@@ -31,8 +31,8 @@ describe('a valid invoice', () => {
     expect(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']).toContain(invoice.chorus.status);
     expect(types(invoice)).toEqual(['received', 'deposit-sent', 'integrated']);
     const receipt = invoice.events.find((e) => e.type === 'deposit-sent')!;
-    expect(receipt.details).toMatchObject({ numeroFluxDepot: invoice.chorus.fluxNumber });
-    expect(receipt.details?.dateDepot).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(receipt.details).toMatchObject({ fluxNumber: invoice.chorus.fluxNumber });
+    expect(receipt.details?.depositDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     expect(deposits(invoice.number)).toBe(1);
 
     const job = await p.h.ctx.queues.deposit.getJob(invoice.id);
@@ -225,7 +225,7 @@ describe('after integration, statuses are followed', () => {
     const invoice = await read(p.h, submitted.id);
     const changes = invoice.events.filter((e) => e.type === 'status-changed');
     // The first status comes with the integration, every later one as a change: together, the whole story.
-    const story = [invoice.events.find((e) => e.type === 'integrated')?.details?.statut, ...changes.map((e) => e.details?.to)];
+    const story = [invoice.events.find((e) => e.type === 'integrated')?.details?.status, ...changes.map((e) => e.details?.to)];
     expect(story).toContain('MISE_A_DISPOSITION');
     expect(story.at(-1)).toBe('SUSPENDUE');
     expect(changes.find((e) => e.details?.to === 'SUSPENDUE')).toMatchObject({ source: 'chorus', details: { comment: 'Attestation de TVA manquante' } });

@@ -4,9 +4,9 @@
  * Chorus Pro refused it. Between two reads the job waits in the delayed set, not in a worker slot.
  */
 import { DelayedError, type Job } from 'bullmq';
-import type { ChorusClient, TechnicalAccount } from '../../src/chorus/client.js';
-import { parseChorusDate } from '../../src/chorus/contract/common.js';
-import { FINAL_FLUX_STATES, type FluxState } from '../../src/chorus/statuses.js';
+import type { TechnicalAccount } from '../../src/chorus/client.js';
+import type { ChorusInvoicing } from '../../src/chorus/invoicing.js';
+import { FINAL_FLUX_STATES } from '../../src/chorus/statuses.js';
 import type { AppContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { note } from '../../src/invoices/transitions.js';
@@ -16,7 +16,7 @@ import type { JobPayloads } from '../../src/queues/jobs.js';
 import { pauseSupplier } from './supplier-pause.js';
 
 type ReportJob = Job<JobPayloads['deposit-report']>;
-export type ReportDeps = AppContext & { chorus: ChorusClient };
+export type ReportDeps = AppContext & { invoicing: ChorusInvoicing };
 
 /** An integrated flux whose invoice is not found yet is read again this many times (search can lag). */
 const SEARCH_LAG_POLLS = 5;
@@ -39,36 +39,36 @@ export function makeDepositReportProcessor(deps: ReportDeps) {
     };
 
     try {
-      const report = await deps.chorus.consulterCRDetaille(account, invoice.chorusFluxNumber);
-      const state = (report.etatCourantDepotFlux ?? 'IN_RECU') as FluxState;
-      await job.log(`consulterCRDetaille #${poll + 1}: ${state} at ${report.dateHeureEtatCourantFlux ?? '?'} (${report.listeErreurDP.length} DP error(s), ${report.listeErreurTechnique.length} technical)`);
+      const report = await deps.invoicing.report(account, invoice.chorusFluxNumber);
+      const { state } = report;
+      await job.log(`consulterCRDetaille #${poll + 1}: ${state} at ${report.stateAt ?? '?'} (${report.invoiceErrors.length} invoice error(s), ${report.technicalErrors.length} technical)`);
       await job.updateProgress(Math.min(90, 10 + poll * 10));
       if (!FINAL_FLUX_STATES.includes(state)) return await later();
 
-      const ourErrors = report.listeErreurDP.filter((e) => !e.numeroDP || e.numeroDP === invoice.number).map((e) => e.libelleErreurDP ?? '').filter(Boolean);
-      const technical = report.listeErreurTechnique.map((e) => [e.codeErreur, e.libelleErreur].filter(Boolean).join(': ')).filter(Boolean);
+      const ourErrors = report.invoiceErrors.filter((e) => !e.invoiceNumber || e.invoiceNumber === invoice.number).map((e) => e.message);
+      const technical = report.technicalErrors;
 
       if (state === 'IN_INTEGRE' || state === 'IN_INTEGRE_PARTIEL') {
-        const found = (await deps.chorus.rechercherFactureParFournisseur(account, { numeroFluxDepot: invoice.chorusFluxNumber })).find((f) => f.numeroFacture === invoice.number);
+        const found = (await deps.invoicing.invoicesOfFlux(account, invoice.chorusFluxNumber)).find((f) => f.number === invoice.number);
         if (found) {
-          invoice.chorusInvoiceId = String(found.identifiantFactureCPP);
-          invoice.chorusStatus = found.statut ?? null;
-          invoice.chorusStatusAt = parseChorusDate(found.dateHeureEtatCourant);
+          invoice.chorusInvoiceId = found.chorusInvoiceId;
+          invoice.chorusStatus = found.status;
+          invoice.chorusStatusAt = found.statusAt;
           note(
             em,
             invoice,
-            { type: 'integrated', source: 'chorus', message: `Integrated in Chorus Pro (flux ${state}) as invoice ${found.identifiantFactureCPP}, status ${found.statut ?? 'unknown'}.`, details: { etatCourantDepotFlux: state, identifiantFactureCPP: found.identifiantFactureCPP, statut: found.statut ?? null } },
+            { type: 'integrated', source: 'chorus', message: `Integrated in Chorus Pro (flux ${state}) as invoice ${found.chorusInvoiceId}, status ${found.status ?? 'unknown'}.`, details: { fluxState: state, chorusInvoiceId: found.chorusInvoiceId, status: found.status } },
             { state: 'integrated', error: null },
           );
           await em.flush();
-          return { outcome: 'integrated', detail: String(found.identifiantFactureCPP) };
+          return { outcome: 'integrated', detail: found.chorusInvoiceId };
         }
         if (ourErrors.length === 0 && state === 'IN_INTEGRE' && poll < SEARCH_LAG_POLLS) return await later();
       }
 
       if (state === 'IN_INCIDENTE' || state === 'QP_IRRECEVABLE') {
         const message = `Chorus Pro did not process the flux (${state}): it must be sent again in full. Retry the deposit from Bull Board or POST /v1/invoices/${invoice.id}/retry.`;
-        note(em, invoice, { type: 'needs-attention', source: 'chorus', message, details: { etatCourantDepotFlux: state } }, { state: 'needs_attention', error: { code: 'FLUX_NOT_PROCESSED', message } });
+        note(em, invoice, { type: 'needs-attention', source: 'chorus', message, details: { fluxState: state } }, { state: 'needs_attention', error: { code: 'FLUX_NOT_PROCESSED', message } });
         await em.flush();
         await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
         return { outcome: 'needs-attention', detail: state };
@@ -79,7 +79,7 @@ export function makeDepositReportProcessor(deps: ReportDeps) {
         reasons.length > 0
           ? `Chorus Pro rejected the invoice (${state}): ${reasons.join(' | ')}`
           : `Chorus Pro integrated the flux only partly (${state}) and the invoice is not in Chorus Pro, without giving a reason for it. Check the file, then submit a corrected invoice under a new number.`;
-      note(em, invoice, { type: 'rejected', source: 'chorus', message, details: { etatCourantDepotFlux: state, listeErreurDP: ourErrors, listeErreurTechnique: technical } }, { state: 'rejected', error: { code: 'REJECTED_AT_INTEGRATION', message } });
+      note(em, invoice, { type: 'rejected', source: 'chorus', message, details: { fluxState: state, invoiceErrors: ourErrors, technicalErrors: technical } }, { state: 'rejected', error: { code: 'REJECTED_AT_INTEGRATION', message } });
       await em.flush();
       await raiseAlert(deps.queues, { kind: 'rejected', invoiceId: invoice.id, message }, `v${invoice.version}`);
       return { outcome: 'rejected', detail: reasons[0] ?? state };

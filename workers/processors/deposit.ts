@@ -8,8 +8,8 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
-import type { ChorusClient, TechnicalAccount } from '../../src/chorus/client.js';
-import { chorusDay, parseChorusDate } from '../../src/chorus/contract/common.js';
+import type { TechnicalAccount } from '../../src/chorus/client.js';
+import type { ChorusInvoicing } from '../../src/chorus/invoicing.js';
 import type { StructureDirectory } from '../../src/chorus/structure-directory.js';
 import type { AppContext } from '../../src/context.js';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
@@ -24,7 +24,7 @@ import type { JobPayloads } from '../../src/queues/jobs.js';
 import { failpoint } from '../../src/shared/failpoints.js';
 import { pauseSupplier } from './supplier-pause.js';
 
-export type DepositDeps = AppContext & { chorus: ChorusClient; structures: StructureDirectory };
+export type DepositDeps = AppContext & { invoicing: ChorusInvoicing; structures: StructureDirectory };
 type DepositJob = Job<JobPayloads['deposit']>;
 
 export interface DepositResult {
@@ -95,12 +95,12 @@ export function makeDepositProcessor(deps: DepositDeps) {
 
     let receipt;
     try {
-      receipt = await deps.chorus.deposerFlux(account, { fichierFlux: invoice.fileContent, nomFichier: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux });
+      receipt = await deps.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux });
     } catch (error) {
       return handleFailure(deps, em, job, token, invoice, supplier, attempt, error);
     }
     failpoint(deps.config.failpoints, 'deposit:after-response');
-    const fluxNumber = receipt.numeroFluxDepot;
+    const { fluxNumber } = receipt;
     if (!fluxNumber) {
       return handleFailure(deps, em, job, token, invoice, supplier, attempt, new Error('Chorus Pro accepted the deposit without a numeroFluxDepot'));
     }
@@ -111,13 +111,13 @@ export function makeDepositProcessor(deps: DepositDeps) {
     note(
       em,
       invoice,
-      { type: 'deposit-sent', source: 'chorus', message: `Chorus Pro received the invoice: flux ${fluxNumber}, deposited on ${receipt.dateDepot ?? 'an unstated date'}.`, details: { numeroFluxDepot: fluxNumber, dateDepot: receipt.dateDepot ?? null, libelle: receipt.libelle } },
+      { type: 'deposit-sent', source: 'chorus', message: `Chorus Pro received the invoice: flux ${fluxNumber}, deposited on ${receipt.depositDate ?? 'an unstated date'}.`, details: { fluxNumber, depositDate: receipt.depositDate, answer: receipt.answer } },
       { state: 'awaiting_report', error: null },
     );
     await em.flush();
-    await job.log(`deposerFlux: codeRetour ${receipt.codeRetour} (${receipt.libelle}), numeroFluxDepot ${fluxNumber}, dateDepot ${receipt.dateDepot ?? '?'}`);
+    await job.log(`deposerFlux: ${receipt.answer}, numeroFluxDepot ${fluxNumber}, dateDepot ${receipt.depositDate ?? '?'}`);
     await job.updateProgress(100);
-    log.info('Invoice deposited', { numeroFluxDepot: fluxNumber });
+    log.info('Invoice deposited', { fluxNumber });
     await enqueueReport(deps.queues, invoice, deps.config.pipeline.reportPollFirstMs);
     return { outcome: 'deposited', detail: fluxNumber };
   };
@@ -136,35 +136,35 @@ async function reconcile(
 ): Promise<DepositResult> {
   let found;
   try {
-    found = (await deps.chorus.rechercherFactureParFournisseur(account, { numeroFacture: invoice.number, periodeDateDepotDu: chorusDay(attempt.startedAt) })).find(
-      (f) => f.numeroFacture === invoice.number && (f.codeFournisseur === undefined || f.codeFournisseur === supplier.siret),
+    found = (await deps.invoicing.invoicesNumbered(account, invoice.number, attempt.startedAt)).find(
+      (f) => f.number === invoice.number && (f.supplierSiret === null || f.supplierSiret === supplier.siret),
     );
   } catch (error) {
     return handleFailure(deps, em, job, token, invoice, supplier, null, error);
   }
   if (found) {
     attempt.phase = 'reconciled';
-    attempt.fluxNumber = found.numeroFluxDepot ?? null;
+    attempt.fluxNumber = found.fluxNumber;
     attempt.finishedAt = new Date();
-    invoice.chorusFluxNumber = found.numeroFluxDepot ?? invoice.chorusFluxNumber;
-    invoice.chorusInvoiceId = String(found.identifiantFactureCPP);
-    invoice.chorusStatus = found.statut ?? null;
-    invoice.chorusStatusAt = parseChorusDate(found.dateHeureEtatCourant);
+    invoice.chorusFluxNumber = found.fluxNumber ?? invoice.chorusFluxNumber;
+    invoice.chorusInvoiceId = found.chorusInvoiceId;
+    invoice.chorusStatus = found.status;
+    invoice.chorusStatusAt = found.statusAt;
     note(em, invoice, {
       type: 'deposit-reconciled',
       source: 'worker',
-      message: `The outcome of deposit attempt ${attempt.number} was unknown; Chorus Pro has the invoice (flux ${found.numeroFluxDepot ?? '?'}), so it was not deposited again.`,
-      details: { numeroFluxDepot: found.numeroFluxDepot ?? null, identifiantFactureCPP: found.identifiantFactureCPP },
+      message: `The outcome of deposit attempt ${attempt.number} was unknown; Chorus Pro has the invoice (flux ${found.fluxNumber ?? '?'}), so it was not deposited again.`,
+      details: { fluxNumber: found.fluxNumber, chorusInvoiceId: found.chorusInvoiceId },
     });
     note(
       em,
       invoice,
-      { type: 'integrated', source: 'chorus', message: `Integrated in Chorus Pro as invoice ${found.identifiantFactureCPP}, status ${found.statut ?? 'unknown'}.`, details: { identifiantFactureCPP: found.identifiantFactureCPP, statut: found.statut ?? null } },
+      { type: 'integrated', source: 'chorus', message: `Integrated in Chorus Pro as invoice ${found.chorusInvoiceId}, status ${found.status ?? 'unknown'}.`, details: { chorusInvoiceId: found.chorusInvoiceId, status: found.status } },
       { state: 'integrated', error: null },
     );
     await em.flush();
-    await job.log(`Reconciled: Chorus Pro has ${invoice.number} as ${found.identifiantFactureCPP} (${found.statut ?? '?'})`);
-    return { outcome: 'reconciled', detail: String(found.identifiantFactureCPP) };
+    await job.log(`Reconciled: Chorus Pro has ${invoice.number} as ${found.chorusInvoiceId} (${found.status ?? '?'})`);
+    return { outcome: 'reconciled', detail: found.chorusInvoiceId };
   }
   const waited = Date.now() - attempt.startedAt.getTime();
   const { reconcileWindowMs, reportPollFirstMs, reportPollMaxMs } = deps.config.pipeline;

@@ -5,8 +5,8 @@
  * The cost grows with the number of changes, not with the number of invoices followed.
  */
 import type { Job } from 'bullmq';
-import type { ChorusClient, TechnicalAccount } from '../../src/chorus/client.js';
-import { parseChorusDate } from '../../src/chorus/contract/common.js';
+import type { TechnicalAccount } from '../../src/chorus/client.js';
+import type { ChorusInvoicing } from '../../src/chorus/invoicing.js';
 import type { AppContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
@@ -18,17 +18,7 @@ import { pauseSupplier } from './supplier-pause.js';
 /** When a supplier was never synced, look back this far. */
 const FIRST_SYNC_LOOKBACK_MS = 90 * 86_400_000;
 
-/** Chorus's date-time filter, as production clients send it: French wall-clock time, no zone. */
-function chorusDateTime(date: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
-}
-
-export function makeStatusSyncProcessor(deps: AppContext & { chorus: ChorusClient }) {
+export function makeStatusSyncProcessor(deps: AppContext & { invoicing: ChorusInvoicing }) {
   return async (job: Job<JobPayloads['status-sync']>, token?: string): Promise<{ changed: number; seen: number }> => {
     const em = deps.orm.em.fork();
     const supplier = await em.findOne(SupplierAccount, job.data.supplierAccountId);
@@ -37,33 +27,31 @@ export function makeStatusSyncProcessor(deps: AppContext & { chorus: ChorusClien
     const started = new Date();
     const since = supplier.statusSyncedUntil ? new Date(supplier.statusSyncedUntil.getTime() - deps.config.pipeline.statusSyncOverlapMs) : new Date(started.getTime() - FIRST_SYNC_LOOKBACK_MS);
     try {
-      const changedAtChorus = await deps.chorus.rechercherFactureParFournisseur(account, { periodeDateHeureEtatCourantDu: chorusDateTime(since) });
-      const byId = new Map(changedAtChorus.map((item) => [String(item.identifiantFactureCPP), item]));
+      const changedAtChorus = await deps.invoicing.invoicesChangedSince(account, since);
+      const byId = new Map(changedAtChorus.map((item) => [item.chorusInvoiceId, item]));
       const ours = byId.size === 0 ? [] : await em.find(Invoice, { supplier, state: 'integrated', chorusInvoiceId: { $in: [...byId.keys()] } });
       let changed = 0;
       for (const invoice of ours) {
         const item = byId.get(invoice.chorusInvoiceId!)!;
-        const itemAt = parseChorusDate(item.dateHeureEtatCourant);
-        if (item.statut === invoice.chorusStatus && itemAt?.getTime() === invoice.chorusStatusAt?.getTime()) continue;
-        const history = await deps.chorus.consulterHistoriqueFacture(account, Number(invoice.chorusInvoiceId));
+        if (item.status === invoice.chorusStatus && item.statusAt?.getTime() === invoice.chorusStatusAt?.getTime()) continue;
+        const history = await deps.invoicing.statusHistory(account, invoice.chorusInvoiceId!);
         const known = invoice.chorusStatusAt?.getTime() ?? 0;
-        const entries = (history.historiquesDesStatuts?.histoStatut ?? [])
-          .map((h) => ({ code: h.histoStatutCode, at: parseChorusDate(h.histoStatutDatePassage), comment: h.histoStatutCommentaire ?? null, id: h.histoStatutId ?? null }))
-          .filter((h) => h.at !== null && (h.at.getTime() > known || (h.at.getTime() === known && h.code !== invoice.chorusStatus)))
+        const entries = history
+          .filter((h) => h.at !== null && (h.at.getTime() > known || (h.at.getTime() === known && h.status !== invoice.chorusStatus)))
           .sort((a, b) => a.at!.getTime() - b.at!.getTime());
         for (const entry of entries) {
           note(em, invoice, {
             type: 'status-changed',
             source: 'chorus',
-            message: `Chorus Pro status ${entry.code}${entry.comment ? `: ${entry.comment}` : ''}`,
-            details: { from: invoice.chorusStatus, to: entry.code, at: entry.at!.toISOString(), comment: entry.comment, histoStatutId: entry.id },
+            message: `Chorus Pro status ${entry.status}${entry.comment ? `: ${entry.comment}` : ''}`,
+            details: { from: invoice.chorusStatus, to: entry.status, at: entry.at!.toISOString(), comment: entry.comment, historyId: entry.id },
           });
-          invoice.chorusStatus = entry.code;
+          invoice.chorusStatus = entry.status;
           invoice.chorusStatusAt = entry.at;
         }
-        if (entries.length === 0 && item.statut) {
-          invoice.chorusStatus = item.statut;
-          invoice.chorusStatusAt = itemAt;
+        if (entries.length === 0 && item.status) {
+          invoice.chorusStatus = item.status;
+          invoice.chorusStatusAt = item.statusAt;
         }
         changed += 1;
       }

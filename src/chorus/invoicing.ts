@@ -1,0 +1,115 @@
+/**
+ * What the workers need from Chorus Pro, in our own words. Chorus's French field names are mapped here, once;
+ * processors never see them.
+ */
+import type { SyntaxeFlux } from './codes.js';
+import type { ChorusClient, TechnicalAccount } from './client.js';
+import { chorusDay, parseChorusDate } from './contract/common.js';
+import type { ResponseOf } from './contract/endpoints.js';
+import { FLUX_STATES, type FluxState } from './statuses.js';
+
+export interface DepositReceipt {
+  /** `numeroFluxDepot` */
+  fluxNumber: string | null;
+  /** `dateDepot`, as Chorus wrote it */
+  depositDate: string | null;
+  /** `codeRetour` and `libelle`, for the job log */
+  answer: string;
+}
+
+export interface FluxReport {
+  /** `etatCourantDepotFlux`; unknown values read as IN_RECU (not final) */
+  state: FluxState;
+  stateAt: string | null;
+  /** `listeErreurDP`: per invoice, Chorus's own sentence */
+  invoiceErrors: Array<{ invoiceNumber: string | null; message: string }>;
+  /** `listeErreurTechnique` */
+  technicalErrors: string[];
+}
+
+export interface ChorusInvoiceSummary {
+  /** `identifiantFactureCPP` */
+  chorusInvoiceId: string;
+  number: string | null;
+  fluxNumber: string | null;
+  supplierSiret: string | null;
+  /** The raw status code, e.g. MISE_A_DISPOSITION */
+  status: string | null;
+  statusAt: Date | null;
+  comment: string | null;
+}
+
+export interface StatusHistoryEntry {
+  id: number | null;
+  status: string;
+  at: Date | null;
+  comment: string | null;
+}
+
+/** Chorus's date-time filters as production clients send them: French wall-clock time, no zone. */
+export function chorusDateTime(date: Date): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+      .formatToParts(date)
+      .map((p) => [p.type, p.value]),
+  ) as Record<string, string>;
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+function summary(item: ResponseOf<'rechercherFactureParFournisseur'>['listeFactures'][number]): ChorusInvoiceSummary {
+  return {
+    chorusInvoiceId: String(item.identifiantFactureCPP),
+    number: item.numeroFacture ?? null,
+    fluxNumber: item.numeroFluxDepot ?? null,
+    supplierSiret: item.codeFournisseur ?? null,
+    status: item.statut ?? null,
+    statusAt: parseChorusDate(item.dateHeureEtatCourant),
+    comment: item.commentaireEtatCourant ?? null,
+  };
+}
+
+export class ChorusInvoicing {
+  constructor(private readonly client: ChorusClient) {}
+
+  async deposit(account: TechnicalAccount, file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux }): Promise<DepositReceipt> {
+    const res = await this.client.deposerFlux(account, { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux });
+    return { fluxNumber: res.numeroFluxDepot ?? null, depositDate: res.dateDepot ?? null, answer: `codeRetour ${res.codeRetour} (${res.libelle})` };
+  }
+
+  async report(account: TechnicalAccount, fluxNumber: string): Promise<FluxReport> {
+    const res = await this.client.consulterCRDetaille(account, fluxNumber);
+    const state = (FLUX_STATES as readonly string[]).includes(res.etatCourantDepotFlux ?? '') ? (res.etatCourantDepotFlux as FluxState) : 'IN_RECU';
+    return {
+      state,
+      stateAt: res.dateHeureEtatCourantFlux ?? null,
+      invoiceErrors: res.listeErreurDP.map((e) => ({ invoiceNumber: e.numeroDP ?? null, message: e.libelleErreurDP ?? '' })).filter((e) => e.message),
+      technicalErrors: res.listeErreurTechnique.map((e) => [e.codeErreur, e.libelleErreur].filter(Boolean).join(': ')).filter(Boolean),
+    };
+  }
+
+  /** Every invoice Chorus integrated from this flux (all pages). */
+  async invoicesOfFlux(account: TechnicalAccount, fluxNumber: string): Promise<ChorusInvoiceSummary[]> {
+    return (await this.client.rechercherFactureParFournisseur(account, { numeroFluxDepot: fluxNumber })).map(summary);
+  }
+
+  /** Invoices with this number deposited since that day (all pages). */
+  async invoicesNumbered(account: TechnicalAccount, number: string, depositedSince: Date): Promise<ChorusInvoiceSummary[]> {
+    return (await this.client.rechercherFactureParFournisseur(account, { numeroFacture: number, periodeDateDepotDu: chorusDay(depositedSince) })).map(summary);
+  }
+
+  /** Invoices whose status changed since `since` (all pages): the incremental status sync. */
+  async invoicesChangedSince(account: TechnicalAccount, since: Date): Promise<ChorusInvoiceSummary[]> {
+    return (await this.client.rechercherFactureParFournisseur(account, { periodeDateHeureEtatCourantDu: chorusDateTime(since) })).map(summary);
+  }
+
+  /** Every status an invoice went through, with dates and comments (all pages). */
+  async statusHistory(account: TechnicalAccount, chorusInvoiceId: string): Promise<StatusHistoryEntry[]> {
+    const res = await this.client.consulterHistoriqueFacture(account, Number(chorusInvoiceId));
+    return (res.historiquesDesStatuts?.histoStatut ?? []).map((h) => ({
+      id: h.histoStatutId ?? null,
+      status: h.histoStatutCode,
+      at: parseChorusDate(h.histoStatutDatePassage),
+      comment: h.histoStatutCommentaire ?? null,
+    }));
+  }
+}
