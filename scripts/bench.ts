@@ -29,6 +29,7 @@ const { values } = parseArgs({
     rps: { type: 'string', default: '20' },
     raw: { type: 'string', default: '20000' },
     web: { type: 'string', default: '2' },
+    pool: { type: 'string', default: '10' },
   },
 });
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -161,7 +162,7 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
     await migrate(name, simulator);
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
     const webProcesses = Number(values.web);
-    await start('dist/src/web.js', env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), ...extra }), new RegExp(Array(webProcesses).fill('Intake API listening').join('[\\s\\S]*')));
+    await start('dist/src/web.js', env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), DATABASE_POOL_MAX: String(values.pool), ...extra }), new RegExp(Array(webProcesses).fill('Intake API listening').join('[\\s\\S]*')));
     const base = `http://127.0.0.1:${port}`;
     await registerSupplier(base);
     await body(name, base, simulator);

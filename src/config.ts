@@ -40,6 +40,7 @@ const envSchema = z.object({
   WEB_CONCURRENCY: z.coerce.number().int().positive().max(64).default(1),
   DATABASE_URL: postgresUrl.default(DEFAULT_DATABASE_URL),
   DATABASE_SSL: booleanFlag.default(false),
+  DATABASE_POOL_MAX: z.coerce.number().int().positive().max(200).default(10),
   REDIS_URL: redisUrl.default(DEFAULT_REDIS_URL),
   REDIS_TLS_VERIFY: booleanFlag.default(false),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only').default('chorus-relay'),
@@ -81,7 +82,7 @@ export interface Config {
   readonly port: number;
   /** Web processes sharing PORT (node:cluster), as Heroku's WEB_CONCURRENCY. (Default: 1) */
   readonly webConcurrency: number;
-  readonly database: { readonly url: string; readonly ssl: boolean };
+  readonly database: { readonly url: string; readonly ssl: boolean; readonly poolMax?: number };
   readonly redis: { readonly url: string; readonly tlsVerify: boolean };
   /** BullMQ key prefix; tests use a unique one per file. (Default: chorus-relay) */
   readonly queuePrefix: string;
@@ -183,7 +184,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     env: e.NODE_ENV,
     port: e.PORT,
     webConcurrency: e.WEB_CONCURRENCY,
-    database: Object.freeze({ url: e.DATABASE_URL, ssl: e.DATABASE_SSL }),
+    database: Object.freeze({ url: e.DATABASE_URL, ssl: e.DATABASE_SSL, poolMax: e.DATABASE_POOL_MAX }),
     redis: Object.freeze({ url: e.REDIS_URL, tlsVerify: e.REDIS_TLS_VERIFY }),
     queuePrefix: e.QUEUE_PREFIX,
     apiKeys: Object.freeze([...e.API_KEYS]),

@@ -53,7 +53,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
   const logger = overrides.logger ?? createLogger(config.log);
   const releasers = new Releasers();
   try {
-    const orm = await initOrm({ url: config.database.url, ssl: config.database.ssl, logger });
+    const orm = await initOrm({ url: config.database.url, ssl: config.database.ssl, logger, ...(config.database.poolMax ? { poolMax: config.database.poolMax } : {}) });
     releasers.add('postgres', () => orm.close(true));
 
     const redis = createRedis(config.redis, { failFast: true, name: overrides.processName ?? 'chorus-relay' });
