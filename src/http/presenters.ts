@@ -1,4 +1,5 @@
 /** Rows as the API shows them. Nothing secret (password, file bytes) is ever copied here. */
+import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import type { InvoiceEvent } from '../db/entities/invoice-event.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
@@ -17,6 +18,7 @@ export function supplierView(account: SupplierAccount): SupplierView {
 }
 
 export function invoiceView(invoice: Invoice, supplierSiret: string, events?: InvoiceEvent[]): InvoiceView {
+  const meaning = meaningOf(invoice.chorusStatus);
   return {
     id: invoice.id,
     state: invoice.state,
@@ -40,6 +42,10 @@ export function invoiceView(invoice: Invoice, supplierSiret: string, events?: In
       invoiceId: invoice.chorusInvoiceId,
       status: invoice.chorusStatus,
       statusAt: invoice.chorusStatusAt?.toISOString() ?? null,
+      stage: meaning?.stage ?? null,
+      stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
+      final: meaning?.final ?? null,
+      action: meaning?.action ?? null,
     },
     lastError: invoice.lastError,
     createdAt: invoice.createdAt.toISOString(),

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { BILLING_FRAMES, INVOICE_TYPES, SYNTAXE_FLUX } from '../chorus/codes.js';
+import { STAGES } from '../chorus/status-model.js';
 import { CHORUS_ENVIRONMENTS } from '../db/entities/supplier-account.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
 import { isValidSiret } from '../invoices/siret.js';
@@ -153,6 +154,10 @@ export const invoiceViewSchema = z.object({
     invoiceId: z.string().nullable().meta({ description: 'Chorus Pro identifiantFactureCPP' }),
     status: z.string().nullable().meta({ description: 'Raw Chorus Pro status, e.g. MISE_A_DISPOSITION' }),
     statusAt: z.string().nullable(),
+    stage: z.enum(STAGES).nullable().meta({ description: 'The stage users know from the portal' }),
+    stageLabel: z.string().nullable().meta({ description: 'The stage as the portal names it (Déposée, Mise en attente, ...)' }),
+    final: z.boolean().nullable().meta({ description: 'Chorus Pro will not move this invoice any further' }),
+    action: z.enum(['issue-corrected-invoice', 'complete', 'recycle']).nullable().meta({ description: 'What the supplier must do, if anything' }),
   }),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   createdAt: z.string(),

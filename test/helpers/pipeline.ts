@@ -45,7 +45,7 @@ export interface InvoiceState {
   id: string;
   number: string;
   state: string;
-  chorus: { fluxNumber: string | null; invoiceId: string | null; status: string | null };
+  chorus: { fluxNumber: string | null; invoiceId: string | null; status: string | null; stage: string | null; stageLabel: string | null; final: boolean | null; action: string | null };
   lastError: { code: string; message: string } | null;
   events: Array<{ type: string; source: string; message: string; details: Record<string, unknown> | null }>;
 }

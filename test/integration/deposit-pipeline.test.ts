@@ -223,6 +223,7 @@ describe('after integration, statuses are followed', () => {
     expect(decided.status).toBe(200);
     await expect.poll(async () => (await read(p.h, submitted.id)).chorus.status, { timeout: 15_000, interval: 100 }).toBe('SUSPENDUE');
     const invoice = await read(p.h, submitted.id);
+    expect(invoice.chorus).toMatchObject({ status: 'SUSPENDUE', stage: 'on_hold', stageLabel: 'Mise en attente', final: false, action: 'complete' });
     const changes = invoice.events.filter((e) => e.type === 'status-changed');
     // The first status comes with the integration, every later one as a change: together, the whole story.
     const story = [invoice.events.find((e) => e.type === 'integrated')?.details?.status, ...changes.map((e) => e.details?.to)];

@@ -1,0 +1,99 @@
+/**
+ * Every Chorus Pro invoice status mapped to the stage users know from the portal (déposée, mise en attente,
+ * rejetée, acceptée, mise à disposition, mise en paiement, terminée), whether it is final, and whether the
+ * supplier must act, and how. A test checks that every status of the official enum is mapped.
+ */
+import type { InvoiceStatus } from './statuses.js';
+
+export const STAGES = ['deposited', 'on_hold', 'rejected', 'accepted', 'made_available', 'in_payment', 'completed'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** The portal's own words for each stage. */
+export const STAGE_LABELS_FR: Record<Stage, string> = {
+  deposited: 'Déposée',
+  on_hold: 'Mise en attente',
+  rejected: 'Rejetée',
+  accepted: 'Acceptée',
+  made_available: 'Mise à disposition',
+  in_payment: 'Mise en paiement',
+  completed: 'Terminée',
+};
+
+/** What the supplier must do: issue a corrected invoice under a new number, complete it, or recycle it. */
+export type SupplierAction = 'issue-corrected-invoice' | 'complete' | 'recycle';
+
+export interface StatusMeaning {
+  stage: Stage;
+  final: boolean;
+  action: SupplierAction | null;
+}
+
+const S = (stage: Stage, final = false, action: SupplierAction | null = null): StatusMeaning => ({ stage, final, action });
+
+export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
+  BROUILLON: S('deposited'),
+  DEPOSEE: S('deposited'),
+  EN_COURS_ACHEMINEMENT: S('deposited'),
+  INTERPRETEE_OCR: S('deposited'),
+  EN_COURS_TRAITEMENT_PIVOT_S: S('deposited'),
+  ASSOCIEE: S('deposited'),
+  TECHNIQUE_INCONNU: S('deposited'),
+  // Validation circuits (frames A2, A9, A12) and works invoices (MOE: project manager, MOA: contracting authority).
+  A_VALIDER_1: S('deposited'),
+  A_VALIDER_2: S('deposited'),
+  VALIDEE_1: S('deposited'),
+  VALIDEE_2: S('deposited'),
+  A_VALIDER_MOE: S('deposited'),
+  A_ASSOCIER_MOE: S('deposited'),
+  A_ASSOCIER_MOA: S('deposited'),
+  A_ASSOCIER_FOURNISSEUR: S('deposited'),
+  TRANSMISE_MOA: S('deposited'),
+  DUPLIQUE_APRES_REFUS: S('deposited'),
+  ABSENCE_VALIDATION_1_HORS_DELAI: S('on_hold'),
+  ABSENCE_VALIDATION_2_HORS_DELAI: S('on_hold'),
+  ERREUR_FOURNISSEUR_SUR_VALIDEUR: S('on_hold'),
+  ERREUR_COTRAITANT_SUR_VALIDEUR: S('on_hold'),
+  ERREUR_FOURNISSEUR_SUR_MOE: S('on_hold'),
+  ERREUR_MOE_SUR_FOURNISSEUR: S('on_hold'),
+  ERREUR_MOA_SUR_FOURNISSEUR: S('on_hold'),
+  ERREUR_FOURNISSEUR_SUR_MOA: S('on_hold'),
+  ERREUR_MOE_SUR_MOA: S('on_hold'),
+  ERREUR_DESTINATAIRE_PD: S('on_hold'),
+  ERREUR_DESTINATAIRE_EA: S('on_hold'),
+  ERREUR_DE_MOE: S('on_hold'),
+  ERREUR_DE_MOA: S('on_hold'),
+  NON_CONFORME: S('on_hold'),
+  // The recipient waits for the supplier.
+  SUSPENDUE: S('on_hold', false, 'complete'),
+  A_COMPLETER: S('on_hold', false, 'complete'),
+  COMPLETEE: S('on_hold'),
+  A_RECYCLER: S('on_hold', false, 'recycle'),
+  EN_ATTENTE_RECYCLAGE_FOURNISSEUR: S('on_hold', false, 'recycle'),
+  // Refused: the number is spent; a corrected invoice needs a new one.
+  REJETEE: S('rejected', true, 'issue-corrected-invoice'),
+  REFUSEE_1: S('rejected', true, 'issue-corrected-invoice'),
+  REFUSEE_2: S('rejected', true, 'issue-corrected-invoice'),
+  REFUSEE_MOE: S('rejected', true, 'issue-corrected-invoice'),
+  REFUSEE_MOA: S('rejected', true, 'issue-corrected-invoice'),
+  REFUSEE_FOURNISSEUR: S('rejected', true),
+  SERVICE_FAIT: S('accepted'),
+  PRISE_EN_COMPTE_DESTINATAIRE: S('accepted'),
+  PRISE_EN_COMPTE_MOE: S('accepted'),
+  PRISE_EN_COMPTE_MOA: S('accepted'),
+  MISE_A_DISPOSITION: S('made_available'),
+  MISE_A_DISPOSITION_MOE: S('made_available'),
+  MISE_A_DISPOSITION_MOA: S('made_available'),
+  MANDATEE: S('in_payment'),
+  MISE_A_DISPOSITION_COMPTABLE: S('in_payment'),
+  COMPTABILISEE: S('in_payment'),
+  MISE_EN_PAIEMENT: S('completed', true),
+  REMPLACEE_PAR_A22: S('completed', true),
+  ABANDONNEE: S('completed', true),
+  SUPPRIMEE: S('completed', true),
+};
+
+/** The meaning of a raw status; null for a code Chorus Pro added after our enum (shown raw, never guessed). */
+export function meaningOf(status: string | null): StatusMeaning | null {
+  if (status === null) return null;
+  return (STATUS_MODEL as Record<string, StatusMeaning | undefined>)[status] ?? null;
+}
