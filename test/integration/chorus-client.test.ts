@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTransientError } from '../../src/chorus/errors.js';
 import { generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
-import { APPLICATION, CITY_SIRET, createChorusHarness, EXPIRED_SUPPLIER, HOSPITAL_SIRET, INACTIVE_SIRET, MINISTRY_SIRET, RECIPIENT, SUPPLIER, SUPPLIER_SIRET, type ChorusHarness } from '../helpers/chorus.js';
+import { CITY_SIRET, createChorusHarness, EXPIRED_SUPPLIER, HOSPITAL_SIRET, INACTIVE_SIRET, MINISTRY_SIRET, RECIPIENT, SUPPLIER, SUPPLIER_SIRET, type ChorusHarness } from '../helpers/chorus.js';
 
 let h: ChorusHarness;
 beforeAll(async () => {
@@ -299,11 +299,13 @@ describe('PISTE token', () => {
     await h.admin('/faults', { method: 'PUT', body: {} });
   });
 
-  it('never sends the token or the technical password in a form the simulator could log as plain text', async () => {
-    expect(APPLICATION.clientSecret).not.toBe('');
-    const stored = await h.redis.keys(`${h.prefix}:piste-token:*`);
-    expect(stored.length).toBeGreaterThan(0);
-    const value = await h.redis.get(stored.find((k) => !k.endsWith(':lock'))!);
-    expect(value).toMatch(/^v1\./); // sealed
+  it('stores the shared token sealed in Redis, never in clear', async () => {
+    const { client } = h.client({ prefix: `${h.prefix}-sealed` });
+    await client.recupererStructuresActivesFournisseur(SUPPLIER);
+    const keys = (await h.redis.keys(`${h.prefix}-sealed:piste-token:*`)).filter((k) => !k.endsWith(':lock'));
+    expect(keys).toHaveLength(1);
+    const value = (await h.redis.get(keys[0]!))!;
+    expect(value).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(value).not.toMatch(/access_token|token"|expiresAt/);
   });
 });

@@ -266,6 +266,23 @@ describe('faults and counts', () => {
     expect(counts.maxInAnySecond).toBeGreaterThanOrEqual(1);
   });
 
+  it('adds a technical account at run time and shows what it holds of a flux', async () => {
+    const added = await h.admin('/accounts', { body: { login: 'TECH_ADDED@cpro.fr', password: 'Added-Password-1', structureSirets: ['44306184100047'] } });
+    expect(added.status).toBe(201);
+    const account = { login: 'TECH_ADDED@cpro.fr', password: 'Added-Password-1' };
+    const own = await h.client().client.recupererStructuresActivesFournisseur(account);
+    expect(own.listeStructures.map((s) => s.identifiant)).toEqual(['44306184100047']);
+
+    const receipt = await h.client().client.deposerFlux(SUPPLIER, { fichierFlux: await sample(), nomFichier: 'a.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const before = (await (await h.admin(`/fluxes/${receipt.numeroFluxDepot!}`)).json()) as { state: string; outcome: unknown };
+    expect(before).toMatchObject({ state: 'IN_RECU', outcome: null });
+    await h.admin('/clock/advance', { body: { ms: 6_000 } });
+    const after = (await (await h.admin(`/fluxes/${receipt.numeroFluxDepot!}`)).json()) as { state: string; outcome: { invoiceIds: number[] } };
+    expect(after.state).toBe('IN_INTEGRE');
+    expect(after.outcome.invoiceIds).toHaveLength(1);
+    expect((await h.admin('/fluxes/CPP0000000000000000000001')).status).toBe(404);
+  });
+
   it('forces IN_INCIDENTE on the next flux when asked', async () => {
     await h.admin('/faults', { method: 'PUT', body: { nextFluxState: 'IN_INCIDENTE' } });
     const { client } = h.client();

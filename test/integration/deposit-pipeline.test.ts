@@ -145,6 +145,19 @@ describe('refusals and failures', () => {
     expect((await p.h.api(`/v1/invoices/${invoice.id}/retry`, { method: 'POST' })).status).toBe(409);
   });
 
+  it('is re-deposited by Bull Board\'s retry of the failed job, as the README says', async () => {
+    await faults({ endpoints: { deposerFlux: { error503Ratio: 1 } } });
+    const submitted = await submit(p.h);
+    await settled(p.h, submitted.id, ['needs_attention'], 30_000);
+    await faults({});
+    const job = (await p.h.ctx.queues.deposit.getJob(submitted.id))!;
+    expect(await job.isFailed()).toBe(true);
+    await job.retry('failed'); // what Bull Board's "Retry" button calls
+    const done = await settled(p.h, submitted.id, ['integrated']);
+    expect(done.events.find((e) => e.type === 'retry-requested')).toMatchObject({ source: 'operator' });
+    expect(deposits(done.number)).toBe(1);
+  });
+
   it('waits out a 429 without spending an attempt', async () => {
     await faults({ endpoints: { deposerFlux: { failNext: [{ status: 429, count: 1, retryAfterSeconds: 1 }] } } });
     const started = Date.now();

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
+import { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX } from '../../src/chorus/codes.js';
 import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
 import { INVOICE_STATUSES } from '../../src/chorus/statuses.js';
 import { resolve, SWAGGER_DEFINITIONS, type SwaggerSchema } from '../helpers/swagger.js';
@@ -75,6 +76,25 @@ describe('Chorus Pro contract: our schemas match the official Swagger', () => {
     expect(definition, endpoint.swagger!.response).toBeDefined();
     const ours = z.toJSONSchema(endpoint.response, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     expect(compare(ours, definition!, endpoint.swagger!.response, false)).toEqual([]);
+  });
+
+  const enumOf = (definition: string, property: string): string[] => {
+    const values = SWAGGER_DEFINITIONS[definition]?.properties?.[property]?.enum;
+    if (!values) throw new Error(`${definition}.${property} has no enum in the official Swagger`);
+    return [...values].sort();
+  };
+
+  it('syntaxeFlux values are the DeposerFluxFactureParam enum', () => {
+    expect([...SYNTAXE_FLUX].sort()).toEqual(enumOf('DeposerFluxFactureParam', 'syntaxeFlux'));
+  });
+
+  it('invoice types are the RechercherDemandePaiementParam.typeFacture enum', () => {
+    expect([...INVOICE_TYPES].sort()).toEqual(enumOf('RechercherDemandePaiementParam', 'typeFacture'));
+  });
+
+  it('billing frames are the cadreFacturation enum, A1 to A25', () => {
+    expect([...CADRES_FACTURATION].sort()).toEqual(enumOf('RechercherFactureParValideurParam', 'cadreFacturation'));
+    expect(CADRES_FACTURATION).toHaveLength(25);
   });
 
   it('knows every invoice status of the official enum', () => {
