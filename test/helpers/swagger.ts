@@ -2,7 +2,7 @@
  * Reads the official Chorus Pro Swagger files from ../shared (never copied into the project) and checks
  * values and schemas against their definitions.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export interface SwaggerSchema {
@@ -15,8 +15,14 @@ export interface SwaggerSchema {
   required?: string[];
 }
 
+/** Where the official files are: `../shared` beside the repository, as in the workplace and CI. */
+const SWAGGER_DIR = fileURLToPath(new URL('../../../shared/reference/chorus-pro/', import.meta.url));
+
 function load(file: string): Record<string, SwaggerSchema> {
-  const path = fileURLToPath(new URL(`../../../shared/reference/chorus-pro/${file}`, import.meta.url));
+  const path = `${SWAGGER_DIR}${file}`;
+  if (!existsSync(path)) {
+    throw new Error(`The official Chorus Pro Swagger ${file} is expected at ${path}: clone the repository next to the shared/ folder (see README, Tests).`);
+  }
   return (JSON.parse(readFileSync(path, 'utf8')) as { definitions: Record<string, SwaggerSchema> }).definitions;
 }
 

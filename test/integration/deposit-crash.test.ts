@@ -99,20 +99,24 @@ describe('a worker killed with SIGKILL during a deposit', () => {
 
 const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.name}:`);
 
-/** How many of these invoices are not integrated yet. */
-async function inFlight(invoices: Array<{ id: string }>): Promise<number> {
-  return h.ctx.orm.em.fork().count(Invoice, { id: { $in: invoices.map((i) => i.id) }, state: { $ne: 'integrated' } });
+/**
+ * Waits until the first of these invoices is integrated while others are not: the moment to break something.
+ * The invoices are submitted before the worker starts and each deposit takes 300 ms, so this moment exists.
+ */
+async function waitUntilPartlyDone(invoices: Array<{ id: string }>): Promise<void> {
+  const ids = invoices.map((i) => i.id);
+  await expect.poll(() => h.ctx.orm.em.fork().count(Invoice, { id: { $in: ids }, state: 'integrated' }), { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
+  expect(await h.ctx.orm.em.fork().count(Invoice, { id: { $in: ids }, state: { $ne: 'integrated' } })).toBeGreaterThan(0);
 }
 
 describe('infrastructure lost mid-run', () => {
   it('Redis flushed while invoices are in flight: every invoice ends integrated, each deposited once', async () => {
-    simulator.faults.replace({ endpoints: { deposerFlux: { latencyMs: 150 } } });
-    const w = worker();
-    await w.waitFor(/Worker started/);
+    simulator.faults.replace({ endpoints: { deposerFlux: { latencyMs: 300 } } });
     const invoices = [];
     for (let i = 0; i < 12; i++) invoices.push(await submit(h));
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(await inFlight(invoices)).toBeGreaterThan(0);
+    const w = worker();
+    await w.waitFor(/Worker started/);
+    await waitUntilPartlyDone(invoices);
     expect(await flushOurRedisKeys()).toBeGreaterThan(0);
     for (const invoice of invoices) {
       const done = await settled(h, invoice.id, ['integrated'], 40_000);
@@ -124,16 +128,15 @@ describe('infrastructure lost mid-run', () => {
     const database = new URL(h.env.DATABASE_URL!);
     const proxy = await startTcpProxy(Number(database.port || 5432));
     database.port = String(proxy.port);
-    simulator.faults.replace({ endpoints: { deposerFlux: { latencyMs: 150 } } });
+    simulator.faults.replace({ endpoints: { deposerFlux: { latencyMs: 300 } } });
+    const invoices = [];
+    for (let i = 0; i < 8; i++) invoices.push(await submit(h));
     // With the 0.1 s test backoff, 8 attempts could all fail inside the outage and the invoice would rightly
     // need an operator; production's backoff is 30 s. 0.5 s keeps 8 attempts spread over about a minute.
     const w = worker({ DATABASE_URL: database.toString(), DEPOSIT_BACKOFF_SECONDS: '0.5' });
     try {
       await w.waitFor(/Worker started/);
-      const invoices = [];
-      for (let i = 0; i < 8; i++) invoices.push(await submit(h));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(await inFlight(invoices)).toBeGreaterThan(0);
+      await waitUntilPartlyDone(invoices);
       await proxy.cut();
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       await proxy.restore();
