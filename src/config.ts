@@ -71,6 +71,28 @@ const envSchema = z.object({
   WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
   STATUS_SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
   STATUS_SYNC_OVERLAP_SECONDS: z.coerce.number().nonnegative().default(300),
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  ALERT_EMAIL_FROM: z.string().min(3).default('chorus-relay <no-reply@chorus-relay.invalid>'),
+  PUBLIC_URL: z.string().url().optional(),
+  WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  DELIVERY_BACKOFF_SECONDS: z.coerce.number().positive().default(30),
+  CHECKS_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
+  PAYMENT_DELAY_DAYS: z.coerce.number().int().positive().max(365).default(30),
+  PAYMENT_DELAY_BY_RECIPIENT: z
+    .string()
+    .transform((text, ctx) => {
+      const entries = text.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => pair.split('='));
+      const bad = entries.find(([siret, days]) => !/^\d{14}$/.test(siret ?? '') || !/^\d{1,3}$/.test(days ?? ''));
+      if (bad) {
+        ctx.addIssue({ code: 'custom', message: 'must read SIRET=days,SIRET=days (e.g. 26750045200011=50)' });
+        return z.NEVER;
+      }
+      return new Map(entries.map(([siret, days]) => [siret!, Number(days)]));
+    })
+    .default(new Map()),
+  LATE_PAYMENT_REFERENCE_RATE_PERCENT: z.coerce.number().nonnegative().max(50).optional(),
+  PAYMENT_FOLLOW_MAX_DAYS: z.coerce.number().positive().default(120),
+  PASSWORD_EXPIRY_WARNING_DAYS: z.coerce.number().int().nonnegative().default(30),
   /** For tests only: comma-separated points where a worker kills itself (see src/shared/failpoints.ts). */
   FAILPOINTS: z.string().default(''),
 });
@@ -100,6 +122,7 @@ export interface Config {
   /** Where `npm start` and `npm run simulator` run the simulator. (Default: 3100) */
   readonly simulatorPort: number;
   readonly pipeline: PipelineConfig;
+  readonly alerts: AlertsConfig;
   readonly failpoints: readonly string[];
 }
 
@@ -122,8 +145,28 @@ export interface PipelineConfig {
   readonly statusSyncIntervalMs: number;
   /** Each sync asks again for this much time before the previous one, so that no late change is missed. (Default: 5 min) */
   readonly statusSyncOverlapMs: number;
+  /** First retry delay of a failed e-mail or webhook delivery, doubled at each attempt. (Default: 30 s) */
+  readonly deliveryBackoffMs: number;
   /** Whether STATUS_SYNC_INTERVAL_SECONDS was set (npm start with the simulator shortens the default only). */
   readonly statusSyncIntervalExplicit: boolean;
+}
+
+export interface AlertsConfig {
+  /** Where e-mails go out; null: e-mail deliveries fail with a clear reason. Holds a password: never logged. */
+  readonly smtpUrl: string | null;
+  readonly emailFrom: string;
+  /** Base URL of this API, for links in e-mails. */
+  readonly publicUrl: string | null;
+  readonly webhookTimeoutMs: number;
+  /** Statutory payment delay: 30 days for the State and most public bodies; per recipient where it differs (50 for hospitals). */
+  readonly paymentDelayDays: number;
+  readonly paymentDelayByRecipient: ReadonlyMap<string, number>;
+  /** The ECB reference rate (percent) for the late-payment interest estimate; no estimate when unset. */
+  readonly latePaymentReferenceRatePercent: number | null;
+  /** For recipients that never report payment (statutMiseEnPaiementNestPasRemonte): stop following this long after MISE_A_DISPOSITION. */
+  readonly paymentFollowMaxMs: number;
+  readonly passwordExpiryWarningDays: number;
+  readonly checksIntervalMs: number;
 }
 
 export interface ChorusConfig {
@@ -219,6 +262,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       statusSyncIntervalMs: (e.STATUS_SYNC_INTERVAL_SECONDS ?? 15 * 60) * 1000,
       statusSyncIntervalExplicit: e.STATUS_SYNC_INTERVAL_SECONDS !== undefined,
       statusSyncOverlapMs: e.STATUS_SYNC_OVERLAP_SECONDS * 1000,
+      deliveryBackoffMs: e.DELIVERY_BACKOFF_SECONDS * 1000,
+    }),
+    alerts: Object.freeze({
+      smtpUrl: e.SMTP_URL ?? null,
+      emailFrom: e.ALERT_EMAIL_FROM,
+      publicUrl: e.PUBLIC_URL ?? null,
+      webhookTimeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      paymentDelayDays: e.PAYMENT_DELAY_DAYS,
+      paymentDelayByRecipient: e.PAYMENT_DELAY_BY_RECIPIENT,
+      latePaymentReferenceRatePercent: e.LATE_PAYMENT_REFERENCE_RATE_PERCENT ?? null,
+      paymentFollowMaxMs: e.PAYMENT_FOLLOW_MAX_DAYS * 86_400_000,
+      passwordExpiryWarningDays: e.PASSWORD_EXPIRY_WARNING_DAYS,
+      checksIntervalMs: e.CHECKS_INTERVAL_SECONDS * 1000,
     }),
     failpoints: Object.freeze(e.FAILPOINTS.split(',').map((f) => f.trim()).filter(Boolean)),
   });

@@ -1,17 +1,23 @@
 /**
  * What a worker process runs, as a function so that `npm start` can run it next to the web server and tests can
- * run it in a child process: the deposit, report and status-sync processors, the sweeper and the status-sync schedulers. `stop()` lets in-flight jobs
+ * run it in a child process: every processor (deposit, report, status sync, follow-ups, alerts, deliveries, checks), the sweeper and the job schedulers. `stop()` lets in-flight jobs
  * finish, then closes the BullMQ connections it opened.
  */
 import { Worker, type Processor } from 'bullmq';
 import type { AppContext } from '../src/context.js';
 import { startDepositSweeper } from '../src/queues/deposit-sweeper.js';
-import { ensureStatusSyncSchedulers } from '../src/queues/status-sync-schedulers.js';
+import { ensureSchedulers } from '../src/queues/status-sync-schedulers.js';
 import { workerStallSettings, type JobPayloads, type QueueName } from '../src/queues/jobs.js';
 import { workerConnection } from '../src/queues/redis.js';
 import { makeDepositProcessor } from './processors/deposit.js';
 import { makeDepositReportProcessor } from './processors/deposit-report.js';
 import { makeStatusSyncProcessor } from './processors/status-sync.js';
+import { makeFollowUpProcessor } from './processors/follow-up.js';
+import { makeAlertsProcessor } from './processors/alerts.js';
+import { makeDeliveriesProcessor } from './processors/deliveries.js';
+import { makeChecksProcessor } from './processors/checks.js';
+import { EmailChannel } from '../src/alerts/channels.js';
+import { sweepOutbox } from '../src/queues/outbox-sweeper.js';
 
 export interface RunningWorker {
   stop(): Promise<void>;
@@ -37,25 +43,33 @@ export function startWorker(ctx: AppContext): RunningWorker {
   start('deposit', makeDepositProcessor(deps), ctx.config.pipeline.depositConcurrency);
   start('deposit-report', makeDepositReportProcessor(deps), ctx.config.pipeline.depositConcurrency);
   start('status-sync', makeStatusSyncProcessor(deps), 2);
+  start('follow-ups', makeFollowUpProcessor(deps), 2);
+  start('alerts', makeAlertsProcessor(ctx), 4);
+  // Opened by this worker, so closed by it on stop.
+  const email = new EmailChannel({ smtpUrl: ctx.config.alerts.smtpUrl, from: ctx.config.alerts.emailFrom });
+  start('deliveries', makeDeliveriesProcessor({ ...ctx, email }), 8);
+  start('checks', makeChecksProcessor(deps), 1);
 
   // Schedulers live in Redis: make sure every supplier account has one, now and after Redis lost them.
-  const ensureSchedulers = () =>
-    ensureStatusSyncSchedulers({ em: ctx.orm.em, queues: ctx.queues, redis: ctx.redis, keyPrefix: ctx.config.queuePrefix, everyMs: ctx.config.pipeline.statusSyncIntervalMs }).catch((error: unknown) =>
+  const keepSchedulers = () =>
+    ensureSchedulers(ctx).catch((error: unknown) =>
       ctx.logger.warn('Could not set up the status-sync schedulers; will try again', { error: error instanceof Error ? error.message : String(error) }),
     );
-  void ensureSchedulers();
-  const schedulerTimer = setInterval(() => void ensureSchedulers(), ctx.config.sweepIntervalMs);
+  void keepSchedulers();
+  const schedulerTimer = setInterval(() => void keepSchedulers(), ctx.config.sweepIntervalMs);
 
   const sweeper = startDepositSweeper(
     { em: ctx.orm.em, queues: ctx.queues, priorities: ctx.priorities, logger: ctx.logger, clock: ctx.clock, graceMs: ctx.config.sweepGraceMs },
     ctx.config.sweepIntervalMs,
+    [() => sweepOutbox({ em: ctx.orm.em, queues: ctx.queues, logger: ctx.logger, clock: ctx.clock, graceMs: ctx.config.sweepGraceMs })],
   );
-  ctx.logger.info('Worker started: deposit and report processors, deposit sweeper', { sweepIntervalMs: ctx.config.sweepIntervalMs, concurrency: ctx.config.pipeline.depositConcurrency });
+  ctx.logger.info('Worker started: deposit, report, status-sync, follow-up, alert, delivery and check processors; sweeper', { sweepIntervalMs: ctx.config.sweepIntervalMs, concurrency: ctx.config.pipeline.depositConcurrency });
   return {
     async stop() {
       clearInterval(schedulerTimer);
       await sweeper.stop();
       await Promise.all(workers.map((w) => w.close()));
+      email.close();
     },
   };
 }

@@ -15,6 +15,9 @@ import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTrans
 import type { PisteTokenProvider } from './token-provider.js';
 
 /** A supplier's Chorus Pro technical account (sent as the `cpro-account` header). */
+
+/** Endpoints that change something at Chorus Pro. */
+const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>(['deposerFlux', 'recyclerFacture', 'completerFacture', 'ajouterFichier', 'traiterFactureRecue']);
 export interface TechnicalAccount {
   login: string;
   password: string;
@@ -114,6 +117,10 @@ export class ChorusClient {
     return this.call('completerFacture', account, body);
   }
 
+  ajouterFichier(account: TechnicalAccount, body: RequestOf<'ajouterFichier'>): Promise<ResponseOf<'ajouterFichier'>> {
+    return this.call('ajouterFichier', account, body);
+  }
+
   /** Structures with this SIRET (public ones, and private ones the account is attached to), all pages. */
   async rechercherStructure(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherStructure'>['listeStructures']> {
     const all: ResponseOf<'rechercherStructure'>['listeStructures'] = [];
@@ -166,12 +173,14 @@ export class ChorusClient {
     const checked = endpoint.request.safeParse(body);
     if (!checked.success) throw new Error(`Refusing to send an invalid ${name} request: ${checked.error.message}`);
     const isDeposit = name === 'deposerFlux';
+    // Writes are never resent blindly when they may have arrived: the caller looks up what happened first.
+    const isWrite = WRITES.has(name);
     const attempt = async () => {
       try {
         const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, options.signal);
         return await this.#read(name, res);
       } catch (error) {
-        const retriable = error instanceof ChorusTransientError && (!isDeposit || !error.maybeDelivered);
+        const retriable = error instanceof ChorusTransientError && (!isWrite || !error.maybeDelivered);
         throw retriable ? error : new AbortError(error as Error);
       }
     };

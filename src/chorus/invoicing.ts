@@ -112,4 +112,45 @@ export class ChorusInvoicing {
       comment: h.histoStatutCommentaire ?? null,
     }));
   }
+
+  /** The invoice's current status, read directly (one call). */
+  async currentStatus(account: TechnicalAccount, chorusInvoiceId: string): Promise<string | null> {
+    const res = await this.client.consulterFactureParFournisseur(account, Number(chorusInvoiceId));
+    return res.facture?.statutFacture ?? null;
+  }
+
+  /** `recycler`: new routing for an A_RECYCLER invoice; only the fields given change. */
+  async recycle(account: TechnicalAccount, chorusInvoiceId: string, routing: { recipientSiret: string | null; serviceCode: string | null; engagementNumber: string | null; comment: string | null }): Promise<{ status: string | null }> {
+    const res = await this.client.recyclerFacture(account, {
+      identifiantFactureCPP: Number(chorusInvoiceId),
+      ...(routing.recipientSiret || routing.serviceCode ? { destinataire: { ...(routing.recipientSiret ? { codeDestinataire: routing.recipientSiret } : {}), ...(routing.serviceCode ? { codeServiceExecutant: routing.serviceCode } : {}) } } : {}),
+      ...(routing.engagementNumber ? { reference: { numeroBonCommande: routing.engagementNumber } } : {}),
+      ...(routing.comment ? { commentaire: routing.comment } : {}),
+    });
+    return { status: res.statutFacture ?? null };
+  }
+
+  /** Uploads an attachment (`ajouter/fichier`) and returns the id Chorus Pro gave it. */
+  async uploadAttachment(account: TechnicalAccount, file: { name: string; mimeType: string; extension: string; content: Buffer }): Promise<string> {
+    const res = await this.client.ajouterFichier(account, {
+      pieceJointeFichier: file.content.toString('base64'),
+      pieceJointeNom: file.name.slice(0, 50),
+      pieceJointeTypeMime: file.mimeType,
+      pieceJointeExtension: file.extension.toUpperCase(),
+    });
+    if (res.pieceJointeId === undefined) throw new Error('Chorus Pro accepted the attachment without a pieceJointeId');
+    return String(res.pieceJointeId);
+  }
+
+  /** `completer`: the supplier's answer to a SUSPENDUE invoice, with an attachment uploaded beforehand. */
+  async complete(account: TechnicalAccount, chorusInvoiceId: string, answer: { comment: string; attachment: { id: string; name: string } | null }): Promise<void> {
+    await this.client.completerFacture(account, {
+      identifiantFactureCPP: Number(chorusInvoiceId),
+      commentaire: answer.comment,
+      ...(answer.attachment
+        ? // The values `pieceJointeComplementaireType` takes are not documented anywhere we know of: it is left out.
+          { pieceJointeComplementaire: [{ pieceJointeComplementaireId: Number(answer.attachment.id), pieceJointeComplementaireDesignation: answer.attachment.name.slice(0, 50) }] }
+        : {}),
+    });
+  }
 }

@@ -4,6 +4,12 @@
  */
 import type { Redis } from 'ioredis';
 import type { ChorusClient, TechnicalAccount } from './client.js';
+import { parseChorusDate } from './contract/common.js';
+
+/** The calendar day in France of an instant. */
+function frenchDay(date: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+}
 
 export interface RecipientService {
   id: number;
@@ -45,6 +51,19 @@ export class StructureDirectory {
     // A missing structure is cached for a shorter time: it may be created soon.
     await this.redis.set(key, JSON.stringify(profile), 'EX', profile ? this.ttlSeconds : Math.min(this.ttlSeconds, 300));
     return profile;
+  }
+
+  /**
+   * The supplier's own structure as its technical account sees it: its id and when the account's password
+   * expires (`dateExpirationMotPasseCompteTech`, given only for one's own structure). Not cached: read daily.
+   */
+  async ownStructure(account: TechnicalAccount, siret: string, knownStructureId: number | null): Promise<{ structureId: number; passwordExpiresOn: string | null } | null> {
+    const structureId = knownStructureId ?? (await this.chorus.rechercherStructure(account, siret)).find((s) => s.identifiantStructure === siret)?.idStructureCPP;
+    if (structureId === undefined) return null;
+    const detail = await this.chorus.consulterStructure(account, structureId);
+    const expires = detail.informationGenerales?.dateExpirationMotPasseCompteTech;
+    const date = expires ? parseChorusDate(expires) : null;
+    return { structureId, passwordExpiresOn: date ? frenchDay(date) : null };
   }
 
   /** Drops the cached profile, so the next check reads Chorus Pro again. */

@@ -3,13 +3,17 @@ import 'reflect-metadata';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
+import { Delivery } from './entities/delivery.js';
 import { DepositAttempt } from './entities/deposit-attempt.js';
+import { FollowUp } from './entities/follow-up.js';
 import { Invoice } from './entities/invoice.js';
 import { InvoiceEvent } from './entities/invoice-event.js';
+import { Notification } from './entities/notification.js';
+import { Subscription } from './entities/subscription.js';
 import { SupplierAccount } from './entities/supplier-account.js';
 import { migrationsList } from './migrations/index.js';
 
-export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt];
+export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt, Subscription, Notification, Delivery, FollowUp];
 
 export interface OrmOptions {
   url: string;

@@ -13,7 +13,10 @@ const DESCRIPTIONS: Record<QueueName, string> = {
   deposit: 'Deposits of invoices with Chorus Pro (job id = invoice id)',
   'deposit-report': 'Follows the Chorus Pro report of each deposited flux (job id = invoice id)',
   'status-sync': 'Periodic, incremental sync of Chorus Pro statuses: one job scheduler per supplier account',
-  alerts: 'E-mails and webhooks telling users an invoice needs them',
+  'follow-ups': 'Recycle and completion requests sent to Chorus Pro (job id = follow-up id)',
+  alerts: 'Fans each alert or status change out to the subscriptions that want it (job id = notification id)',
+  deliveries: 'E-mails and signed webhook calls, retried with backoff (job id = delivery id; replay via the API)',
+  checks: 'Hourly look-outs: overdue payments, expiring technical-account passwords, recipients that never report payment',
 };
 
 /**

@@ -12,6 +12,9 @@ import { errorHandler, HttpError, notFound } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
 import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
 import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
+import { completeInvoice, recycleInvoice } from './handlers/follow-ups.js';
+import { createSubscriptionHandler, deactivateSubscriptionHandler, listDeliveriesHandler, listSubscriptionsHandler, replayDeliveryHandler } from './handlers/subscriptions.js';
+import { listInvoicesHandler, statsHandler } from './handlers/views.js';
 import { buildOpenApiDocument } from './openapi.js';
 
 /** Base64 inflates a 10 MB file to about 13.4 MB; leave room for the other fields. */
@@ -66,8 +69,17 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
   v1.post('/suppliers', upsertSupplier(ctx));
   v1.get('/suppliers', listSuppliers(ctx));
   v1.post('/invoices', ...invoiceBody(), createInvoice(ctx));
+  v1.get('/invoices', listInvoicesHandler(ctx));
   v1.get('/invoices/:id', getInvoice(ctx));
   v1.post('/invoices/:id/retry', retryInvoice(ctx));
+  v1.post('/invoices/:id/recycle', recycleInvoice(ctx));
+  v1.post('/invoices/:id/complete', completeInvoice(ctx));
+  v1.get('/stats', statsHandler(ctx));
+  v1.post('/subscriptions', createSubscriptionHandler(ctx));
+  v1.get('/subscriptions', listSubscriptionsHandler(ctx));
+  v1.delete('/subscriptions/:id', deactivateSubscriptionHandler(ctx));
+  v1.get('/subscriptions/:id/deliveries', listDeliveriesHandler(ctx));
+  v1.post('/deliveries/:id/replay', replayDeliveryHandler(ctx));
   app.use('/v1', v1);
 
   app.use(notFound);

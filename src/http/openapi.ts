@@ -1,6 +1,19 @@
 /** The OpenAPI 3.1 document served at /openapi.json, generated from the zod schemas that validate requests. */
 import { z } from 'zod';
-import { errorResponseSchema, invoiceFieldsSchema, invoiceJsonSchema, invoiceViewSchema, supplierInputSchema, supplierViewSchema } from './schemas.js';
+import {
+  completeInputSchema,
+  deliveryViewSchema,
+  errorResponseSchema,
+  invoiceFieldsSchema,
+  invoiceJsonSchema,
+  invoiceListQuerySchema,
+  invoiceViewSchema,
+  recycleInputSchema,
+  subscriptionInputSchema,
+  subscriptionViewSchema,
+  supplierInputSchema,
+  supplierViewSchema,
+} from './schemas.js';
 
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
@@ -34,6 +47,11 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         InvoiceInput: json(invoiceJsonSchema, 'input'),
         Supplier: json(supplierViewSchema, 'output'),
         SupplierInput: json(supplierInputSchema, 'input'),
+        RecycleInput: json(recycleInputSchema, 'input'),
+        CompleteInput: json(completeInputSchema, 'input'),
+        Subscription: json(subscriptionViewSchema, 'output'),
+        SubscriptionInput: json(subscriptionInputSchema, 'input'),
+        Delivery: json(deliveryViewSchema, 'output'),
       },
     },
     security: [{ apiKey: [] }],
@@ -94,6 +112,53 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             ...errors(400, 401, 409, 413, 415, 422),
           },
         },
+        get: {
+          summary: 'List invoices (filters, sort, cursor pages); with Accept: text/csv, the whole selection as CSV',
+          parameters: listParameters(),
+          responses: {
+            '200': {
+              description: 'A page (JSON) or the export (CSV: invoice number, BDC number, amount, recipient, last update, Chorus status first)',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Invoice' } }, nextCursor: { type: ['string', 'null'] } } } },
+                'text/csv': { schema: { type: 'string' } },
+              },
+            },
+            ...errors(401, 422),
+          },
+        },
+      },
+      '/v1/invoices/{id}/recycle': followUpPath('Recycle an A_RECYCLER invoice with new routing data (calls Chorus Pro recycler in a job)', 'RecycleInput'),
+      '/v1/invoices/{id}/complete': followUpPath('Complete a SUSPENDUE invoice with a comment and an attachment (calls Chorus Pro completer in a job)', 'CompleteInput'),
+      '/v1/stats': {
+        get: {
+          summary: 'Counts per stage, per state and per needs-action reason (optionally for one supplierSiret)',
+          parameters: [{ name: 'supplierSiret', in: 'query', required: false, schema: { type: 'string' } }],
+          responses: { '200': { description: 'The counts' }, ...errors(401, 404, 422) },
+        },
+      },
+      '/v1/subscriptions': {
+        post: {
+          summary: 'Subscribe e-mail addresses or a webhook URL to a supplier account\'s events',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubscriptionInput' } } } },
+          responses: { '201': { description: 'Created; a webhook subscription carries its signing `secret`, shown this once', content: { 'application/json': { schema: { $ref: '#/components/schemas/Subscription' } } } }, ...errors(401, 422) },
+        },
+        get: {
+          summary: 'List subscriptions (optionally ?supplierSiret=)',
+          responses: { '200': { description: 'The subscriptions', content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Subscription' } } } } } } }, ...errors(401) },
+        },
+      },
+      '/v1/subscriptions/{id}': {
+        delete: { summary: 'Deactivate a subscription (its delivery log stays)', parameters: [idParameter], responses: { '200': { description: 'Deactivated' }, ...errors(401, 404) } },
+      },
+      '/v1/subscriptions/{id}/deliveries': {
+        get: {
+          summary: 'The delivery log of a subscription, newest first',
+          parameters: [idParameter],
+          responses: { '200': { description: 'Deliveries', content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Delivery' } } } } } } }, ...errors(401, 404) },
+        },
+      },
+      '/v1/deliveries/{id}/replay': {
+        post: { summary: 'Send a delivery again (same event id, new delivery id)', parameters: [idParameter], responses: { '202': { description: 'Queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/Delivery' } } } }, ...errors(401, 404, 409) } },
       },
       '/v1/invoices/{id}': {
         get: {
@@ -107,6 +172,27 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/healthz': { get: { summary: 'The process is up', security: [], responses: { '200': { description: 'OK' } } } },
       '/readyz': { get: { summary: 'Redis and PostgreSQL answer', security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
+    },
+  };
+}
+
+const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
+
+function listParameters(): Array<Record<string, unknown>> {
+  const schema = json(invoiceListQuerySchema, 'input') as { properties: Record<string, { description?: string }> };
+  return Object.entries(schema.properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property, ...(property.description ? { description: property.description } : {}) }));
+}
+
+function followUpPath(summary: string, input: string): Record<string, unknown> {
+  return {
+    post: {
+      summary,
+      parameters: [idParameter],
+      requestBody: { required: true, content: { 'application/json': { schema: { $ref: `#/components/schemas/${input}` } } } },
+      responses: {
+        '202': { description: 'Stored and on its way; GET the invoice to follow it (followUps, timeline)' },
+        ...errors(401, 404, 409, 422),
+      },
     },
   };
 }

@@ -3,7 +3,11 @@ import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import type { InvoiceEvent } from '../db/entities/invoice-event.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
-import type { InvoiceView, SupplierView } from './schemas.js';
+import type { Delivery } from '../db/entities/delivery.js';
+import type { FollowUp } from '../db/entities/follow-up.js';
+import type { Subscription } from '../db/entities/subscription.js';
+import { NEXT_STEP } from '../invoices/action-required.js';
+import type { DeliveryView, InvoiceView, SubscriptionView, SupplierView } from './schemas.js';
 
 export function supplierView(account: SupplierAccount): SupplierView {
   return {
@@ -17,7 +21,7 @@ export function supplierView(account: SupplierAccount): SupplierView {
   };
 }
 
-export function invoiceView(invoice: Invoice, supplierSiret: string, events?: InvoiceEvent[]): InvoiceView {
+export function invoiceView(invoice: Invoice, supplierSiret: string, events?: InvoiceEvent[], followUps?: FollowUp[]): InvoiceView {
   const meaning = meaningOf(invoice.chorusStatus);
   return {
     id: invoice.id,
@@ -48,12 +52,91 @@ export function invoiceView(invoice: Invoice, supplierSiret: string, events?: In
       action: meaning?.action ?? null,
     },
     lastError: invoice.lastError,
+    actionRequired: invoice.actionRequired ? { reason: invoice.actionRequired, nextStep: NEXT_STEP[invoice.actionRequired] } : null,
+    correctsInvoiceId: invoice.corrects?.id ?? null,
+    correctedByInvoiceId: invoice.correctedBy?.id ?? null,
+    depositedAt: invoice.depositedAt?.toISOString() ?? null,
+    madeAvailableAt: invoice.madeAvailableAt?.toISOString() ?? null,
+    statusFollowed: invoice.statusFollowed,
     createdAt: invoice.createdAt.toISOString(),
     updatedAt: invoice.updatedAt.toISOString(),
     ...(events ? { events: events.map(eventView) } : {}),
+    ...(followUps ? { followUps: followUps.map((f) => ({ id: f.id, kind: f.kind, state: f.state, error: f.error, createdAt: f.createdAt.toISOString() })) } : {}),
   };
 }
 
 function eventView(event: InvoiceEvent): NonNullable<InvoiceView['events']>[number] {
   return { at: event.at.toISOString(), type: event.type, source: event.source, message: event.message, details: event.details };
+}
+
+export function subscriptionView(subscription: Subscription, supplierSiret: string, secret?: string): SubscriptionView {
+  return {
+    id: subscription.id,
+    supplierSiret,
+    channel: subscription.channel,
+    emails: subscription.emails,
+    url: subscription.url,
+    events: subscription.events,
+    active: subscription.active,
+    ...(secret ? { secret } : {}),
+    createdAt: subscription.createdAt.toISOString(),
+  };
+}
+
+export function deliveryView(delivery: Delivery): DeliveryView {
+  const notification = delivery.notification.getEntity();
+  return {
+    id: delivery.id,
+    subscriptionId: delivery.subscription.id,
+    notificationId: notification.id,
+    event: notification.event,
+    invoiceId: notification.invoice?.id ?? null,
+    channel: delivery.channel,
+    sequence: delivery.sequence,
+    status: delivery.status,
+    attempts: delivery.attempts,
+    responseStatus: delivery.responseStatus,
+    lastError: delivery.lastError,
+    lastAttemptAt: delivery.lastAttemptAt?.toISOString() ?? null,
+    deliveredAt: delivery.deliveredAt?.toISOString() ?? null,
+    createdAt: delivery.createdAt.toISOString(),
+  };
+}
+
+/** The columns users expect first (number, BDC, amount, recipient, last update, Chorus status), then the rest. */
+export const CSV_COLUMNS = [
+  'invoice_number', 'bdc_number', 'amount_with_vat', 'currency', 'recipient_siret', 'last_update', 'chorus_status', 'stage',
+  'action_required', 'state', 'supplier_siret', 'issue_date', 'deposited_at', 'made_available_at', 'chorus_invoice_id', 'id',
+] as const;
+
+export function csvRow(invoice: Invoice): string[] {
+  const meaning = meaningOf(invoice.chorusStatus);
+  return [
+    invoice.number,
+    invoice.engagementNumber ?? '',
+    invoice.amountWithVat,
+    invoice.currency,
+    invoice.recipientSiret,
+    (invoice.chorusStatusAt ?? invoice.updatedAt).toISOString(),
+    invoice.chorusStatus ?? '',
+    meaning ? STAGE_LABELS_FR[meaning.stage] : '',
+    invoice.actionRequired ?? '',
+    invoice.state,
+    invoice.supplier.isInitialized() ? invoice.supplier.getEntity().siret : '',
+    invoice.issueDate,
+    invoice.depositedAt?.toISOString() ?? '',
+    invoice.madeAvailableAt?.toISOString() ?? '',
+    invoice.chorusInvoiceId ?? '',
+    invoice.id,
+  ];
+}
+
+/** RFC 4180 quoting; a cell a spreadsheet would run as a formula is prefixed with a quote. */
+export function csvLine(cells: readonly string[]): string {
+  return `${cells
+    .map((cell) => {
+      const safe = /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+      return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    })
+    .join(',')}\r\n`;
 }

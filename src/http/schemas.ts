@@ -5,6 +5,10 @@
 import { z } from 'zod';
 import { BILLING_FRAMES, INVOICE_TYPES, SYNTAXE_FLUX } from '../chorus/codes.js';
 import { STAGES } from '../chorus/status-model.js';
+import { NOTIFICATION_EVENTS } from '../alerts/events.js';
+import { ACTION_REASONS } from '../invoices/action-required.js';
+import { SORT_FIELDS } from '../invoices/listing.js';
+import { INVOICE_STATES } from '../invoices/states.js';
 import { CHORUS_ENVIRONMENTS } from '../db/entities/supplier-account.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
 import { isValidSiret } from '../invoices/siret.js';
@@ -55,6 +59,11 @@ export const invoiceFieldsSchema = z.strictObject({
   vatAmount: amount,
   amountWithVat: amount,
   syntaxeFlux: z.enum(SYNTAXE_FLUX),
+  correctsInvoiceId: z
+    .uuid('must be the id of the rejected invoice this one corrects')
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({ description: 'The id of a rejected invoice this one corrects under a new number: the two are linked and the rejected one no longer needs action' }),
 });
 
 const fileName = z
@@ -160,10 +169,127 @@ export const invoiceViewSchema = z.object({
     action: z.enum(['issue-corrected-invoice', 'complete', 'recycle']).nullable().meta({ description: 'What the supplier must do, if anything' }),
   }),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
+  actionRequired: z
+    .object({ reason: z.enum(ACTION_REASONS), nextStep: z.object({ fr: z.string(), en: z.string() }) })
+    .nullable()
+    .meta({ description: 'Why the invoice waits for its supplier, and what to do' }),
+  correctsInvoiceId: z.string().uuid().nullable(),
+  correctedByInvoiceId: z.string().uuid().nullable(),
+  depositedAt: z.string().nullable(),
+  madeAvailableAt: z.string().nullable().meta({ description: 'When it reached MISE_A_DISPOSITION: the statutory payment delay runs from here' }),
+  statusFollowed: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  events: z.array(invoiceEventViewSchema).optional(),
+  events: z.array(invoiceEventViewSchema).optional().meta({ description: 'The timeline, oldest first (GET /v1/invoices/{id} only)' }),
+  followUps: z
+    .array(z.object({ id: z.string().uuid(), kind: z.enum(['recycle', 'complete']), state: z.enum(['queued', 'sending', 'done', 'failed']), error: z.object({ code: z.string(), message: z.string() }).nullable(), createdAt: z.string() }))
+    .optional(),
 });
 
 export type InvoiceView = z.infer<typeof invoiceViewSchema>;
 export type SupplierView = z.infer<typeof supplierViewSchema>;
+
+// Lists, follow-ups, subscriptions.
+
+const commaSeparated = <T extends string>(values: readonly [T, ...T[]]) =>
+  z
+    .string()
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.enum(values)).min(1));
+
+/** A date (YYYY-MM-DD, the start of that day in France... taken as UTC midnight) or a full ISO date-time. */
+const instant = z
+  .string()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time')
+  .transform((v) => new Date(v));
+
+export const invoiceListQuerySchema = z.strictObject({
+  stage: commaSeparated(STAGES).optional().meta({ description: 'Comma-separated stages (deposited, on_hold, rejected, accepted, made_available, in_payment, completed)' }),
+  status: z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).optional().meta({ description: 'Comma-separated raw Chorus statuses, e.g. SUSPENDUE,A_RECYCLER' }),
+  state: commaSeparated(INVOICE_STATES).optional(),
+  needsAction: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  actionReason: commaSeparated(ACTION_REASONS).optional(),
+  recipientSiret: z.string().regex(/^\d{14}$/, 'must be 14 digits').optional(),
+  supplierSiret: z.string().regex(/^\d{14}$/, 'must be 14 digits').optional(),
+  engagementNumber: z.string().min(1).max(50).optional(),
+  issuedFrom: isoDate.optional(),
+  issuedTo: isoDate.optional(),
+  depositedFrom: instant.optional(),
+  depositedTo: instant.optional(),
+  updatedFrom: instant.optional(),
+  updatedTo: instant.optional(),
+  sort: z
+    .string()
+    .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `must be one of ${SORT_FIELDS.join(', ')}, with a leading "-" for descending`)
+    .default('-updatedAt'),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().max(500).optional(),
+});
+
+export const recycleInputSchema = z
+  .strictObject({
+    recipientSiret: siret.optional(),
+    serviceCode: z.string().trim().min(1).max(100).optional(),
+    engagementNumber: z.string().trim().min(1).max(50).optional(),
+    comment: z.string().trim().min(1).max(500).optional(),
+  })
+  .refine((v) => v.recipientSiret || v.serviceCode || v.engagementNumber, { message: 'give at least one of recipientSiret, serviceCode, engagementNumber', path: [] });
+
+export const completeInputSchema = z.strictObject({
+  comment: z.string().trim().min(1).max(2000).meta({ description: 'The answer to the suspension, shown to the recipient' }),
+  attachment: z
+    .strictObject({
+      name: fileName,
+      mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf').default('application/pdf'),
+      contentBase64,
+    })
+    .optional(),
+});
+
+export const subscriptionInputSchema = z.discriminatedUnion('channel', [
+  z.strictObject({
+    supplierSiret: siret,
+    channel: z.literal('email'),
+    emails: z.array(z.email('must be an e-mail address')).min(1).max(20),
+    events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).optional(),
+  }),
+  z.strictObject({
+    supplierSiret: siret,
+    channel: z.literal('webhook'),
+    url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
+    secret: z.string().min(24, 'must be at least 24 characters long').max(200).optional().meta({ description: 'Signing secret; one is generated (and returned once) when left out' }),
+    events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).optional(),
+  }),
+]);
+
+export const subscriptionViewSchema = z.object({
+  id: z.string().uuid(),
+  supplierSiret: z.string(),
+  channel: z.enum(['email', 'webhook']),
+  emails: z.array(z.string()),
+  url: z.string().nullable(),
+  events: z.array(z.enum(NOTIFICATION_EVENTS)),
+  active: z.boolean(),
+  secret: z.string().optional().meta({ description: 'The signing secret: returned once, by the request that created the subscription' }),
+  createdAt: z.string(),
+});
+
+export const deliveryViewSchema = z.object({
+  id: z.string().uuid(),
+  subscriptionId: z.string().uuid(),
+  notificationId: z.string().uuid(),
+  event: z.enum(NOTIFICATION_EVENTS),
+  invoiceId: z.string().uuid().nullable(),
+  channel: z.enum(['email', 'webhook']),
+  sequence: z.number().int().meta({ description: '0 for the first delivery, then 1, 2... for replays' }),
+  status: z.enum(['pending', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  responseStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  lastAttemptAt: z.string().nullable(),
+  deliveredAt: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
+export type DeliveryView = z.infer<typeof deliveryViewSchema>;

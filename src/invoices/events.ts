@@ -15,6 +15,13 @@ export const INVOICE_EVENT_TYPES = [
   'retry-requested',
   'waiting-for-supplier-account',
   'status-changed',
+  'status-follow-ended',
+  'alert-sent',
+  'payment-overdue',
+  'corrected-by',
+  'follow-up-requested',
+  'follow-up-sent',
+  'follow-up-failed',
 ] as const;
 export type InvoiceEventType = (typeof INVOICE_EVENT_TYPES)[number];
 

@@ -2,7 +2,9 @@
  * Receiving an invoice: store it with its first timeline line in one transaction, or refuse it whole.
  * Enqueuing its deposit job happens after the commit (see queues/deposit-jobs.ts), never before.
  */
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { ref } from '@mikro-orm/core';
+import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { FollowUp } from '../db/entities/follow-up.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { InvoiceEvent } from '../db/entities/invoice-event.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
@@ -53,12 +55,15 @@ export async function receiveInvoice(
         idempotencyKey,
         requestHash: fingerprint,
       });
+      const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
       tx.create(InvoiceEvent, {
         invoice: created,
         type: 'received',
         source: 'intake',
-        message: `Invoice ${submission.number} received and queued for deposit.`,
-        details: { fileName: submission.file.name, fileSize: submission.file.content.length, syntaxeFlux: submission.syntaxeFlux },
+        message: original
+          ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.`
+          : `Invoice ${submission.number} received and queued for deposit.`,
+        details: { fileName: submission.file.name, fileSize: submission.file.content.length, syntaxeFlux: submission.syntaxeFlux, ...(original ? { correctsInvoiceId: original.id } : {}) },
       });
       return created;
     });
@@ -70,6 +75,33 @@ export async function receiveInvoice(
     if (winner) return winner;
     throw error;
   }
+}
+
+/** Reasons for which an invoice is answered by a corrected one under a new number. */
+const CORRECTABLE = new Set(['rejected_at_integration', 'rejected_by_recipient', 'precheck_failed']);
+
+/** Links a corrected invoice to the rejected one it replaces, inside the intake transaction. */
+async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, created: Invoice, originalId: string): Promise<Invoice> {
+  const original = await tx.findOne(Invoice, { id: originalId, supplier }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  const refuse = (code: string, message: string, status: 'invalid' | 'conflict' = 'conflict') =>
+    new DomainError(status, code, message, [{ path: 'correctsInvoiceId', code: code.toLowerCase(), message }]);
+  if (!original) throw refuse('CORRECTED_INVOICE_NOT_FOUND', `Supplier ${supplier.siret} has no invoice with the id ${originalId}.`, 'invalid');
+  if (original.correctedBy) throw refuse('ALREADY_CORRECTED', `Invoice ${original.number} was already corrected by invoice ${original.correctedBy.id}.`);
+  if (!original.actionRequired || !CORRECTABLE.has(original.actionRequired)) {
+    throw refuse('INVOICE_NOT_REJECTED', `Invoice ${original.number} was not rejected (${original.chorusStatus ?? original.state}); only a rejected invoice is corrected under a new number.`);
+  }
+  created.corrects = ref(original);
+  // Inserted first: a cycle of two versioned rows in one flush makes MikroORM write an invalid batch update.
+  await tx.flush();
+  original.correctedBy = ref(created);
+  tx.create(InvoiceEvent, {
+    invoice: original,
+    type: 'corrected-by',
+    source: 'intake',
+    message: `Corrected by invoice ${created.number}, submitted under a new number.`,
+    details: { correctedByInvoiceId: created.id, number: created.number },
+  });
+  return original;
 }
 
 /** The replay of an earlier request, or a conflict with an earlier invoice; undefined when the way is clear. */
@@ -114,9 +146,10 @@ async function findEarlier(
 export async function findInvoiceWithTimeline(
   em: EntityManager,
   id: string,
-): Promise<{ invoice: Invoice; events: InvoiceEvent[] } | null> {
+): Promise<{ invoice: Invoice; events: InvoiceEvent[]; followUps: FollowUp[] } | null> {
   const invoice = await em.findOne(Invoice, { id }, { populate: ['supplier'] });
   if (invoice === null) return null;
   const events = await em.find(InvoiceEvent, { invoice }, { orderBy: { at: 'asc', id: 'asc' } });
-  return { invoice, events };
+  const followUps = await em.find(FollowUp, { invoice }, { orderBy: { createdAt: 'asc' } });
+  return { invoice, events, followUps };
 }

@@ -23,6 +23,8 @@ export interface InvoiceSubmission {
   vatAmount: string;
   amountWithVat: string;
   syntaxeFlux: SyntaxeFlux;
+  /** The rejected invoice this one corrects (under a new number); optional. */
+  correctsInvoiceId?: string | null;
   file: { name: string; content: Buffer };
 }
 

@@ -67,14 +67,19 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
   return restored;
 }
 
-/** Runs a sweep now and then every `intervalMs`, never two at once. `stop()` waits for a running sweep. */
-export function startDepositSweeper(deps: SweeperDeps, intervalMs: number): { stop(): Promise<void> } {
+/**
+ * Runs a sweep now and then every `intervalMs`, never two at once, with any other passes that restore jobs from
+ * rows (alerts, deliveries, follow-ups). `stop()` waits for a running sweep.
+ */
+export function startDepositSweeper(deps: SweeperDeps, intervalMs: number, otherPasses: Array<() => Promise<unknown>> = []): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = (): void => {
     if (running !== null || stopped) return;
     running = sweepMissingDepositJobs(deps)
-      .then(() => undefined)
+      .then(async () => {
+        for (const pass of otherPasses) await pass();
+      })
       .catch((error: unknown) => {
         deps.logger.error('Deposit sweep failed; will try again', { error: error instanceof Error ? error.message : String(error) });
       })

@@ -2,7 +2,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { FairPriorities } from './fair-priority.js';
-import type { AlertKind, JobPayloads } from './jobs.js';
 import type { Queues } from './queues.js';
 
 export interface DepositJobRef {
@@ -56,11 +55,12 @@ export async function enqueueReport(queues: Queues, invoice: { id: string; numbe
   await queues['deposit-report'].add(`report ${invoice.number}`, { invoiceId: invoice.id, poll: 0 }, { jobId: invoice.id, delay: Math.max(0, Math.round(delayMs)) });
 }
 
-/**
- * One alert per transition: `transition` names it (an invoice's row version after the change, a pause time...),
- * so a retried processor or a replayed job never raises the same alert twice.
- */
-export async function raiseAlert(queues: Queues, alert: JobPayloads['alerts'] & { kind: AlertKind }, transition: string): Promise<void> {
-  const subject = alert.invoiceId ?? alert.supplierAccountId ?? 'system';
-  await queues.alerts.add(`${alert.kind} ${subject}`, alert, { jobId: `${alert.kind}-${subject}-${transition}`.replace(/:/g, '-') });
+/** Job id: the follow-up id. */
+export async function enqueueFollowUp(queues: Queues, followUp: { id: string; kind: string; invoiceNumber: string }): Promise<void> {
+  await queues['follow-ups'].add(`${followUp.kind} ${followUp.invoiceNumber}`, { followUpId: followUp.id }, { jobId: followUp.id });
+}
+
+/** Job id: the delivery id. */
+export async function enqueueDelivery(queues: Queues, delivery: { id: string; channel: string; label: string }): Promise<void> {
+  await queues.deliveries.add(`${delivery.channel} ${delivery.label}`, { deliveryId: delivery.id }, { jobId: delivery.id });
 }

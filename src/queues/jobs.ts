@@ -11,15 +11,16 @@
  * - scheduler: a BullMQ job scheduler that produces a job on a cadence (status sync).
  * - processor: the function a worker runs for the jobs of one queue (one file each, in workers/processors).
  * - attempt: one run of a job; BullMQ retries failed attempts with backoff. A deposit attempt is also a row.
+ * - follow-up: a supplier's answer to an invoice held at Chorus Pro (recycle, complete); a row, then a job.
+ * - notification: something subscribers must hear about (an alert, a status change); a row written with the
+ *   change it tells of. Its `alerts` job fans it out into deliveries, one per matching subscription.
+ * - delivery: one notification sent to one subscription (an e-mail, a webhook call); a row, then a job.
  */
 import type { DefaultJobOptions } from 'bullmq';
 import type { PipelineConfig } from '../config.js';
 
-export const QUEUE_NAMES = ['deposit', 'deposit-report', 'status-sync', 'alerts'] as const;
+export const QUEUE_NAMES = ['deposit', 'deposit-report', 'status-sync', 'follow-ups', 'alerts', 'deliveries', 'checks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
-
-export const ALERT_KINDS = ['precheck-failed', 'rejected', 'deposit-failed', 'supplier-account-refused'] as const;
-export type AlertKind = (typeof ALERT_KINDS)[number];
 
 export interface JobPayloads {
   /** Deposit one invoice with Chorus Pro, or find out what became of a deposit whose outcome is unknown. Job id: the invoice id. */
@@ -28,8 +29,14 @@ export interface JobPayloads {
   'deposit-report': { invoiceId: string; poll: number };
   /** Bring the Chorus statuses of one supplier account's invoices up to date. */
   'status-sync': { supplierAccountId: string };
-  /** Tell people that something needs them. Job id: kind + subject + transition, so one alert per transition. */
-  alerts: { kind: AlertKind; invoiceId?: string; supplierAccountId?: string; message: string };
+  /** Send a recycle or completion to Chorus Pro. Job id: the follow-up id. */
+  'follow-ups': { followUpId: string };
+  /** Fan a notification out to the subscriptions that want it. Job id: the notification id. */
+  alerts: { notificationId: string };
+  /** Send one e-mail or webhook call. Job id: the delivery id. */
+  deliveries: { deliveryId: string };
+  /** Periodic look-outs (overdue payments, expiring passwords, recipients that never report payment). */
+  checks: Record<string, never>;
 }
 
 const DAY_SECONDS = 86_400;
@@ -38,7 +45,7 @@ const DAY_SECONDS = 86_400;
  * Retention keeps finished jobs long enough for an operator to look at them in Bull Board, and bounded so Redis
  * does not grow for ever (PostgreSQL keeps the history). Attempts and backoff are per workload.
  */
-export function defaultJobOptions(pipeline: Pick<PipelineConfig, 'depositBackoffMs'>): Record<QueueName, DefaultJobOptions> {
+export function defaultJobOptions(pipeline: Pick<PipelineConfig, 'depositBackoffMs' | 'deliveryBackoffMs'>): Record<QueueName, DefaultJobOptions> {
   return {
     deposit: {
       attempts: 8,
@@ -58,11 +65,30 @@ export function defaultJobOptions(pipeline: Pick<PipelineConfig, 'depositBackoff
       removeOnComplete: { age: DAY_SECONDS, count: 1_000 },
       removeOnFail: { age: 7 * DAY_SECONDS },
     },
-    alerts: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 10_000, jitter: 0.5 },
+    'follow-ups': {
+      attempts: 8,
+      backoff: { type: 'exponential', delay: pipeline.depositBackoffMs, jitter: 0.5 },
       removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
       removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+    alerts: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
+      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+    // A receiver that is down for a while still gets its calls: 12 attempts from the backoff span about 17 hours at 30 s.
+    deliveries: {
+      attempts: 12,
+      backoff: { type: 'exponential', delay: pipeline.deliveryBackoffMs, jitter: 0.3 },
+      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
+      removeOnFail: { age: 30 * DAY_SECONDS },
+    },
+    checks: {
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
+      removeOnComplete: { age: DAY_SECONDS, count: 200 },
+      removeOnFail: { age: 7 * DAY_SECONDS },
     },
   };
 }

@@ -8,11 +8,19 @@ export type TypedQueue<N extends QueueName> = Queue<JobPayloads[N], unknown, str
 export type Queues = { readonly [N in QueueName]: TypedQueue<N> };
 
 /** The queues share the caller's connection; the caller closes it after `closeQueues`. */
-export function createQueues(connection: Redis, prefix: string, pipeline: Pick<PipelineConfig, 'depositBackoffMs'>): Queues {
+export function createQueues(connection: Redis, prefix: string, pipeline: Pick<PipelineConfig, 'depositBackoffMs' | 'deliveryBackoffMs'>): Queues {
   const options = defaultJobOptions(pipeline);
   const make = <N extends QueueName>(name: N): TypedQueue<N> =>
     new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: options[name] });
-  return { deposit: make('deposit'), 'deposit-report': make('deposit-report'), 'status-sync': make('status-sync'), alerts: make('alerts') };
+  return {
+    deposit: make('deposit'),
+    'deposit-report': make('deposit-report'),
+    'status-sync': make('status-sync'),
+    'follow-ups': make('follow-ups'),
+    alerts: make('alerts'),
+    deliveries: make('deliveries'),
+    checks: make('checks'),
+  };
 }
 
 export async function closeQueues(queues: Queues): Promise<void> {

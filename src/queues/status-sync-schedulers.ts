@@ -2,16 +2,20 @@
  * One BullMQ job scheduler per supplier account syncs its Chorus statuses. Upserting a scheduler under a stable
  * id is idempotent, but concurrent upserts of one id race in BullMQ (known issue), so processes take a short
  * Redis lock first. Re-run on every sweep, this also rebuilds the schedulers after Redis lost them.
+ * The one `checks` scheduler (overdue payments, password expiry) is kept here too.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
+import type { AppContext } from '../context.js';
 import type { Queues } from './queues.js';
 
 export const statusSyncSchedulerId = (supplierAccountId: string) => `status-sync-${supplierAccountId}`;
 
-export async function ensureStatusSyncSchedulers(deps: { em: EntityManager; queues: Queues; redis: Redis; keyPrefix: string; everyMs: number }): Promise<number> {
+export const CHECKS_SCHEDULER_ID = 'checks';
+
+export async function ensureStatusSyncSchedulers(deps: { em: EntityManager; queues: Queues; redis: Redis; keyPrefix: string; everyMs: number; checksEveryMs: number }): Promise<number> {
   const lockKey = `${deps.keyPrefix}:status-sync-schedulers:lock`;
   const owner = randomUUID();
   if ((await deps.redis.set(lockKey, owner, 'PX', 30_000, 'NX')) !== 'OK') return 0;
@@ -19,6 +23,11 @@ export async function ensureStatusSyncSchedulers(deps: { em: EntityManager; queu
     const accounts = await deps.em.fork().find(SupplierAccount, {}, { fields: ['id', 'siret'] });
     const existing = new Map((await deps.queues['status-sync'].getJobSchedulers()).map((s) => [s.key, s]));
     let upserted = 0;
+    const checks = (await deps.queues.checks.getJobSchedulers()).find((s) => s.key === CHECKS_SCHEDULER_ID);
+    if (checks?.every !== deps.checksEveryMs) {
+      await deps.queues.checks.upsertJobScheduler(CHECKS_SCHEDULER_ID, { every: deps.checksEveryMs }, { name: 'checks', data: {} });
+      upserted += 1;
+    }
     for (const account of accounts) {
       const id = statusSyncSchedulerId(account.id);
       if (existing.get(id)?.every === deps.everyMs) continue;
@@ -29,4 +38,16 @@ export async function ensureStatusSyncSchedulers(deps: { em: EntityManager; queu
   } finally {
     await deps.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, lockKey, owner);
   }
+}
+
+/** With the settings of this process's configuration: what the worker and the intake call. */
+export function ensureSchedulers(ctx: Pick<AppContext, 'orm' | 'queues' | 'redis' | 'config'>): Promise<number> {
+  return ensureStatusSyncSchedulers({
+    em: ctx.orm.em,
+    queues: ctx.queues,
+    redis: ctx.redis,
+    keyPrefix: ctx.config.queuePrefix,
+    everyMs: ctx.config.pipeline.statusSyncIntervalMs,
+    checksEveryMs: ctx.config.alerts.checksIntervalMs,
+  });
 }

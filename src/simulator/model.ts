@@ -89,6 +89,8 @@ export interface SimInvoice {
   history: HistoryEntry[];
   /** The automatic routing steps still to come (DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION). */
   upcoming: Array<{ code: InvoiceStatus; at: number }>;
+  /** The attachment ids of its last `completer`. */
+  completedWith?: number[];
 }
 
 export interface ErreurDP {

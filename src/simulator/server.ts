@@ -60,6 +60,15 @@ const ROUTES = new Map<string, EndpointName>(Object.entries(ENDPOINTS).map(([nam
 
 type Handler = (account: SimAccount, body: Record<string, unknown>) => Record<string, unknown>;
 
+/** A base64 file of at most 10 Mo, as Chorus Pro takes them (fluxes, attachments). */
+function decodeFile(value: unknown, notBase64: string, tooLarge: string): Buffer {
+  const content = String(value ?? '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content) || content.length % 4 !== 0 || content.length === 0) throw new WorldError(20002, notBase64);
+  const bytes = Buffer.from(content, 'base64');
+  if (bytes.length > 10 * 1024 * 1024) throw new WorldError(20001, tooLarge);
+  return bytes;
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const seed = options.seed ?? loadSeed();
   const world = new ChorusWorld(seed, { fluxStepMs: 1000, invoiceStepMs: 1000, ...options.timing });
@@ -83,12 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   const handlers: Record<EndpointName, Handler> = {
     deposerFlux: (account, body) => {
-      const content = String(body.fichierFlux ?? '');
-      if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content) || content.length % 4 !== 0 || content.length === 0) {
-        throw new WorldError(20002, 'GDP_MSG_11.020 Le fichier du flux doit être encodé en base64.');
-      }
-      const bytes = Buffer.from(content, 'base64');
-      if (bytes.length > 10 * 1024 * 1024) throw new WorldError(20001, 'GDP_MSG_11.022');
+      const bytes = decodeFile(body.fichierFlux, 'GDP_MSG_11.020 Le fichier du flux doit être encodé en base64.', 'GDP_MSG_11.022');
       const forced = faults.settings.nextFluxState;
       faults.settings.nextFluxState = null;
       const flux = world.deposit(account.login, String(body.nomFichier ?? 'flux'), String(body.syntaxeFlux), bytes, forced);
@@ -169,8 +173,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return ok('GCU_MSG_01_000', { identifiantFactureCPP: invoice.id, numeroFacture: invoice.number, statutFacture: invoice.status, dateDepot: isoParis(invoice.statusAt) });
     },
     completerFacture: (account, body) => {
-      const invoice = world.complete(world.visibleInvoice(account, Number(body.identifiantFactureCPP)), typeof body.commentaire === 'string' ? body.commentaire : null);
+      const attachments = ((body.pieceJointeComplementaire ?? []) as Array<{ pieceJointeComplementaireId?: number }>).map((a) => Number(a.pieceJointeComplementaireId));
+      const invoice = world.complete(world.visibleInvoice(account, Number(body.identifiantFactureCPP)), typeof body.commentaire === 'string' ? body.commentaire : null, attachments, account.login);
       return ok('GCU_MSG_01_000', { identifiantFactureCPP: invoice.id, numeroFacture: invoice.number, dateTraitement: isoParis(invoice.statusAt) });
+    },
+    ajouterFichier: (account, body) => {
+      const bytes = decodeFile(body.pieceJointeFichier, 'TRA_MSG_01.020 La pièce jointe doit être encodée en base64.', 'TRA_MSG_01.022 La pièce jointe dépasse 10 Mo.');
+      const id = world.addAttachment(account.login, String(body.pieceJointeNom ?? 'piece-jointe'), bytes);
+      return ok('GCU_MSG_01_000', { pieceJointeId: id });
     },
     traiterFactureRecue: (account, body) => {
       if (account.role !== 'recipient') throw new WorldError(20010, 'FAC_MSG_02.010 Ce compte ne peut pas traiter de facture reçue.');
@@ -350,6 +360,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw error;
     }
     res.json({ idFacture: invoice.id, numeroFacture: invoice.number, nouveauStatut: invoice.status });
+  });
+  admin.post('/invoices/seed', (req, res) => {
+    const body = z
+      .object({ supplierSiret: z.string(), recipientSiret: z.string(), serviceCode: z.string().nullable().default(null), count: z.number().int().positive().max(100_000), numberPrefix: z.string().min(1).max(12), agoMs: z.number().int().nonnegative().default(3_600_000) })
+      .parse(req.body);
+    res.status(201).json(world.seedIntegrated(body.supplierSiret, body.recipientSiret, body.serviceCode, body.count, body.numberPrefix, body.agoMs));
+  });
+  admin.get('/invoices/:id', (req, res) => {
+    world.catchUp();
+    const invoice = world.invoices.get(Number(req.params.id));
+    if (!invoice) return res.status(404).json({ error: 'unknown invoice' });
+    res.json({ ...searchItem(invoice), recipientSiret: invoice.recipient.siret, serviceCode: invoice.service?.codeService ?? null, completedWith: invoice.completedWith ?? [], history: invoice.history.map((h) => ({ code: h.code, at: isoParis(h.at), comment: h.comment })) });
   });
   admin.get('/invoices', (_req, res) => {
     world.catchUp();

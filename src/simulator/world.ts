@@ -233,9 +233,58 @@ export class ChorusWorld {
     return invoice;
   }
 
-  /** `completer`: the supplier answers a suspension. */
-  complete(invoice: SimInvoice, comment: string | null): SimInvoice {
+  /**
+   * Back door for load tests: `count` invoices already integrated and MISE_A_DISPOSITION, as if deposited
+   * `agoMs` ago, without fluxes or files. Returns their ids and numbers.
+   */
+  seedIntegrated(supplierSiret: string, recipientSiret: string, serviceCode: string | null, count: number, numberPrefix: string, agoMs: number): Array<{ id: number; number: string }> {
+    const supplier = this.structureBySiret(supplierSiret);
+    const recipient = this.structureBySiret(recipientSiret);
+    if (!supplier || !recipient) throw new WorldError(20001, 'Structure inconnue');
+    const service = recipient.services.find((s) => s.codeService === serviceCode) ?? null;
+    const at = this.clock.now() - agoMs;
+    const created: Array<{ id: number; number: string }> = [];
+    for (let i = 0; i < count; i++) {
+      const number = `${numberPrefix}${i}`;
+      const invoice: SimInvoice = {
+        id: this.#nextInvoice++,
+        number,
+        fluxNumber: 'SEEDED',
+        supplier,
+        recipient,
+        service,
+        data: { syntax: 'UBL', number, issueDate: null, typeCode: '380', supplierSiret, recipientSiret, serviceCode, engagementNumber: null, currency: 'EUR', amountWithoutVat: '100.00', vatAmount: '20.00', amountWithVat: '120.00' } as EInvoiceData,
+        depositedAt: at,
+        status: 'DEPOSEE',
+        statusAt: at,
+        comment: null,
+        history: [],
+        upcoming: [],
+      };
+      this.#setStatus(invoice, 'DEPOSEE', null, at);
+      this.#setStatus(invoice, 'MISE_A_DISPOSITION', null, at + 1);
+      this.invoices.set(invoice.id, invoice);
+      created.push({ id: invoice.id, number });
+    }
+    return created;
+  }
+
+  /** Attachments uploaded with `ajouter/fichier`, by id: the owner's login, name and size. */
+  readonly attachments = new Map<number, { login: string; name: string; size: number }>();
+  #nextAttachment = 7_000_001;
+
+  addAttachment(login: string, name: string, content: Buffer): number {
+    const id = this.#nextAttachment++;
+    this.attachments.set(id, { login, name, size: content.length });
+    return id;
+  }
+
+  /** `completer`: the supplier answers a suspension, with attachments uploaded beforehand by the same account. */
+  complete(invoice: SimInvoice, comment: string | null, attachmentIds: number[] = [], login?: string): SimInvoice {
     if (invoice.status !== 'SUSPENDUE') throw new WorldError(20007, `FAC_MSG_04.001 La facture est au statut ${invoice.status} : seule une facture SUSPENDUE peut être complétée.`);
+    const unknown = attachmentIds.find((id) => this.attachments.get(id)?.login !== login);
+    if (unknown !== undefined) throw new WorldError(20008, `FAC_MSG_04.002 La pièce jointe ${unknown} est introuvable.`);
+    invoice.completedWith = attachmentIds;
     this.#setStatus(invoice, 'COMPLETEE', comment, this.clock.now());
     return invoice;
   }

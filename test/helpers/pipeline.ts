@@ -14,7 +14,8 @@ export const FAST_PIPELINE_ENV: Record<string, string> = {
   SUPPLIER_PAUSE_RECHECK_SECONDS: '0.3',
   WORKER_LOCK_SECONDS: '2',
   SWEEP_INTERVAL_SECONDS: '1',
-  SWEEP_GRACE_SECONDS: '0',
+  // Not 0: the sweeper would race the intake between its commit and its enqueue, and re-add jobs that were on their way.
+  SWEEP_GRACE_SECONDS: '2',
   CHORUS_MAX_RPS: '200',
   STATUS_SYNC_INTERVAL_SECONDS: '0.5',
   STATUS_SYNC_OVERLAP_SECONDS: '2',
@@ -48,6 +49,14 @@ export interface InvoiceState {
   chorus: { fluxNumber: string | null; invoiceId: string | null; status: string | null; stage: string | null; stageLabel: string | null; final: boolean | null; action: string | null };
   lastError: { code: string; message: string } | null;
   events: Array<{ type: string; source: string; message: string; details: Record<string, unknown> | null }>;
+  amountWithVat: string;
+  engagementNumber: string | null;
+  serviceCode: string | null;
+  actionRequired: { reason: string; nextStep: { fr: string; en: string } } | null;
+  statusFollowed: boolean;
+  correctsInvoiceId: string | null;
+  correctedByInvoiceId: string | null;
+  followUps?: Array<{ id: string; kind: string; state: string; error: { code: string; message: string } | null }>;
 }
 
 export async function submit(h: Harness, overrides: Record<string, unknown> = {}): Promise<InvoiceState> {

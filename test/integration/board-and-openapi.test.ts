@@ -33,7 +33,7 @@ describe('Bull Board at /admin/queues', () => {
     const deposit = await fetch(`${h.baseUrl}/admin/queues/api/queues?activeQueue=deposit&status=prioritized&page=1`, { headers: auth });
     const text = await deposit.text();
     const payload = JSON.parse(text) as { queues: Array<{ name: string; jobs: Array<{ id: string; name: string; data: unknown }> }> };
-    expect(payload.queues.map((q) => q.name).sort()).toEqual(['alerts', 'deposit', 'deposit-report', 'status-sync']);
+    expect(payload.queues.map((q) => q.name).sort()).toEqual(['alerts', 'checks', 'deliveries', 'deposit', 'deposit-report', 'follow-ups', 'status-sync']);
     const job = payload.queues.find((q) => q.name === 'deposit')!.jobs.find((j) => j.id === created.id);
     expect(job).toMatchObject({ name: `deposit ${String(body.number)}`, data: { invoiceId: created.id } });
     expect(text).not.toContain((body.file as { contentBase64: string }).contentBase64.slice(0, 200));

@@ -1,6 +1,8 @@
 /** The deposit pipeline end to end: real queues, a real worker, the simulator over HTTP. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Notification } from '../../src/db/entities/notification.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import type { Harness } from '../helpers/harness.js';
 import { jsonInit, supplierBody } from '../helpers/invoices.js';
 import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
 
@@ -20,6 +22,14 @@ afterEach(async () => {
 
 const faults = (body: unknown) => fetch(`${p.simulator.url}/simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 const deposits = (number: string) => p.simulator.world.depositsByInvoiceNumber.get(number) ?? 0;
+/** The alerts recorded (the notification outbox) for an invoice. */
+async function alertsOf(h: Harness, invoiceId: string): Promise<Array<{ event: string; reason: unknown }>> {
+  const rows = await h.ctx.orm.em.fork().find(Notification, { invoice: invoiceId, event: { $ne: 'invoice.status_changed' } }, { orderBy: { createdAt: 'asc' } });
+  return rows.map((n) => ({ event: n.event, reason: n.payload.reason }));
+}
+async function supplierAlerts(h: Harness): Promise<string[]> {
+  return (await h.ctx.orm.em.fork().find(Notification, { invoice: null })).map((n) => n.event);
+}
 const types = (invoice: { events: Array<{ type: string }> }) => invoice.events.map((e) => e.type);
 
 describe('a valid invoice', () => {
@@ -53,8 +63,7 @@ describe('the recipient pre-check', () => {
     expect(invoice.lastError?.code).toBe('ENGAGEMENT_NUMBER_REQUIRED');
     expect(invoice.lastError?.message).toMatch(/requires an engagement number.*Add the engagement number/);
     expect(deposits(invoice.number)).toBe(0);
-    const alerts = await p.h.ctx.queues.alerts.getJobs(['waiting', 'prioritized', 'delayed']);
-    expect(alerts.some((a) => a.data.kind === 'precheck-failed' && a.data.invoiceId === invoice.id)).toBe(true);
+    expect(await alertsOf(p.h, invoice.id)).toEqual([{ event: 'invoice.action_required', reason: 'precheck_failed' }]);
   });
 
   it.each([
@@ -100,8 +109,7 @@ describe('refusals and failures', () => {
     const invoice = await settled(p.h, submitted.id, ['rejected']);
     expect(invoice.lastError?.code).toBe('REJECTED_AT_INTEGRATION');
     expect(invoice.lastError?.message).toMatch(/déjà été déposée/);
-    const alerts = await p.h.ctx.queues.alerts.getJobs(['waiting', 'prioritized', 'delayed']);
-    expect(alerts.filter((a) => a.data.kind === 'rejected' && a.data.invoiceId === invoice.id)).toHaveLength(1);
+    expect(await alertsOf(p.h, invoice.id)).toEqual([{ event: 'invoice.action_required', reason: 'rejected_at_integration' }]);
   });
 
   it('does not retry a business refusal of the deposit', async () => {
@@ -133,8 +141,7 @@ describe('refusals and failures', () => {
     expect(invoice.lastError?.code).toBe('DEPOSIT_FAILED');
     expect(invoice.lastError?.message).toMatch(/failed 8 times .*HTTP 503.*retry/);
     expect(await (await p.h.ctx.queues.deposit.getJob(invoice.id))?.isFailed()).toBe(true);
-    const alerts = await p.h.ctx.queues.alerts.getJobs(['waiting', 'prioritized', 'delayed']);
-    expect(alerts.filter((a) => a.data.kind === 'deposit-failed' && a.data.invoiceId === invoice.id)).toHaveLength(1);
+    expect(await alertsOf(p.h, invoice.id)).toEqual([{ event: 'invoice.action_required', reason: 'deposit_failed' }]);
 
     await faults({});
     const retried = await p.h.api(`/v1/invoices/${invoice.id}/retry`, { method: 'POST' });
@@ -193,10 +200,10 @@ describe('a supplier account refused by Chorus Pro', () => {
       const a = await submit(other.h);
       const b = await submit(other.h);
       await expect.poll(async () => (await other.h.api('/v1/suppliers').then((r) => r.json()) as { data: unknown[] }).data.length, { timeout: 5000 }).toBe(1);
-      await expect.poll(async () => (await other.h.ctx.queues.alerts.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.kind === 'supplier-account-refused').length, { timeout: 10_000 }).toBe(1);
+      await expect.poll(async () => (await supplierAlerts(other.h)).length, { timeout: 10_000 }).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       for (const id of [a.id, b.id]) expect((await read(other.h, id)).state).toBe('queued');
-      expect((await other.h.ctx.queues.alerts.getJobs(['waiting', 'prioritized'])).filter((j) => j.data.kind === 'supplier-account-refused')).toHaveLength(1);
+      expect(await supplierAlerts(other.h)).toEqual(['supplier.account_refused']);
 
       expect((await other.h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(200);
       for (const id of [a.id, b.id]) await settled(other.h, id, ['integrated']);

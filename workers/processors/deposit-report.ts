@@ -10,7 +10,7 @@ import { FINAL_FLUX_STATES } from '../../src/chorus/statuses.js';
 import type { AppContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { note } from '../../src/invoices/transitions.js';
-import { raiseAlert } from '../../src/queues/enqueue.js';
+import { notifyActionRequired, publishNotifications } from '../../src/alerts/notify.js';
 import { decide, postpone } from '../../src/queues/failure-policy.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { pauseSupplier } from './supplier-pause.js';
@@ -69,8 +69,9 @@ export function makeDepositReportProcessor(deps: ReportDeps) {
       if (state === 'IN_INCIDENTE' || state === 'QP_IRRECEVABLE') {
         const message = `Chorus Pro did not process the flux (${state}): it must be sent again in full. Retry the deposit from Bull Board or POST /v1/invoices/${invoice.id}/retry.`;
         note(em, invoice, { type: 'needs-attention', source: 'chorus', message, details: { fluxState: state } }, { state: 'needs_attention', error: { code: 'FLUX_NOT_PROCESSED', message } });
+        const alert = notifyActionRequired(em, invoice, { reason: 'deposit_failed', message, transition: `v${invoice.version}` });
         await em.flush();
-        await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
+        await publishNotifications(deps, [alert]);
         return { outcome: 'needs-attention', detail: state };
       }
 
@@ -80,8 +81,9 @@ export function makeDepositReportProcessor(deps: ReportDeps) {
           ? `Chorus Pro rejected the invoice (${state}): ${reasons.join(' | ')}`
           : `Chorus Pro integrated the flux only partly (${state}) and the invoice is not in Chorus Pro, without giving a reason for it. Check the file, then submit a corrected invoice under a new number.`;
       note(em, invoice, { type: 'rejected', source: 'chorus', message, details: { fluxState: state, invoiceErrors: ourErrors, technicalErrors: technical } }, { state: 'rejected', error: { code: 'REJECTED_AT_INTEGRATION', message } });
+      const alert = notifyActionRequired(em, invoice, { reason: 'rejected_at_integration', message, chorusReason: reasons.join(' | ') || null, transition: `v${invoice.version}` });
       await em.flush();
-      await raiseAlert(deps.queues, { kind: 'rejected', invoiceId: invoice.id, message }, `v${invoice.version}`);
+      await publishNotifications(deps, [alert]);
       return { outcome: 'rejected', detail: reasons[0] ?? state };
     } catch (error) {
       if (error instanceof DelayedError) throw error;
@@ -95,8 +97,9 @@ export function makeDepositReportProcessor(deps: ReportDeps) {
       if (decision.action === 'give-up') {
         const message = `Chorus Pro refused to give the report of flux ${invoice.chorusFluxNumber}: ${decision.reason}`;
         note(em, invoice, { type: 'needs-attention', source: 'chorus', message }, { state: 'needs_attention', error: { code: 'REPORT_REFUSED', message } });
+        const alert = notifyActionRequired(em, invoice, { reason: 'deposit_failed', message, transition: `v${invoice.version}` });
         await em.flush();
-        await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
+        await publishNotifications(deps, [alert]);
         return { outcome: 'needs-attention' };
       }
       // Reading a report is harmless: transient failures simply retry with BullMQ's backoff.

@@ -18,7 +18,8 @@ import type { SupplierAccount } from '../../src/db/entities/supplier-account.js'
 import { checkRecipient } from '../../src/invoices/recipient-check.js';
 import { RETRYABLE_STATES } from '../../src/invoices/states.js';
 import { note } from '../../src/invoices/transitions.js';
-import { enqueueReport, raiseAlert } from '../../src/queues/enqueue.js';
+import { enqueueReport } from '../../src/queues/enqueue.js';
+import { notifyActionRequired, publishNotifications } from '../../src/alerts/notify.js';
 import { decide, isLastAttempt, postpone } from '../../src/queues/failure-policy.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { failpoint } from '../../src/shared/failpoints.js';
@@ -75,8 +76,9 @@ export function makeDepositProcessor(deps: DepositDeps) {
           { type: 'precheck-failed', source: 'worker', message: `${refusal.message} ${refusal.fix}`, details: { rule: refusal.rule, fix: refusal.fix } },
           { state: 'precheck_failed', error: { code: refusal.rule, message: `${refusal.message} ${refusal.fix}` } },
         );
+        const alert = notifyActionRequired(em, invoice, { reason: 'precheck_failed', message: `${refusal.message} ${refusal.fix}`, transition: `v${invoice.version}` });
         await em.flush();
-        await raiseAlert(deps.queues, { kind: 'precheck-failed', invoiceId: invoice.id, message: `${refusal.message} ${refusal.fix}` }, `v${invoice.version}`);
+        await publishNotifications(deps, [alert]);
         await job.log(`Pre-check refused: ${refusal.rule}`);
         return { outcome: 'precheck-failed', detail: refusal.rule };
       }
@@ -108,6 +110,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
     attempt.fluxNumber = fluxNumber;
     attempt.finishedAt = new Date();
     invoice.chorusFluxNumber = fluxNumber;
+    invoice.depositedAt = attempt.finishedAt;
     note(
       em,
       invoice,
@@ -147,6 +150,7 @@ async function reconcile(
     attempt.fluxNumber = found.fluxNumber;
     attempt.finishedAt = new Date();
     invoice.chorusFluxNumber = found.fluxNumber ?? invoice.chorusFluxNumber;
+    invoice.depositedAt ??= attempt.startedAt;
     invoice.chorusInvoiceId = found.chorusInvoiceId;
     invoice.chorusStatus = found.status;
     invoice.chorusStatusAt = found.statusAt;
@@ -176,8 +180,9 @@ async function reconcile(
   const message = `The outcome of deposit attempt ${attempt.number} is unknown and Chorus Pro still does not show invoice ${invoice.number} after ${after}. Check the Chorus Pro portal: if the invoice is not there, retry the deposit.`;
   note(em, invoice, { type: 'needs-attention', source: 'worker', message }, { state: 'needs_attention', error: { code: 'DEPOSIT_OUTCOME_UNKNOWN', message } });
   attempt.finishedAt = new Date();
+  const alert = notifyActionRequired(em, invoice, { reason: 'deposit_failed', message, transition: `v${invoice.version}` });
   await em.flush();
-  await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
+  await publishNotifications(deps, [alert]);
   return { outcome: 'needs-attention', detail: 'DEPOSIT_OUTCOME_UNKNOWN' };
 }
 
@@ -221,8 +226,9 @@ async function handleFailure(
       closeAttempt('refused');
       const message = `Chorus Pro refused the deposit: ${decision.reason}`;
       note(em, invoice, { type: 'deposit-refused', source: 'chorus', message }, { state: 'rejected', error: { code: 'DEPOSIT_REFUSED', message } });
+      const alert = notifyActionRequired(em, invoice, { reason: 'rejected_at_integration', message, chorusReason: decision.reason, transition: `v${invoice.version}` });
       await em.flush();
-      await raiseAlert(deps.queues, { kind: 'rejected', invoiceId: invoice.id, message }, `v${invoice.version}`);
+      await publishNotifications(deps, [alert]);
       return { outcome: 'refused', detail: decision.reason };
     }
     case 'retry': {
@@ -233,9 +239,10 @@ async function handleFailure(
         ? `The deposit failed ${job.attemptsMade + 1} times (${decision.reason}). An operator can retry it from Bull Board or POST /v1/invoices/${invoice.id}/retry.`
         : `Deposit attempt failed (${decision.reason}); it will be tried again.`;
       note(em, invoice, { type: final ? 'needs-attention' : 'deposit-attempt-failed', source: 'worker', message }, final ? { state: 'needs_attention', error: { code: 'DEPOSIT_FAILED', message } } : {});
+      const alert = final ? notifyActionRequired(em, invoice, { reason: 'deposit_failed', message, transition: `v${invoice.version}` }) : null;
       try {
         await em.flush();
-        if (final) await raiseAlert(deps.queues, { kind: 'deposit-failed', invoiceId: invoice.id, message }, `v${invoice.version}`);
+        if (alert) await publishNotifications(deps, [alert]);
       } catch (flushError) {
         // The database itself may be what failed; the row still says where the invoice stands.
         deps.logger.warn('Could not record the failed attempt', { invoiceId: invoice.id, error: flushError instanceof Error ? flushError.message : String(flushError) });

@@ -11,9 +11,16 @@ import type { AppContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { note } from '../../src/invoices/transitions.js';
+import { actionRequiredOf } from '../../src/invoices/action-required.js';
+import { meaningOf } from '../../src/chorus/status-model.js';
+import type { Notification } from '../../src/db/entities/notification.js';
+import { notifyActionRequired, notifyStatusChanged, publishNotifications } from '../../src/alerts/notify.js';
 import { decide, postpone } from '../../src/queues/failure-policy.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { pauseSupplier } from './supplier-pause.js';
+
+/** The statutory payment delay runs from here (for works, from the MOE's receipt). */
+const MADE_AVAILABLE = new Set(['MISE_A_DISPOSITION', 'MISE_A_DISPOSITION_MOE']);
 
 /** When a supplier was never synced, look back this far. */
 const FIRST_SYNC_LOOKBACK_MS = 90 * 86_400_000;
@@ -29,7 +36,8 @@ export function makeStatusSyncProcessor(deps: AppContext & { invoicing: ChorusIn
     try {
       const changedAtChorus = await deps.invoicing.invoicesChangedSince(account, since);
       const byId = new Map(changedAtChorus.map((item) => [item.chorusInvoiceId, item]));
-      const ours = byId.size === 0 ? [] : await em.find(Invoice, { supplier, state: 'integrated', chorusInvoiceId: { $in: [...byId.keys()] } });
+      const ours = byId.size === 0 ? [] : await em.find(Invoice, { supplier, state: 'integrated', statusFollowed: true, chorusInvoiceId: { $in: [...byId.keys()] } }, { populate: ['supplier'] });
+      const notifications: Notification[] = [];
       let changed = 0;
       for (const invoice of ours) {
         const item = byId.get(invoice.chorusInvoiceId!)!;
@@ -40,23 +48,45 @@ export function makeStatusSyncProcessor(deps: AppContext & { invoicing: ChorusIn
           .filter((h) => h.at !== null && (h.at.getTime() > known || (h.at.getTime() === known && h.status !== invoice.chorusStatus)))
           .sort((a, b) => a.at!.getTime() - b.at!.getTime());
         for (const entry of entries) {
+          const at = entry.at!;
           note(em, invoice, {
             type: 'status-changed',
             source: 'chorus',
             message: `Chorus Pro status ${entry.status}${entry.comment ? `: ${entry.comment}` : ''}`,
-            details: { from: invoice.chorusStatus, to: entry.status, at: entry.at!.toISOString(), comment: entry.comment, historyId: entry.id },
+            details: { from: invoice.chorusStatus, to: entry.status, at: at.toISOString(), comment: entry.comment, historyId: entry.id },
           });
+          const from = invoice.chorusStatus;
           invoice.chorusStatus = entry.status;
-          invoice.chorusStatusAt = entry.at;
+          invoice.chorusStatusAt = at;
+          if (MADE_AVAILABLE.has(entry.status)) invoice.madeAvailableAt ??= at;
+          notifications.push(notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, historyId: entry.id }));
         }
         if (entries.length === 0 && item.status) {
           invoice.chorusStatus = item.status;
           invoice.chorusStatusAt = item.statusAt;
         }
+        // Only where the invoice stands now calls for action: statuses it went through during an outage do not.
+        const reason = actionRequiredOf(invoice);
+        if (reason && invoice.chorusStatus) {
+          const chorusReason = entries.at(-1)?.comment ?? item.comment;
+          notifications.push(
+            notifyActionRequired(em, invoice, {
+              reason,
+              message: `Chorus Pro status ${invoice.chorusStatus}${chorusReason ? `: ${chorusReason}` : ''}.`,
+              chorusReason,
+              transition: `${invoice.chorusStatus}:${invoice.chorusStatusAt?.toISOString() ?? ''}`,
+            }),
+          );
+        }
+        if (meaningOf(invoice.chorusStatus)?.final) {
+          invoice.statusFollowed = false;
+          note(em, invoice, { type: 'status-follow-ended', source: 'worker', message: `Status ${invoice.chorusStatus} is final: its status is no longer followed.` });
+        }
         changed += 1;
       }
       supplier.statusSyncedUntil = started;
       await em.flush();
+      await publishNotifications(deps, notifications);
       await job.log(`${changedAtChorus.length} invoice(s) changed at Chorus Pro since ${since.toISOString()}; ${changed} of ours updated`);
       return { changed, seen: changedAtChorus.length };
     } catch (error) {

@@ -83,6 +83,10 @@ export const ENDPOINTS = {
     request: t.recupererStructuresActivesFournisseurRequest, response: t.recupererStructuresActivesFournisseurResponse,
     swagger: null, successLibelle: 'TRA_MSG_00.000',
   }),
+  ajouterFichier: endpoint({
+    api: 'transverses', path: '/cpro/transverses/v1/ajouter/fichier', request: t.ajouterFichierRequest, response: t.ajouterFichierResponse,
+    swagger: null, successLibelle: 'GCU_MSG_01_000',
+  }),
 } as const;
 
 export type EndpointName = keyof typeof ENDPOINTS;

@@ -41,3 +41,13 @@ export const recupererStructuresActivesFournisseurResponse = response({
     response({ idStructureCPP: int64(), identifiant: z.string().optional(), designationStructure: z.string().optional() }),
   ),
 });
+
+/** `ajouter/fichier`: an attachment uploaded before it is referred to by id (completer, soumettre). Max 10 Mo. */
+export const ajouterFichierRequest = request({
+  pieceJointeFichier: z.string(),
+  pieceJointeNom: z.string().max(50),
+  pieceJointeTypeMime: z.string(),
+  pieceJointeExtension: z.string(),
+  idUtilisateurCourant: int64(),
+});
+export const ajouterFichierResponse = response({ ...envelope, pieceJointeId: int64().optional() });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { BeforeCreate, BeforeUpdate, BigIntType, Entity, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import type { InvoiceType, SyntaxeFlux } from '../../chorus/codes.js';
+import { actionRequiredOf, type ActionReason } from '../../invoices/action-required.js';
 import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
 import { SupplierAccount } from './supplier-account.js';
 
@@ -9,11 +10,14 @@ import { SupplierAccount } from './supplier-account.js';
 @Unique({ name: 'invoice_supplier_number_unique', properties: ['supplier', 'number'] })
 @Unique({ name: 'invoice_supplier_idempotency_key_unique', properties: ['supplier', 'idempotencyKey'] })
 @Index({ name: 'invoice_state_created_at_index', properties: ['state', 'createdAt'] })
+@Index({ name: 'invoice_action_required_index', properties: ['actionRequired'] })
+@Index({ name: 'invoice_updated_at_index', properties: ['updatedAt', 'id'] })
 export class Invoice {
   [OptionalProps]?:
     | 'billingFrame' | 'currency' | 'serviceCode' | 'engagementNumber' | 'marketNumber' | 'state'
     | 'chorusFluxNumber' | 'chorusInvoiceId' | 'chorusStatus' | 'chorusStatusAt' | 'lastError'
-    | 'idempotencyKey' | 'requestHash' | 'createdAt' | 'updatedAt' | 'version';
+    | 'idempotencyKey' | 'requestHash' | 'createdAt' | 'updatedAt' | 'version'
+    | 'actionRequired' | 'depositedAt' | 'madeAvailableAt' | 'statusFollowed' | 'corrects' | 'correctedBy' | 'overdueAlertedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -106,6 +110,33 @@ export class Invoice {
   @Property({ type: 'string', length: 64, nullable: true })
   requestHash: string | null = null;
 
+  /** Why the invoice waits for its supplier, if it does (kept in step by the hooks below). */
+  @Property({ type: 'string', length: 32, nullable: true })
+  actionRequired: ActionReason | null = null;
+
+  /** When Chorus Pro received the flux (its receipt). */
+  @Property({ type: 'datetime', nullable: true })
+  depositedAt: Date | null = null;
+
+  /** When the invoice first reached MISE_A_DISPOSITION: the statutory payment delay runs from here. */
+  @Property({ type: 'datetime', nullable: true })
+  madeAvailableAt: Date | null = null;
+
+  /** Whether status syncs still look at it: not once its status is final, nor after the follow delay for recipients that never report payment. */
+  @Property({ type: 'boolean' })
+  statusFollowed: boolean = false;
+
+  /** The rejected invoice this one corrects, under a new number. */
+  @OneToOne(() => Invoice, { ref: true, nullable: true, owner: true, unique: 'invoice_corrects_unique', deleteRule: 'restrict' })
+  corrects: Ref<Invoice> | null = null;
+
+  /** The invoice that corrects this one. */
+  @OneToOne(() => Invoice, { ref: true, nullable: true, owner: true, unique: 'invoice_corrected_by_unique', deleteRule: 'set null' })
+  correctedBy: Ref<Invoice> | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  overdueAlertedAt: Date | null = null;
+
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();
 
@@ -114,4 +145,10 @@ export class Invoice {
 
   @Property({ type: 'integer', version: true })
   version!: number;
+
+  @BeforeCreate()
+  @BeforeUpdate()
+  keepActionRequiredInStep(): void {
+    this.actionRequired = actionRequiredOf(this);
+  }
 }

@@ -7,7 +7,7 @@ export type ChorusEnvironment = (typeof CHORUS_ENVIRONMENTS)[number];
 /** A supplier and the Chorus Pro technical account we deposit its invoices with. */
 @Entity({ tableName: 'supplier_account' })
 export class SupplierAccount {
-  [OptionalProps]?: 'chorusStructureId' | 'pausedAt' | 'pausedReason' | 'statusSyncedUntil' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?: 'chorusStructureId' | 'pausedAt' | 'pausedReason' | 'statusSyncedUntil' | 'passwordExpiresOn' | 'passwordCheckedAt' | 'createdAt' | 'updatedAt' | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -42,6 +42,13 @@ export class SupplierAccount {
   /** Chorus statuses changed before this instant are known; the next sync asks only for later changes. */
   @Property({ type: 'datetime', nullable: true })
   statusSyncedUntil: Date | null = null;
+
+  /** `dateExpirationMotPasseCompteTech` of the technical account (YYYY-MM-DD), as last read. */
+  @Property({ type: 'string', columnType: 'date', nullable: true })
+  passwordExpiresOn: string | null = null;
+
+  @Property({ type: 'datetime', nullable: true })
+  passwordCheckedAt: Date | null = null;
 
   @Property({ type: 'datetime' })
   createdAt: Date = new Date();

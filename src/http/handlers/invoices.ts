@@ -73,7 +73,7 @@ export function getInvoice(ctx: AppContext): RequestHandler {
     const id = String(req.params.id);
     const found = UUID.test(id) ? await findInvoiceWithTimeline(ctx.orm.em.fork(), id) : null;
     if (found === null) throw new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice has the id ${id}.`);
-    res.json(invoiceView(found.invoice, found.invoice.supplier.getEntity().siret, found.events));
+    res.json(invoiceView(found.invoice, found.invoice.supplier.getEntity().siret, found.events, found.followUps));
   };
 }
 

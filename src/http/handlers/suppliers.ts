@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
-import { ensureStatusSyncSchedulers } from '../../queues/status-sync-schedulers.js';
+import { ensureSchedulers } from '../../queues/status-sync-schedulers.js';
 import { listSupplierAccounts, upsertSupplierAccount } from '../../suppliers/accounts.js';
 import { issuesFromZod, validationError } from '../errors.js';
 import { supplierView } from '../presenters.js';
@@ -15,7 +15,7 @@ export function upsertSupplier(ctx: AppContext): RequestHandler {
     ctx.logger.info(created ? 'Supplier account registered' : 'Supplier account updated', { supplierAccountId: account.id, siret: account.siret });
     if (created) {
       // Start following its statuses now rather than at the next sweep; a failure here is repaired by that sweep.
-      await ensureStatusSyncSchedulers({ em: ctx.orm.em, queues: ctx.queues, redis: ctx.redis, keyPrefix: ctx.config.queuePrefix, everyMs: ctx.config.pipeline.statusSyncIntervalMs }).catch(
+      await ensureSchedulers(ctx).catch(
         (error: unknown) => ctx.logger.warn('Could not set up the status-sync scheduler yet', { supplierAccountId: account.id, error: error instanceof Error ? error.message : String(error) }),
       );
     }

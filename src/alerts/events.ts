@@ -1,0 +1,12 @@
+/** What subscribers can hear about. Webhook bodies carry one of these as `type`. */
+export const NOTIFICATION_EVENTS = [
+  'invoice.action_required',
+  'invoice.payment_overdue',
+  'invoice.status_changed',
+  'supplier.account_refused',
+  'supplier.password_expiring',
+] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+/** The alerts: what a subscription gets when it names no events (every status change is opt-in). */
+export const ALERT_EVENTS: readonly NotificationEvent[] = ['invoice.action_required', 'invoice.payment_overdue', 'supplier.account_refused', 'supplier.password_expiring'];

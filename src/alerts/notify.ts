@@ -1,0 +1,131 @@
+/**
+ * Recording what subscribers must hear about. A notification is created with the change it tells of and flushed
+ * in the same transaction (an outbox): if the change is saved, the notification is too, and the `alerts` job that
+ * fans it out is added after the commit (or by the sweeper, if Redis was away).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
+import type { Invoice } from '../db/entities/invoice.js';
+import { Notification } from '../db/entities/notification.js';
+import { SupplierAccount } from '../db/entities/supplier-account.js';
+import { NEXT_STEP, type ActionReason } from '../invoices/action-required.js';
+import type { Logger } from '../logger.js';
+import type { Queues } from '../queues/queues.js';
+import type { NotificationEvent } from './events.js';
+
+/** The invoice as subscribers see it, fixed at the time of the event. */
+export interface InvoiceSnapshot {
+  id: string;
+  number: string;
+  supplierSiret: string | null;
+  recipientSiret: string;
+  serviceCode: string | null;
+  engagementNumber: string | null;
+  amountWithVat: string;
+  currency: string;
+  issueDate: string;
+  state: string;
+  chorusInvoiceId: string | null;
+  chorusStatus: string | null;
+  stage: string | null;
+  stageLabel: string | null;
+}
+
+export function invoiceSnapshot(invoice: Invoice): InvoiceSnapshot {
+  const meaning = meaningOf(invoice.chorusStatus);
+  return {
+    id: invoice.id,
+    number: invoice.number,
+    supplierSiret: invoice.supplier.isInitialized() ? invoice.supplier.getEntity().siret : null,
+    recipientSiret: invoice.recipientSiret,
+    serviceCode: invoice.serviceCode,
+    engagementNumber: invoice.engagementNumber,
+    amountWithVat: invoice.amountWithVat,
+    currency: invoice.currency,
+    issueDate: invoice.issueDate,
+    state: invoice.state,
+    chorusInvoiceId: invoice.chorusInvoiceId,
+    chorusStatus: invoice.chorusStatus,
+    stage: meaning?.stage ?? null,
+    stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
+  };
+}
+
+function record(em: EntityManager, fields: { supplierId: string; invoice?: Invoice; event: NotificationEvent; dedupKey: string; payload: Record<string, unknown> }): Notification {
+  return em.create(Notification, {
+    supplier: em.getReference(SupplierAccount, fields.supplierId),
+    invoice: fields.invoice ?? null,
+    event: fields.event,
+    dedupKey: fields.dedupKey.slice(0, 200),
+    payload: fields.payload,
+  });
+}
+
+/**
+ * The invoice needs its supplier. `transition` names the change (a version, a Chorus status and date), so one
+ * transition gives one alert however often the code that saw it runs.
+ */
+export function notifyActionRequired(em: EntityManager, invoice: Invoice, alert: { reason: ActionReason; message: string; chorusReason?: string | null; transition: string }): Notification {
+  return record(em, {
+    supplierId: invoice.supplier.id,
+    invoice,
+    event: 'invoice.action_required',
+    dedupKey: `action:${invoice.id}:${alert.reason}:${alert.transition}`,
+    payload: { invoice: invoiceSnapshot(invoice), reason: alert.reason, message: alert.message, chorusReason: alert.chorusReason ?? null, nextStep: NEXT_STEP[alert.reason] },
+  });
+}
+
+export function notifyStatusChanged(em: EntityManager, invoice: Invoice, change: { from: string | null; to: string; at: Date; comment: string | null; historyId: number | null }): Notification {
+  const meaning = meaningOf(change.to);
+  return record(em, {
+    supplierId: invoice.supplier.id,
+    invoice,
+    event: 'invoice.status_changed',
+    dedupKey: `status:${invoice.id}:${change.to}:${change.at.toISOString()}`,
+    payload: {
+      invoice: invoiceSnapshot(invoice),
+      from: change.from,
+      to: change.to,
+      stage: meaning?.stage ?? null,
+      stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
+      final: meaning?.final ?? null,
+      action: meaning?.action ?? null,
+      at: change.at.toISOString(),
+      comment: change.comment,
+    },
+  });
+}
+
+export function notifyPaymentOverdue(em: EntityManager, invoice: Invoice, overdue: Record<string, unknown> & { message: string }): Notification {
+  return record(em, { supplierId: invoice.supplier.id, invoice, event: 'invoice.payment_overdue', dedupKey: `overdue:${invoice.id}`, payload: { invoice: invoiceSnapshot(invoice), ...overdue } });
+}
+
+export function supplierDedupKey(event: NotificationEvent, supplierId: string, transition: string): string {
+  return `${event}:${supplierId}:${transition}`;
+}
+
+export function notifySupplier(
+  em: EntityManager,
+  supplier: SupplierAccount,
+  event: 'supplier.account_refused' | 'supplier.password_expiring',
+  details: Record<string, unknown> & { message: string },
+  transition: string,
+): Notification {
+  return record(em, {
+    supplierId: supplier.id,
+    event,
+    dedupKey: supplierDedupKey(event, supplier.id, transition),
+    payload: { supplier: { id: supplier.id, siret: supplier.siret, chorusLogin: supplier.chorusLogin }, ...details },
+  });
+}
+
+/** After the commit. A failure here loses nothing: the sweeper adds the job of any notification left unsent. */
+export async function publishNotifications(deps: { queues: Queues; logger: Logger }, notifications: Notification[]): Promise<void> {
+  for (const n of notifications) {
+    try {
+      await deps.queues.alerts.add(`${n.event} ${n.invoice ? (n.payload.invoice as InvoiceSnapshot).number : (n.payload.supplier as { siret: string }).siret}`, { notificationId: n.id }, { jobId: n.id });
+    } catch (error) {
+      deps.logger.warn('Alert job not enqueued; the sweeper will add it', { notificationId: n.id, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+}

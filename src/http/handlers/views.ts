@@ -1,0 +1,45 @@
+/** GET /v1/invoices (JSON pages or a CSV export) and GET /v1/stats. */
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import { eachInvoice, invoiceStats, listInvoices, type InvoiceFilters, type SortField } from '../../invoices/listing.js';
+import { HttpError, issuesFromZod, validationError } from '../errors.js';
+import { CSV_COLUMNS, csvLine, csvRow, invoiceView } from '../presenters.js';
+import { invoiceListQuerySchema } from '../schemas.js';
+
+function parseQuery(query: unknown) {
+  const parsed = invoiceListQuerySchema.safeParse(query);
+  if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'query');
+  const { sort, limit, cursor, ...rest } = parsed.data;
+  const filters = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as InvoiceFilters;
+  return { filters, sort: sort.replace(/^-/, '') as SortField, descending: sort.startsWith('-'), limit, cursor };
+}
+
+export function listInvoicesHandler(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const { filters, sort, descending, limit, cursor } = parseQuery(req.query);
+    const wantsCsv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
+    if (wantsCsv) {
+      // The whole selection, streamed page by page: an export is not limited to one page.
+      res.status(200).type('text/csv; charset=utf-8').attachment('invoices.csv');
+      res.write(csvLine(CSV_COLUMNS));
+      for await (const invoice of eachInvoice(ctx.orm.em, filters, { sort, descending })) {
+        if (!res.write(csvLine(csvRow(invoice)))) await new Promise((resolve) => res.once('drain', resolve));
+      }
+      res.end();
+      return;
+    }
+    if (req.accepts(['application/json']) === false) throw new HttpError(406, 'NOT_ACCEPTABLE', 'This list is available as application/json or text/csv.');
+    const page = await listInvoices(ctx.orm.em.fork(), filters, { sort, descending, limit, ...(cursor ? { cursor } : {}) });
+    res.json({ data: page.invoices.map((i) => invoiceView(i, i.supplier.getEntity().siret)), nextCursor: page.nextCursor });
+  };
+}
+
+export function statsHandler(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const supplierSiret = typeof req.query.supplierSiret === 'string' ? req.query.supplierSiret : undefined;
+    if (supplierSiret !== undefined && !/^\d{14}$/.test(supplierSiret)) {
+      throw validationError([{ path: 'supplierSiret', code: 'invalid_string', message: 'must be 14 digits' }], 'query');
+    }
+    res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret));
+  };
+}

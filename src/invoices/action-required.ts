@@ -1,0 +1,55 @@
+/**
+ * Why an invoice waits for its supplier, derived from where it stands; kept on the row (`actionRequired`) so that
+ * lists, filters and the dashboard read it without recomputing.
+ */
+import { meaningOf } from '../chorus/status-model.js';
+import type { InvoiceState } from './states.js';
+
+export const ACTION_REASONS = ['precheck_failed', 'rejected_at_integration', 'deposit_failed', 'rejected_by_recipient', 'suspended', 'to_recycle'] as const;
+export type ActionReason = (typeof ACTION_REASONS)[number];
+
+/** What to do, in the user's words, French first (the portal's language) then English. */
+export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
+  precheck_failed: {
+    fr: 'Corrigez les données de routage (SIRET destinataire, code service, numéro d’engagement) puis relancez le dépôt.',
+    en: 'Fix the routing data (recipient SIRET, service code, engagement number), then retry the deposit.',
+  },
+  rejected_at_integration: {
+    fr: 'Chorus Pro a refusé le flux : émettez une facture corrigée sous un nouveau numéro.',
+    en: 'Chorus Pro refused the flux: issue a corrected invoice under a new number.',
+  },
+  deposit_failed: {
+    fr: 'Le dépôt a échoué définitivement : vérifiez la cause puis relancez-le.',
+    en: 'The deposit failed for good: check the cause, then retry it.',
+  },
+  rejected_by_recipient: {
+    fr: 'Le destinataire a rejeté la facture : émettez une facture corrigée sous un nouveau numéro, liée à celle-ci.',
+    en: 'The recipient rejected the invoice: issue a corrected invoice under a new number, linked to this one.',
+  },
+  suspended: {
+    fr: 'Le destinataire a suspendu la facture : complétez-la (commentaire et pièce jointe).',
+    en: 'The recipient suspended the invoice: complete it (comment and attachment).',
+  },
+  to_recycle: {
+    fr: 'La facture est à recycler : indiquez le bon destinataire, code service ou numéro d’engagement.',
+    en: 'The invoice must be recycled: give the right recipient, service code or engagement number.',
+  },
+};
+
+const BY_STATE: Partial<Record<InvoiceState, ActionReason>> = {
+  precheck_failed: 'precheck_failed',
+  rejected: 'rejected_at_integration',
+  needs_attention: 'deposit_failed',
+};
+
+const BY_SUPPLIER_ACTION = { 'issue-corrected-invoice': 'rejected_by_recipient', complete: 'suspended', recycle: 'to_recycle' } as const;
+
+export function actionRequiredOf(invoice: { state: InvoiceState; chorusStatus: string | null; correctedBy: unknown }): ActionReason | null {
+  // A corrected invoice under a new number answers a rejection: the old one no longer waits for anything.
+  if (invoice.correctedBy) return null;
+  const byState = BY_STATE[invoice.state];
+  if (byState) return byState;
+  if (invoice.state !== 'integrated') return null;
+  const action = meaningOf(invoice.chorusStatus)?.action;
+  return action ? BY_SUPPLIER_ACTION[action] : null;
+}

@@ -1,0 +1,74 @@
+/**
+ * A supplier's answer to an invoice held at Chorus Pro: recycle it (A_RECYCLER: new recipient, service code or
+ * engagement number) or complete it (SUSPENDUE: a comment and an attachment). The request is stored first, with
+ * a timeline line, then a `follow-ups` job sends it; like deposits, a lost job is added back by the sweeper and an
+ * unknown outcome is settled by reading the invoice's status at Chorus Pro before calling again.
+ */
+import { LockMode } from '@mikro-orm/postgresql';
+import type { AppContext } from '../context.js';
+import { FollowUp, type CompleteRequest, type FollowUpKind, type RecycleRequest } from '../db/entities/follow-up.js';
+import { Invoice } from '../db/entities/invoice.js';
+import { enqueueFollowUp } from '../queues/enqueue.js';
+import { DomainError } from '../shared/domain-error.js';
+import { note } from './transitions.js';
+
+/** The Chorus statuses each follow-up answers. */
+export const FOLLOW_UP_FROM: Record<FollowUpKind, readonly string[]> = {
+  recycle: ['A_RECYCLER'],
+  complete: ['SUSPENDUE'],
+};
+
+export interface CompletionInput {
+  comment: string;
+  attachment: { name: string; mimeType: string; content: Buffer } | null;
+}
+
+async function request(ctx: AppContext, invoiceId: string, kind: FollowUpKind, body: RecycleRequest | CompleteRequest, attachment: Buffer | null): Promise<{ invoice: Invoice; followUp: FollowUp }> {
+  const em = ctx.orm.em.fork();
+  const { invoice, followUp } = await em.transactional(async (tx) => {
+    // Locked so that two concurrent requests cannot both pass the check below.
+    const invoice = await tx.findOne(Invoice, invoiceId, { populate: ['supplier'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!invoice) throw new DomainError('not-found', 'INVOICE_NOT_FOUND', `No invoice has the id ${invoiceId}.`);
+    const expected = FOLLOW_UP_FROM[kind];
+    if (invoice.state !== 'integrated' || !invoice.chorusStatus || !expected.includes(invoice.chorusStatus)) {
+      throw new DomainError(
+        'conflict',
+        kind === 'recycle' ? 'INVOICE_NOT_TO_RECYCLE' : 'INVOICE_NOT_SUSPENDED',
+        `Invoice ${invoice.number} has the Chorus Pro status ${invoice.chorusStatus ?? '(none yet)'}; only an invoice in ${expected.join(' or ')} can be ${kind === 'recycle' ? 'recycled' : 'completed'}.`,
+      );
+    }
+    const pending = await tx.findOne(FollowUp, { invoice, state: { $in: ['queued', 'sending'] } });
+    if (pending) {
+      throw new DomainError('conflict', 'FOLLOW_UP_IN_PROGRESS', `A ${pending.kind} of invoice ${invoice.number} is already on its way (follow-up ${pending.id}).`, [], { followUpId: pending.id });
+    }
+    const followUp = tx.create(FollowUp, { invoice, kind, request: body, attachmentContent: attachment });
+    note(tx, invoice, {
+      type: 'follow-up-requested',
+      source: 'intake',
+      message: kind === 'recycle' ? 'Recycling requested with new routing data.' : `Completion requested: ${(body as CompleteRequest).comment}`,
+      details: { followUpId: followUp.id, kind, request: body },
+    });
+    // The invoice row changes too (its version), so a concurrent status sync and this request serialise.
+    invoice.updatedAt = new Date();
+    return { invoice, followUp };
+  });
+  try {
+    await enqueueFollowUp(ctx.queues, { id: followUp.id, kind, invoiceNumber: invoice.number });
+  } catch (error) {
+    ctx.logger.warn('Follow-up job not enqueued; the sweeper will add it', { followUpId: followUp.id, error: error instanceof Error ? error.message : String(error) });
+  }
+  return { invoice, followUp };
+}
+
+export function requestRecycle(ctx: AppContext, invoiceId: string, routing: RecycleRequest) {
+  return request(ctx, invoiceId, 'recycle', routing, null);
+}
+
+export function requestCompletion(ctx: AppContext, invoiceId: string, input: CompletionInput) {
+  const extension = input.attachment ? (/\.([A-Za-z0-9]{1,8})$/.exec(input.attachment.name)?.[1] ?? 'PDF').toUpperCase() : '';
+  const body: CompleteRequest = {
+    comment: input.comment,
+    attachment: input.attachment ? { name: input.attachment.name, mimeType: input.attachment.mimeType, extension } : null,
+  };
+  return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null);
+}

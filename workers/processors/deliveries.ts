@@ -1,0 +1,65 @@
+/**
+ * `deliveries` jobs: send one notification to one subscription, by e-mail or webhook, and log the outcome on the
+ * delivery row. Failures are retried by BullMQ with backoff; after the last attempt the delivery is `failed` and
+ * an operator can replay it (POST /v1/deliveries/{id}/replay). A delivery already `delivered` is never sent again.
+ */
+import type { Job } from 'bullmq';
+import { DeliveryError, displayUrl, sendWebhook, type EmailChannel } from '../../src/alerts/channels.js';
+import { emailFor } from '../../src/alerts/messages.js';
+import type { AppContext } from '../../src/context.js';
+import { Delivery } from '../../src/db/entities/delivery.js';
+import { note } from '../../src/invoices/transitions.js';
+import { isLastAttempt } from '../../src/queues/failure-policy.js';
+import type { JobPayloads } from '../../src/queues/jobs.js';
+
+export function makeDeliveriesProcessor(deps: AppContext & { email: EmailChannel }) {
+  return async (job: Job<JobPayloads['deliveries']>): Promise<{ status: string; responseStatus?: number }> => {
+    const em = deps.orm.em.fork();
+    const delivery = await em.findOne(Delivery, job.data.deliveryId, { populate: ['notification', 'notification.invoice', 'subscription'] });
+    if (!delivery || delivery.status !== 'pending') return { status: delivery?.status ?? 'gone' };
+    const notification = delivery.notification.getEntity();
+    const subscription = delivery.subscription.getEntity();
+    delivery.attempts += 1;
+    delivery.lastAttemptAt = new Date();
+    let sentTo: string;
+    try {
+      if (delivery.channel === 'email') {
+        const message = emailFor(notification, deps.config.alerts.publicUrl);
+        await deps.email.send(subscription.emails, message, { 'X-Chorus-Relay-Event': notification.event, 'X-Chorus-Relay-Delivery': delivery.id });
+        sentTo = `e-mail to ${subscription.emails.join(', ')}`;
+      } else {
+        if (!subscription.url || !subscription.secretSealed) throw new DeliveryError('The subscription has no webhook URL or secret.');
+        const body = JSON.stringify({ id: notification.id, type: notification.event, createdAt: notification.createdAt.toISOString(), data: notification.payload });
+        delivery.responseStatus = await sendWebhook({
+          url: subscription.url,
+          secret: deps.secretBox.open(subscription.secretSealed),
+          event: notification.event,
+          deliveryId: delivery.id,
+          body,
+          timeoutMs: deps.config.alerts.webhookTimeoutMs,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        });
+        sentTo = `webhook ${displayUrl(subscription.url)} (HTTP ${delivery.responseStatus})`;
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      delivery.lastError = message;
+      if (error instanceof DeliveryError) delivery.responseStatus = error.responseStatus;
+      if (isLastAttempt(job)) delivery.status = 'failed';
+      await em.flush();
+      await job.log(`attempt ${delivery.attempts}: ${message}`);
+      throw error;
+    }
+    delivery.status = 'delivered';
+    delivery.deliveredAt = new Date();
+    delivery.lastError = null;
+    const invoice = notification.invoice?.getEntity();
+    // The timeline shows the alerts sent; every status change is already a line of its own.
+    if (invoice && notification.event !== 'invoice.status_changed') {
+      note(em, invoice, { type: 'alert-sent', source: 'worker', message: `Alert ${notification.event} sent: ${sentTo}.`, details: { deliveryId: delivery.id, notificationId: notification.id, channel: delivery.channel } });
+    }
+    await em.flush();
+    await job.log(`delivered: ${sentTo}`);
+    return { status: 'delivered', ...(delivery.responseStatus ? { responseStatus: delivery.responseStatus } : {}) };
+  };
+}
