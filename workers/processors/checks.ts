@@ -13,7 +13,7 @@ import { meaningOf } from '../../src/chorus/status-model.js';
 import type { StructureDirectory } from '../../src/chorus/structure-directory.js';
 import type { AppContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
-import type { Notification } from '../../src/db/entities/notification.js';
+import { Notification } from '../../src/db/entities/notification.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { notifyPaymentOverdue, notifySupplier, publishNotifications, supplierDedupKey } from '../../src/alerts/notify.js';
 import { note } from '../../src/invoices/transitions.js';
@@ -102,11 +102,9 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
   for (const supplier of suppliers) {
     try {
       const own = await deps.structures.ownStructure(accountOf(deps, supplier), supplier.siret, supplier.chorusStructureId);
-      supplier.passwordCheckedAt = now;
-      if (!own) continue;
-      supplier.chorusStructureId = own.structureId;
-      supplier.passwordExpiresOn = own.passwordExpiresOn;
-      if (!own.passwordExpiresOn) continue;
+      // A direct update: the status sync updates the same rows, and their version must not make either fail.
+      await em.nativeUpdate(SupplierAccount, { id: supplier.id }, { passwordCheckedAt: now, ...(own ? { chorusStructureId: own.structureId, passwordExpiresOn: own.passwordExpiresOn } : {}) });
+      if (!own?.passwordExpiresOn) continue;
       const daysLeft = Math.floor((Date.parse(`${own.passwordExpiresOn}T23:59:59+01:00`) - now.getTime()) / DAY_MS);
       if (daysLeft <= deps.config.alerts.passwordExpiryWarningDays) due.push({ supplier, expiresOn: own.passwordExpiresOn, daysLeft });
     } catch (error) {
@@ -116,7 +114,7 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
   }
   // One alert per expiry date: a date already told is skipped (its dedup key exists).
   const keys = due.map((d) => supplierDedupKey('supplier.password_expiring', d.supplier.id, d.expiresOn));
-  const told = new Set((await em.getConnection().execute<Array<{ dedup_key: string }>>('select dedup_key from notification where dedup_key = any(?)', [keys])).map((r) => r.dedup_key));
+  const told = new Set(keys.length === 0 ? [] : (await em.find(Notification, { dedupKey: { $in: keys } }, { fields: ['dedupKey'] })).map((n) => n.dedupKey));
   const notifications = due
     .filter((_, i) => !told.has(keys[i]!))
     .map(({ supplier, expiresOn, daysLeft }) =>

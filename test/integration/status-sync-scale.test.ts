@@ -1,0 +1,74 @@
+/**
+ * The status sync's cost grows with the number of changes, not with the number of invoices followed:
+ * 10 000 invoices followed, 100 changed at Chorus Pro, one sync. The simulator counts the calls it receives.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
+import { startWorker } from '../../workers/worker.js';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline.js';
+
+const FOLLOWED = 10_000;
+const CHANGED = 100;
+
+let p: PipelineHarness;
+beforeAll(async () => {
+  // One sync, started by the scheduler when the worker starts; the next would come an hour later.
+  p = await createPipelineHarness({ env: { STATUS_SYNC_INTERVAL_SECONDS: '3600', CHECKS_INTERVAL_SECONDS: '3600' } });
+});
+afterAll(async () => {
+  await p.close();
+});
+
+const admin = (path: string, body: unknown) => fetch(`${p.simulator.url}/simulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} changed`, () => {
+  it('asks Chorus Pro for the changes only, and reads the history of the changed invoices only', async () => {
+    const seeded = await admin('/invoices/seed', { supplierSiret: '73282932000074', recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', count: FOLLOWED, numberPrefix: 'S', agoMs: 3_600_000 });
+    expect(seeded.status).toBe(201);
+    const invoices = (await seeded.json()) as Array<{ id: number; number: string }>;
+
+    const em = p.h.ctx.orm.em.fork();
+    const supplier = await em.findOneOrFail(SupplierAccount, { siret: '73282932000074' });
+    // The same 10 000 invoices on our side, integrated and followed, as the deposit pipeline leaves them.
+    await em.getConnection().execute(
+      `insert into invoice (id, supplier_id, number, issue_date, type, billing_frame, recipient_siret, service_code, currency,
+         amount_without_vat, vat_amount, amount_with_vat, file_name, file_content, file_size, file_sha256, syntaxe_flux,
+         state, chorus_flux_number, chorus_invoice_id, chorus_status, chorus_status_at, status_followed, created_at, updated_at, version)
+       select gen_random_uuid(), ?, s.number, '2026-11-01', 'FACTURE', 'A1', '11000201100044', 'SERVICE-BTP', 'EUR',
+         100, 20, 120, s.number || '.xml', '\\x00'::bytea, 1, repeat('0', 64), 'IN_DP_E1_UBL_INVOICE',
+         'integrated', 'SEEDED', s.id, 'MISE_A_DISPOSITION', now() - interval '1 hour', true, now(), now(), 1
+       from jsonb_to_recordset(?::jsonb) as s(id bigint, number text)`,
+      [supplier.id, JSON.stringify(invoices)],
+    );
+    supplier.statusSyncedUntil = new Date();
+    await em.flush();
+
+    const changed = invoices.filter((_, i) => i % (FOLLOWED / CHANGED) === 0);
+    expect(changed).toHaveLength(CHANGED);
+    for (const [i, invoice] of changed.entries()) {
+      const decision = i % 2 === 0 ? { nouveauStatut: 'SUSPENDUE', motif: `Pièce manquante ${invoice.number}` } : { nouveauStatut: 'MANDATEE' };
+      expect((await admin('/recipient/traiter', { idFacture: invoice.id, ...decision })).status).toBe(200);
+    }
+    expect((await admin('/counts/reset', {})).status).toBe(204);
+
+    const worker = startWorker(p.h.ctx);
+    try {
+      const count = async () =>
+        Number((await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from invoice where chorus_status in ('SUSPENDUE', 'MANDATEE')`))[0]!.n);
+      await expect.poll(count, { timeout: 60_000, interval: 200 }).toBe(CHANGED);
+      await expect.poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue as unknown), { timeout: 10_000 }).toEqual([{ changed: CHANGED, seen: CHANGED }]);
+    } finally {
+      await worker.stop();
+    }
+
+    const counts = (await (await fetch(`${p.simulator.url}/simulator/counts`)).json()) as { byEndpoint: Record<string, number> };
+    const search = counts.byEndpoint.rechercherFactureParFournisseur ?? 0;
+    const history = counts.byEndpoint.consulterHistoriqueFacture ?? 0;
+    // Reported in the closing note and the README: one search page of 100, one history read per changed invoice.
+    console.log(`status sync, ${FOLLOWED} followed / ${CHANGED} changed: ${search} search call(s), ${history} history call(s); all calls: ${JSON.stringify(counts.byEndpoint)}`);
+    expect(history).toBe(CHANGED);
+    expect(search).toBe(Math.ceil(CHANGED / 100));
+    const events = await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from invoice_event where type = 'status-changed'`);
+    expect(Number(events[0]!.n)).toBe(CHANGED);
+  });
+});
