@@ -31,6 +31,9 @@ const commaList = z
   .refine((keys) => keys.length > 0, 'must list at least one key')
   .refine((keys) => keys.every((k) => k.length >= 16), 'each key must be at least 16 characters long');
 
+/** docker-compose passes `${VAR:-}` as an empty string: read it as not set. */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
+
 const postgresUrl = z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL');
 const redisUrl = z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL');
 
@@ -71,9 +74,9 @@ const envSchema = z.object({
   WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
   STATUS_SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
   STATUS_SYNC_OVERLAP_SECONDS: z.coerce.number().nonnegative().default(300),
-  SMTP_URL: z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional(),
+  SMTP_URL: z.preprocess(unsetIfEmpty, z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional()),
   ALERT_EMAIL_FROM: z.string().min(3).default('chorus-relay <no-reply@chorus-relay.invalid>'),
-  PUBLIC_URL: z.string().url().optional(),
+  PUBLIC_URL: z.preprocess(unsetIfEmpty, z.string().url().optional()),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
   DELIVERY_BACKOFF_SECONDS: z.coerce.number().positive().default(30),
   CHECKS_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),

@@ -13,7 +13,9 @@ const CHANGED = 100;
 let p: PipelineHarness;
 beforeAll(async () => {
   // One sync, started by the scheduler when the worker starts; the next would come an hour later.
-  p = await createPipelineHarness({ env: { STATUS_SYNC_INTERVAL_SECONDS: '3600', CHECKS_INTERVAL_SECONDS: '3600' } });
+  // A longer job lock than the fast pipeline's 2 s: on a loaded machine the in-process simulator can hold the event loop
+  // long enough for the lock to lapse, and a second run of the same sync would double the counts measured here.
+  p = await createPipelineHarness({ env: { STATUS_SYNC_INTERVAL_SECONDS: '3600', CHECKS_INTERVAL_SECONDS: '3600', WORKER_LOCK_SECONDS: '30' } });
 });
 afterAll(async () => {
   await p.close();

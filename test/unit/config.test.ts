@@ -79,3 +79,18 @@ describe('redisOptions', () => {
     expect(redisOptions({ url: 'redis://127.0.0.1:6379', tlsVerify: false }).tls).toBeUndefined();
   });
 });
+
+describe('alert settings', () => {
+  it('read per-recipient payment delays, and treat empty optional URLs as unset', () => {
+    const config = loadConfig({ ...required, PAYMENT_DELAY_BY_RECIPIENT: '26750045200011=50, 13000250400020=60', SMTP_URL: '', PUBLIC_URL: '' });
+    expect([...config.alerts.paymentDelayByRecipient]).toEqual([['26750045200011', 50], ['13000250400020', 60]]);
+    expect(config.alerts).toMatchObject({ smtpUrl: null, publicUrl: null, paymentDelayDays: 30, passwordExpiryWarningDays: 30, latePaymentReferenceRatePercent: null });
+  });
+
+  it('refuse a malformed delay list or a non-SMTP URL, without echoing the URL (it may hold a password)', () => {
+    expect(problemsOf({ ...required, PAYMENT_DELAY_BY_RECIPIENT: '2675=50' })).toEqual(['PAYMENT_DELAY_BY_RECIPIENT must read SIRET=days,SIRET=days (e.g. 26750045200011=50)']);
+    const problems = problemsOf({ ...required, SMTP_URL: 'https://user:Smtp-Secret-9@mail.example.fr' });
+    expect(problems).toEqual(['SMTP_URL must be an smtp:// or smtps:// URL']);
+    expect(problems.join()).not.toContain('Smtp-Secret-9');
+  });
+});
