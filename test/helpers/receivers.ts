@@ -12,11 +12,19 @@ export interface ReceivedMail {
   headers: Map<string, unknown>;
 }
 
-export async function startSmtpServer(): Promise<{ url: string; mails: ReceivedMail[]; close(): Promise<void> }> {
+/** With `credentials`, the server requires them (AUTH PLAIN/LOGIN over the loopback connection). */
+export async function startSmtpServer(credentials?: { user: string; password: string }): Promise<{ url: string; mails: ReceivedMail[]; logins: string[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
+  const logins: string[] = [];
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !credentials,
+    allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
+    onAuth(auth, _session, callback) {
+      if (!credentials || auth.username !== credentials.user || auth.password !== credentials.password) return callback(new Error('Invalid username or password'));
+      logins.push(auth.username ?? '');
+      callback(null, { user: auth.username });
+    },
     logger: false,
     onData(stream, session, callback) {
       simpleParser(stream)
@@ -30,7 +38,8 @@ export async function startSmtpServer(): Promise<{ url: string; mails: ReceivedM
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
-  return { url: `smtp://127.0.0.1:${port}`, mails, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const auth = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@` : '';
+  return { url: `smtp://${auth}127.0.0.1:${port}`, mails, logins, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 export interface ReceivedCall {

@@ -21,9 +21,10 @@ let emailSubscription: { id: string };
 
 const SUPPLIER_SIRET = '73282932000074';
 const SYNC_SECONDS = 0.5;
+const SMTP_PASSWORD = 'Smtp-Pass-4f9c2e';
 
 beforeAll(async () => {
-  smtp = await startSmtpServer();
+  smtp = await startSmtpServer({ user: 'relay', password: SMTP_PASSWORD });
   alertsHook = await startWebhookReceiver();
   changesHook = await startWebhookReceiver();
   // Fails twice, then accepts: the delivery must be retried with backoff and logged.
@@ -157,6 +158,14 @@ describe('an invoice rejected by the recipient', () => {
     const again = await p.h.api('/v1/invoices', jsonInit(await import('../helpers/invoices.js').then((m) => m.invoiceBody({ correctsInvoiceId: invoice.id }))));
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ALREADY_CORRECTED');
+  });
+
+  it('never shows the webhook secrets or the SMTP password in logs or job data', async () => {
+    expect(smtp.logins.length).toBeGreaterThan(0);
+    const jobs = await p.h.ctx.queues.deliveries.getJobs(['completed', 'failed', 'waiting', 'delayed']);
+    expect(jobs.length).toBeGreaterThan(0);
+    const shown = p.h.logs.text + JSON.stringify(jobs.map((j) => [j.data, j.returnvalue, j.failedReason]));
+    for (const secret of [alertsSubscription.secret, 'a-secret-of-our-own-choosing-123', 'flaky-receiver-secret-0123456789', SMTP_PASSWORD]) expect(shown).not.toContain(secret);
   });
 
   it('retries a webhook its receiver refused, with backoff, and logs every attempt', async () => {

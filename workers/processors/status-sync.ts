@@ -84,8 +84,11 @@ export function makeStatusSyncProcessor(deps: AppContext & { invoicing: ChorusIn
         }
         changed += 1;
       }
-      supplier.statusSyncedUntil = started;
       await em.flush();
+      // A direct update, after the invoices: other jobs update this row too (checks, pauses), and its version must
+      // not fail a sync whose work is done. Should it not be saved, the next sync reads the same changes again and
+      // finds nothing new to record.
+      await em.nativeUpdate(SupplierAccount, { id: supplier.id, $or: [{ statusSyncedUntil: null }, { statusSyncedUntil: { $lt: started } }] }, { statusSyncedUntil: started });
       await publishNotifications(deps, notifications);
       await job.log(`${changedAtChorus.length} invoice(s) changed at Chorus Pro since ${since.toISOString()}; ${changed} of ours updated`);
       return { changed, seen: changedAtChorus.length };
