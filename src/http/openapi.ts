@@ -127,6 +127,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/invoices/{id}/retry': {
+        post: {
+          summary: 'Send an invoice in needs_attention or precheck_failed back to the deposit queue',
+          parameters: [idParameter],
+          responses: { '202': { description: 'Queued again', content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } }, ...errors(401, 404, 409) },
+        },
+      },
       '/v1/invoices/{id}/recycle': followUpPath('Recycle an A_RECYCLER invoice with new routing data (calls Chorus Pro recycler in a job)', 'RecycleInput'),
       '/v1/invoices/{id}/complete': followUpPath('Complete a SUSPENDUE invoice with a comment and an attachment (calls Chorus Pro completer in a job)', 'CompleteInput'),
       '/v1/stats': {

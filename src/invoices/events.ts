@@ -2,6 +2,7 @@
 export const INVOICE_EVENT_TYPES = [
   'received',
   'deposit-re-enqueued',
+  'precheck-passed',
   'precheck-failed',
   'deposit-sent',
   'deposit-attempt-failed',

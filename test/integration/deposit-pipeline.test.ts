@@ -39,7 +39,8 @@ describe('a valid invoice', () => {
     expect(invoice.chorus.fluxNumber).toMatch(/^CPP\d{22}$/);
     expect(invoice.chorus.invoiceId).toMatch(/^\d+$/);
     expect(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']).toContain(invoice.chorus.status);
-    expect(types(invoice)).toEqual(['received', 'deposit-sent', 'integrated']);
+    expect(types(invoice)).toEqual(['received', 'precheck-passed', 'deposit-sent', 'integrated']);
+    expect(invoice.events[1]!.message).toBe('Routing checked against Chorus Pro: MINISTERE DE LA TRANSITION ECOLOGIQUE (11000201100044), service SERVICE-BTP, engagement number BDC-2026-77.');
     const receipt = invoice.events.find((e) => e.type === 'deposit-sent')!;
     expect(receipt.details).toMatchObject({ fluxNumber: invoice.chorus.fluxNumber });
     expect(receipt.details?.depositDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);

@@ -82,6 +82,15 @@ export function makeDepositProcessor(deps: DepositDeps) {
         await job.log(`Pre-check refused: ${refusal.rule}`);
         return { outcome: 'precheck-failed', detail: refusal.rule };
       }
+      if (!last) {
+        // Once, before the first deposit: the timeline shows what the routing was checked against.
+        note(em, invoice, {
+          type: 'precheck-passed',
+          source: 'worker',
+          message: `Routing checked against Chorus Pro: ${recipient!.name} (${invoice.recipientSiret})${invoice.serviceCode ? `, service ${invoice.serviceCode}` : ''}${invoice.engagementNumber ? `, engagement number ${invoice.engagementNumber}` : ''}.`,
+          details: { recipientStructureId: recipient!.structureId },
+        });
+      }
     } catch (error) {
       return handleFailure(deps, em, job, token, invoice, supplier, null, error);
     }

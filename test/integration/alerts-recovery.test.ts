@@ -1,0 +1,71 @@
+/**
+ * Alerts are never lost to Redis: a notification committed without its job (the process died between the commit
+ * and the enqueue, or Redis was away), a pending delivery without its job, a follow-up without its job: the
+ * sweeper finds each from PostgreSQL and adds the job back, and the alert is then delivered once.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { notifySupplier } from '../../src/alerts/notify.js';
+import { Delivery } from '../../src/db/entities/delivery.js';
+import { FollowUp } from '../../src/db/entities/follow-up.js';
+import { Invoice } from '../../src/db/entities/invoice.js';
+import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
+import { sweepOutbox } from '../../src/queues/outbox-sweeper.js';
+import { startWorker } from '../../workers/worker.js';
+import { jsonInit } from '../helpers/invoices.js';
+import { createPipelineHarness, submit, type PipelineHarness } from '../helpers/pipeline.js';
+import { startWebhookReceiver } from '../helpers/receivers.js';
+
+let p: PipelineHarness;
+let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
+beforeAll(async () => {
+  hook = await startWebhookReceiver();
+  p = await createPipelineHarness();
+  const res = await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: '73282932000074', channel: 'webhook', url: hook.url }));
+  expect(res.status).toBe(201);
+});
+afterAll(async () => {
+  await p.close();
+  await hook.close();
+});
+
+const sweep = () => sweepOutbox({ em: p.h.ctx.orm.em, queues: p.h.ctx.queues, logger: p.h.ctx.logger, clock: p.h.ctx.clock, graceMs: 0 });
+
+describe('the outbox sweeper', () => {
+  it('adds back the jobs of a notification, a delivery and a follow-up that Redis never got, and the alert arrives once', async () => {
+    const em = p.h.ctx.orm.em.fork();
+    const supplier = await em.findOneOrFail(SupplierAccount, { siret: '73282932000074' });
+    // Committed, then the process "died": no alerts job was added.
+    const notification = notifySupplier(em, supplier, 'supplier.account_refused', { message: 'Chorus Pro refused the account', reason: 'test' }, 'recovery-1');
+    // A follow-up stored without its job, for an invoice that is not even deposited.
+    const submitted = await submit(p.h);
+    const followUp = em.create(FollowUp, { invoice: em.getReference(Invoice, submitted.id), kind: 'complete', request: { comment: 'x', attachment: null } });
+    await em.flush();
+    expect(await p.h.ctx.queues.alerts.getJob(notification.id)).toBeUndefined();
+    expect(await p.h.ctx.queues['follow-ups'].getJob(followUp.id)).toBeUndefined();
+
+    expect(await sweep()).toBe(2);
+    expect(await p.h.ctx.queues.alerts.getJob(notification.id)).toBeDefined();
+    expect(await p.h.ctx.queues['follow-ups'].getJob(followUp.id)).toBeDefined();
+    expect(await sweep()).toBe(0); // nothing twice
+
+    const worker = startWorker(p.h.ctx);
+    try {
+      await expect.poll(() => hook.calls.length, { timeout: 10_000 }).toBe(1);
+      const body = JSON.parse(hook.calls[0]!.body) as { id: string; type: string };
+      expect(body).toMatchObject({ id: notification.id, type: 'supplier.account_refused' });
+
+      // A replay whose job was lost: a pending delivery row with no job.
+      const original = await em.fork().findOneOrFail(Delivery, { notification: notification.id });
+      const lost = em.create(Delivery, { notification: original.notification, subscription: original.subscription, channel: 'webhook', sequence: 1 });
+      await em.flush();
+      expect(await sweep()).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => hook.calls.length, { timeout: 10_000 }).toBe(2);
+      expect(JSON.parse(hook.calls[1]!.body)).toMatchObject({ id: notification.id });
+      await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, lost.id)).status, { timeout: 5_000 }).toBe('delivered');
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      expect(hook.calls).toHaveLength(2);
+    } finally {
+      await worker.stop();
+    }
+  });
+});
