@@ -5,6 +5,7 @@
  */
 import type { Job } from 'bullmq';
 import type { TechnicalAccount } from '../../src/chorus/client.js';
+import { ChorusTransientError } from '../../src/chorus/errors.js';
 import type { ChorusInvoicing } from '../../src/chorus/invoicing.js';
 import type { AppContext } from '../../src/context.js';
 import { FollowUp, type CompleteRequest, type RecycleRequest } from '../../src/db/entities/follow-up.js';
@@ -96,11 +97,9 @@ export function makeFollowUpProcessor(deps: AppContext & { invoicing: ChorusInvo
           // Stays `sending`: the next run reads the status before calling again.
           throw error instanceof Error ? error : new Error(String(error));
         case 'retry':
-          if (followUp.state === 'sending' && !(error instanceof Error && /ECONNREFUSED/.test(error.message))) {
-            // Unknown whether it arrived: keep `sending`, the next run looks first.
-          } else {
-            followUp.state = 'queued';
-          }
+          // Surely not sent (connection refused...): back to `queued`. Otherwise it stays as it was, and the next
+          // run reads the status before calling again anyway.
+          if (error instanceof ChorusTransientError && !error.maybeDelivered) followUp.state = 'queued';
           if (isLastAttempt(job)) {
             return finish('failed', `The ${followUp.kind} of invoice ${invoice.number} could not be sent (${decision.reason}). Ask again with POST /v1/invoices/${invoice.id}/${followUp.kind}.`, { code: 'SEND_FAILED', message: decision.reason });
           }

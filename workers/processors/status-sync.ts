@@ -47,6 +47,7 @@ export function makeStatusSyncProcessor(deps: AppContext & { invoicing: ChorusIn
         const entries = history
           .filter((h) => h.at !== null && (h.at.getTime() > known || (h.at.getTime() === known && h.status !== invoice.chorusStatus)))
           .sort((a, b) => a.at!.getTime() - b.at!.getTime());
+        const told = new Set<string>();
         for (const entry of entries) {
           const at = entry.at!;
           note(em, invoice, {
@@ -59,7 +60,11 @@ export function makeStatusSyncProcessor(deps: AppContext & { invoicing: ChorusIn
           invoice.chorusStatus = entry.status;
           invoice.chorusStatusAt = at;
           if (MADE_AVAILABLE.has(entry.status)) invoice.madeAvailableAt ??= at;
-          notifications.push(notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, historyId: entry.id }));
+          // Two history lines with one status at the same instant would share a key, and a duplicate key would fail the
+          // whole sync: tell it once.
+          const key = `${entry.status}@${at.getTime()}`;
+          if (!told.has(key)) notifications.push(notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, historyId: entry.id }));
+          told.add(key);
         }
         if (entries.length === 0 && item.status) {
           invoice.chorusStatus = item.status;
