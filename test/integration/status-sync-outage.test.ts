@@ -1,0 +1,57 @@
+/**
+ * No storm after an outage: when several statuses pass between two syncs, each is recorded and published as a
+ * status change, but only where the invoice stands now can raise an alert.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Notification } from '../../src/db/entities/notification.js';
+import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
+
+let p: PipelineHarness;
+let worker: RunningWorker;
+beforeAll(async () => {
+  // No sync but the ones this test asks for (the scheduler's first run aside).
+  p = await createPipelineHarness({ env: { STATUS_SYNC_INTERVAL_SECONDS: '3600' } });
+  worker = startWorker(p.h.ctx);
+});
+afterAll(async () => {
+  await worker.stop();
+  await p.close();
+});
+
+const treat = async (id: number, nouveauStatut: string, motif?: string) => {
+  const res = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idFacture: id, nouveauStatut, ...(motif ? { motif } : {}) }) });
+  expect(res.status).toBe(200);
+};
+async function syncNow(): Promise<void> {
+  const supplier = await p.h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: '73282932000074' });
+  const job = await p.h.ctx.queues['status-sync'].add('sync (test)', { supplierAccountId: supplier.id });
+  await expect.poll(async () => (await job.getState()) === 'completed', { timeout: 10_000, interval: 50 }).toBe(true);
+}
+
+describe('statuses that passed while nobody synced', () => {
+  it('are all recorded and published, and only the current one may alert', async () => {
+    const submitted = await submit(p.h);
+    const integrated = await settled(p.h, submitted.id, ['integrated']);
+    const chorusId = Number(integrated.chorus.invoiceId);
+    await expect.poll(async () => (await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json() as { statut: string }).statut, { timeout: 10_000 }).toBe('MISE_A_DISPOSITION');
+    // The "outage": suspended, then made available again, before any sync.
+    await treat(chorusId, 'SUSPENDUE', 'Pièce manquante');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await treat(chorusId, 'MISE_A_DISPOSITION');
+    await syncNow();
+
+    const invoice = await read(p.h, submitted.id);
+    expect(invoice.chorus.status).toBe('MISE_A_DISPOSITION');
+    expect(invoice.actionRequired).toBeNull();
+    const notifications = await p.h.ctx.orm.em.fork().find(Notification, { invoice: submitted.id }, { orderBy: { createdAt: 'asc' } });
+    const changes = notifications.filter((n) => n.event === 'invoice.status_changed').map((n) => n.payload.to);
+    expect(changes.slice(-2)).toEqual(['SUSPENDUE', 'MISE_A_DISPOSITION']);
+    expect(notifications.filter((n) => n.event === 'invoice.action_required')).toEqual([]);
+
+    // The same window read again (the overlap): nothing new.
+    await syncNow();
+    expect(await p.h.ctx.orm.em.fork().count(Notification, { invoice: submitted.id })).toBe(notifications.length);
+  });
+});
