@@ -17,8 +17,9 @@ import { startWebhookReceiver } from '../helpers/receivers.js';
 
 let p: PipelineHarness;
 let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
+let refuse = false;
 beforeAll(async () => {
-  hook = await startWebhookReceiver();
+  hook = await startWebhookReceiver(() => (refuse ? 500 : 200));
   p = await createPipelineHarness();
   const res = await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: '73282932000074', channel: 'webhook', url: hook.url }));
   expect(res.status).toBe(201);
@@ -64,6 +65,19 @@ describe('the outbox sweeper', () => {
       await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, lost.id)).status, { timeout: 5_000 }).toBe('delivered');
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       expect(hook.calls).toHaveLength(2);
+
+      // A delivery that failed for good (its last attempt refused), then retried from Bull Board once fixed.
+      refuse = true;
+      const doomed = em.create(Delivery, { notification: original.notification, subscription: original.subscription, channel: 'webhook', sequence: 2 });
+      await em.flush();
+      const job = await p.h.ctx.queues.deliveries.add('webhook (last attempt)', { deliveryId: doomed.id }, { jobId: doomed.id, attempts: 1 });
+      await expect.poll(() => job.isFailed(), { timeout: 5_000 }).toBe(true);
+      const failed = await em.fork().findOneOrFail(Delivery, doomed.id);
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, responseStatus: 500, lastError: expect.stringMatching(/answered HTTP 500/) });
+      refuse = false;
+      await job.retry('failed');
+      await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, doomed.id)).status, { timeout: 5_000 }).toBe('delivered');
+      expect(hook.calls.filter((c) => c.headers['chorus-relay-delivery'] === doomed.id).map((c) => c.headers['chorus-relay-delivery'])).toHaveLength(2);
     } finally {
       await worker.stop();
     }

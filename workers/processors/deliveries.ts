@@ -1,7 +1,8 @@
 /**
  * `deliveries` jobs: send one notification to one subscription, by e-mail or webhook, and log the outcome on the
  * delivery row. Failures are retried by BullMQ with backoff; after the last attempt the delivery is `failed` and
- * an operator can replay it (POST /v1/deliveries/{id}/replay). A delivery already `delivered` is never sent again.
+ * an operator can retry its job in Bull Board, or replay it (POST /v1/deliveries/{id}/replay, a new delivery).
+ * A delivery already `delivered` is never sent again by its job.
  */
 import type { Job } from 'bullmq';
 import { DeliveryError, displayUrl, sendWebhook, type EmailChannel } from '../../src/alerts/channels.js';
@@ -16,7 +17,9 @@ export function makeDeliveriesProcessor(deps: AppContext & { email: EmailChannel
   return async (job: Job<JobPayloads['deliveries']>): Promise<{ status: string; responseStatus?: number }> => {
     const em = deps.orm.em.fork();
     const delivery = await em.findOne(Delivery, job.data.deliveryId, { populate: ['notification', 'notification.invoice', 'subscription'] });
-    if (!delivery || delivery.status !== 'pending') return { status: delivery?.status ?? 'gone' };
+    if (!delivery || delivery.status === 'delivered') return { status: delivery?.status ?? 'gone' };
+    // A `failed` delivery runs again only when an operator retried its failed job (Bull Board): send it again.
+    if (delivery.status === 'failed') delivery.status = 'pending';
     const notification = delivery.notification.getEntity();
     const subscription = delivery.subscription.getEntity();
     delivery.attempts += 1;
