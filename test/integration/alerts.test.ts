@@ -158,6 +158,23 @@ describe('an invoice rejected by the recipient', () => {
     const again = await p.h.api('/v1/invoices', jsonInit(await import('../helpers/invoices.js').then((m) => m.invoiceBody({ correctsInvoiceId: invoice.id }))));
     expect(again.status).toBe(409);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe('ALREADY_CORRECTED');
+    // Only a rejected invoice is corrected, and a refused correction writes nothing: its number stays free.
+    const { invoiceBody } = await import('../helpers/invoices.js');
+    const notRejected = await invoiceBody({ correctsInvoiceId: corrected.id });
+    const refusedNotRejected = await p.h.api('/v1/invoices', jsonInit(notRejected));
+    expect(refusedNotRejected.status).toBe(409);
+    expect(((await refusedNotRejected.json()) as { error: { code: string; details: Array<{ path: string }> } }).error).toMatchObject({ code: 'INVOICE_NOT_REJECTED', details: [{ path: 'correctsInvoiceId' }] });
+    const unknown = await p.h.api('/v1/invoices', jsonInit(await invoiceBody({ correctsInvoiceId: '00000000-0000-4000-8000-000000000000' })));
+    expect(unknown.status).toBe(422);
+    expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('CORRECTED_INVOICE_NOT_FOUND');
+    const { correctsInvoiceId: _ignored, ...plain } = notRejected;
+    expect((await p.h.api('/v1/invoices', jsonInit(plain))).status).toBe(202);
+
+    // A deactivated subscription gets nothing more, not even a replay.
+    expect((await p.h.api(`/v1/subscriptions/${alertsSubscription.id}`, { method: 'DELETE' })).status).toBe(200);
+    const late = await p.h.api(`/v1/deliveries/${delivery.id}/replay`, { method: 'POST' });
+    expect(late.status).toBe(409);
+    expect(((await late.json()) as { error: { code: string } }).error.code).toBe('SUBSCRIPTION_INACTIVE');
   });
 
   it('never shows the webhook secrets or the SMTP password in logs or job data', async () => {

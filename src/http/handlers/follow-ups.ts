@@ -2,20 +2,14 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { requestCompletion, requestRecycle } from '../../invoices/follow-ups.js';
-import { HttpError, issuesFromZod, validationError } from '../errors.js';
+import { issuesFromZod, validationError } from '../errors.js';
+import { idParam } from '../params.js';
 import { completeInputSchema, recycleInputSchema } from '../schemas.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function invoiceId(raw: unknown): string {
-  const id = String(raw);
-  if (!UUID.test(id)) throw new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice has the id ${id}.`);
-  return id;
-}
 
 export function recycleInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const id = invoiceId(req.params.id);
+    const id = idParam(req.params.id, 'invoice');
     const parsed = recycleInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'recycling request');
     const { recipientSiret, serviceCode, engagementNumber, comment } = parsed.data;
@@ -27,7 +21,7 @@ export function recycleInvoice(ctx: AppContext): RequestHandler {
 
 export function completeInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const id = invoiceId(req.params.id);
+    const id = idParam(req.params.id, 'invoice');
     const parsed = completeInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'completion');
     const { comment, attachment } = parsed.data;

@@ -6,6 +6,7 @@ import { checkFileConsistency } from '../../invoices/file-consistency.js';
 import { checkSubmission, frenchToday, type InvoiceSubmission } from '../../invoices/submission.js';
 import { enqueueDepositAfterCommit } from '../../queues/enqueue.js';
 import { HttpError, issuesFromZod, validationError } from '../errors.js';
+import { idParam } from '../params.js';
 import { invoiceView } from '../presenters.js';
 import { idempotencyKeySchema, invoiceJsonSchema, invoiceMultipartFieldsSchema, multipartFileNameSchema } from '../schemas.js';
 
@@ -65,13 +66,11 @@ export function createInvoice(ctx: AppContext): RequestHandler {
   };
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** GET /v1/invoices/:id, with the timeline. */
 export function getInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const id = String(req.params.id);
-    const found = UUID.test(id) ? await findInvoiceWithTimeline(ctx.orm.em.fork(), id) : null;
+    const id = idParam(req.params.id, 'invoice');
+    const found = await findInvoiceWithTimeline(ctx.orm.em.fork(), id);
     if (found === null) throw new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice has the id ${id}.`);
     res.json(invoiceView(found.invoice, found.invoice.supplier.getEntity().siret, found.events, found.followUps));
   };
@@ -80,8 +79,7 @@ export function getInvoice(ctx: AppContext): RequestHandler {
 /** POST /v1/invoices/:id/retry: 202 when the invoice is back in the deposit queue. */
 export function retryInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const id = String(req.params.id);
-    if (!UUID.test(id)) throw new HttpError(404, 'INVOICE_NOT_FOUND', `No invoice has the id ${id}.`);
+    const id = idParam(req.params.id, 'invoice');
     const invoice = await retryDeposit(ctx, id);
     ctx.logger.info('Deposit retry requested', { invoiceId: invoice.id });
     res.status(202).location(`/v1/invoices/${invoice.id}`).json(invoiceView(invoice, invoice.supplier.getEntity().siret));

@@ -3,16 +3,11 @@ import type { RequestHandler } from 'express';
 import { createSubscription, deactivateSubscription, deliveriesOf, listSubscriptions, replayDelivery } from '../../alerts/subscriptions.js';
 import type { AppContext } from '../../context.js';
 import { enqueueDelivery } from '../../queues/enqueue.js';
-import { HttpError, issuesFromZod, validationError } from '../errors.js';
+import { issuesFromZod, validationError } from '../errors.js';
+import { idParam } from '../params.js';
 import { deliveryView, subscriptionView } from '../presenters.js';
 import { subscriptionInputSchema } from '../schemas.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const idParam = (raw: unknown, what: string, code: string): string => {
-  const id = String(raw);
-  if (!UUID.test(id)) throw new HttpError(404, code, `No ${what} has the id ${id}.`);
-  return id;
-};
 
 export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
@@ -34,7 +29,7 @@ export function listSubscriptionsHandler(ctx: AppContext): RequestHandler {
 
 export function deactivateSubscriptionHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const subscription = await deactivateSubscription(ctx.orm.em.fork(), idParam(req.params.id, 'subscription', 'SUBSCRIPTION_NOT_FOUND'));
+    const subscription = await deactivateSubscription(ctx.orm.em.fork(), idParam(req.params.id, 'subscription'));
     res.json(subscriptionView(subscription, subscription.supplier.getEntity().siret));
   };
 }
@@ -42,14 +37,14 @@ export function deactivateSubscriptionHandler(ctx: AppContext): RequestHandler {
 export function listDeliveriesHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
-    const deliveries = await deliveriesOf(ctx.orm.em.fork(), idParam(req.params.id, 'subscription', 'SUBSCRIPTION_NOT_FOUND'), limit);
+    const deliveries = await deliveriesOf(ctx.orm.em.fork(), idParam(req.params.id, 'subscription'), limit);
     res.json({ data: deliveries.map(deliveryView) });
   };
 }
 
 export function replayDeliveryHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const delivery = await replayDelivery(ctx.orm.em.fork(), idParam(req.params.id, 'delivery', 'DELIVERY_NOT_FOUND'));
+    const delivery = await replayDelivery(ctx.orm.em.fork(), idParam(req.params.id, 'delivery'));
     // If Redis is away, the sweeper adds the job of this pending delivery later.
     await enqueueDelivery(ctx.queues, { id: delivery.id, channel: delivery.channel, label: `replay ${delivery.sequence}` }).catch((error: unknown) =>
       ctx.logger.warn('Replay job not enqueued; the sweeper will add it', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }),
