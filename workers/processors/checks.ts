@@ -53,7 +53,8 @@ async function checkOverduePayments(deps: ChecksDeps): Promise<number> {
     const em = deps.orm.em.fork();
     const batch = await em.find(
       Invoice,
-      { state: 'integrated', overdueAlertedAt: null, madeAvailableAt: { $ne: null, $lte: new Date(now.getTime() - shortest * DAY_MS) }, id: { $gt: after } },
+      // Followed only: paid, rejected and ended invoices are not, so the scan does not grow with history.
+      { state: 'integrated', statusFollowed: true, overdueAlertedAt: null, madeAvailableAt: { $ne: null, $lte: new Date(now.getTime() - shortest * DAY_MS) }, id: { $gt: after } },
       { orderBy: { id: 'asc' }, limit: BATCH, populate: ['supplier'] },
     );
     if (batch.length === 0) break;
@@ -136,27 +137,38 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
 }
 
 async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number> {
-  const em = deps.orm.em.fork();
   const limit = new Date(deps.clock.now().getTime() - deps.config.alerts.paymentFollowMaxMs);
-  const candidates = await em.find(Invoice, { statusFollowed: true, madeAvailableAt: { $ne: null, $lte: limit } }, { populate: ['supplier'], limit: 5_000 });
   let stopped = 0;
-  for (const invoice of candidates) {
-    const supplier = invoice.supplier.getEntity();
-    if (supplier.pausedAt) continue;
-    try {
-      const recipient = await deps.structures.recipient(accountOf(deps, supplier), invoice.recipientSiret);
-      if (!recipient?.paymentStatusNotReported) continue;
-    } catch {
-      continue;
+  let after = '00000000-0000-0000-0000-000000000000';
+  for (;;) {
+    const em = deps.orm.em.fork();
+    const batch = await em.find(
+      Invoice,
+      { statusFollowed: true, madeAvailableAt: { $ne: null, $lte: limit }, id: { $gt: after } },
+      { orderBy: { id: 'asc' }, limit: BATCH, populate: ['supplier'] },
+    );
+    if (batch.length === 0) break;
+    after = batch.at(-1)!.id;
+    for (const invoice of batch) {
+      const supplier = invoice.supplier.getEntity();
+      if (supplier.pausedAt) continue;
+      try {
+        // Cached per recipient: a batch costs a look-up per recipient, not per invoice.
+        const recipient = await deps.structures.recipient(accountOf(deps, supplier), invoice.recipientSiret);
+        if (!recipient?.paymentStatusNotReported) continue;
+      } catch {
+        continue;
+      }
+      invoice.statusFollowed = false;
+      note(em, invoice, {
+        type: 'status-follow-ended',
+        source: 'worker',
+        message: `The recipient does not report payments to Chorus Pro (statutMiseEnPaiementNestPasRemonte): the status is no longer followed ${Math.round(deps.config.alerts.paymentFollowMaxMs / DAY_MS)} days after it was made available.`,
+      });
+      stopped += 1;
     }
-    invoice.statusFollowed = false;
-    note(em, invoice, {
-      type: 'status-follow-ended',
-      source: 'worker',
-      message: `The recipient does not report payments to Chorus Pro (statutMiseEnPaiementNestPasRemonte): the status is no longer followed ${Math.round(deps.config.alerts.paymentFollowMaxMs / DAY_MS)} days after it was made available.`,
-    });
-    stopped += 1;
+    await em.flush();
+    if (batch.length < BATCH) break;
   }
-  await em.flush();
   return stopped;
 }
