@@ -3,7 +3,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SecretBox } from '../shared/secret-box.js';
 import { Delivery } from '../db/entities/delivery.js';
 import { Subscription } from '../db/entities/subscription.js';
-import { SupplierAccount } from '../db/entities/supplier-account.js';
+import type { SupplierAccount } from '../db/entities/supplier-account.js';
+import { registeredSupplier } from '../suppliers/accounts.js';
 import { DomainError } from '../shared/domain-error.js';
 import { ALERT_EVENTS, type NotificationEvent } from './events.js';
 import { newWebhookSecret } from './webhook-signature.js';
@@ -12,19 +13,9 @@ export type SubscriptionInput =
   | { supplierSiret: string; channel: 'email'; emails: string[]; events?: NotificationEvent[] | undefined }
   | { supplierSiret: string; channel: 'webhook'; url: string; secret?: string | undefined; events?: NotificationEvent[] | undefined };
 
-async function supplierBySiret(em: EntityManager, siret: string): Promise<SupplierAccount> {
-  const supplier = await em.findOne(SupplierAccount, { siret });
-  if (!supplier) {
-    throw new DomainError('invalid', 'UNKNOWN_SUPPLIER', `No supplier account is registered for SIRET ${siret}.`, [
-      { path: 'supplierSiret', code: 'unknown_supplier', message: 'Register the supplier with POST /v1/suppliers first.' },
-    ]);
-  }
-  return supplier;
-}
-
 /** Returns the new subscription and, for a webhook, its signing secret in clear: the only time it is shown. */
 export async function createSubscription(em: EntityManager, box: SecretBox, input: SubscriptionInput): Promise<{ subscription: Subscription; supplier: SupplierAccount; secret?: string }> {
-  const supplier = await supplierBySiret(em, input.supplierSiret);
+  const supplier = await registeredSupplier(em, input.supplierSiret);
   const events = [...new Set(input.events ?? ALERT_EVENTS)];
   if (input.channel === 'email') {
     const subscription = em.create(Subscription, { supplier, channel: 'email', emails: [...new Set(input.emails.map((e) => e.toLowerCase()))], events });

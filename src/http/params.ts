@@ -1,5 +1,8 @@
-/** Path parameters. An id that is not a UUID names nothing: 404, as an unknown one, before any query. */
-import { HttpError } from './errors.js';
+/** Path and query parameters, parsed once here. */
+
+/** Path ids. An id that is not a UUID names nothing: 404, as an unknown one, before any query. */
+import type { z } from 'zod';
+import { HttpError, issuesFromZod, validationError } from './errors.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -7,4 +10,11 @@ export function idParam(raw: unknown, what: 'invoice' | 'subscription' | 'delive
   const id = String(raw);
   if (!UUID.test(id)) throw new HttpError(404, `${what.toUpperCase()}_NOT_FOUND`, `No ${what} has the id ${id}.`);
   return id;
+}
+
+/** A query string, parsed with its schema; 422 naming each parameter that is wrong. */
+export function queryOf<S extends z.ZodType>(schema: S, query: unknown): z.output<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'query');
+  return parsed.data;
 }

@@ -9,6 +9,9 @@ import { NOTIFICATION_EVENTS } from '../alerts/events.js';
 import { ACTION_REASONS } from '../invoices/action-required.js';
 import { SORT_FIELDS } from '../invoices/listing.js';
 import { INVOICE_STATES } from '../invoices/states.js';
+import { DELIVERY_STATUSES } from '../db/entities/delivery.js';
+import { FOLLOW_UP_KINDS, FOLLOW_UP_STATES } from '../db/entities/follow-up.js';
+import { SUBSCRIPTION_CHANNELS } from '../db/entities/subscription.js';
 import { CHORUS_ENVIRONMENTS } from '../db/entities/supplier-account.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
 import { isValidSiret } from '../invoices/siret.js';
@@ -182,7 +185,7 @@ export const invoiceViewSchema = z.object({
   updatedAt: z.string(),
   events: z.array(invoiceEventViewSchema).optional().meta({ description: 'The timeline, oldest first (GET /v1/invoices/{id} only)' }),
   followUps: z
-    .array(z.object({ id: z.string().uuid(), kind: z.enum(['recycle', 'complete']), state: z.enum(['queued', 'sending', 'done', 'failed']), error: z.object({ code: z.string(), message: z.string() }).nullable(), createdAt: z.string() }))
+    .array(z.object({ id: z.string().uuid(), kind: z.enum(FOLLOW_UP_KINDS), state: z.enum(FOLLOW_UP_STATES), error: z.object({ code: z.string(), message: z.string() }).nullable(), createdAt: z.string() }))
     .optional(),
 });
 
@@ -203,14 +206,17 @@ const instant = z
   .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time')
   .transform((v) => new Date(v));
 
+/** A SIRET as a filter: 14 digits (no checksum: a filter that matches nothing is not an error). */
+const siretQuery = z.string().regex(/^\d{14}$/, 'must be 14 digits').optional();
+
 export const invoiceListQuerySchema = z.strictObject({
   stage: commaSeparated(STAGES).optional().meta({ description: 'Comma-separated stages (deposited, on_hold, rejected, accepted, made_available, in_payment, completed)' }),
   status: z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).optional().meta({ description: 'Comma-separated raw Chorus statuses, e.g. SUSPENDUE,A_RECYCLER' }),
   state: commaSeparated(INVOICE_STATES).optional(),
   needsAction: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
   actionReason: commaSeparated(ACTION_REASONS).optional(),
-  recipientSiret: z.string().regex(/^\d{14}$/, 'must be 14 digits').optional(),
-  supplierSiret: z.string().regex(/^\d{14}$/, 'must be 14 digits').optional(),
+  recipientSiret: siretQuery,
+  supplierSiret: siretQuery,
   engagementNumber: z.string().min(1).max(50).optional(),
   issuedFrom: isoDate.optional(),
   issuedTo: isoDate.optional(),
@@ -225,6 +231,10 @@ export const invoiceListQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
+
+export const statsQuerySchema = z.strictObject({ supplierSiret: siretQuery });
+export const subscriptionListQuerySchema = z.strictObject({ supplierSiret: siretQuery });
+export const deliveryListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 export const recycleInputSchema = z
   .strictObject({
@@ -265,7 +275,7 @@ export const subscriptionInputSchema = z.discriminatedUnion('channel', [
 export const subscriptionViewSchema = z.object({
   id: z.string().uuid(),
   supplierSiret: z.string(),
-  channel: z.enum(['email', 'webhook']),
+  channel: z.enum(SUBSCRIPTION_CHANNELS),
   emails: z.array(z.string()),
   url: z.string().nullable(),
   events: z.array(z.enum(NOTIFICATION_EVENTS)),
@@ -280,9 +290,9 @@ export const deliveryViewSchema = z.object({
   notificationId: z.string().uuid(),
   event: z.enum(NOTIFICATION_EVENTS),
   invoiceId: z.string().uuid().nullable(),
-  channel: z.enum(['email', 'webhook']),
+  channel: z.enum(SUBSCRIPTION_CHANNELS),
   sequence: z.number().int().meta({ description: '0 for the first delivery, then 1, 2... for replays' }),
-  status: z.enum(['pending', 'delivered', 'failed']),
+  status: z.enum(DELIVERY_STATUSES),
   attempts: z.number().int(),
   responseStatus: z.number().int().nullable(),
   lastError: z.string().nullable(),

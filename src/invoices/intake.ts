@@ -9,6 +9,7 @@ import { Invoice } from '../db/entities/invoice.js';
 import { InvoiceEvent } from '../db/entities/invoice-event.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { DomainError } from '../shared/domain-error.js';
+import { registeredSupplier } from '../suppliers/accounts.js';
 import { normaliseAmount } from './money.js';
 import { sha256, submissionFingerprint, type InvoiceSubmission } from './submission.js';
 
@@ -21,12 +22,7 @@ export async function receiveInvoice(
 ): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
   const fork = em.fork();
-  const supplier = await fork.findOne(SupplierAccount, { siret: submission.supplierSiret });
-  if (supplier === null) {
-    throw new DomainError('invalid', 'UNKNOWN_SUPPLIER', `No supplier account is registered for SIRET ${submission.supplierSiret}.`, [
-      { path: 'supplierSiret', code: 'unknown_supplier', message: 'Register the supplier with POST /v1/suppliers first.' },
-    ]);
-  }
+  const supplier = await registeredSupplier(fork, submission.supplierSiret);
 
   const earlier = await findEarlier(fork, supplier, submission.number, idempotencyKey, fingerprint);
   if (earlier) return earlier;

@@ -8,6 +8,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
 import type { Clock } from '../context.js';
+import { batchesById } from '../db/batches.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { note } from '../invoices/transitions.js';
 import { STATES_AWAITING_DEPOSIT, STATES_AWAITING_REPORT } from '../invoices/states.js';
@@ -28,16 +29,8 @@ export interface SweeperDeps extends EnqueueDeps {
 export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string[]> {
   const olderThan = new Date(deps.clock.now().getTime() - deps.graceMs);
   const restored: string[] = [];
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const em = deps.em.fork();
-    const batch = await em.find(
-      Invoice,
-      { state: { $in: [...STATES_AWAITING_DEPOSIT, ...STATES_AWAITING_REPORT] }, updatedAt: { $lte: olderThan }, id: { $gt: after } },
-      { orderBy: { id: 'asc' }, limit: BATCH_SIZE },
-    );
-    if (batch.length === 0) break;
-    after = batch[batch.length - 1]!.id;
+  const inFlight = { state: { $in: [...STATES_AWAITING_DEPOSIT, ...STATES_AWAITING_REPORT] }, updatedAt: { $lte: olderThan } };
+  for await (const { em, rows: batch } of batchesById(deps.em, Invoice, inFlight, { size: BATCH_SIZE })) {
     const jobs = await Promise.all(
       batch.map((invoice): Promise<Job | undefined> => (STATES_AWAITING_REPORT.includes(invoice.state) ? deps.queues['deposit-report'] : deps.queues.deposit).getJob(invoice.id)),
     );
@@ -62,7 +55,6 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       restored.push(invoice.id);
     }
     await em.flush();
-    if (batch.length < BATCH_SIZE) break;
   }
   return restored;
 }

@@ -41,55 +41,27 @@ export interface JobPayloads {
 
 const DAY_SECONDS = 86_400;
 
+/** Work about an invoice: kept a week when done, a month when failed, for the operator who looks into it. */
+const KEEP_INVOICE_WORK = { removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 }, removeOnFail: { age: 30 * DAY_SECONDS } } as const;
+/** Periodic work: a day when done, a week when failed. */
+const KEEP_PERIODIC_WORK = { removeOnComplete: { age: DAY_SECONDS, count: 1_000 }, removeOnFail: { age: 7 * DAY_SECONDS } } as const;
+
+const exponential = (delay: number, jitter = 0.5) => ({ type: 'exponential', delay, jitter }) as const;
+
 /**
  * Retention keeps finished jobs long enough for an operator to look at them in Bull Board, and bounded so Redis
  * does not grow for ever (PostgreSQL keeps the history). Attempts and backoff are per workload.
  */
 export function defaultJobOptions(pipeline: Pick<PipelineConfig, 'depositBackoffMs' | 'deliveryBackoffMs'>): Record<QueueName, DefaultJobOptions> {
   return {
-    deposit: {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: pipeline.depositBackoffMs, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
-    'deposit-report': {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: pipeline.depositBackoffMs, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
-    'status-sync': {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
-      removeOnComplete: { age: DAY_SECONDS, count: 1_000 },
-      removeOnFail: { age: 7 * DAY_SECONDS },
-    },
-    'follow-ups': {
-      attempts: 8,
-      backoff: { type: 'exponential', delay: pipeline.depositBackoffMs, jitter: 0.5 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
-    alerts: {
-      attempts: 10,
-      backoff: { type: 'exponential', delay: 5_000, jitter: 0.5 },
-      removeOnComplete: { age: DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
+    deposit: { attempts: 8, backoff: exponential(pipeline.depositBackoffMs), ...KEEP_INVOICE_WORK },
+    'deposit-report': { attempts: 8, backoff: exponential(pipeline.depositBackoffMs), ...KEEP_INVOICE_WORK },
+    'status-sync': { attempts: 3, backoff: exponential(60_000), ...KEEP_PERIODIC_WORK },
+    'follow-ups': { attempts: 8, backoff: exponential(pipeline.depositBackoffMs), ...KEEP_INVOICE_WORK },
+    alerts: { attempts: 10, backoff: exponential(5_000), ...KEEP_INVOICE_WORK },
     // A receiver that is down for a while still gets its calls: 12 attempts from the backoff span about 17 hours at 30 s.
-    deliveries: {
-      attempts: 12,
-      backoff: { type: 'exponential', delay: pipeline.deliveryBackoffMs, jitter: 0.3 },
-      removeOnComplete: { age: 7 * DAY_SECONDS, count: 10_000 },
-      removeOnFail: { age: 30 * DAY_SECONDS },
-    },
-    checks: {
-      attempts: 3,
-      backoff: { type: 'exponential', delay: 60_000, jitter: 0.5 },
-      removeOnComplete: { age: DAY_SECONDS, count: 200 },
-      removeOnFail: { age: 7 * DAY_SECONDS },
-    },
+    deliveries: { attempts: 12, backoff: exponential(pipeline.deliveryBackoffMs, 0.3), ...KEEP_INVOICE_WORK },
+    checks: { attempts: 3, backoff: exponential(60_000), ...KEEP_PERIODIC_WORK },
   };
 }
 

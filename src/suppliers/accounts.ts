@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { SupplierAccount, type ChorusEnvironment } from '../db/entities/supplier-account.js';
+import { DomainError } from '../shared/domain-error.js';
 import type { SecretBox } from '../shared/secret-box.js';
 
 export interface SupplierAccountInput {
@@ -45,4 +46,15 @@ export async function upsertSupplierAccount(
 
 export function listSupplierAccounts(em: EntityManager): Promise<SupplierAccount[]> {
   return em.find(SupplierAccount, {}, { orderBy: { siret: 'asc' } });
+}
+
+/** The account a request names by `supplierSiret`; refused (422, on that field) when none is registered. */
+export async function registeredSupplier(em: EntityManager, siret: string): Promise<SupplierAccount> {
+  const supplier = await em.findOne(SupplierAccount, { siret });
+  if (supplier === null) {
+    throw new DomainError('invalid', 'UNKNOWN_SUPPLIER', `No supplier account is registered for SIRET ${siret}.`, [
+      { path: 'supplierSiret', code: 'unknown_supplier', message: 'Register the supplier with POST /v1/suppliers first.' },
+    ]);
+  }
+  return supplier;
 }

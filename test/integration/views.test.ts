@@ -130,5 +130,8 @@ describe('GET /v1/stats', () => {
     });
     expect(((await (await h.api('/v1/stats?supplierSiret=73282932000074')).json()) as { total: number }).total).toBe(6);
     expect((await h.api('/v1/stats?supplierSiret=44306184100047')).status).toBe(404);
+    const bad = await h.api('/v1/stats?supplierSiret=123&colour=red');
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path).sort()).toEqual(['', 'supplierSiret']);
   });
 });

@@ -17,6 +17,7 @@ import { Notification } from '../../src/db/entities/notification.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { notifyPaymentOverdue, notifySupplier, publishNotifications, supplierDedupKey } from '../../src/alerts/notify.js';
 import { note } from '../../src/invoices/transitions.js';
+import { batchesById } from '../../src/db/batches.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 
 const DAY_MS = 86_400_000;
@@ -48,17 +49,9 @@ async function checkOverduePayments(deps: ChecksDeps): Promise<number> {
   const now = deps.clock.now();
   const shortest = Math.min(deps.config.alerts.paymentDelayDays, ...deps.config.alerts.paymentDelayByRecipient.values());
   let raised = 0;
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const em = deps.orm.em.fork();
-    const batch = await em.find(
-      Invoice,
-      // Followed only: paid, rejected and ended invoices are not, so the scan does not grow with history.
-      { state: 'integrated', statusFollowed: true, overdueAlertedAt: null, madeAvailableAt: { $ne: null, $lte: new Date(now.getTime() - shortest * DAY_MS) }, id: { $gt: after } },
-      { orderBy: { id: 'asc' }, limit: BATCH, populate: ['supplier'] },
-    );
-    if (batch.length === 0) break;
-    after = batch.at(-1)!.id;
+  // Followed only: paid, rejected and ended invoices are not, so the scan does not grow with history.
+  const late = { state: 'integrated', statusFollowed: true, overdueAlertedAt: null, madeAvailableAt: { $ne: null, $lte: new Date(now.getTime() - shortest * DAY_MS) } } as const;
+  for await (const { em, rows: batch } of batchesById(deps.orm.em, Invoice, late, { size: BATCH, populate: ['supplier'] })) {
     const notifications: Notification[] = [];
     for (const invoice of batch) {
       const stage = meaningOf(invoice.chorusStatus)?.stage;
@@ -90,7 +83,6 @@ async function checkOverduePayments(deps: ChecksDeps): Promise<number> {
     await em.flush();
     await publishNotifications(deps, notifications);
     raised += notifications.length;
-    if (batch.length < BATCH) break;
   }
   return raised;
 }
@@ -139,17 +131,8 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
 async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number> {
   const limit = new Date(deps.clock.now().getTime() - deps.config.alerts.paymentFollowMaxMs);
   let stopped = 0;
-  let after = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const em = deps.orm.em.fork();
-    const batch = await em.find(
-      Invoice,
-      { statusFollowed: true, madeAvailableAt: { $ne: null, $lte: limit }, id: { $gt: after } },
-      { orderBy: { id: 'asc' }, limit: BATCH, populate: ['supplier'] },
-    );
-    if (batch.length === 0) break;
-    after = batch.at(-1)!.id;
-    for (const invoice of batch) {
+  for await (const { em, rows } of batchesById(deps.orm.em, Invoice, { statusFollowed: true, madeAvailableAt: { $ne: null, $lte: limit } }, { size: BATCH, populate: ['supplier'] })) {
+    for (const invoice of rows) {
       const supplier = invoice.supplier.getEntity();
       if (supplier.pausedAt) continue;
       try {
@@ -168,7 +151,6 @@ async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number
       stopped += 1;
     }
     await em.flush();
-    if (batch.length < BATCH) break;
   }
   return stopped;
 }

@@ -4,9 +4,9 @@ import { createSubscription, deactivateSubscription, deliveriesOf, listSubscript
 import type { AppContext } from '../../context.js';
 import { enqueueDelivery } from '../../queues/enqueue.js';
 import { issuesFromZod, validationError } from '../errors.js';
-import { idParam } from '../params.js';
+import { idParam, queryOf } from '../params.js';
 import { deliveryView, subscriptionView } from '../presenters.js';
-import { subscriptionInputSchema } from '../schemas.js';
+import { deliveryListQuerySchema, subscriptionInputSchema, subscriptionListQuerySchema } from '../schemas.js';
 
 
 export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
@@ -21,8 +21,8 @@ export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
 
 export function listSubscriptionsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const siret = typeof req.query.supplierSiret === 'string' ? req.query.supplierSiret : undefined;
-    const subscriptions = await listSubscriptions(ctx.orm.em.fork(), siret);
+    const { supplierSiret } = queryOf(subscriptionListQuerySchema, req.query);
+    const subscriptions = await listSubscriptions(ctx.orm.em.fork(), supplierSiret);
     res.json({ data: subscriptions.map((s) => subscriptionView(s, s.supplier.getEntity().siret)) });
   };
 }
@@ -36,7 +36,7 @@ export function deactivateSubscriptionHandler(ctx: AppContext): RequestHandler {
 
 export function listDeliveriesHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const limit = Math.min(500, Math.max(1, Number(req.query.limit ?? 100) || 100));
+    const { limit } = queryOf(deliveryListQuerySchema, req.query);
     const deliveries = await deliveriesOf(ctx.orm.em.fork(), idParam(req.params.id, 'subscription'), limit);
     res.json({ data: deliveries.map(deliveryView) });
   };

@@ -2,14 +2,13 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { eachInvoice, invoiceStats, listInvoices, type InvoiceFilters, type SortField } from '../../invoices/listing.js';
-import { HttpError, issuesFromZod, validationError } from '../errors.js';
+import { HttpError } from '../errors.js';
+import { queryOf } from '../params.js';
 import { CSV_COLUMNS, csvLine, csvRow, invoiceView } from '../presenters.js';
-import { invoiceListQuerySchema } from '../schemas.js';
+import { invoiceListQuerySchema, statsQuerySchema } from '../schemas.js';
 
 function parseQuery(query: unknown) {
-  const parsed = invoiceListQuerySchema.safeParse(query);
-  if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'query');
-  const { sort, limit, cursor, ...rest } = parsed.data;
+  const { sort, limit, cursor, ...rest } = queryOf(invoiceListQuerySchema, query);
   const filters = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)) as InvoiceFilters;
   return { filters, sort: sort.replace(/^-/, '') as SortField, descending: sort.startsWith('-'), limit, cursor };
 }
@@ -36,10 +35,7 @@ export function listInvoicesHandler(ctx: AppContext): RequestHandler {
 
 export function statsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const supplierSiret = typeof req.query.supplierSiret === 'string' ? req.query.supplierSiret : undefined;
-    if (supplierSiret !== undefined && !/^\d{14}$/.test(supplierSiret)) {
-      throw validationError([{ path: 'supplierSiret', code: 'invalid_string', message: 'must be 14 digits' }], 'query');
-    }
+    const { supplierSiret } = queryOf(statsQuerySchema, req.query);
     res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret));
   };
 }
