@@ -70,6 +70,7 @@ const envSchema = z.object({
   REPORT_POLL_FIRST_SECONDS: z.coerce.number().positive().default(10),
   REPORT_POLL_MAX_SECONDS: z.coerce.number().positive().default(600),
   RECONCILE_WINDOW_SECONDS: z.coerce.number().positive().default(6 * 3600),
+  FLUX_STUCK_AFTER_SECONDS: z.coerce.number().positive().default(48 * 3600),
   SUPPLIER_PAUSE_RECHECK_SECONDS: z.coerce.number().positive().default(300),
   WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
   STATUS_SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
@@ -141,6 +142,8 @@ export interface PipelineConfig {
   readonly reportPollMaxMs: number;
   /** How long an unknown deposit outcome is looked up at Chorus Pro before an operator must decide. (Default: 6 h) */
   readonly reconcileWindowMs: number;
+  /** A flux not final this long after its deposit needs a person (FLUX_STUCK_AFTER_SECONDS, default 48 h). */
+  readonly fluxStuckAfterMs: number;
   readonly supplierPauseRecheckMs: number;
   /** Job lock; a killed worker's jobs are taken over after about this long. (Default: 60 s) */
   readonly workerLockMs: number;
@@ -260,6 +263,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       reportPollFirstMs: e.REPORT_POLL_FIRST_SECONDS * 1000,
       reportPollMaxMs: e.REPORT_POLL_MAX_SECONDS * 1000,
       reconcileWindowMs: e.RECONCILE_WINDOW_SECONDS * 1000,
+      fluxStuckAfterMs: e.FLUX_STUCK_AFTER_SECONDS * 1000,
       supplierPauseRecheckMs: e.SUPPLIER_PAUSE_RECHECK_SECONDS * 1000,
       workerLockMs: e.WORKER_LOCK_SECONDS * 1000,
       statusSyncIntervalMs: (e.STATUS_SYNC_INTERVAL_SECONDS ?? 15 * 60) * 1000,

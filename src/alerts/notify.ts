@@ -75,13 +75,17 @@ export function notifyActionRequired(em: EntityManager, invoice: Invoice, alert:
   });
 }
 
-export function notifyStatusChanged(em: EntityManager, invoice: Invoice, change: { from: string | null; to: string; at: Date; comment: string | null; historyId: number | null }): Notification {
+/**
+ * `line` names the change in Chorus Pro's history (its id, or its position): history dates are only to the minute,
+ * so a status that comes back within one minute is another change with the same date.
+ */
+export function notifyStatusChanged(em: EntityManager, invoice: Invoice, change: { from: string | null; to: string; at: Date; comment: string | null; line: string }): Notification {
   const meaning = meaningOf(change.to);
   return record(em, {
     supplierId: invoice.supplier.id,
     invoice,
     event: 'invoice.status_changed',
-    dedupKey: `status:${invoice.id}:${change.to}:${change.at.toISOString()}`,
+    dedupKey: `status:${invoice.id}:${change.to}:${change.at.toISOString()}:${change.line}`,
     payload: {
       invoice: invoiceSnapshot(invoice),
       from: change.from,

@@ -11,16 +11,17 @@ import type { Redis } from 'ioredis';
 import pRetry, { AbortError } from 'p-retry';
 import { ENDPOINTS, HEALTH_CHECK_PATH, type EndpointName, type RequestOf, type ResponseOf } from './contract/endpoints.js';
 import type { SyntaxeFlux } from './codes.js';
-import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTransientError, type ChorusErrorInfo } from './errors.js';
+import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusRequestInvalidError, ChorusTransientError, type ChorusErrorInfo } from './errors.js';
 import type { PisteTokenProvider } from './token-provider.js';
-
-/** A supplier's Chorus Pro technical account (sent as the `cpro-account` header). */
 
 /** Endpoints that change something at Chorus Pro. */
 const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>(['deposerFlux', 'recyclerFacture', 'completerFacture', 'ajouterFichier', 'traiterFactureRecue']);
+/** A supplier's Chorus Pro technical account (sent as the `cpro-account` header), as a job opened it. */
 export interface TechnicalAccount {
   login: string;
   password: string;
+  /** The job's signal: when it aborts (shutdown, lost lock), so does the request under way. */
+  signal?: AbortSignal;
 }
 
 export interface ChorusClientOptions {
@@ -171,27 +172,33 @@ export class ChorusClient {
   async call<N extends EndpointName>(name: N, account: TechnicalAccount, body: RequestOf<N>, options: { signal?: AbortSignal } = {}): Promise<ResponseOf<N>> {
     const endpoint = ENDPOINTS[name];
     const checked = endpoint.request.safeParse(body);
-    if (!checked.success) throw new Error(`Refusing to send an invalid ${name} request: ${checked.error.message}`);
+    if (!checked.success) {
+      const issue = checked.error.issues[0];
+      const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)');
+      throw new ChorusRequestInvalidError(`We built a ${name} request that breaks the Chorus Pro contract, so it was not sent: field ${field}: ${issue?.message ?? 'invalid'}`, { operation: name }, field);
+    }
     const isDeposit = name === 'deposerFlux';
     // Writes are never resent blindly when they may have arrived: the caller looks up what happened first.
     const isWrite = WRITES.has(name);
+    const signal = options.signal ?? account.signal;
     const attempt = async () => {
       try {
-        const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, options.signal);
-        return await this.#read(name, res);
+        const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, signal);
+        return await this.#read(name, res, isWrite);
       } catch (error) {
         const retriable = error instanceof ChorusTransientError && (!isWrite || !error.maybeDelivered);
         throw retriable ? error : new AbortError(error as Error);
       }
     };
     try {
-      return (await pRetry(attempt, { retries: this.#o.blipRetries, minTimeout: 200, maxTimeout: 2_000, randomize: true, ...(options.signal ? { signal: options.signal } : {}) })) as ResponseOf<N>;
+      return (await pRetry(attempt, { retries: this.#o.blipRetries, minTimeout: 200, maxTimeout: 2_000, randomize: true, ...(signal ? { signal } : {}) })) as ResponseOf<N>;
     } catch (error) {
       throw error instanceof AbortError && error.cause ? error.cause : error;
     }
   }
 
-  async #read(name: EndpointName, res: Response): Promise<unknown> {
+  /** Turns an answer into a value or an error. For a write, an answer we cannot read tells nothing of its outcome. */
+  async #read(name: EndpointName, res: Response, isWrite: boolean): Promise<unknown> {
     const info: ChorusErrorInfo = { operation: name, httpStatus: res.status };
     const text = await res.text();
     info.body = text.slice(0, 500);
@@ -207,10 +214,11 @@ export class ChorusClient {
     if (codeRetour !== undefined) info.codeRetour = codeRetour;
     if (libelle !== undefined) info.libelle = libelle;
 
-    if (res.status >= 500) throw new ChorusTransientError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info, false);
+    // 503 is maintenance: the request was not taken. Any other 5xx may come from a gateway after Chorus Pro took it.
+    if (res.status >= 500) throw new ChorusTransientError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info, isWrite && res.status !== 503);
     if (res.status === 200 && json === undefined) {
-      // A gateway error page instead of JSON: the service is not itself.
-      throw new ChorusTransientError(`Chorus Pro answered ${name} with a body that is not JSON`, info, false);
+      // A gateway error page instead of JSON: the service is not itself, and a write may have taken effect.
+      throw new ChorusTransientError(`Chorus Pro answered ${name} with a body that is not JSON`, info, isWrite);
     }
     if (res.status !== 200 && res.status !== 400) throw new ChorusBusinessError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info);
     if (codeRetour !== undefined && codeRetour !== 0) {
@@ -219,7 +227,12 @@ export class ChorusClient {
     }
     if (res.status === 400) throw new ChorusBusinessError(`Chorus Pro found the ${name} request malformed (HTTP 400)`, info);
     const parsed = ENDPOINTS[name].response.safeParse(json);
-    if (!parsed.success) throw new ChorusBusinessError(`Chorus Pro's answer to ${name} does not match the contract: ${parsed.error.issues[0]?.message ?? ''}`, info);
+    if (!parsed.success) {
+      const what = `Chorus Pro's answer to ${name} does not match the contract: ${parsed.error.issues[0]?.message ?? ''}`;
+      // A write whose answer we cannot read may have worked: look it up, never call it rejected.
+      if (isWrite) throw new ChorusTransientError(what, info, true);
+      throw new ChorusBusinessError(what, info);
+    }
     return parsed.data;
   }
 
@@ -272,6 +285,7 @@ export class ChorusClient {
 
   async #fetch(operation: string, method: 'GET' | 'POST', path: string, token: string, account: TechnicalAccount, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
+    if (signal?.aborted) throw new ChorusTransientError(`Chorus Pro ${operation}: not sent, the job was stopped`, { operation }, false, { cause: signal.reason });
     try {
       return await fetch(`${this.#o.apiUrl}${path}`, {
         method,
@@ -285,7 +299,8 @@ export class ChorusClient {
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });
     } catch (error) {
-      if (signal?.aborted) throw error;
+      // Stopped by the job (shutdown, lost lock) once the request had left: it may have been received.
+      if (signal?.aborted) throw new ChorusTransientError(`Chorus Pro ${operation}: stopped while waiting for the answer`, { operation }, true, { cause: error });
       const code = networkCode(error);
       const timedOut = timeout.aborted;
       // Refused or unresolved: nothing left. A timeout or a reset: it may have been received.

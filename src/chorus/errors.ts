@@ -4,9 +4,10 @@
  * - transient: try again later (network, timeout, 5xx, maintenance);
  * - rate-limited: every caller slows down for `retryAfterMs`;
  * - auth: stop for that account or application and alert; retrying would only hammer a locked door;
- * - business: Chorus said no; retrying the same request gives the same answer.
+ * - business: Chorus said no; retrying the same request gives the same answer;
+ * - invalid-request: we built a request the contract refuses, so it was never sent: our bug, not Chorus's.
  */
-export type ChorusErrorKind = 'transient' | 'rate-limited' | 'auth' | 'business';
+export type ChorusErrorKind = 'transient' | 'rate-limited' | 'auth' | 'business' | 'invalid-request';
 
 export interface ChorusErrorInfo {
   /** The endpoint, e.g. `deposerFlux`. */
@@ -63,4 +64,12 @@ export class ChorusAuthError extends ChorusError {
 /** Chorus refused the request: `codeRetour` ≠ 0, or a 4xx that says the request itself is wrong. */
 export class ChorusBusinessError extends ChorusError {
   readonly kind = 'business';
+}
+
+/** A request that breaks the Chorus Pro contract, refused before sending. `field` names the first offending field. */
+export class ChorusRequestInvalidError extends ChorusError {
+  readonly kind = 'invalid-request';
+  constructor(message: string, info: ChorusErrorInfo, readonly field: string) {
+    super(message, info);
+  }
 }

@@ -6,20 +6,21 @@ import type { SyntaxeFlux } from './codes.js';
 import type { ChorusClient, TechnicalAccount } from './client.js';
 import { chorusDay, parseChorusDate } from './contract/common.js';
 import type { ResponseOf } from './contract/endpoints.js';
-import { FLUX_STATES, type FluxState } from './statuses.js';
 
 export interface DepositReceipt {
   /** `numeroFluxDepot` */
   fluxNumber: string | null;
   /** `dateDepot`, as Chorus wrote it */
   depositDate: string | null;
+  /** `syntaxeFlux` as Chorus Pro read the flux (its output enum) */
+  syntaxeFlux: string | null;
   /** `codeRetour` and `libelle`, for the job log */
   answer: string;
 }
 
 export interface FluxReport {
-  /** `etatCourantDepotFlux`; unknown values read as IN_RECU (not final) */
-  state: FluxState;
+  /** `etatCourantDepotFlux`, raw: a state outside the documented ones is not final (field reports name several) */
+  state: string;
   stateAt: string | null;
   /** `listeErreurDP`: per invoice, Chorus's own sentence */
   invoiceErrors: Array<{ invoiceNumber: string | null; message: string }>;
@@ -73,14 +74,14 @@ export class ChorusInvoicing {
 
   async deposit(account: TechnicalAccount, file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux }): Promise<DepositReceipt> {
     const res = await this.client.deposerFlux(account, { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux });
-    return { fluxNumber: res.numeroFluxDepot ?? null, depositDate: res.dateDepot ?? null, answer: `codeRetour ${res.codeRetour} (${res.libelle})` };
+    return { fluxNumber: res.numeroFluxDepot ?? null, depositDate: res.dateDepot ?? null, syntaxeFlux: res.syntaxeFlux ?? null, answer: `codeRetour ${res.codeRetour} (${res.libelle})` };
   }
 
   async report(account: TechnicalAccount, fluxNumber: string): Promise<FluxReport> {
     const res = await this.client.consulterCRDetaille(account, fluxNumber);
-    const state = (FLUX_STATES as readonly string[]).includes(res.etatCourantDepotFlux ?? '') ? (res.etatCourantDepotFlux as FluxState) : 'IN_RECU';
     return {
-      state,
+      // No state yet reads as just received.
+      state: res.etatCourantDepotFlux || 'IN_RECU',
       stateAt: res.dateHeureEtatCourantFlux ?? null,
       invoiceErrors: res.listeErreurDP.map((e) => ({ invoiceNumber: e.numeroDP ?? null, message: e.libelleErreurDP ?? '' })).filter((e) => e.message),
       technicalErrors: res.listeErreurTechnique.map((e) => [e.codeErreur, e.libelleErreur].filter(Boolean).join(': ')).filter(Boolean),

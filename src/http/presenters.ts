@@ -16,6 +16,9 @@ export function supplierView(account: SupplierAccount): SupplierView {
     chorusLogin: account.chorusLogin,
     environment: account.environment,
     chorusStructureId: account.chorusStructureId,
+    paused: account.pausedAt !== null,
+    pausedReason: account.pausedReason,
+    pausedSince: account.pausedAt?.toISOString() ?? null,
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
   };

@@ -131,6 +131,10 @@ export const supplierViewSchema = z.object({
   chorusLogin: z.string(),
   environment: z.enum(CHORUS_ENVIRONMENTS),
   chorusStructureId: z.number().int().nullable(),
+  /** Chorus Pro refused the technical account: its invoices wait until new credentials are registered. */
+  paused: z.boolean(),
+  pausedReason: z.string().nullable(),
+  pausedSince: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

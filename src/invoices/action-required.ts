@@ -3,9 +3,9 @@
  * lists, filters and the dashboard read it without recomputing.
  */
 import { meaningOf } from '../chorus/status-model.js';
-import type { InvoiceState } from './states.js';
+import { STATES_WAITING_ON_ACCOUNT, type InvoiceState } from './states.js';
 
-export const ACTION_REASONS = ['precheck_failed', 'rejected_at_integration', 'deposit_failed', 'rejected_by_recipient', 'suspended', 'to_recycle'] as const;
+export const ACTION_REASONS = ['precheck_failed', 'rejected_at_integration', 'deposit_failed', 'rejected_by_recipient', 'suspended', 'to_recycle', 'supplier_account_refused'] as const;
 export type ActionReason = (typeof ACTION_REASONS)[number];
 
 /** What to do, in the user's words, French first (the portal's language) then English. */
@@ -14,9 +14,11 @@ export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
     fr: 'Corrigez les données de routage (SIRET destinataire, code service, numéro d’engagement) puis relancez le dépôt.',
     en: 'Fix the routing data (recipient SIRET, service code, engagement number), then retry the deposit.',
   },
+  // Chorus Pro checks a number's uniqueness among integrated invoices only: a flux refused at integration may come
+  // back under the same number once fixed.
   rejected_at_integration: {
-    fr: 'Chorus Pro a refusé le flux : émettez une facture corrigée sous un nouveau numéro.',
-    en: 'Chorus Pro refused the flux: issue a corrected invoice under a new number.',
+    fr: 'Chorus Pro a refusé le flux à l’intégration : corrigez le fichier puis déposez-le de nouveau, sous le même numéro (POST /v1/invoices).',
+    en: 'Chorus Pro refused the flux at integration: fix the file, then submit it again under the same number (POST /v1/invoices).',
   },
   deposit_failed: {
     fr: 'Le dépôt a échoué définitivement : vérifiez la cause puis relancez-le.',
@@ -29,6 +31,10 @@ export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
   suspended: {
     fr: 'Le destinataire a suspendu la facture : complétez-la (commentaire et pièce jointe).',
     en: 'The recipient suspended the invoice: complete it (comment and attachment).',
+  },
+  supplier_account_refused: {
+    fr: 'Chorus Pro refuse le compte technique du fournisseur (mot de passe expiré ou changé) : enregistrez ses nouveaux identifiants (POST /v1/suppliers) ; les factures en attente repartiront.',
+    en: 'Chorus Pro refuses the supplier’s technical account (password expired or changed): register its new credentials (POST /v1/suppliers); waiting invoices then resume.',
   },
   to_recycle: {
     fr: 'La facture est à recycler : indiquez le bon destinataire, code service ou numéro d’engagement.',
@@ -44,11 +50,12 @@ const BY_STATE: Partial<Record<InvoiceState, ActionReason>> = {
 
 const BY_SUPPLIER_ACTION = { 'issue-corrected-invoice': 'rejected_by_recipient', complete: 'suspended', recycle: 'to_recycle' } as const;
 
-export function actionRequiredOf(invoice: { state: InvoiceState; chorusStatus: string | null; correctedBy: unknown }): ActionReason | null {
+export function actionRequiredOf(invoice: { state: InvoiceState; chorusStatus: string | null; correctedBy: unknown; supplierPaused: boolean }): ActionReason | null {
   // A corrected invoice under a new number answers a rejection: the old one no longer waits for anything.
   if (invoice.correctedBy) return null;
   const byState = BY_STATE[invoice.state];
   if (byState) return byState;
+  if (invoice.supplierPaused && STATES_WAITING_ON_ACCOUNT.includes(invoice.state)) return 'supplier_account_refused';
   if (invoice.state !== 'integrated') return null;
   const action = meaningOf(invoice.chorusStatus)?.action;
   return action ? BY_SUPPLIER_ACTION[action] : null;

@@ -10,7 +10,7 @@ import { FollowUp, type CompleteRequest, type FollowUpKind, type RecycleRequest 
 import { Invoice } from '../db/entities/invoice.js';
 import { enqueueFollowUp } from '../queues/enqueue.js';
 import { DomainError } from '../shared/domain-error.js';
-import { note } from './transitions.js';
+import { record } from './lifecycle.js';
 
 /** The Chorus statuses each follow-up answers. */
 export const FOLLOW_UP_FROM: Record<FollowUpKind, readonly string[]> = {
@@ -42,9 +42,7 @@ async function request(ctx: AppContext, invoiceId: string, kind: FollowUpKind, b
       throw new DomainError('conflict', 'FOLLOW_UP_IN_PROGRESS', `A ${pending.kind} of invoice ${invoice.number} is already on its way (follow-up ${pending.id}).`, [], { followUpId: pending.id });
     }
     const followUp = tx.create(FollowUp, { invoice, kind, request: body, attachmentContent: attachment });
-    note(tx, invoice, {
-      type: 'follow-up-requested',
-      source: 'intake',
+    record(tx, invoice, 'follow-up-requested', 'intake', {
       message: kind === 'recycle' ? 'Recycling requested with new routing data.' : `Completion requested: ${(body as CompleteRequest).comment}`,
       details: { followUpId: followUp.id, kind, request: body },
     });

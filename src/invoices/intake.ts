@@ -10,6 +10,7 @@ import { InvoiceEvent } from '../db/entities/invoice-event.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { DomainError } from '../shared/domain-error.js';
 import { registeredSupplier } from '../suppliers/accounts.js';
+import { markCorrected, received } from './lifecycle.js';
 import { normaliseAmount } from './money.js';
 import { sha256, submissionFingerprint, type InvoiceSubmission } from './submission.js';
 
@@ -52,10 +53,7 @@ export async function receiveInvoice(
         requestHash: fingerprint,
       });
       const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
-      tx.create(InvoiceEvent, {
-        invoice: created,
-        type: 'received',
-        source: 'intake',
+      received(tx, created, {
         message: original
           ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.`
           : `Invoice ${submission.number} received and queued for deposit.`,
@@ -89,14 +87,7 @@ async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, crea
   created.corrects = ref(original);
   // Inserted first: a cycle of two versioned rows in one flush makes MikroORM write an invalid batch update.
   await tx.flush();
-  original.correctedBy = ref(created);
-  tx.create(InvoiceEvent, {
-    invoice: original,
-    type: 'corrected-by',
-    source: 'intake',
-    message: `Corrected by invoice ${created.number}, submitted under a new number.`,
-    details: { correctedByInvoiceId: created.id, number: created.number },
-  });
+  markCorrected(tx, original, created);
   return original;
 }
 
@@ -125,12 +116,13 @@ async function findEarlier(
       { existingInvoiceId: sameKey.id },
     );
   }
-  const sameNumber = matches.find((m) => m.number === number);
+  // An invoice Chorus Pro refused at integration (IN_REJETE) frees its number: the fixed one may come back under it.
+  const sameNumber = matches.find((m) => m.number === number && m.state !== 'rejected');
   if (sameNumber) {
     throw new DomainError(
       'conflict',
       'DUPLICATE_INVOICE_NUMBER',
-      `Invoice number ${number} was already submitted for supplier ${supplier.siret}; Chorus Pro refuses a number twice. A corrected invoice needs a new number.`,
+      `Invoice number ${number} was already submitted for supplier ${supplier.siret}; Chorus Pro refuses a number twice. ${sameNumber.chorusStatus ? 'A corrected invoice needs a new number.' : 'If it is still on its way, wait for its outcome.'}`,
       [{ path: 'number', code: 'duplicate_invoice_number', message: `Already used by invoice ${sameNumber.id}.` }],
       { existingInvoiceId: sameNumber.id },
     );

@@ -7,7 +7,7 @@ import { Invoice } from '../db/entities/invoice.js';
 import { enqueueDeposit } from '../queues/enqueue.js';
 import { DomainError } from '../shared/domain-error.js';
 import { RETRYABLE_STATES } from './states.js';
-import { note } from './transitions.js';
+import { transition } from './lifecycle.js';
 
 export async function retryDeposit(ctx: AppContext, invoiceId: string): Promise<Invoice> {
   const em = ctx.orm.em.fork();
@@ -20,7 +20,7 @@ export async function retryDeposit(ctx: AppContext, invoiceId: string): Promise<
       `Invoice ${invoice.number} is ${invoice.state}; only invoices that need attention or failed the pre-check can be retried.`,
     );
   }
-  note(em, invoice, { type: 'retry-requested', source: 'operator', message: 'An operator asked for the deposit to be tried again.' }, { state: 'queued', error: null });
+  transition(em, invoice, 'retry-requested', { message: 'An operator asked for the deposit to be tried again.' });
   await em.flush();
   // A recipient may have been fixed in Chorus Pro since: read it again rather than from the cache.
   await ctx.structures?.forget(invoice.recipientSiret);

@@ -10,7 +10,7 @@ import type { Job } from 'bullmq';
 import type { Clock } from '../context.js';
 import { batchesById } from '../db/batches.js';
 import { Invoice } from '../db/entities/invoice.js';
-import { note } from '../invoices/transitions.js';
+import { record } from '../invoices/lifecycle.js';
 import { STATES_AWAITING_DEPOSIT, STATES_AWAITING_REPORT } from '../invoices/states.js';
 import type { Logger } from '../logger.js';
 import { enqueueDeposit, enqueueReport, type EnqueueDeps } from './enqueue.js';
@@ -46,9 +46,7 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       } else {
         await enqueueDeposit(deps, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
       }
-      note(em, invoice, {
-        type: 'deposit-re-enqueued',
-        source: 'worker',
+      record(em, invoice, 'deposit-re-enqueued', 'worker', {
         message: job ? `The ${forReport ? 'report' : 'deposit'} job had failed without a decision (a crash); it was started again.` : `The ${forReport ? 'report' : 'deposit'} job was missing from Redis and has been added again.`,
       });
       deps.logger.warn(job ? 'Job left failed by a crash; retried' : 'Job was missing from Redis; added it again', { invoiceId: invoice.id, queue: forReport ? 'deposit-report' : 'deposit' });

@@ -5,16 +5,18 @@
  *    locked door, so the supplier account is paused and its jobs wait for new credentials.
  * 3. business: Chorus said no; the same request gets the same answer, so no retry.
  * 4. transient, maybe delivered: the request may have arrived; never resend blindly, look it up first.
- * 5. anything else transient (network, 5xx, our own database): retry with BullMQ's backoff.
+ * 5. a request we built that breaks the contract: our bug; the same request would be refused again, so no retry.
+ * 6. anything else transient (network, 5xx, our own database): retry with BullMQ's backoff.
  */
 import { DelayedError, type Job } from 'bullmq';
-import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTransientError } from '../chorus/errors.js';
+import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusRequestInvalidError, ChorusTransientError } from '../chorus/errors.js';
 
 export type FailureDecision =
   | { action: 'wait'; ms: number; reason: string }
   | { action: 'pause-supplier'; reason: string }
   | { action: 'give-up'; reason: string }
   | { action: 'look-up'; reason: string }
+  | { action: 'bug'; reason: string; error: ChorusRequestInvalidError }
   | { action: 'retry'; reason: string };
 
 export function decide(error: unknown): FailureDecision {
@@ -22,6 +24,7 @@ export function decide(error: unknown): FailureDecision {
   if (error instanceof ChorusAuthError) return { action: 'pause-supplier', reason: error.message };
   if (error instanceof ChorusBusinessError) return { action: 'give-up', reason: error.message };
   if (error instanceof ChorusTransientError && error.maybeDelivered) return { action: 'look-up', reason: error.message };
+  if (error instanceof ChorusRequestInvalidError) return { action: 'bug', reason: error.message, error };
   return { action: 'retry', reason: error instanceof Error ? error.message : String(error) };
 }
 

@@ -18,6 +18,8 @@ export const endpointFaultsSchema = z.strictObject({
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** Deterministic faults for tests: the next `count` requests get `status` (or hang when status is 0). */
   failNext: z.array(z.strictObject({ status: z.number().int(), count: z.number().int().positive(), retryAfterSeconds: z.number().int().optional() })).optional(),
+  /** The next `count` requests are processed, then answered 200 with a body that is not JSON (a gateway's page). */
+  garbleAnswerNext: z.number().int().positive().optional(),
 });
 export type EndpointFaults = z.infer<typeof endpointFaultsSchema>;
 
@@ -25,6 +27,8 @@ export const faultSettingsSchema = z.strictObject({
   endpoints: z.record(z.string(), endpointFaultsSchema).default({}),
   /** Lifetime of issued tokens; PISTE's is 3600 s. */
   tokenLifetimeSeconds: z.number().int().positive().default(3600),
+  /** The next deposited flux stays in this state (an undocumented one such as IN_A_RELANCER, seen in the field). */
+  nextFluxStuckIn: z.string().regex(/^[A-Z_]+$/).nullable().default(null),
   /** Outcome forced on the next deposited flux (e.g. IN_INCIDENTE). */
   nextFluxState: z.enum(['IN_INTEGRE', 'IN_INTEGRE_PARTIEL', 'IN_REJETE', 'IN_INCIDENTE']).nullable().default(null),
 });
@@ -49,6 +53,15 @@ export class Faults {
 
   latencyFor(endpoint: string): number {
     return (this.settings.endpoints[endpoint]?.latencyMs ?? 0) + (this.settings.endpoints['*']?.latencyMs ?? 0);
+  }
+
+  /** Whether this request, once processed, gets an unreadable answer (consumes one). */
+  garbleAnswer(endpoint: string): boolean {
+    const f = this.settings.endpoints[endpoint];
+    if (!f?.garbleAnswerNext) return false;
+    f.garbleAnswerNext -= 1;
+    if (f.garbleAnswerNext <= 0) delete f.garbleAnswerNext;
+    return true;
   }
 
   /** What to do with this request, consuming deterministic faults first. */

@@ -118,4 +118,6 @@ export interface SimFlux {
   outcome: { state: TerminalFluxState; erreursDP: ErreurDP[]; erreursTechniques: ErreurTechnique[]; invoiceIds: number[] } | null;
   /** Forced by fault injection. */
   forcedState: TerminalFluxState | null;
+  /** Forced by fault injection: the flux never leaves this state. */
+  stuckIn?: string;
 }

@@ -24,8 +24,8 @@ export const variantsSchema = z.strictObject({
   businessErrorStatus: z.union([z.literal(200), z.literal(400)]).default(200),
   /** Lists with one element sent as a bare object (listeStructures, listeErreurDP...). */
   singleObjectLists: z.boolean().default(false),
-  /** History dates as ISO-8601 or as `YYYY-MM-DD HH:MM`. */
-  historyDateFormat: z.enum(['iso', 'short']).default('iso'),
+  /** History dates as `YYYY-MM-DD HH:MM` (what production clients report) or as ISO-8601. */
+  historyDateFormat: z.enum(['iso', 'short']).default('short'),
   /** An empty search as an empty list, or as codeRetour 20000 `TRA_MSG_00.015`. */
   emptySearch: z.enum(['empty-list', 'no-result-code']).default('empty-list'),
   /** After IN_INTEGRE_PARTIEL, leave out the error lines (seen in production). */
@@ -94,8 +94,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     deposerFlux: (account, body) => {
       const bytes = decodeFile(body.fichierFlux, 'GDP_MSG_11.020 Le fichier du flux doit être encodé en base64.', 'GDP_MSG_11.022');
       const forced = faults.settings.nextFluxState;
+      const stuckIn = faults.settings.nextFluxStuckIn;
       faults.settings.nextFluxState = null;
+      faults.settings.nextFluxStuckIn = null;
       const flux = world.deposit(account.login, String(body.nomFichier ?? 'flux'), String(body.syntaxeFlux), bytes, forced);
+      if (stuckIn) flux.stuckIn = stuckIn;
       return ok('GCU_MSG_01_000', { numeroFluxDepot: flux.number, dateDepot: dayParis(flux.depositedAt), syntaxeFlux: flux.syntaxeFlux });
     },
     consulterCRDetaille: (account, body) => {
@@ -312,7 +315,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     try {
       world.catchUp();
-      return res.json(handlers[name as EndpointName](account, checked.data as Record<string, unknown>));
+      const answer = handlers[name as EndpointName](account, checked.data as Record<string, unknown>);
+      // Processed, then a gateway page instead of the answer: the caller cannot know what happened.
+      if (faults.garbleAnswer(name)) return res.status(200).type('html').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
+      return res.json(answer);
     } catch (error) {
       if (error instanceof WorldError) return res.status(variants.businessErrorStatus).json({ codeRetour: error.codeRetour, libelle: error.libelle });
       throw error;
@@ -360,6 +366,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       throw error;
     }
     res.json({ idFacture: invoice.id, numeroFacture: invoice.number, nouveauStatut: invoice.status });
+  });
+  admin.post('/invoices/:id/status', (req, res) => {
+    const body = z.object({ code: z.string().regex(/^[A-Z0-9_]+$/), comment: z.string().optional() }).parse(req.body);
+    world.catchUp();
+    const invoice = world.invoices.get(Number(req.params.id));
+    if (!invoice) return res.status(404).json({ error: 'unknown invoice' });
+    world.forceStatus(invoice, body.code, body.comment ?? null);
+    res.json({ idFacture: invoice.id, statut: invoice.status });
   });
   admin.post('/invoices/seed', (req, res) => {
     const body = z

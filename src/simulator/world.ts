@@ -33,9 +33,11 @@ export class ChorusWorld {
   /** Deposits seen per invoice number (read from the files), to prove nothing is sent twice. */
   readonly depositsByInvoiceNumber = new Map<string, number>();
   #fluxOrder: SimFlux[] = [];
-  #nextFlux = 1557;
-  #nextInvoice = 100_000;
-  #nextHistory = 1;
+  // Numbering starts from the clock, so that a restarted simulator never hands out an id it gave before: a relay
+  // that kept the old ids would otherwise take a new invoice for an old one.
+  #nextFlux = Date.now() * 10;
+  #nextInvoice = Date.now() * 10;
+  #nextHistory = Date.now() * 10;
 
   constructor(readonly seed: Seed, readonly timing: WorldTiming) {}
 
@@ -75,8 +77,9 @@ export class ChorusWorld {
     return flux;
   }
 
-  fluxState(flux: SimFlux): { state: FluxState; at: number } {
+  fluxState(flux: SimFlux): { state: string; at: number } {
     this.catchUp();
+    if (flux.stuckIn) return { state: flux.stuckIn, at: flux.depositedAt };
     if (flux.outcome) return { state: flux.outcome.state, at: flux.depositedAt + FLUX_STEPS.length * this.timing.fluxStepMs };
     const step = Math.min(FLUX_STEPS.length - 1, Math.floor((this.clock.now() - flux.depositedAt) / this.timing.fluxStepMs));
     return { state: FLUX_STEPS[step]!, at: flux.depositedAt + step * this.timing.fluxStepMs };
@@ -86,7 +89,7 @@ export class ChorusWorld {
   catchUp(): void {
     const now = this.clock.now();
     for (const flux of this.#fluxOrder) {
-      if (flux.outcome) continue;
+      if (flux.outcome || flux.stuckIn) continue;
       const doneAt = flux.depositedAt + FLUX_STEPS.length * this.timing.fluxStepMs;
       if (doneAt > now) break; // deposit order is time order
       this.#integrate(flux, doneAt);
@@ -135,6 +138,11 @@ export class ChorusWorld {
         continue;
       }
       const data = file.data;
+      if (flux.forcedState === 'IN_REJETE') {
+        // Refused at integration: no invoice is created, so its number stays free (uniqueness is among integrated invoices).
+        erreursDP.push({ identifiantFournisseur: data.supplierSiret ?? '', identifiantDestinataire: data.recipientSiret ?? '', numeroDP: data.number ?? '', libelleErreurDP: 'Le montant TTC de la facture est incohérent avec la somme du montant HT et de la TVA.' });
+        continue;
+      }
       const result = checkInvoice(data, {
         supplierStructures: account ? this.structuresOf(account) : [],
         structureBySiret: (siret) => this.structureBySiret(siret),
@@ -192,6 +200,12 @@ export class ChorusWorld {
     const invoice = this.invoicesOf(account).find((i) => i.id === id);
     if (!invoice) throw new WorldError(20001, 'FAC_MSG_01.001 La facture demandée est introuvable pour ce compte.');
     return invoice;
+  }
+
+  /** Back door: any status code, even one outside the Swagger's enum (newer Chorus Pro versions add some). */
+  forceStatus(invoice: SimInvoice, code: string, comment: string | null): void {
+    invoice.upcoming = [];
+    this.#setStatus(invoice, code as InvoiceStatus, comment, this.clock.now());
   }
 
   /** The recipient's decision (`traiter/recue`). */
@@ -271,7 +285,7 @@ export class ChorusWorld {
 
   /** Attachments uploaded with `ajouter/fichier`, by id: the owner's login, name and size. */
   readonly attachments = new Map<number, { login: string; name: string; size: number }>();
-  #nextAttachment = 7_000_001;
+  #nextAttachment = Date.now() * 10;
 
   addAttachment(login: string, name: string, content: Buffer): number {
     const id = this.#nextAttachment++;

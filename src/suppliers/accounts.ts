@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { SupplierAccount, type ChorusEnvironment } from '../db/entities/supplier-account.js';
+import { supplierPauseChanged } from '../invoices/lifecycle.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { SecretBox } from '../shared/secret-box.js';
 
@@ -30,9 +31,13 @@ export async function upsertSupplierAccount(
     }
     account.environment = input.environment;
     // New credentials lift a pause caused by Chorus Pro refusing the old ones; waiting invoices resume.
+    const wasPaused = account.pausedAt !== null;
     account.pausedAt = null;
     account.pausedReason = null;
-    await fork.flush();
+    await fork.transactional(async (tx) => {
+      await tx.flush();
+      if (wasPaused) await supplierPauseChanged(tx, account.id, false);
+    });
     return { account, created: existing === null };
   };
   try {

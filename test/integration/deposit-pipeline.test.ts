@@ -39,7 +39,13 @@ describe('a valid invoice', () => {
     expect(invoice.chorus.fluxNumber).toMatch(/^CPP\d{22}$/);
     expect(invoice.chorus.invoiceId).toMatch(/^\d+$/);
     expect(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']).toContain(invoice.chorus.status);
-    expect(types(invoice)).toEqual(['received', 'precheck-passed', 'deposit-sent', 'integrated']);
+    // The first status Chorus Pro gives is recorded as a change, with all it implies.
+    expect(types(invoice).slice(0, 4)).toEqual(['received', 'precheck-passed', 'deposit-sent', 'integrated']);
+    // Then its history so far: DEPOSEE first, each status once.
+    const statuses = invoice.events.slice(4).map((e) => (e.type === 'status-changed' ? e.details?.to : e.type));
+    expect(statuses[0]).toBe('DEPOSEE');
+    expect(statuses.at(-1)).toBe(invoice.chorus.status);
+    expect(new Set(statuses).size).toBe(statuses.length);
     expect(invoice.events[1]!.message).toBe('Routing checked against Chorus Pro: MINISTERE DE LA TRANSITION ECOLOGIQUE (11000201100044), service SERVICE-BTP, engagement number BDC-2026-77.');
     const receipt = invoice.events.find((e) => e.type === 'deposit-sent')!;
     expect(receipt.details).toMatchObject({ fluxNumber: invoice.chorus.fluxNumber });
@@ -185,7 +191,8 @@ describe('refusals and failures', () => {
     try {
       const submitted = await submit(slow.h);
       const invoice = await settled(slow.h, submitted.id, ['integrated'], 20_000);
-      expect(types(invoice)).toEqual(expect.arrayContaining(['deposit-outcome-unknown', 'deposit-reconciled', 'integrated']));
+      expect(types(invoice)).toEqual(expect.arrayContaining(['deposit-outcome-unknown', 'deposit-reconciled', 'status-changed']));
+      expect(types(invoice)).not.toContain('deposit-sent');
       expect(deposits(invoice.number)).toBe(1);
     } finally {
       await slow.close();

@@ -68,10 +68,19 @@ describe('actionRequiredOf', () => {
     [{ state: 'integrated', chorusStatus: 'UN_STATUT_NOUVEAU' }, null],
     [{ state: 'queued', chorusStatus: null }, null],
   ] as const)('%o -> %s', (invoice, expected) => {
-    expect(actionRequiredOf({ ...invoice, correctedBy: null })).toBe(expected);
+    expect(actionRequiredOf({ ...invoice, correctedBy: null, supplierPaused: false })).toBe(expected);
+  });
+
+  it.each(['queued', 'depositing', 'awaiting_report'] as const)('is the refused supplier account for an invoice %s while the account is paused', (state) => {
+    expect(actionRequiredOf({ state, chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe('supplier_account_refused');
+  });
+
+  it('keeps the invoice\'s own reason over the paused account', () => {
+    expect(actionRequiredOf({ state: 'precheck_failed', chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe('precheck_failed');
+    expect(actionRequiredOf({ state: 'integrated', chorusStatus: 'SUSPENDUE', correctedBy: null, supplierPaused: true })).toBe('suspended');
   });
 
   it('is nothing once a corrected invoice answers the rejection', () => {
-    expect(actionRequiredOf({ state: 'integrated', chorusStatus: 'REJETEE', correctedBy: { id: 'x' } })).toBeNull();
+    expect(actionRequiredOf({ state: 'integrated', chorusStatus: 'REJETEE', correctedBy: { id: 'x' }, supplierPaused: false })).toBeNull();
   });
 });

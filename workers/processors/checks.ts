@@ -16,7 +16,7 @@ import { Invoice } from '../../src/db/entities/invoice.js';
 import { Notification } from '../../src/db/entities/notification.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { notifyPaymentOverdue, notifySupplier, publishNotifications, supplierDedupKey } from '../../src/alerts/notify.js';
-import { note } from '../../src/invoices/transitions.js';
+import { endFollowing, record } from '../../src/invoices/lifecycle.js';
 import { batchesById } from '../../src/db/batches.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 
@@ -66,7 +66,7 @@ async function checkOverduePayments(deps: ChecksDeps): Promise<number> {
       const estimatedInterest = rate === null ? null : ((Number(invoice.amountWithVat) * (rate + 8) * daysLate) / 36_500).toFixed(2);
       const message = `Invoice ${invoice.number} was made available on ${invoice.madeAvailableAt!.toISOString().slice(0, 10)} and is not reported paid after the ${delay}-day payment delay (due ${due.toISOString().slice(0, 10)}, ${daysLate} day(s) late). It is possibly paid late; late-payment interest and the 40 EUR indemnity are then owed.`;
       invoice.overdueAlertedAt = now;
-      note(em, invoice, { type: 'payment-overdue', source: 'worker', message, details: { dueOn: due.toISOString().slice(0, 10), delayDays: delay } });
+      record(em, invoice, 'payment-overdue', 'worker', { message, details: { dueOn: due.toISOString().slice(0, 10), delayDays: delay } });
       notifications.push(
         notifyPaymentOverdue(em, invoice, {
           message,
@@ -142,10 +142,7 @@ async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number
       } catch {
         continue;
       }
-      invoice.statusFollowed = false;
-      note(em, invoice, {
-        type: 'status-follow-ended',
-        source: 'worker',
+      endFollowing(em, invoice, {
         message: `The recipient does not report payments to Chorus Pro (statutMiseEnPaiementNestPasRemonte): the status is no longer followed ${Math.round(deps.config.alerts.paymentFollowMaxMs / DAY_MS)} days after it was made available.`,
       });
       stopped += 1;

@@ -9,7 +9,7 @@ import { DeliveryError, displayUrl, sendWebhook, type EmailChannel } from '../..
 import { emailFor } from '../../src/alerts/messages.js';
 import type { AppContext } from '../../src/context.js';
 import { Delivery } from '../../src/db/entities/delivery.js';
-import { note } from '../../src/invoices/transitions.js';
+import { record } from '../../src/invoices/lifecycle.js';
 import { isLastAttempt } from '../../src/queues/failure-policy.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 
@@ -59,7 +59,7 @@ export function makeDeliveriesProcessor(deps: AppContext & { email: EmailChannel
     const invoice = notification.invoice?.getEntity();
     // The timeline shows the alerts sent; every status change is already a line of its own.
     if (invoice && notification.event !== 'invoice.status_changed') {
-      note(em, invoice, { type: 'alert-sent', source: 'worker', message: `Alert ${notification.event} sent: ${sentTo}.`, details: { deliveryId: delivery.id, notificationId: notification.id, channel: delivery.channel } });
+      record(em, invoice, 'alert-sent', 'worker', { message: `Alert ${notification.event} sent: ${sentTo}.`, details: { deliveryId: delivery.id, notificationId: notification.id, channel: delivery.channel } });
     }
     await em.flush();
     await job.log(`delivered: ${sentTo}`);

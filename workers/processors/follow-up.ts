@@ -4,50 +4,49 @@
  * answer) and nothing is sent again. The status sync then records where the invoice goes next.
  */
 import type { Job } from 'bullmq';
-import type { TechnicalAccount } from '../../src/chorus/client.js';
 import { ChorusTransientError } from '../../src/chorus/errors.js';
-import type { ChorusInvoicing } from '../../src/chorus/invoicing.js';
-import type { AppContext } from '../../src/context.js';
 import { FollowUp, type CompleteRequest, type RecycleRequest } from '../../src/db/entities/follow-up.js';
 import { FOLLOW_UP_FROM } from '../../src/invoices/follow-ups.js';
-import { note } from '../../src/invoices/transitions.js';
-import { decide, isLastAttempt, postpone } from '../../src/queues/failure-policy.js';
+import { record } from '../../src/invoices/lifecycle.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
-import { pauseSupplier } from './supplier-pause.js';
+import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
 
-export function makeFollowUpProcessor(deps: AppContext & { invoicing: ChorusInvoicing }) {
-  return async (job: Job<JobPayloads['follow-ups']>, token?: string): Promise<{ outcome: string; detail?: string }> => {
-    const em = deps.orm.em.fork();
-    const followUp = await em.findOne(FollowUp, job.data.followUpId, { populate: ['invoice', 'invoice.supplier', 'attachmentContent'] });
-    if (!followUp || followUp.state === 'done' || followUp.state === 'failed') return { outcome: followUp?.state ?? 'gone' };
-    const invoice = followUp.invoice.getEntity();
-    const supplier = invoice.supplier.getEntity();
-    if (supplier.pausedAt) return postpone(job, token, deps.config.pipeline.supplierPauseRecheckMs);
-    const account: TechnicalAccount = { login: supplier.chorusLogin, password: deps.secretBox.open(supplier.chorusPasswordSealed) };
-    const chorusId = invoice.chorusInvoiceId!;
-    const verb = followUp.kind === 'recycle' ? 'recycled' : 'completed';
+type Result = { outcome: string; detail?: string };
+type Run = ChorusJobRun<FollowUp>;
 
-    const finish = async (state: 'done' | 'failed', message: string, error?: { code: string; message: string }) => {
-      followUp.state = state;
-      followUp.error = error ?? null;
-      note(em, invoice, { type: state === 'done' ? 'follow-up-sent' : 'follow-up-failed', source: state === 'done' ? 'chorus' : 'worker', message, details: { followUpId: followUp.id, kind: followUp.kind } });
-      await em.flush();
-      await job.log(message);
-      return { outcome: state, detail: message };
-    };
-    /** Whether an earlier call already took effect: the invoice no longer waits for this answer. */
-    const alreadyDone = async (): Promise<string | null> => {
-      const status = await deps.invoicing.currentStatus(account, chorusId);
-      return status && !FOLLOW_UP_FROM[followUp.kind].includes(status) ? status : null;
-    };
+export function makeFollowUpProcessor(deps: ChorusJobDeps) {
+  const finish = async (run: Run, state: 'done' | 'failed', message: string, error?: { code: string; message: string }): Promise<Result> => {
+    const followUp = run.subject;
+    followUp.state = state;
+    followUp.error = error ?? null;
+    record(run.em, followUp.invoice.getEntity(), state === 'done' ? 'follow-up-sent' : 'follow-up-failed', state === 'done' ? 'chorus' : 'worker', { message, details: { followUpId: followUp.id, kind: followUp.kind } });
+    await run.em.flush();
+    await run.log(message);
+    return { outcome: state, detail: message };
+  };
+  /** Whether an earlier call already took effect: the invoice no longer waits for this answer. */
+  const alreadyDone = async (run: Run): Promise<string | null> => {
+    const status = await deps.invoicing.currentStatus(run.account, run.subject.invoice.getEntity().chorusInvoiceId!);
+    return status && !FOLLOW_UP_FROM[run.subject.kind].includes(status) ? status : null;
+  };
 
-    try {
-      const moved = await alreadyDone();
+  return chorusJob<FollowUp, Result>(deps, {
+    skipped: { outcome: 'skipped' },
+    async load(em, job) {
+      const followUp = await em.findOne(FollowUp, (job as Job<JobPayloads['follow-ups']>).data.followUpId, { populate: ['invoice', 'invoice.supplier', 'attachmentContent'] });
+      if (!followUp || followUp.state === 'done' || followUp.state === 'failed') return { done: { outcome: followUp?.state ?? 'gone' } };
+      return { subject: followUp, supplier: followUp.invoice.getEntity().supplier.getEntity() };
+    },
+
+    async run(run) {
+      const { em, subject: followUp, account } = run;
+      const invoice = followUp.invoice.getEntity();
+      const chorusId = invoice.chorusInvoiceId!;
+      const moved = await alreadyDone(run);
       if (moved) {
-        return await finish(followUp.state === 'sending' ? 'done' : 'failed', followUp.state === 'sending'
-          ? `Chorus Pro shows invoice ${invoice.number} as ${moved}: the earlier ${followUp.kind} took effect.`
-          : `Invoice ${invoice.number} is now ${moved} at Chorus Pro: it can no longer be ${verb}.`,
-          followUp.state === 'sending' ? undefined : { code: 'STATUS_CHANGED', message: `The invoice is ${moved} at Chorus Pro.` });
+        if (followUp.state === 'sending') return finish(run, 'done', `Chorus Pro shows invoice ${invoice.number} as ${moved}: the earlier ${followUp.kind} took effect.`);
+        const verb = followUp.kind === 'recycle' ? 'recycled' : 'completed';
+        return finish(run, 'failed', `Invoice ${invoice.number} is now ${moved} at Chorus Pro: it can no longer be ${verb}.`, { code: 'STATUS_CHANGED', message: `The invoice is ${moved} at Chorus Pro.` });
       }
       if (followUp.kind === 'complete') {
         const request = followUp.request as CompleteRequest;
@@ -63,49 +62,50 @@ export function makeFollowUpProcessor(deps: AppContext & { invoicing: ChorusInvo
           attachment: request.attachment && followUp.chorusAttachmentId ? { id: followUp.chorusAttachmentId, name: request.attachment.name } : null,
         });
       } else {
+        const routing = followUp.request as RecycleRequest;
         followUp.state = 'sending';
         await em.flush();
-        await deps.invoicing.recycle(account, chorusId, followUp.request as RecycleRequest);
-      }
-      if (followUp.kind === 'recycle') {
+        await deps.invoicing.recycle(account, chorusId, routing);
         // Chorus Pro routes the invoice again with the new data; the status sync follows it from here.
-        const routing = followUp.request as RecycleRequest;
         if (routing.recipientSiret) invoice.recipientSiret = routing.recipientSiret;
         if (routing.serviceCode) invoice.serviceCode = routing.serviceCode;
         if (routing.engagementNumber) invoice.engagementNumber = routing.engagementNumber;
       }
-      return await finish('done', `Chorus Pro accepted the ${followUp.kind === 'recycle' ? 'recycling' : 'completion'} of invoice ${invoice.number}.`);
-    } catch (error) {
-      const decision = decide(error);
-      await job.log(`${decision.action}: ${decision.reason}`);
-      switch (decision.action) {
-        case 'wait':
-          return postpone(job, token, decision.ms);
-        case 'pause-supplier':
-          await pauseSupplier(deps, supplier, decision.reason);
-          return postpone(job, token, deps.config.pipeline.supplierPauseRecheckMs);
-        case 'give-up': {
-          // A refusal after a lost answer may only say that the first call worked: look before reporting it.
-          if (followUp.state === 'sending') {
-            const moved = await alreadyDone().catch(() => null);
-            if (moved) return finish('done', `Chorus Pro shows invoice ${invoice.number} as ${moved}: the ${followUp.kind} took effect.`);
-          }
-          const message = `Chorus Pro refused to ${followUp.kind} invoice ${invoice.number}: ${decision.reason}`;
-          return finish('failed', message, { code: 'CHORUS_REFUSED', message: decision.reason });
-        }
-        case 'look-up':
-          // Stays `sending`: the next run reads the status before calling again.
-          throw error instanceof Error ? error : new Error(String(error));
-        case 'retry':
-          // Surely not sent (connection refused...): back to `queued`. Otherwise it stays as it was, and the next
-          // run reads the status before calling again anyway.
-          if (error instanceof ChorusTransientError && !error.maybeDelivered) followUp.state = 'queued';
-          if (isLastAttempt(job)) {
-            return finish('failed', `The ${followUp.kind} of invoice ${invoice.number} could not be sent (${decision.reason}). Ask again with POST /v1/invoices/${invoice.id}/${followUp.kind}.`, { code: 'SEND_FAILED', message: decision.reason });
-          }
-          await em.flush().catch(() => undefined);
-          throw error instanceof Error ? error : new Error(String(error));
+      return finish(run, 'done', `Chorus Pro accepted the ${followUp.kind === 'recycle' ? 'recycling' : 'completion'} of invoice ${invoice.number}.`);
+    },
+
+    async refused(run, reason) {
+      const followUp = run.subject;
+      const invoice = followUp.invoice.getEntity();
+      // A refusal after a lost answer may only say that the first call worked: look before reporting it.
+      if (followUp.state === 'sending') {
+        const moved = await alreadyDone(run).catch(() => null);
+        if (moved) return finish(run, 'done', `Chorus Pro shows invoice ${invoice.number} as ${moved}: the ${followUp.kind} took effect.`);
       }
-    }
-  };
+      return finish(run, 'failed', `Chorus Pro refused to ${followUp.kind} invoice ${invoice.number}: ${reason}`, { code: 'CHORUS_REFUSED', message: reason });
+    },
+
+    async maybeDelivered(run, reason) {
+      // Stays `sending`: the next run reads the status before calling again.
+      await run.log(`The ${run.subject.kind} may have reached Chorus Pro (${reason}); its status is read before any new call.`);
+      throw new Error(reason);
+    },
+
+    async invalidRequest(run, error) {
+      return finish(run, 'failed', `${error.message}. This is a defect of chorus-relay.`, { code: 'INVALID_CHORUS_REQUEST', message: error.message });
+    },
+
+    async failed(run, reason, lastAttempt, error) {
+      const followUp = run.subject;
+      const invoice = followUp.invoice.getEntity();
+      // Surely not sent (connection refused...): back to `queued`. Otherwise it stays as it was, and the next run
+      // reads the status before calling again anyway.
+      if (error instanceof ChorusTransientError && !error.maybeDelivered) followUp.state = 'queued';
+      if (lastAttempt) {
+        return finish(run, 'failed', `The ${followUp.kind} of invoice ${invoice.number} could not be sent (${reason}). Ask again with POST /v1/invoices/${invoice.id}/${followUp.kind}.`, { code: 'SEND_FAILED', message: reason });
+      }
+      await run.em.flush().catch(() => undefined);
+      return undefined;
+    },
+  });
 }

@@ -1,6 +1,7 @@
 import type { AppContext } from '../../src/context.js';
 import { notifySupplier, publishNotifications } from '../../src/alerts/notify.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
+import { supplierPauseChanged } from '../../src/invoices/lifecycle.js';
 
 /**
  * Chorus Pro refused the supplier's technical account: pause the account (its invoices wait, they do not fail)
@@ -13,6 +14,7 @@ export async function pauseSupplier(deps: AppContext, supplier: SupplierAccount,
     // Only the first process to pause it raises the alert.
     const updated = await tx.nativeUpdate(SupplierAccount, { id: supplier.id, pausedAt: null }, { pausedAt, pausedReason: reason });
     if (updated === 0) return null;
+    await supplierPauseChanged(tx, supplier.id, true);
     const message = `Chorus Pro refused the account of supplier ${supplier.siret}: ${reason}. Its invoices wait until the credentials are updated (POST /v1/suppliers).`;
     return notifySupplier(tx, supplier, 'supplier.account_refused', { reason, message }, String(pausedAt.getTime()));
   });

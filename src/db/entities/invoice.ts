@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { BeforeCreate, BeforeUpdate, BigIntType, Entity, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import type { InvoiceType, SyntaxeFlux } from '../../chorus/codes.js';
-import { actionRequiredOf, type ActionReason } from '../../invoices/action-required.js';
+import type { ActionReason } from '../../invoices/action-required.js';
 import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
 import { SupplierAccount } from './supplier-account.js';
 
 /** An invoice as received from an internal system, and where it stands on its way to being paid. */
 @Entity({ tableName: 'invoice' })
-@Unique({ name: 'invoice_supplier_number_unique', properties: ['supplier', 'number'] })
+// A number is the supplier's once: but a flux refused at integration (state `rejected`) frees it, as Chorus Pro does.
+@Unique({ name: 'invoice_supplier_number_unique', expression: `create unique index "invoice_supplier_number_unique" on "invoice" ("supplier_id", "number") where "state" <> 'rejected'` })
 @Unique({ name: 'invoice_supplier_idempotency_key_unique', properties: ['supplier', 'idempotencyKey'] })
 @Index({ name: 'invoice_state_created_at_index', properties: ['state', 'createdAt'] })
 @Index({ name: 'invoice_action_required_index', properties: ['actionRequired'] })
@@ -15,7 +16,7 @@ import { SupplierAccount } from './supplier-account.js';
 export class Invoice {
   [OptionalProps]?:
     | 'billingFrame' | 'currency' | 'serviceCode' | 'engagementNumber' | 'marketNumber' | 'state'
-    | 'chorusFluxNumber' | 'chorusInvoiceId' | 'chorusStatus' | 'chorusStatusAt' | 'lastError'
+    | 'chorusFluxNumber' | 'chorusInvoiceId' | 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen' | 'lastError'
     | 'idempotencyKey' | 'requestHash' | 'createdAt' | 'updatedAt' | 'version'
     | 'actionRequired' | 'depositedAt' | 'madeAvailableAt' | 'statusFollowed' | 'corrects' | 'correctedBy' | 'overdueAlertedAt';
 
@@ -100,6 +101,10 @@ export class Invoice {
   @Property({ type: 'datetime', nullable: true })
   chorusStatusAt: Date | null = null;
 
+  /** How many lines of Chorus Pro's status history are recorded: history dates are only to the minute, so position, not date, tells what is new. */
+  @Property({ type: 'integer', nullable: true })
+  chorusHistorySeen: number | null = null;
+
   @Property({ type: 'json', nullable: true })
   lastError: InvoiceError | null = null;
 
@@ -110,7 +115,7 @@ export class Invoice {
   @Property({ type: 'string', length: 64, nullable: true })
   requestHash: string | null = null;
 
-  /** Why the invoice waits for its supplier, if it does (kept in step by the hooks below). */
+  /** Why the invoice waits for its supplier, if it does (kept in step by src/invoices/lifecycle.ts). */
   @Property({ type: 'string', length: 32, nullable: true })
   actionRequired: ActionReason | null = null;
 
@@ -146,9 +151,4 @@ export class Invoice {
   @Property({ type: 'integer', version: true })
   version!: number;
 
-  @BeforeCreate()
-  @BeforeUpdate()
-  keepActionRequiredInStep(): void {
-    this.actionRequired = actionRequiredOf(this);
-  }
 }

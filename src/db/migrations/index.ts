@@ -3,10 +3,12 @@ import { Migration20261128040708_initial } from './Migration20261128040708_initi
 import { Migration20261128043735_deposit_pipeline } from './Migration20261128043735_deposit_pipeline.js';
 import { Migration20261128045605_status_sync } from './Migration20261128045605_status_sync.js';
 import { Migration20261128064550_alerts_and_follow_ups } from './Migration20261128064550_alerts_and_follow_ups.js';
+import { Migration20261130060000_lifecycle } from './Migration20261130060000_lifecycle.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
   { name: 'Migration20261128043735_deposit_pipeline', class: Migration20261128043735_deposit_pipeline },
   { name: 'Migration20261128045605_status_sync', class: Migration20261128045605_status_sync },
   { name: 'Migration20261128064550_alerts_and_follow_ups', class: Migration20261128064550_alerts_and_follow_ups },
+  { name: 'Migration20261130060000_lifecycle', class: Migration20261130060000_lifecycle },
 ];

@@ -1,0 +1,42 @@
+/**
+ * Reading Chorus Pro's status history. Its dates come to the minute (`YYYY-MM-DD HH:MM`) while a search gives the
+ * current status to the millisecond: what is new in a history is told by position (how many lines were recorded),
+ * never by comparing dates of different precision.
+ */
+import type { StatusHistoryEntry } from '../chorus/invoicing.js';
+import type { Invoice } from '../db/entities/invoice.js';
+import type { SeenStatus } from './lifecycle.js';
+
+/** History lines as statuses seen, each with its place in the history. */
+export function asSeen(history: StatusHistoryEntry[]): SeenStatus[] {
+  return history.map((h, position) => ({ status: h.status, at: h.at, comment: h.comment, historyId: h.id, position }));
+}
+
+const minute = (date: Date | null) => (date === null ? null : Math.floor(date.getTime() / 60_000));
+
+/** Oldest first; within one minute, Chorus Pro's own ids (or its order) decide. */
+export function chronological(history: StatusHistoryEntry[]): StatusHistoryEntry[] {
+  return [...history].sort((a, b) => (minute(a.at) ?? 0) - (minute(b.at) ?? 0) || (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0) || (a.id !== null && b.id !== null ? a.id - b.id : 0));
+}
+
+/** The history lines not yet recorded for this invoice. */
+export function unrecorded(invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen'>, chronologicalHistory: StatusHistoryEntry[]): SeenStatus[] {
+  const history = asSeen(chronologicalHistory);
+  let fresh: typeof history;
+  if (invoice.chorusHistorySeen !== null) {
+    fresh = history.slice(invoice.chorusHistorySeen);
+  } else {
+    // Invoices integrated before the history was read at integration: what we know came from a search (precise
+    // date). The first line with that status in that minute is taken for it: a status that came back within the
+    // same minute is then told again rather than lost.
+    const knownMinute = minute(invoice.chorusStatusAt);
+    let index = history.findIndex((h) => h.status === invoice.chorusStatus && minute(h.at) === knownMinute);
+    if (index < 0 && knownMinute !== null) index = history.findLastIndex((h) => (minute(h.at) ?? 0) < knownMinute);
+    fresh = history.slice(index + 1);
+  }
+  // A status recorded from the search while the history lagged comes first among the fresh lines: not twice.
+  const first = fresh[0];
+  if (first && first.status === invoice.chorusStatus && minute(first.at) === minute(invoice.chorusStatusAt)) fresh = fresh.slice(1);
+  return fresh;
+}
+

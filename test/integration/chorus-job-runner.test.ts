@@ -1,0 +1,63 @@
+/**
+ * The runner of jobs that call Chorus Pro: nothing fallible between committing a deposit as `sending` and sending
+ * it (3c), and the job's signal reaching the HTTP request.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ChorusTransientError } from '../../src/chorus/errors.js';
+import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
+import { makeDepositProcessor } from '../../workers/processors/deposit.js';
+import { SUPPLIER } from '../helpers/chorus.js';
+import { createPipelineHarness, read, submit, type PipelineHarness } from '../helpers/pipeline.js';
+
+let p: PipelineHarness;
+beforeAll(async () => {
+  // No worker: the test runs the processor itself.
+  p = await createPipelineHarness();
+});
+afterAll(async () => {
+  await p.close();
+});
+
+describe('a deposit job that Redis lost while it ran (3c)', () => {
+  it('still deposits once and records it: job logs and progress are not allowed to fail the deposit', async () => {
+    const submitted = await submit(p.h);
+    const job = (await p.h.ctx.queues.deposit.getJob(submitted.id))!;
+    // What a flush of Redis does to a job in flight: its key is gone, so updateProgress and log would throw.
+    await job.remove();
+    await expect(job.updateProgress(1)).rejects.toThrow();
+    const deposit = makeDepositProcessor({ ...p.h.ctx, invoicing: p.h.ctx.invoicing!, structures: p.h.ctx.structures! });
+    const result = await deposit(job, undefined, undefined);
+    expect(result.outcome).toBe('deposited');
+    const invoice = await read(p.h, submitted.id);
+    expect(invoice.state).toBe('awaiting_report');
+    expect(p.simulator.world.depositsByInvoiceNumber.get(invoice.number)).toBe(1);
+    const attempts = await p.h.ctx.orm.em.fork().find(DepositAttempt, { invoice: submitted.id });
+    expect(attempts.map((a) => a.phase)).toEqual(['sent']);
+  });
+});
+
+describe('the job signal', () => {
+  it('aborts a deposit under way, which is then an unknown outcome to look up, not a failure to resend', async () => {
+    await fetch(`${p.simulator.url}/simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoints: { deposerFlux: { latencyMs: 5_000 } } }) });
+    try {
+      const controller = new AbortController();
+      const before = p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
+      const started = Date.now();
+      const call = p.h.ctx.chorus!.deposerFlux({ ...SUPPLIER, signal: controller.signal }, { fichierFlux: Buffer.from('x'), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+      const outcome = call.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      // Once the request has reached Chorus Pro (the simulator counted it), the job is stopped.
+      await expect.poll(() => p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0, { timeout: 5_000, interval: 20 }).toBe(before + 1);
+      controller.abort(new Error('worker closing'));
+      const error = await outcome;
+      expect(error).toBeInstanceOf(ChorusTransientError);
+      expect((error as ChorusTransientError).maybeDelivered).toBe(true);
+      // It did not wait for the simulator's answer.
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await fetch(`${p.simulator.url}/simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    }
+  });
+});
