@@ -111,16 +111,33 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
 /** A UBL file from the generator, its invoice number swapped per request (the consistency check reads it). */
 async function ublTemplate() {
   const number = 'BENCH-TEMPLATE-1';
-  const xml = (await generateSampleInvoice({ number, issueDate: '2026-11-20', supplierSiret: SUPPLIER, recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' }, 'UBL')).toString('utf8');
+  const xml = (
+    await generateSampleInvoice(
+      { number, issueDate: '2026-11-20', supplierSiret: SUPPLIER, recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' },
+      'UBL',
+    )
+  ).toString('utf8');
   return (n: string) => ({
-    supplierSiret: SUPPLIER, recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', number: n, issueDate: '2026-11-20', type: 'FACTURE',
-    amountWithoutVat: '1000.00', vatAmount: '200.00', amountWithVat: '1200.00', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    supplierSiret: SUPPLIER,
+    recipientSiret: '11000201100044',
+    serviceCode: 'SERVICE-BTP',
+    number: n,
+    issueDate: '2026-11-20',
+    type: 'FACTURE',
+    amountWithoutVat: '1000.00',
+    vatAmount: '200.00',
+    amountWithVat: '1200.00',
+    syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
     file: { name: `${n}.xml`, contentBase64: Buffer.from(xml.replace(`<cbc:ID>${number}</cbc:ID>`, `<cbc:ID>${n}</cbc:ID>`)).toString('base64') },
   });
 }
 
 async function post(base: string, body: unknown): Promise<number> {
-  const res = await fetch(`${base}/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${base}/v1/invoices`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -138,7 +155,7 @@ async function countIntegrated(name: string): Promise<number> {
   const client = new pg.Client({ connectionString: dbUrl(name) });
   await client.connect();
   try {
-    return Number((await client.query(`select count(*) from invoice where state = 'integrated'`)).rows[0].count);
+    return Number((await client.query<{ count: string }>(`select count(*) from invoice where state = 'integrated'`)).rows[0]?.count);
   } finally {
     await client.end();
   }
@@ -162,7 +179,11 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
     await migrate(name, simulator);
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
     const webProcesses = Number(values.web);
-    await start('dist/src/web.js', env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), DATABASE_POOL_MAX: String(values.pool), ...extra }), new RegExp(Array(webProcesses).fill('Intake API listening').join('[\\s\\S]*')));
+    await start(
+      'dist/src/web.js',
+      env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), DATABASE_POOL_MAX: String(values.pool), ...extra }),
+      new RegExp(Array(webProcesses).fill('Intake API listening').join('[\\s\\S]*')),
+    );
     const base = `http://127.0.0.1:${port}`;
     await registerSupplier(base);
     await body(name, base, simulator);
@@ -210,7 +231,9 @@ await stage('intake', {}, async (_name, base) => {
   );
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  report(`(a) intake: ${total} POST /v1/invoices (UBL ${Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024)} KB) with ${clients} clients, ${values.web} web process(es): ${(total / seconds).toFixed(0)} invoices/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} errors`);
+  report(
+    `(a) intake: ${total} POST /v1/invoices (UBL ${Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024)} KB) with ${clients} clients, ${values.web} web process(es): ${(total / seconds).toFixed(0)} invoices/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} errors`,
+  );
 });
 
 // (b) End to end.
@@ -220,13 +243,17 @@ await stage('e2e', { CHORUS_MAX_RPS: '100000' }, async (name, base, simulator) =
   const total = Number(values.e2e);
   const started = Date.now();
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < total) await post(base, template(`E-${next++}`));
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) await post(base, template(`E-${next++}`));
+    }),
+  );
   const done = await waitIntegrated(name, total, 300_000);
   e2eRate = total / ((done - started) / 1000);
   const notOnce = [...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n !== 1).length;
-  report(`(b) end to end: ${total} invoices from POST to integrated in ${((done - started) / 1000).toFixed(1)} s: ${e2eRate.toFixed(1)} invoices/s (worker concurrency 16, no rate limit; ${notOnce} invoices deposited other than once)`);
+  report(
+    `(b) end to end: ${total} invoices from POST to integrated in ${((done - started) / 1000).toFixed(1)} s: ${e2eRate.toFixed(1)} invoices/s (worker concurrency 16, no rate limit; ${notOnce} invoices deposited other than once)`,
+  );
 });
 
 // (c) Raw BullMQ baseline, same machine, same run.
@@ -237,7 +264,7 @@ await stage('e2e', { CHORUS_MAX_RPS: '100000' }, async (name, base, simulator) =
   let processed = 0;
   let resolveDone: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  const worker = new Worker('raw', async () => undefined, { connection, prefix: `${runId}_raw`, concurrency: 16, removeOnComplete: { count: 0 } });
+  const worker = new Worker('raw', () => Promise.resolve(undefined), { connection, prefix: `${runId}_raw`, concurrency: 16, removeOnComplete: { count: 0 } });
   worker.on('completed', () => {
     processed += 1;
     if (processed === total) resolveDone();
@@ -249,7 +276,9 @@ await stage('e2e', { CHORUS_MAX_RPS: '100000' }, async (name, base, simulator) =
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
-  report(`(c) raw BullMQ add+process (no-op jobs, concurrency 16): ${rate.toFixed(0)} jobs/s; our end-to-end rate is ${((e2eRate / rate) * 100).toFixed(2)} % of it (each invoice is 2 jobs, ~5 Chorus calls and ~10 SQL statements)`);
+  report(
+    `(c) raw BullMQ add+process (no-op jobs, concurrency 16): ${rate.toFixed(0)} jobs/s; our end-to-end rate is ${((e2eRate / rate) * 100).toFixed(2)} % of it (each invoice is 2 jobs, ~5 Chorus calls and ~10 SQL statements)`,
+  );
 }
 
 // (d) Rate limit with a backlog.
@@ -257,9 +286,11 @@ await stage('limited', {}, async (name, base, simulator) => {
   const rps = Number(values.rps);
   const total = Number(values.limited);
   let next = 0;
-  await Promise.all(Array.from({ length: 16 }, async () => {
-    while (next < total) await post(base, template(`L-${next++}`));
-  }));
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) await post(base, template(`L-${next++}`));
+    }),
+  );
   simulator.counter.reset();
   // Two workers share the limit: it holds across processes.
   const workerEnv = env(name, simulator, { CHORUS_MAX_RPS: String(rps) });
@@ -268,15 +299,23 @@ await stage('limited', {}, async (name, base, simulator) => {
   await waitIntegrated(name, total, 600_000);
   const seconds = (Date.now() - started) / 1000;
   const counts = simulator.counter.snapshot(simulator.world.depositsByInvoiceNumber);
-  const apiCalls = Object.entries(counts.byEndpoint).filter(([k]) => k !== 'oauthToken').reduce((sum, [, n]) => sum + n, 0);
+  const apiCalls = Object.entries(counts.byEndpoint)
+    .filter(([k]) => k !== 'oauthToken')
+    .reduce((sum, [, n]) => sum + n, 0);
   // Utilisation while there was a backlog: whole seconds between the first and the last, where calls were waiting.
-  const seconds_ = Object.keys(counts.bySecond).map(Number).sort((a, b) => a - b);
+  const seconds_ = Object.keys(counts.bySecond)
+    .map(Number)
+    .sort((a, b) => a - b);
   const inner = seconds_.slice(1, -1).map((sec) => counts.bySecond[String(sec)] ?? 0);
   const used = inner.length > 0 ? inner.reduce((a, b) => a + b, 0) / (inner.length * rps) : 0;
-  report(`(d) CHORUS_MAX_RPS=${rps}, 2 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}); share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %`);
+  report(
+    `(d) CHORUS_MAX_RPS=${rps}, 2 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}); share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %`,
+  );
 });
 
 console.log(`\nchorus-relay benchmark, ${new Date().toISOString()}`);
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL, Redis, web, worker, simulator and load generator on the same machine`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; PostgreSQL, Redis, web, worker, simulator and load generator on the same machine`,
+);
 for (const line of results) console.log(line);
 process.exit(0);

@@ -28,8 +28,17 @@ interface Case {
 const cases: Case[] = [
   { label: 'good Factur-X to a ministry (service code given)', format: 'Factur-X', invoice: {} },
   { label: 'good UBL to a city (engagement number given)', format: 'UBL', invoice: { recipientSiret: '21750001600019', serviceCode: null, engagementNumber: 'EJ-2026-0042' } },
-  { label: 'good CII to a hospital (engagement number instead of service)', format: 'CII', invoice: { recipientSiret: '26750045200011', serviceCode: null, engagementNumber: 'EJ-77' } },
-  { label: 'refused at intake: the request disagrees with the file', format: 'Factur-X', invoice: {}, requestOverrides: { amountWithoutVat: '999.00', vatAmount: '199.80', amountWithVat: '1198.80' } },
+  {
+    label: 'good CII to a hospital (engagement number instead of service)',
+    format: 'CII',
+    invoice: { recipientSiret: '26750045200011', serviceCode: null, engagementNumber: 'EJ-77' },
+  },
+  {
+    label: 'refused at intake: the request disagrees with the file',
+    format: 'Factur-X',
+    invoice: {},
+    requestOverrides: { amountWithoutVat: '999.00', vatAmount: '199.80', amountWithVat: '1198.80' },
+  },
   { label: 'pre-check: ministry requires a service code', format: 'Factur-X', invoice: { serviceCode: null } },
   { label: 'pre-check: city requires an engagement number', format: 'UBL', invoice: { recipientSiret: '21750001600019', serviceCode: null } },
   { label: 'pre-check: service requires an engagement number', format: 'UBL', invoice: { serviceCode: 'SERVICE-EJ' } },
@@ -76,14 +85,27 @@ for (const c of cases) {
   const res = await api('/v1/invoices', {
     method: 'POST',
     body: JSON.stringify({
-      supplierSiret: sample.supplierSiret, recipientSiret: sample.recipientSiret, serviceCode: sample.serviceCode, engagementNumber: sample.engagementNumber,
-      number: sample.number, issueDate: sample.issueDate, type: 'FACTURE', amountWithoutVat: sample.amountWithoutVat, vatAmount: vat, amountWithVat: gross,
-      syntaxeFlux: SYNTAXE_FLUX_OF[c.format], file: { name: `${sample.number}.${c.format === 'Factur-X' ? 'pdf' : 'xml'}`, contentBase64: file.toString('base64') },
+      supplierSiret: sample.supplierSiret,
+      recipientSiret: sample.recipientSiret,
+      serviceCode: sample.serviceCode,
+      engagementNumber: sample.engagementNumber,
+      number: sample.number,
+      issueDate: sample.issueDate,
+      type: 'FACTURE',
+      amountWithoutVat: sample.amountWithoutVat,
+      vatAmount: vat,
+      amountWithVat: gross,
+      syntaxeFlux: SYNTAXE_FLUX_OF[c.format],
+      file: { name: `${sample.number}.${c.format === 'Factur-X' ? 'pdf' : 'xml'}`, contentBase64: file.toString('base64') },
       ...c.requestOverrides,
     }),
   });
   const error = res.body.error as { code: string; details: Array<{ message: string }> } | undefined;
-  submitted.push(res.status === 202 ? { label: c.label, id: String(res.body.id), outcome: 'queued' } : { label: c.label, outcome: `HTTP ${res.status} ${error?.code}: ${error?.details[0]?.message ?? ''}` });
+  submitted.push(
+    res.status === 202
+      ? { label: c.label, id: String(res.body.id), outcome: 'queued' }
+      : { label: c.label, outcome: `HTTP ${res.status} ${error?.code}: ${error?.details[0]?.message ?? ''}` },
+  );
 }
 
 console.log('\nWaiting for the pipeline (watch it in Bull Board at /admin/queues)...');

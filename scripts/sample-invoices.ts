@@ -23,7 +23,9 @@ const { values } = parseArgs({
   },
 });
 if (!values.supplier || !values.recipient) {
-  process.stderr.write('Usage: npm run sample-invoices -- --supplier <SIRET> --recipient <SIRET> [--service CODE] [--engagement BDC] [--format UBL|CII|Factur-X|all] [--count N] [--out DIR]\n');
+  process.stderr.write(
+    'Usage: npm run sample-invoices -- --supplier <SIRET> --recipient <SIRET> [--service CODE] [--engagement BDC] [--format UBL|CII|Factur-X|all] [--count N] [--out DIR]\n',
+  );
   process.exit(2);
 }
 const formats: SampleFormat[] = values.format === 'all' ? ['UBL', 'CII', 'Factur-X'] : [values.format as SampleFormat];

@@ -27,15 +27,26 @@ const secretKey = z.string().transform((value, ctx) => {
 
 const commaList = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
   .refine((keys) => keys.length > 0, 'must list at least one key')
   .refine((keys) => keys.every((k) => k.length >= 16), 'each key must be at least 16 characters long');
 
 /** docker-compose passes `${VAR:-}` as an empty string: read it as not set. */
 const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 
-const postgresUrl = z.string().url().refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL');
-const redisUrl = z.string().url().refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL');
+const postgresUrl = z
+  .string()
+  .url()
+  .refine((u) => /^postgres(ql)?:\/\//.test(u), 'must be a postgres:// URL');
+const redisUrl = z
+  .string()
+  .url()
+  .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL');
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -46,7 +57,10 @@ const envSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().positive().max(200).default(10),
   REDIS_URL: redisUrl.default(DEFAULT_REDIS_URL),
   REDIS_TLS_VERIFY: booleanFlag.default(false),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only').default('chorus-relay'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "-" and "_" only')
+    .default('chorus-relay'),
   API_KEYS: commaList,
   BOARD_USER: z.string().min(1),
   BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters long'),
@@ -69,13 +83,26 @@ const envSchema = z.object({
   STRUCTURE_CACHE_SECONDS: z.coerce.number().int().positive().default(3600),
   REPORT_POLL_FIRST_SECONDS: z.coerce.number().positive().default(10),
   REPORT_POLL_MAX_SECONDS: z.coerce.number().positive().default(600),
-  RECONCILE_WINDOW_SECONDS: z.coerce.number().positive().default(6 * 3600),
-  FLUX_STUCK_AFTER_SECONDS: z.coerce.number().positive().default(48 * 3600),
+  RECONCILE_WINDOW_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(6 * 3600),
+  FLUX_STUCK_AFTER_SECONDS: z.coerce
+    .number()
+    .positive()
+    .default(48 * 3600),
   SUPPLIER_PAUSE_RECHECK_SECONDS: z.coerce.number().positive().default(300),
   WORKER_LOCK_SECONDS: z.coerce.number().positive().default(60),
   STATUS_SYNC_INTERVAL_SECONDS: z.coerce.number().positive().optional(),
   STATUS_SYNC_OVERLAP_SECONDS: z.coerce.number().nonnegative().default(300),
-  SMTP_URL: z.preprocess(unsetIfEmpty, z.string().url().refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL').optional()),
+  SMTP_URL: z.preprocess(
+    unsetIfEmpty,
+    z
+      .string()
+      .url()
+      .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
+      .optional(),
+  ),
   ALERT_EMAIL_FROM: z.string().min(3).default('chorus-relay <no-reply@chorus-relay.invalid>'),
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.string().url().optional()),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
@@ -85,7 +112,11 @@ const envSchema = z.object({
   PAYMENT_DELAY_BY_RECIPIENT: z
     .string()
     .transform((text, ctx) => {
-      const entries = text.split(',').map((s) => s.trim()).filter(Boolean).map((pair) => pair.split('='));
+      const entries = text
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .map((pair) => pair.split('='));
       const bad = entries.find(([siret, days]) => !/^\d{14}$/.test(siret ?? '') || !/^\d{1,3}$/.test(days ?? ''));
       if (bad) {
         ctx.addIssue({ code: 'custom', message: 'must read SIRET=days,SIRET=days (e.g. 26750045200011=50)' });
@@ -193,9 +224,7 @@ export class ConfigError extends Error {
 
 /** Only what migrations need, so the release phase and the one-shot migrate service need no API keys. */
 export function loadDatabaseConfig(env: Record<string, string | undefined> = process.env): Pick<Config, 'database' | 'log'> {
-  const parsed = envSchema
-    .pick({ NODE_ENV: true, DATABASE_URL: true, DATABASE_SSL: true, LOG_LEVEL: true, LOG_FORMAT: true })
-    .safeParse(env);
+  const parsed = envSchema.pick({ NODE_ENV: true, DATABASE_URL: true, DATABASE_SSL: true, LOG_LEVEL: true, LOG_FORMAT: true }).safeParse(env);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`));
   const e = parsed.data;
   return {
@@ -222,9 +251,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = issue.path.join('.');
-        return issue.code === 'invalid_type' && env[name] === undefined
-          ? `${name} is required but not set`
-          : `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
+        return issue.code === 'invalid_type' && env[name] === undefined ? `${name} is required but not set` : `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
       }),
     );
   }
@@ -283,7 +310,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       passwordExpiryWarningDays: e.PASSWORD_EXPIRY_WARNING_DAYS,
       checksIntervalMs: e.CHECKS_INTERVAL_SECONDS * 1000,
     }),
-    failpoints: Object.freeze(e.FAILPOINTS.split(',').map((f) => f.trim()).filter(Boolean)),
+    failpoints: Object.freeze(
+      e.FAILPOINTS.split(',')
+        .map((f) => f.trim())
+        .filter(Boolean),
+    ),
   });
 }
 

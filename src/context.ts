@@ -68,9 +68,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     releasers.add('queues', () => closeQueues(queues));
 
     const secretBox = new SecretBox(config.secretKey);
-    const chorus = config.chorus
-      ? createChorusClient(config.chorus, { redis, secretBox, keyPrefix: config.queuePrefix, maxPerSecond: config.pipeline.chorusMaxRps })
-      : null;
+    const chorus = config.chorus ? createChorusClient(config.chorus, { redis, secretBox, keyPrefix: config.queuePrefix, maxPerSecond: config.pipeline.chorusMaxRps }) : null;
     return {
       config,
       logger,

@@ -9,9 +9,27 @@ export type Logger = winston.Logger;
 
 /** Keys whose values are never written, wherever they appear in a log entry. Compared lower-cased. */
 const SECRET_KEYS = new Set([
-  'password', 'choruspassword', 'passwordencrypted', 'secret', 'client_secret', 'clientsecret', 'token',
-  'access_token', 'accesstoken', 'authorization', 'apikey', 'api_key', 'apikeys', 'cpro-account', 'cookie',
-  'contentbase64', 'content', 'filecontent', 'fichierflux', 'bytes', 'secretkey',
+  'password',
+  'choruspassword',
+  'passwordencrypted',
+  'secret',
+  'client_secret',
+  'clientsecret',
+  'token',
+  'access_token',
+  'accesstoken',
+  'authorization',
+  'apikey',
+  'api_key',
+  'apikeys',
+  'cpro-account',
+  'cookie',
+  'contentbase64',
+  'content',
+  'filecontent',
+  'fichierflux',
+  'bytes',
+  'secretkey',
 ]);
 const MASK = '[redacted]';
 

@@ -36,7 +36,9 @@ export function startWorker(ctx: AppContext): RunningWorker {
       ...workerStallSettings(ctx.config.pipeline),
     });
     worker.on('error', (error) => ctx.logger.warn('Worker error', { queue: name, error: error.message }));
-    worker.on('failed', (job, error) => ctx.logger.warn('Job failed', { queue: name, jobId: job?.id, invoiceId: (job?.data as { invoiceId?: string } | undefined)?.invoiceId, error: error.message }));
+    worker.on('failed', (job, error) =>
+      ctx.logger.warn('Job failed', { queue: name, jobId: job?.id, invoiceId: (job?.data as { invoiceId?: string } | undefined)?.invoiceId, error: error.message }),
+    );
     workers.push(worker);
   };
   const deps = { ...ctx, invoicing, structures };
@@ -63,7 +65,10 @@ export function startWorker(ctx: AppContext): RunningWorker {
     ctx.config.sweepIntervalMs,
     [() => sweepOutbox({ em: ctx.orm.em, queues: ctx.queues, logger: ctx.logger, clock: ctx.clock, graceMs: ctx.config.sweepGraceMs })],
   );
-  ctx.logger.info('Worker started: deposit, report, status-sync, follow-up, alert, delivery and check processors; sweeper', { sweepIntervalMs: ctx.config.sweepIntervalMs, concurrency: ctx.config.pipeline.depositConcurrency });
+  ctx.logger.info('Worker started: deposit, report, status-sync, follow-up, alert, delivery and check processors; sweeper', {
+    sweepIntervalMs: ctx.config.sweepIntervalMs,
+    concurrency: ctx.config.pipeline.depositConcurrency,
+  });
   return {
     async stop() {
       clearInterval(schedulerTimer);

@@ -26,7 +26,7 @@ export interface SampleInvoice {
 }
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined };
-const service = new InvoiceService(quiet as never);
+const service = new InvoiceService(quiet);
 
 function cents(amount: string): bigint {
   const [u = '0', d = ''] = amount.split('.');
@@ -71,22 +71,32 @@ function ublData(sample: SampleInvoice): Invoice {
           'cbc:TaxAmount@currencyID': 'EUR',
           'cac:TaxSubtotal': [
             {
-              'cbc:TaxableAmount': net, 'cbc:TaxableAmount@currencyID': 'EUR', 'cbc:TaxAmount': vat, 'cbc:TaxAmount@currencyID': 'EUR',
+              'cbc:TaxableAmount': net,
+              'cbc:TaxableAmount@currencyID': 'EUR',
+              'cbc:TaxAmount': vat,
+              'cbc:TaxAmount@currencyID': 'EUR',
               'cac:TaxCategory': { 'cbc:ID': 'S', 'cbc:Percent': rate, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
             },
           ],
         },
       ],
       'cac:LegalMonetaryTotal': {
-        'cbc:LineExtensionAmount': net, 'cbc:LineExtensionAmount@currencyID': 'EUR',
-        'cbc:TaxExclusiveAmount': net, 'cbc:TaxExclusiveAmount@currencyID': 'EUR',
-        'cbc:TaxInclusiveAmount': gross, 'cbc:TaxInclusiveAmount@currencyID': 'EUR',
-        'cbc:PayableAmount': gross, 'cbc:PayableAmount@currencyID': 'EUR',
+        'cbc:LineExtensionAmount': net,
+        'cbc:LineExtensionAmount@currencyID': 'EUR',
+        'cbc:TaxExclusiveAmount': net,
+        'cbc:TaxExclusiveAmount@currencyID': 'EUR',
+        'cbc:TaxInclusiveAmount': gross,
+        'cbc:TaxInclusiveAmount@currencyID': 'EUR',
+        'cbc:PayableAmount': gross,
+        'cbc:PayableAmount@currencyID': 'EUR',
       },
       'cac:InvoiceLine': [
         {
-          'cbc:ID': '1', 'cbc:InvoicedQuantity': '1', 'cbc:InvoicedQuantity@unitCode': 'C62',
-          'cbc:LineExtensionAmount': net, 'cbc:LineExtensionAmount@currencyID': 'EUR',
+          'cbc:ID': '1',
+          'cbc:InvoicedQuantity': '1',
+          'cbc:InvoicedQuantity@unitCode': 'C62',
+          'cbc:LineExtensionAmount': net,
+          'cbc:LineExtensionAmount@currencyID': 'EUR',
           'cac:Item': { 'cbc:Name': 'Travaux', 'cac:ClassifiedTaxCategory': { 'cbc:ID': 'S', 'cbc:Percent': rate, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } },
           'cac:Price': { 'cbc:PriceAmount': net, 'cbc:PriceAmount@currencyID': 'EUR' },
         },
@@ -101,7 +111,12 @@ async function visiblePdf(sample: SampleInvoice): Promise<Uint8Array> {
   const page = doc.addPage();
   const font = await doc.embedFont(StandardFonts.Helvetica);
   const { gross } = vatOf(sample);
-  const lines = [`Facture ${sample.number} du ${sample.issueDate}`, `Fournisseur SIRET ${sample.supplierSiret}`, `Destinataire SIRET ${sample.recipientSiret}`, `Total TTC ${gross} EUR`];
+  const lines = [
+    `Facture ${sample.number} du ${sample.issueDate}`,
+    `Fournisseur SIRET ${sample.supplierSiret}`,
+    `Destinataire SIRET ${sample.recipientSiret}`,
+    `Total TTC ${gross} EUR`,
+  ];
   lines.forEach((line, i) => page.drawText(line, { x: 50, y: 760 - i * 24, font, size: 14 }));
   return doc.save();
 }

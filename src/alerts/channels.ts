@@ -77,7 +77,12 @@ export async function sendWebhook(call: WebhookCall): Promise<number> {
       signal: AbortSignal.timeout(call.timeoutMs),
     });
   } catch (error) {
-    const cause = error instanceof Error && error.name === 'TimeoutError' ? `no answer within ${call.timeoutMs} ms` : error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    const cause =
+      error instanceof Error && error.name === 'TimeoutError'
+        ? `no answer within ${call.timeoutMs} ms`
+        : error instanceof Error
+          ? ((error.cause as Error | undefined)?.message ?? error.message)
+          : String(error);
     throw new DeliveryError(`POST ${displayUrl(call.url)}: ${cause}`);
   }
   await res.body?.cancel();

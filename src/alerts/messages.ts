@@ -21,7 +21,11 @@ const REASON_TITLE: Record<string, { fr: string; en: string }> = {
 
 function invoiceLines(invoice: InvoiceSnapshot, lang: 'fr' | 'en'): string[] {
   const fr = lang === 'fr';
-  const status = invoice.chorusStatus ? `${invoice.chorusStatus}${invoice.stageLabel ? ` (${invoice.stageLabel})` : ''}` : fr ? 'pas encore dans Chorus Pro' : 'not in Chorus Pro yet';
+  const status = invoice.chorusStatus
+    ? `${invoice.chorusStatus}${invoice.stageLabel ? ` (${invoice.stageLabel})` : ''}`
+    : fr
+      ? 'pas encore dans Chorus Pro'
+      : 'not in Chorus Pro yet';
   return [
     `${fr ? 'Facture' : 'Invoice'}: ${invoice.number}`,
     `${fr ? 'Bon de commande (BDC)' : 'Purchase order (BDC)'}: ${invoice.engagementNumber ?? '-'}`,
@@ -35,12 +39,17 @@ function link(publicUrl: string | null, invoice: InvoiceSnapshot): string[] {
   return publicUrl ? [`${publicUrl.replace(/\/$/, '')}/v1/invoices/${invoice.id}`] : [];
 }
 
+/** A payload value as a person reads it (payloads are JSON, read back untyped). */
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? '');
+}
+
 export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, publicUrl: string | null): EmailMessage {
-  const p = notification.payload as Record<string, unknown>;
+  const p = notification.payload;
   const invoice = p.invoice as InvoiceSnapshot | undefined;
   switch (notification.event) {
     case 'invoice.action_required': {
-      const reason = String(p.reason);
+      const reason = text(p.reason);
       const title = REASON_TITLE[reason] ?? { fr: 'action requise', en: 'action required' };
       const next = p.nextStep as { fr: string; en: string };
       const chorusReason = (p.chorusReason as string | null) ?? null;
@@ -49,12 +58,12 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
         text: [
           `Votre facture ${invoice!.number} est ${title.fr}.`,
           ...invoiceLines(invoice!, 'fr'),
-          `Motif : ${chorusReason ?? String(p.message)}`,
+          `Motif : ${chorusReason ?? text(p.message)}`,
           `À faire : ${next.fr}`,
           '',
           `Your invoice ${invoice!.number} is ${title.en}.`,
           ...invoiceLines(invoice!, 'en'),
-          `Reason: ${chorusReason ?? String(p.message)}`,
+          `Reason: ${chorusReason ?? text(p.message)}`,
           `Next step: ${next.en}`,
           ...link(publicUrl, invoice!),
         ].join('\n'),
@@ -62,15 +71,15 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
     }
     case 'invoice.status_changed':
       return {
-        subject: `Facture ${invoice!.number} : ${String(p.to)} / Invoice ${invoice!.number}: ${String(p.to)}`,
+        subject: `Facture ${invoice!.number} : ${text(p.to)} / Invoice ${invoice!.number}: ${text(p.to)}`,
         text: [
-          `Le statut Chorus Pro de votre facture ${invoice!.number} est passé de ${String(p.from ?? '-')} à ${String(p.to)} le ${String(p.at)}.`,
+          `Le statut Chorus Pro de votre facture ${invoice!.number} est passé de ${text(p.from ?? '-')} à ${text(p.to)} le ${text(p.at)}.`,
           ...invoiceLines(invoice!, 'fr'),
-          ...(p.comment ? [`Commentaire : ${String(p.comment)}`] : []),
+          ...(p.comment ? [`Commentaire : ${text(p.comment)}`] : []),
           '',
-          `The Chorus Pro status of your invoice ${invoice!.number} went from ${String(p.from ?? '-')} to ${String(p.to)} on ${String(p.at)}.`,
+          `The Chorus Pro status of your invoice ${invoice!.number} went from ${text(p.from ?? '-')} to ${text(p.to)} on ${text(p.at)}.`,
           ...invoiceLines(invoice!, 'en'),
-          ...(p.comment ? [`Comment: ${String(p.comment)}`] : []),
+          ...(p.comment ? [`Comment: ${text(p.comment)}`] : []),
           ...link(publicUrl, invoice!),
         ].join('\n'),
       };
@@ -78,13 +87,13 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
       return {
         subject: `Facture ${invoice!.number} peut-être payée en retard / Invoice ${invoice!.number} possibly paid late`,
         text: [
-          `La facture ${invoice!.number}, mise à disposition le ${String(p.madeAvailableOn)}, n'est pas indiquée payée à l'échéance du ${String(p.dueOn)} (délai de ${String(p.delayDays)} jours).`,
+          `La facture ${invoice!.number}, mise à disposition le ${text(p.madeAvailableOn)}, n'est pas indiquée payée à l'échéance du ${text(p.dueOn)} (délai de ${text(p.delayDays)} jours).`,
           ...invoiceLines(invoice!, 'fr'),
-          `Intérêts moratoires estimés : ${String(p.estimatedInterest ?? 'taux non configuré')} ; indemnité forfaitaire : ${String(p.indemnity)} EUR, dus dans les 45 jours suivant le paiement.`,
+          `Intérêts moratoires estimés : ${text(p.estimatedInterest ?? 'taux non configuré')} ; indemnité forfaitaire : ${text(p.indemnity)} EUR, dus dans les 45 jours suivant le paiement.`,
           '',
-          `Invoice ${invoice!.number}, made available on ${String(p.madeAvailableOn)}, is not reported paid by its due date ${String(p.dueOn)} (${String(p.delayDays)}-day delay).`,
+          `Invoice ${invoice!.number}, made available on ${text(p.madeAvailableOn)}, is not reported paid by its due date ${text(p.dueOn)} (${text(p.delayDays)}-day delay).`,
           ...invoiceLines(invoice!, 'en'),
-          `Estimated late-payment interest: ${String(p.estimatedInterest ?? 'rate not configured')}; fixed indemnity: ${String(p.indemnity)} EUR, due within 45 days of payment.`,
+          `Estimated late-payment interest: ${text(p.estimatedInterest ?? 'rate not configured')}; fixed indemnity: ${text(p.indemnity)} EUR, due within 45 days of payment.`,
           ...link(publicUrl, invoice!),
         ].join('\n'),
       };
@@ -99,9 +108,9 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
         text: [
           refused
             ? `Chorus Pro refuse le compte technique ${supplier.chorusLogin} du fournisseur ${supplier.siret} : les factures attendent. Mettez à jour l'identifiant ou le mot de passe (POST /v1/suppliers).`
-            : `Le mot de passe du compte technique ${supplier.chorusLogin} (${supplier.siret}) expire le ${String(p.passwordExpiresOn)}. Changez-le dans Chorus Pro puis ici (POST /v1/suppliers).`,
+            : `Le mot de passe du compte technique ${supplier.chorusLogin} (${supplier.siret}) expire le ${text(p.passwordExpiresOn)}. Changez-le dans Chorus Pro puis ici (POST /v1/suppliers).`,
           '',
-          String(p.message),
+          text(p.message),
         ].join('\n'),
       };
     }

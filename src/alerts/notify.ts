@@ -65,7 +65,11 @@ function record(em: EntityManager, fields: { supplierId: string; invoice?: Invoi
  * The invoice needs its supplier. `transition` names the change (a version, a Chorus status and date), so one
  * transition gives one alert however often the code that saw it runs.
  */
-export function notifyActionRequired(em: EntityManager, invoice: Invoice, alert: { reason: ActionReason; message: string; chorusReason?: string | null; transition: string }): Notification {
+export function notifyActionRequired(
+  em: EntityManager,
+  invoice: Invoice,
+  alert: { reason: ActionReason; message: string; chorusReason?: string | null; transition: string },
+): Notification {
   return record(em, {
     supplierId: invoice.supplier.id,
     invoice,
@@ -79,7 +83,11 @@ export function notifyActionRequired(em: EntityManager, invoice: Invoice, alert:
  * `line` names the change in Chorus Pro's history (its id, or its position): history dates are only to the minute,
  * so a status that comes back within one minute is another change with the same date.
  */
-export function notifyStatusChanged(em: EntityManager, invoice: Invoice, change: { from: string | null; to: string; at: Date; comment: string | null; line: string }): Notification {
+export function notifyStatusChanged(
+  em: EntityManager,
+  invoice: Invoice,
+  change: { from: string | null; to: string; at: Date; comment: string | null; line: string },
+): Notification {
   const meaning = meaningOf(change.to);
   return record(em, {
     supplierId: invoice.supplier.id,
@@ -101,7 +109,13 @@ export function notifyStatusChanged(em: EntityManager, invoice: Invoice, change:
 }
 
 export function notifyPaymentOverdue(em: EntityManager, invoice: Invoice, overdue: Record<string, unknown> & { message: string }): Notification {
-  return record(em, { supplierId: invoice.supplier.id, invoice, event: 'invoice.payment_overdue', dedupKey: `overdue:${invoice.id}`, payload: { invoice: invoiceSnapshot(invoice), ...overdue } });
+  return record(em, {
+    supplierId: invoice.supplier.id,
+    invoice,
+    event: 'invoice.payment_overdue',
+    dedupKey: `overdue:${invoice.id}`,
+    payload: { invoice: invoiceSnapshot(invoice), ...overdue },
+  });
 }
 
 export function supplierDedupKey(event: NotificationEvent, supplierId: string, transition: string): string {
@@ -127,7 +141,11 @@ export function notifySupplier(
 export async function publishNotifications(deps: { queues: Queues; logger: Logger }, notifications: Notification[]): Promise<void> {
   for (const n of notifications) {
     try {
-      await deps.queues.alerts.add(`${n.event} ${n.invoice ? (n.payload.invoice as InvoiceSnapshot).number : (n.payload.supplier as { siret: string }).siret}`, { notificationId: n.id }, { jobId: n.id });
+      await deps.queues.alerts.add(
+        `${n.event} ${n.invoice ? (n.payload.invoice as InvoiceSnapshot).number : (n.payload.supplier as { siret: string }).siret}`,
+        { notificationId: n.id },
+        { jobId: n.id },
+      );
     } catch (error) {
       deps.logger.warn('Alert job not enqueued; the sweeper will add it', { notificationId: n.id, error: error instanceof Error ? error.message : String(error) });
     }

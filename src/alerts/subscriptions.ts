@@ -14,7 +14,11 @@ export type SubscriptionInput =
   | { supplierSiret: string; channel: 'webhook'; url: string; secret?: string | undefined; events?: NotificationEvent[] | undefined };
 
 /** Returns the new subscription and, for a webhook, its signing secret in clear: the only time it is shown. */
-export async function createSubscription(em: EntityManager, box: SecretBox, input: SubscriptionInput): Promise<{ subscription: Subscription; supplier: SupplierAccount; secret?: string }> {
+export async function createSubscription(
+  em: EntityManager,
+  box: SecretBox,
+  input: SubscriptionInput,
+): Promise<{ subscription: Subscription; supplier: SupplierAccount; secret?: string }> {
   const supplier = await registeredSupplier(em, input.supplierSiret);
   const events = [...new Set(input.events ?? ALERT_EVENTS)];
   if (input.channel === 'email') {
@@ -57,7 +61,8 @@ export async function replayDelivery(em: EntityManager, deliveryId: string): Pro
   return em.transactional(async (tx) => {
     const original = await tx.findOne(Delivery, deliveryId, { populate: ['notification', 'subscription'] });
     if (!original) throw new DomainError('not-found', 'DELIVERY_NOT_FOUND', `No delivery has the id ${deliveryId}.`);
-    if (!original.subscription.getEntity().active) throw new DomainError('conflict', 'SUBSCRIPTION_INACTIVE', 'The subscription of this delivery was deactivated; nothing is sent to it any more.');
+    if (!original.subscription.getEntity().active)
+      throw new DomainError('conflict', 'SUBSCRIPTION_INACTIVE', 'The subscription of this delivery was deactivated; nothing is sent to it any more.');
     const last = await tx.findOne(Delivery, { notification: original.notification, subscription: original.subscription }, { orderBy: { sequence: 'desc' } });
     return tx.create(Delivery, { notification: original.notification, subscription: original.subscription, channel: original.channel, sequence: (last?.sequence ?? 0) + 1 });
   });

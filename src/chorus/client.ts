@@ -100,14 +100,19 @@ export class ChorusClient {
     for (let page = 1; ; page++) {
       const res = await this.call('consulterHistoriqueFacture', account, {
         idFacture,
-        paramRechercheHistoStatuts: { pageResultatDemandeeListeHistoStatut: page, nbResultatsParPageListeHistoStatut: this.#o.pageSize, triSensListeHistoStatut: 'Ascendant', triColonneListeHistoStatut: 'HistoStatutDatePassage' },
+        paramRechercheHistoStatuts: {
+          pageResultatDemandeeListeHistoStatut: page,
+          nbResultatsParPageListeHistoStatut: this.#o.pageSize,
+          triSensListeHistoStatut: 'Ascendant',
+          triColonneListeHistoStatut: 'HistoStatutDatePassage',
+        },
       });
       first ??= res;
       statuses.push(...(res.historiquesDesStatuts?.histoStatut ?? []));
       const pages = res.historiquesDesStatuts?.pagesHistoStatut ?? 1;
       if (page >= pages || (res.historiquesDesStatuts?.histoStatut.length ?? 0) === 0) break;
     }
-    return { ...first!, historiquesDesStatuts: { ...first!.historiquesDesStatuts, histoStatut: statuses } };
+    return { ...first, historiquesDesStatuts: { ...first.historiquesDesStatuts, histoStatut: statuses } };
   }
 
   recyclerFacture(account: TechnicalAccount, body: RequestOf<'recyclerFacture'>): Promise<ResponseOf<'recyclerFacture'>> {
@@ -175,7 +180,11 @@ export class ChorusClient {
     if (!checked.success) {
       const issue = checked.error.issues[0];
       const field = issue?.path.join('.') || (issue?.code === 'unrecognized_keys' ? issue.keys.join(',') : '(body)');
-      throw new ChorusRequestInvalidError(`We built a ${name} request that breaks the Chorus Pro contract, so it was not sent: field ${field}: ${issue?.message ?? 'invalid'}`, { operation: name }, field);
+      throw new ChorusRequestInvalidError(
+        `We built a ${name} request that breaks the Chorus Pro contract, so it was not sent: field ${field}: ${issue?.message ?? 'invalid'}`,
+        { operation: name },
+        field,
+      );
     }
     const isDeposit = name === 'deposerFlux';
     // Writes are never resent blindly when they may have arrived: the caller looks up what happened first.
@@ -283,7 +292,16 @@ export class ChorusClient {
     }
   }
 
-  async #fetch(operation: string, method: 'GET' | 'POST', path: string, token: string, account: TechnicalAccount, body: string | undefined, timeoutMs: number, signal?: AbortSignal): Promise<Response> {
+  async #fetch(
+    operation: string,
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    account: TechnicalAccount,
+    body: string | undefined,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
     if (signal?.aborted) throw new ChorusTransientError(`Chorus Pro ${operation}: not sent, the job was stopped`, { operation }, false, { cause: signal.reason });
     try {
@@ -332,4 +350,3 @@ export function parseRetryAfter(value: string | null): number {
   const date = Date.parse(value);
   return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, date - Date.now());
 }
-

@@ -21,7 +21,11 @@ export interface ChorusErrorInfo {
 
 export abstract class ChorusError extends Error {
   abstract readonly kind: ChorusErrorKind;
-  constructor(message: string, readonly info: ChorusErrorInfo, options?: ErrorOptions) {
+  constructor(
+    message: string,
+    readonly info: ChorusErrorInfo,
+    options?: ErrorOptions,
+  ) {
     super(message, options);
     this.name = new.target.name;
   }
@@ -44,7 +48,11 @@ export class ChorusTransientError extends ChorusError {
 /** HTTP 429, or another caller's 429 still in force. Every caller waits `retryAfterMs`. */
 export class ChorusRateLimitError extends ChorusError {
   readonly kind = 'rate-limited';
-  constructor(message: string, info: ChorusErrorInfo, readonly retryAfterMs: number) {
+  constructor(
+    message: string,
+    info: ChorusErrorInfo,
+    readonly retryAfterMs: number,
+  ) {
     super(message, info);
   }
 }
@@ -56,7 +64,11 @@ export class ChorusRateLimitError extends ChorusError {
  */
 export class ChorusAuthError extends ChorusError {
   readonly kind = 'auth';
-  constructor(message: string, info: ChorusErrorInfo, readonly reason: 'application' | 'technical-account') {
+  constructor(
+    message: string,
+    info: ChorusErrorInfo,
+    readonly reason: 'application' | 'technical-account',
+  ) {
     super(message, info);
   }
 }
@@ -69,7 +81,11 @@ export class ChorusBusinessError extends ChorusError {
 /** A request that breaks the Chorus Pro contract, refused before sending. `field` names the first offending field. */
 export class ChorusRequestInvalidError extends ChorusError {
   readonly kind = 'invalid-request';
-  constructor(message: string, info: ChorusErrorInfo, readonly field: string) {
+  constructor(
+    message: string,
+    info: ChorusErrorInfo,
+    readonly field: string,
+  ) {
     super(message, info);
   }
 }

@@ -50,7 +50,16 @@ export interface StatusHistoryEntry {
 /** Chorus's date-time filters as production clients send them: French wall-clock time, no zone. */
 export function chorusDateTime(date: Date): string {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' })
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Paris',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
       .formatToParts(date)
       .map((p) => [p.type, p.value]),
   ) as Record<string, string>;
@@ -74,7 +83,12 @@ export class ChorusInvoicing {
 
   async deposit(account: TechnicalAccount, file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux }): Promise<DepositReceipt> {
     const res = await this.client.deposerFlux(account, { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux });
-    return { fluxNumber: res.numeroFluxDepot ?? null, depositDate: res.dateDepot ?? null, syntaxeFlux: res.syntaxeFlux ?? null, answer: `codeRetour ${res.codeRetour} (${res.libelle})` };
+    return {
+      fluxNumber: res.numeroFluxDepot ?? null,
+      depositDate: res.dateDepot ?? null,
+      syntaxeFlux: res.syntaxeFlux ?? null,
+      answer: `codeRetour ${res.codeRetour} (${res.libelle})`,
+    };
   }
 
   async report(account: TechnicalAccount, fluxNumber: string): Promise<FluxReport> {
@@ -121,10 +135,21 @@ export class ChorusInvoicing {
   }
 
   /** `recycler`: new routing for an A_RECYCLER invoice; only the fields given change. */
-  async recycle(account: TechnicalAccount, chorusInvoiceId: string, routing: { recipientSiret: string | null; serviceCode: string | null; engagementNumber: string | null; comment: string | null }): Promise<{ status: string | null }> {
+  async recycle(
+    account: TechnicalAccount,
+    chorusInvoiceId: string,
+    routing: { recipientSiret: string | null; serviceCode: string | null; engagementNumber: string | null; comment: string | null },
+  ): Promise<{ status: string | null }> {
     const res = await this.client.recyclerFacture(account, {
       identifiantFactureCPP: Number(chorusInvoiceId),
-      ...(routing.recipientSiret || routing.serviceCode ? { destinataire: { ...(routing.recipientSiret ? { codeDestinataire: routing.recipientSiret } : {}), ...(routing.serviceCode ? { codeServiceExecutant: routing.serviceCode } : {}) } } : {}),
+      ...(routing.recipientSiret || routing.serviceCode
+        ? {
+            destinataire: {
+              ...(routing.recipientSiret ? { codeDestinataire: routing.recipientSiret } : {}),
+              ...(routing.serviceCode ? { codeServiceExecutant: routing.serviceCode } : {}),
+            },
+          }
+        : {}),
       ...(routing.engagementNumber ? { reference: { numeroBonCommande: routing.engagementNumber } } : {}),
       ...(routing.comment ? { commentaire: routing.comment } : {}),
     });

@@ -82,7 +82,9 @@ export class StructureDirectory {
     for (const service of listed) {
       const active = service.estActif ?? true;
       // Only active services can receive invoices, so only their engagement flag matters.
-      const requiresEngagementNumber = active ? ((await this.chorus.consulterServiceStructure(account, found.idStructureCPP, service.idService)).parametres?.numeroEngagement ?? false) : false;
+      const requiresEngagementNumber = active
+        ? ((await this.chorus.consulterServiceStructure(account, found.idStructureCPP, service.idService)).parametres?.numeroEngagement ?? false)
+        : false;
       services.push({ id: service.idService, code: service.codeService, active, requiresEngagementNumber });
     }
     return {

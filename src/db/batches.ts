@@ -16,11 +16,15 @@ export async function* batchesById<T extends { id: string }, P extends string = 
   let after = FIRST_UUID;
   for (;;) {
     const fork = em.fork();
-    const rows = (await fork.find(entity, { $and: [where, { id: { $gt: after } }] } as FilterQuery<T>, {
-      ...(options.populate ? { populate: options.populate } : {}),
-      orderBy: { id: 'asc' },
-      limit: options.size,
-    } as FindOptions<T, P>)) as T[];
+    const rows = (await fork.find(
+      entity,
+      { $and: [where, { id: { $gt: after } }] } as FilterQuery<T>,
+      {
+        ...(options.populate ? { populate: options.populate } : {}),
+        orderBy: { id: 'asc' },
+        limit: options.size,
+      } as FindOptions<T, P>,
+    )) as T[];
     if (rows.length === 0) return;
     after = rows.at(-1)!.id;
     yield { em: fork, rows };

@@ -18,8 +18,7 @@ import {
 const json = (schema: z.ZodType, io: 'input' | 'output') => z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
 const errorContent = { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } };
-const errors = (...statuses: number[]) =>
-  Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_DESCRIPTIONS[s] ?? 'Error', content: errorContent }]));
+const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) => [String(s), { description: ERROR_DESCRIPTIONS[s] ?? 'Error', content: errorContent }]));
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request (not JSON, not an object, broken multipart)',
   401: 'Missing or wrong API key',
@@ -108,7 +107,10 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
               headers: { Location: { schema: { type: 'string' } } },
               content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } },
             },
-            '200': { description: 'Replay of an earlier request with the same Idempotency-Key', content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } },
+            '200': {
+              description: 'Replay of an earlier request with the same Idempotency-Key',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } },
+            },
             ...errors(400, 401, 409, 413, 415, 422),
           },
         },
@@ -119,7 +121,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '200': {
               description: 'A page (JSON) or the export (CSV: invoice number, BDC number, amount, recipient, last update, Chorus status first)',
               content: {
-                'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Invoice' } }, nextCursor: { type: ['string', 'null'] } } } },
+                'application/json': {
+                  schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Invoice' } }, nextCursor: { type: ['string', 'null'] } } },
+                },
                 'text/csv': { schema: { type: 'string' } },
               },
             },
@@ -145,27 +149,53 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
       '/v1/subscriptions': {
         post: {
-          summary: 'Subscribe e-mail addresses or a webhook URL to a supplier account\'s events',
+          summary: "Subscribe e-mail addresses or a webhook URL to a supplier account's events",
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/SubscriptionInput' } } } },
-          responses: { '201': { description: 'Created; a webhook subscription carries its signing `secret`, shown this once', content: { 'application/json': { schema: { $ref: '#/components/schemas/Subscription' } } } }, ...errors(401, 422) },
+          responses: {
+            '201': {
+              description: 'Created; a webhook subscription carries its signing `secret`, shown this once',
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Subscription' } } },
+            },
+            ...errors(401, 422),
+          },
         },
         get: {
           summary: 'List subscriptions (optionally ?supplierSiret=)',
-          responses: { '200': { description: 'The subscriptions', content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Subscription' } } } } } } }, ...errors(401) },
+          responses: {
+            '200': {
+              description: 'The subscriptions',
+              content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Subscription' } } } } } },
+            },
+            ...errors(401),
+          },
         },
       },
       '/v1/subscriptions/{id}': {
-        delete: { summary: 'Deactivate a subscription (its delivery log stays)', parameters: [idParameter], responses: { '200': { description: 'Deactivated' }, ...errors(401, 404) } },
+        delete: {
+          summary: 'Deactivate a subscription (its delivery log stays)',
+          parameters: [idParameter],
+          responses: { '200': { description: 'Deactivated' }, ...errors(401, 404) },
+        },
       },
       '/v1/subscriptions/{id}/deliveries': {
         get: {
           summary: 'The delivery log of a subscription, newest first',
           parameters: [idParameter],
-          responses: { '200': { description: 'Deliveries', content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Delivery' } } } } } } }, ...errors(401, 404) },
+          responses: {
+            '200': {
+              description: 'Deliveries',
+              content: { 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Delivery' } } } } } },
+            },
+            ...errors(401, 404),
+          },
         },
       },
       '/v1/deliveries/{id}/replay': {
-        post: { summary: 'Send a delivery again (same event id, new delivery id)', parameters: [idParameter], responses: { '202': { description: 'Queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/Delivery' } } } }, ...errors(401, 404, 409) } },
+        post: {
+          summary: 'Send a delivery again (same event id, new delivery id)',
+          parameters: [idParameter],
+          responses: { '202': { description: 'Queued', content: { 'application/json': { schema: { $ref: '#/components/schemas/Delivery' } } } }, ...errors(401, 404, 409) },
+        },
       },
       '/v1/invoices/{id}': {
         get: {
@@ -187,7 +217,13 @@ const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 's
 
 function listParameters(): Array<Record<string, unknown>> {
   const schema = json(invoiceListQuerySchema, 'input') as { properties: Record<string, { description?: string }> };
-  return Object.entries(schema.properties).map(([name, property]) => ({ name, in: 'query', required: false, schema: property, ...(property.description ? { description: property.description } : {}) }));
+  return Object.entries(schema.properties).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: property,
+    ...(property.description ? { description: property.description } : {}),
+  }));
 }
 
 function followUpPath(summary: string, input: string): Record<string, unknown> {

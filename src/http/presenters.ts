@@ -108,8 +108,22 @@ export function deliveryView(delivery: Delivery): DeliveryView {
 
 /** The columns users expect first (number, BDC, amount, recipient, last update, Chorus status), then the rest. */
 export const CSV_COLUMNS = [
-  'invoice_number', 'bdc_number', 'amount_with_vat', 'currency', 'recipient_siret', 'last_update', 'chorus_status', 'stage',
-  'action_required', 'state', 'supplier_siret', 'issue_date', 'deposited_at', 'made_available_at', 'chorus_invoice_id', 'id',
+  'invoice_number',
+  'bdc_number',
+  'amount_with_vat',
+  'currency',
+  'recipient_siret',
+  'last_update',
+  'chorus_status',
+  'stage',
+  'action_required',
+  'state',
+  'supplier_siret',
+  'issue_date',
+  'deposited_at',
+  'made_available_at',
+  'chorus_invoice_id',
+  'id',
 ] as const;
 
 export function csvRow(invoice: Invoice): string[] {

@@ -21,15 +21,13 @@ import { MAX_FILE_BYTES } from '../invoices/submission.js';
 function rule<T>(schema: z.ZodType<T>, code: string, message: string, check: (value: T) => boolean): z.ZodType<T> {
   return schema.superRefine((value, ctx) => {
     if (!check(value)) ctx.addIssue({ code: 'custom', message, params: { code } });
-  }) as z.ZodType<T>;
+  });
 }
 
-const siret = rule(
-  z.string().regex(/^\d{14}$/, 'must be exactly 14 digits'),
-  'invalid_siret',
-  'is not a valid SIRET: its checksum is wrong',
-  isValidSiret,
-).meta({ description: 'SIRET: 14 digits with a valid checksum (Luhn, or the La Poste rule)', example: '73282932000074' });
+const siret = rule(z.string().regex(/^\d{14}$/, 'must be exactly 14 digits'), 'invalid_siret', 'is not a valid SIRET: its checksum is wrong', isValidSiret).meta({
+  description: 'SIRET: 14 digits with a valid checksum (Luhn, or the La Poste rule)',
+  example: '73282932000074',
+});
 
 function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
@@ -42,7 +40,14 @@ const amount = z
   .regex(AMOUNT_PATTERN, 'must be a non-negative amount with at most 2 decimals, such as "1200.00"')
   .meta({ example: '1200.00' });
 
-const optionalText = (max: number) => z.string().trim().min(1).max(max).nullish().transform((v) => v ?? null);
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    .nullish()
+    .transform((v) => v ?? null);
 
 export const invoiceFieldsSchema = z.strictObject({
   supplierSiret: siret,
@@ -56,8 +61,14 @@ export const invoiceFieldsSchema = z.strictObject({
     .meta({ example: 'F2026-0042' }),
   issueDate: isoDate,
   type: z.enum(INVOICE_TYPES),
-  billingFrame: z.enum(BILLING_FRAMES as [string, ...string[]]).default('A1').meta({ description: 'Cadre de facturation (A1 to A25)' }),
-  currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').default('EUR'),
+  billingFrame: z
+    .enum(BILLING_FRAMES as [string, ...string[]])
+    .default('A1')
+    .meta({ description: 'Cadre de facturation (A1 to A25)' }),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR')
+    .default('EUR'),
   amountWithoutVat: amount,
   vatAmount: amount,
   amountWithVat: amount,
@@ -73,7 +84,7 @@ const fileName = z
   .string()
   .min(1)
   .max(200)
-  .regex(/^[^/\\\u0000-\u001f]+$/, 'must be a plain file name, without a path or control characters')
+  .refine((name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20), 'must be a plain file name, without a path or control characters')
   .meta({ example: 'F2026-0042.pdf' });
 
 /** Base64 of at most 10 MB once decoded. */
@@ -109,9 +120,7 @@ export const supplierInputSchema = z.strictObject({
   environment: z.enum(CHORUS_ENVIRONMENTS),
 });
 
-export const idempotencyKeySchema = z
-  .string()
-  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)');
+export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)');
 
 // Response shapes, for the OpenAPI document.
 
@@ -189,7 +198,15 @@ export const invoiceViewSchema = z.object({
   updatedAt: z.string(),
   events: z.array(invoiceEventViewSchema).optional().meta({ description: 'The timeline, oldest first (GET /v1/invoices/{id} only)' }),
   followUps: z
-    .array(z.object({ id: z.string().uuid(), kind: z.enum(FOLLOW_UP_KINDS), state: z.enum(FOLLOW_UP_STATES), error: z.object({ code: z.string(), message: z.string() }).nullable(), createdAt: z.string() }))
+    .array(
+      z.object({
+        id: z.string().uuid(),
+        kind: z.enum(FOLLOW_UP_KINDS),
+        state: z.enum(FOLLOW_UP_STATES),
+        error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        createdAt: z.string(),
+      }),
+    )
     .optional(),
 });
 
@@ -201,7 +218,12 @@ export type SupplierView = z.infer<typeof supplierViewSchema>;
 const commaSeparated = <T extends string>(values: readonly [T, ...T[]]) =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.enum(values)).min(1));
 
 /** A date (YYYY-MM-DD, the start of that day in France... taken as UTC midnight) or a full ISO date-time. */
@@ -211,13 +233,28 @@ const instant = z
   .transform((v) => new Date(v));
 
 /** A SIRET as a filter: 14 digits (no checksum: a filter that matches nothing is not an error). */
-const siretQuery = z.string().regex(/^\d{14}$/, 'must be 14 digits').optional();
+const siretQuery = z
+  .string()
+  .regex(/^\d{14}$/, 'must be 14 digits')
+  .optional();
 
 export const invoiceListQuerySchema = z.strictObject({
   stage: commaSeparated(STAGES).optional().meta({ description: 'Comma-separated stages (deposited, on_hold, rejected, accepted, made_available, in_payment, completed)' }),
-  status: z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)).optional().meta({ description: 'Comma-separated raw Chorus statuses, e.g. SUSPENDUE,A_RECYCLER' }),
+  status: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .optional()
+    .meta({ description: 'Comma-separated raw Chorus statuses, e.g. SUSPENDUE,A_RECYCLER' }),
   state: commaSeparated(INVOICE_STATES).optional(),
-  needsAction: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  needsAction: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional(),
   actionReason: commaSeparated(ACTION_REASONS).optional(),
   recipientSiret: siretQuery,
   supplierSiret: siretQuery,
@@ -254,7 +291,10 @@ export const completeInputSchema = z.strictObject({
   attachment: z
     .strictObject({
       name: fileName,
-      mimeType: z.string().regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf').default('application/pdf'),
+      mimeType: z
+        .string()
+        .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a MIME type such as application/pdf')
+        .default('application/pdf'),
       contentBase64,
     })
     .optional(),
@@ -271,7 +311,12 @@ export const subscriptionInputSchema = z.discriminatedUnion('channel', [
     supplierSiret: siret,
     channel: z.literal('webhook'),
     url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2000),
-    secret: z.string().min(24, 'must be at least 24 characters long').max(200).optional().meta({ description: 'Signing secret; one is generated (and returned once) when left out' }),
+    secret: z
+      .string()
+      .min(24, 'must be at least 24 characters long')
+      .max(200)
+      .optional()
+      .meta({ description: 'Signing secret; one is generated (and returned once) when left out' }),
     events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).optional(),
   }),
 ]);

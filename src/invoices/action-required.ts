@@ -5,7 +5,15 @@
 import { meaningOf } from '../chorus/status-model.js';
 import { STATES_WAITING_ON_ACCOUNT, type InvoiceState } from './states.js';
 
-export const ACTION_REASONS = ['precheck_failed', 'rejected_at_integration', 'deposit_failed', 'rejected_by_recipient', 'suspended', 'to_recycle', 'supplier_account_refused'] as const;
+export const ACTION_REASONS = [
+  'precheck_failed',
+  'rejected_at_integration',
+  'deposit_failed',
+  'rejected_by_recipient',
+  'suspended',
+  'to_recycle',
+  'supplier_account_refused',
+] as const;
 export type ActionReason = (typeof ACTION_REASONS)[number];
 
 /** What to do, in the user's words, French first (the portal's language) then English. */

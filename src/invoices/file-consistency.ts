@@ -10,8 +10,15 @@ import type { InvoiceSubmission } from './submission.js';
 
 /** The syntaxes we can read (UBL, CII, Factur-X); PES, xCBL and Chorus's own minimal XML are not checked. */
 const READABLE = new Set<SyntaxeFlux>([
-  'IN_DP_E1_UBL_INVOICE', 'IN_DP_E2_UBL_INVOICE_MIN', 'IN_DP_E1_CII', 'IN_DP_E1_CII_16B', 'IN_DP_E2_CII_MIN', 'IN_DP_E2_CII_MIN_16B',
-  'IN_DP_E2_CII_FACTURX', 'IN_DP_PDFARCHIVE_UBL_INVOICE_MUG', 'IN_DP_PDFARCHIVE_CII_MUG',
+  'IN_DP_E1_UBL_INVOICE',
+  'IN_DP_E2_UBL_INVOICE_MIN',
+  'IN_DP_E1_CII',
+  'IN_DP_E1_CII_16B',
+  'IN_DP_E2_CII_MIN',
+  'IN_DP_E2_CII_MIN_16B',
+  'IN_DP_E2_CII_FACTURX',
+  'IN_DP_PDFARCHIVE_UBL_INVOICE_MUG',
+  'IN_DP_PDFARCHIVE_CII_MUG',
 ]);
 
 type Compared = 'number' | 'supplierSiret' | 'recipientSiret' | 'serviceCode' | 'engagementNumber' | 'amountWithoutVat' | 'vatAmount' | 'amountWithVat';

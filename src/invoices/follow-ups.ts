@@ -23,7 +23,13 @@ export interface CompletionInput {
   attachment: { name: string; mimeType: string; content: Buffer } | null;
 }
 
-async function request(ctx: AppContext, invoiceId: string, kind: FollowUpKind, body: RecycleRequest | CompleteRequest, attachment: Buffer | null): Promise<{ invoice: Invoice; followUp: FollowUp }> {
+async function request(
+  ctx: AppContext,
+  invoiceId: string,
+  kind: FollowUpKind,
+  body: RecycleRequest | CompleteRequest,
+  attachment: Buffer | null,
+): Promise<{ invoice: Invoice; followUp: FollowUp }> {
   const em = ctx.orm.em.fork();
   const { invoice, followUp } = await em.transactional(async (tx) => {
     // Locked so that two concurrent requests cannot both pass the check below.
@@ -39,7 +45,9 @@ async function request(ctx: AppContext, invoiceId: string, kind: FollowUpKind, b
     }
     const pending = await tx.findOne(FollowUp, { invoice, state: { $in: ['queued', 'sending'] } });
     if (pending) {
-      throw new DomainError('conflict', 'FOLLOW_UP_IN_PROGRESS', `A ${pending.kind} of invoice ${invoice.number} is already on its way (follow-up ${pending.id}).`, [], { followUpId: pending.id });
+      throw new DomainError('conflict', 'FOLLOW_UP_IN_PROGRESS', `A ${pending.kind} of invoice ${invoice.number} is already on its way (follow-up ${pending.id}).`, [], {
+        followUpId: pending.id,
+      });
     }
     const followUp = tx.create(FollowUp, { invoice, kind, request: body, attachmentContent: attachment });
     record(tx, invoice, 'follow-up-requested', 'intake', {

@@ -16,11 +16,7 @@ import { sha256, submissionFingerprint, type InvoiceSubmission } from './submiss
 
 export type IntakeOutcome = { kind: 'created'; invoice: Invoice } | { kind: 'replayed'; invoice: Invoice };
 
-export async function receiveInvoice(
-  em: EntityManager,
-  submission: InvoiceSubmission,
-  idempotencyKey: string | null,
-): Promise<IntakeOutcome> {
+export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
   const fork = em.fork();
   const supplier = await registeredSupplier(fork, submission.supplierSiret);
@@ -57,7 +53,12 @@ export async function receiveInvoice(
         message: original
           ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.`
           : `Invoice ${submission.number} received and queued for deposit.`,
-        details: { fileName: submission.file.name, fileSize: submission.file.content.length, syntaxeFlux: submission.syntaxeFlux, ...(original ? { correctsInvoiceId: original.id } : {}) },
+        details: {
+          fileName: submission.file.name,
+          fileSize: submission.file.content.length,
+          syntaxeFlux: submission.syntaxeFlux,
+          ...(original ? { correctsInvoiceId: original.id } : {}),
+        },
       });
       return created;
     });
@@ -82,7 +83,10 @@ async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, crea
   if (!original) throw refuse('CORRECTED_INVOICE_NOT_FOUND', `Supplier ${supplier.siret} has no invoice with the id ${originalId}.`, 'invalid');
   if (original.correctedBy) throw refuse('ALREADY_CORRECTED', `Invoice ${original.number} was already corrected by invoice ${original.correctedBy.id}.`);
   if (!original.actionRequired || !CORRECTABLE.has(original.actionRequired)) {
-    throw refuse('INVOICE_NOT_REJECTED', `Invoice ${original.number} was not rejected (${original.chorusStatus ?? original.state}); only a rejected invoice is corrected under a new number.`);
+    throw refuse(
+      'INVOICE_NOT_REJECTED',
+      `Invoice ${original.number} was not rejected (${original.chorusStatus ?? original.state}); only a rejected invoice is corrected under a new number.`,
+    );
   }
   created.corrects = ref(original);
   // Inserted first: a cycle of two versioned rows in one flush makes MikroORM write an invalid batch update.
@@ -92,13 +96,7 @@ async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, crea
 }
 
 /** The replay of an earlier request, or a conflict with an earlier invoice; undefined when the way is clear. */
-async function findEarlier(
-  em: EntityManager,
-  supplier: SupplierAccount,
-  number: string,
-  idempotencyKey: string | null,
-  fingerprint: string,
-): Promise<IntakeOutcome | undefined> {
+async function findEarlier(em: EntityManager, supplier: SupplierAccount, number: string, idempotencyKey: string | null, fingerprint: string): Promise<IntakeOutcome | undefined> {
   // One query, so one snapshot: with two, a concurrent request could commit between them and a retry
   // under its key would be mistaken for a duplicate number.
   const matches = await em.find(Invoice, {
@@ -131,10 +129,7 @@ async function findEarlier(
 }
 
 /** An invoice with its timeline, oldest first. */
-export async function findInvoiceWithTimeline(
-  em: EntityManager,
-  id: string,
-): Promise<{ invoice: Invoice; events: InvoiceEvent[]; followUps: FollowUp[] } | null> {
+export async function findInvoiceWithTimeline(em: EntityManager, id: string): Promise<{ invoice: Invoice; events: InvoiceEvent[]; followUps: FollowUp[] } | null> {
   const invoice = await em.findOne(Invoice, { id }, { populate: ['supplier'] });
   if (invoice === null) return null;
   const events = await em.find(InvoiceEvent, { invoice }, { orderBy: { at: 'asc', id: 'asc' } });

@@ -21,6 +21,10 @@ import { STATES_WAITING_ON_ACCOUNT, type InvoiceState } from './states.js';
 /** The statutory payment delay runs from here (for works, from the project manager's receipt). */
 export const MADE_AVAILABLE: ReadonlySet<string> = new Set(['MISE_A_DISPOSITION', 'MISE_A_DISPOSITION_MOE']);
 
+/** The codes `lastError` takes on a move that records a problem (besides a pre-check rule's own code). */
+export type TransitionErrorCode =
+  'DEPOSIT_REFUSED' | 'DEPOSIT_FAILED' | 'DEPOSIT_OUTCOME_UNKNOWN' | 'REJECTED_AT_INTEGRATION' | 'FLUX_NOT_PROCESSED' | 'FLUX_STUCK' | 'REPORT_REFUSED' | 'INVALID_CHORUS_REQUEST';
+
 interface TransitionRule {
   from: readonly InvoiceState[];
   to: InvoiceState;
@@ -28,7 +32,7 @@ interface TransitionRule {
   line: InvoiceEventType | null;
   source: InvoiceEventSource;
   /** `lastError` after the move: a code to set, or `clear`/`keep`. `from-cause`: the caller names the code (a pre-check rule). */
-  error: string | 'clear' | 'keep' | 'from-cause';
+  error: TransitionErrorCode | 'clear' | 'keep' | 'from-cause';
   /** The alert it raises, if the supplier must act. */
   alert: ActionReason | null;
 }
@@ -47,20 +51,31 @@ export const TRANSITIONS = {
   'deposit-refused': { from: WAITING_FOR_DEPOSIT, to: 'rejected', line: 'deposit-refused', source: 'chorus', error: 'DEPOSIT_REFUSED', alert: 'rejected_at_integration' },
   'deposit-failed': { from: WAITING_FOR_DEPOSIT, to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'DEPOSIT_FAILED', alert: 'deposit_failed' },
   'deposit-outcome-lost': { from: ['depositing'], to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'DEPOSIT_OUTCOME_UNKNOWN', alert: 'deposit_failed' },
-  'integrated': { from: ['awaiting_report'], to: 'integrated', line: 'integrated', source: 'chorus', error: 'clear', alert: null },
+  integrated: { from: ['awaiting_report'], to: 'integrated', line: 'integrated', source: 'chorus', error: 'clear', alert: null },
   'rejected-at-integration': { from: ['awaiting_report'], to: 'rejected', line: 'rejected', source: 'chorus', error: 'REJECTED_AT_INTEGRATION', alert: 'rejected_at_integration' },
   'flux-not-processed': { from: ['awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'chorus', error: 'FLUX_NOT_PROCESSED', alert: 'deposit_failed' },
   'flux-stuck': { from: ['awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'FLUX_STUCK', alert: 'deposit_failed' },
   'report-refused': { from: ['awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'chorus', error: 'REPORT_REFUSED', alert: 'deposit_failed' },
   /** We built a request Chorus Pro's contract refuses: our bug, not the supplier's; retrying sends the same. */
-  'request-invalid': { from: [...WAITING_FOR_DEPOSIT, 'awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'INVALID_CHORUS_REQUEST', alert: 'deposit_failed' },
+  'request-invalid': {
+    from: [...WAITING_FOR_DEPOSIT, 'awaiting_report'],
+    to: 'needs_attention',
+    line: 'needs-attention',
+    source: 'worker',
+    error: 'INVALID_CHORUS_REQUEST',
+    alert: 'deposit_failed',
+  },
 } as const satisfies Record<string, TransitionRule>;
 
 export type TransitionName = keyof typeof TRANSITIONS;
 
 /** A move the table does not allow: always a bug in the caller, never something to retry. */
 export class TransitionRefused extends Error {
-  constructor(readonly transition: string, readonly fromState: string, invoiceNumber: string) {
+  constructor(
+    readonly transition: string,
+    readonly fromState: string,
+    invoiceNumber: string,
+  ) {
     super(`Transition "${transition}" is not allowed from state "${fromState}" (invoice ${invoiceNumber}).`);
     this.name = 'TransitionRefused';
   }
@@ -72,7 +87,13 @@ export interface LineText {
 }
 
 /** Applies a named transition; returns the notification to publish after the commit, if it raises one. */
-export function transition(em: EntityManager, invoice: Invoice, name: TransitionName, text: LineText | null, cause: { errorCode?: string; chorusReason?: string | null } = {}): Notification | null {
+export function transition(
+  em: EntityManager,
+  invoice: Invoice,
+  name: TransitionName,
+  text: LineText | null,
+  cause: { errorCode?: string; chorusReason?: string | null } = {},
+): Notification | null {
   const rule: TransitionRule = TRANSITIONS[name];
   if (!rule.from.includes(invoice.state)) throw new TransitionRefused(name, invoice.state, invoice.number);
   invoice.state = rule.to;
@@ -141,7 +162,8 @@ export function observeStatuses(em: EntityManager, invoice: Invoice, seen: reado
     applyStatus(invoice, entry.status, at);
     // A history line is named by its id, else its position; a status seen in a search only, by its precise date.
     const key = entry.historyId !== null ? `h${entry.historyId}` : entry.position !== null ? `p${entry.position}` : 'search';
-    if (!told.has(`${entry.status}@${at.getTime()}@${key}`)) notifications.push(notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, line: key }));
+    if (!told.has(`${entry.status}@${at.getTime()}@${key}`))
+      notifications.push(notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, line: key }));
     told.add(`${entry.status}@${at.getTime()}@${key}`);
   }
   if (current && current.status === invoice.chorusStatus && current.at) invoice.chorusStatusAt = current.at;

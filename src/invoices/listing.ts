@@ -85,7 +85,15 @@ function decodeCursor(cursor: string, page: PageRequest): { value: string | Date
   } catch {
     throw invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4 || parsed[0] !== page.sort || parsed[1] !== (page.descending ? 1 : 0) || typeof parsed[2] !== 'string' || typeof parsed[3] !== 'string') throw invalid();
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 4 ||
+    parsed[0] !== page.sort ||
+    parsed[1] !== (page.descending ? 1 : 0) ||
+    typeof parsed[2] !== 'string' ||
+    typeof parsed[3] !== 'string'
+  )
+    throw invalid();
   const value = page.sort === 'createdAt' || page.sort === 'updatedAt' ? new Date(parsed[2]) : parsed[2];
   if (value instanceof Date && Number.isNaN(value.getTime())) throw invalid();
   return { value, id: parsed[3] };
@@ -98,7 +106,7 @@ export async function listInvoices(em: EntityManager, filters: InvoiceFilters, p
   if (page.cursor) {
     const { value, id } = decodeCursor(page.cursor, page);
     const op = page.descending ? '$lt' : '$gt';
-    conditions.push({ $or: [{ [page.sort]: { [op]: value } }, { [page.sort]: value, id: { [op]: id } }] } as FilterQuery<Invoice>);
+    conditions.push({ $or: [{ [page.sort]: { [op]: value } }, { [page.sort]: value, id: { [op]: id } }] });
   }
   const direction = page.descending ? 'desc' : 'asc';
   const invoices = await em.find(Invoice, { $and: conditions }, { orderBy: [{ [page.sort]: direction }, { id: direction }], limit: page.limit + 1, populate: ['supplier'] });

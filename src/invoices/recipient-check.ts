@@ -36,7 +36,12 @@ export function checkRecipient(invoice: InvoiceRouting, recipient: RecipientProf
     return {
       rule: 'SERVICE_UNKNOWN',
       message: `The service code ${invoice.serviceCode} does not exist for ${recipient.name} (${recipient.siret}).`,
-      fix: `Use one of its service codes: ${recipient.services.filter((s) => s.active).map((s) => s.code).join(', ') || 'none is active'}.`,
+      fix: `Use one of its service codes: ${
+        recipient.services
+          .filter((s) => s.active)
+          .map((s) => s.code)
+          .join(', ') || 'none is active'
+      }.`,
     };
   }
   if (service && !service.active) {
@@ -50,7 +55,12 @@ export function checkRecipient(invoice: InvoiceRouting, recipient: RecipientProf
     return {
       rule: 'SERVICE_CODE_REQUIRED',
       message: `${recipient.name} (${recipient.siret}) requires a service code on every invoice.`,
-      fix: `Add the service code (it is on the purchase order); active codes: ${recipient.services.filter((s) => s.active).map((s) => s.code).join(', ') || 'none'}.`,
+      fix: `Add the service code (it is on the purchase order); active codes: ${
+        recipient.services
+          .filter((s) => s.active)
+          .map((s) => s.code)
+          .join(', ') || 'none'
+      }.`,
     };
   }
   if (recipient.requiresEngagementNumber && invoice.engagementNumber === null) {

@@ -16,7 +16,9 @@ const minute = (date: Date | null) => (date === null ? null : Math.floor(date.ge
 
 /** Oldest first; within one minute, Chorus Pro's own ids (or its order) decide. */
 export function chronological(history: StatusHistoryEntry[]): StatusHistoryEntry[] {
-  return [...history].sort((a, b) => (minute(a.at) ?? 0) - (minute(b.at) ?? 0) || (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0) || (a.id !== null && b.id !== null ? a.id - b.id : 0));
+  return [...history].sort(
+    (a, b) => (minute(a.at) ?? 0) - (minute(b.at) ?? 0) || (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0) || (a.id !== null && b.id !== null ? a.id - b.id : 0),
+  );
 }
 
 /** The history lines not yet recorded for this invoice. */
@@ -39,4 +41,3 @@ export function unrecorded(invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatus
   if (first && first.status === invoice.chorusStatus && minute(first.at) === minute(invoice.chorusStatusAt)) fresh = fresh.slice(1);
   return fresh;
 }
-

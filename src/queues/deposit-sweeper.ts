@@ -47,9 +47,14 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
         await enqueueDeposit(deps, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
       }
       record(em, invoice, 'deposit-re-enqueued', 'worker', {
-        message: job ? `The ${forReport ? 'report' : 'deposit'} job had failed without a decision (a crash); it was started again.` : `The ${forReport ? 'report' : 'deposit'} job was missing from Redis and has been added again.`,
+        message: job
+          ? `The ${forReport ? 'report' : 'deposit'} job had failed without a decision (a crash); it was started again.`
+          : `The ${forReport ? 'report' : 'deposit'} job was missing from Redis and has been added again.`,
       });
-      deps.logger.warn(job ? 'Job left failed by a crash; retried' : 'Job was missing from Redis; added it again', { invoiceId: invoice.id, queue: forReport ? 'deposit-report' : 'deposit' });
+      deps.logger.warn(job ? 'Job left failed by a crash; retried' : 'Job was missing from Redis; added it again', {
+        invoiceId: invoice.id,
+        queue: forReport ? 'deposit-report' : 'deposit',
+      });
       restored.push(invoice.id);
     }
     await em.flush();

@@ -32,7 +32,10 @@ export class FairPriorities {
   readonly #lastKey: string;
   readonly #servedKey: string;
 
-  constructor(private readonly redis: Redis, keyPrefix: string) {
+  constructor(
+    private readonly redis: Redis,
+    keyPrefix: string,
+  ) {
     this.#lastKey = `${keyPrefix}:deposit-fair:last`;
     this.#servedKey = `${keyPrefix}:deposit-fair:served`;
   }

@@ -41,15 +41,21 @@ export async function sweepOutbox(deps: OutboxSweeperDeps): Promise<number> {
 
   const notifications = await em.find(Notification, { fannedOutAt: null, createdAt: { $lte: olderThan } }, { orderBy: { createdAt: 'asc' }, limit: BATCH_SIZE });
   for (const n of notifications) {
-    if (await ensureJob(await deps.queues.alerts.getJob(n.id), async () => void (await deps.queues.alerts.add(`${n.event} (swept)`, { notificationId: n.id }, { jobId: n.id })))) restored += 1;
+    if (await ensureJob(await deps.queues.alerts.getJob(n.id), async () => void (await deps.queues.alerts.add(`${n.event} (swept)`, { notificationId: n.id }, { jobId: n.id }))))
+      restored += 1;
   }
   const deliveries = await em.find(Delivery, { status: 'pending', updatedAt: { $lte: olderThan } }, { orderBy: { updatedAt: 'asc' }, limit: BATCH_SIZE });
   for (const d of deliveries) {
     if (await ensureJob(await deps.queues.deliveries.getJob(d.id), () => enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: '(swept)' }))) restored += 1;
   }
-  const followUps = await em.find(FollowUp, { state: { $in: ['queued', 'sending'] }, updatedAt: { $lte: olderThan } }, { orderBy: { updatedAt: 'asc' }, limit: BATCH_SIZE, populate: ['invoice'] });
+  const followUps = await em.find(
+    FollowUp,
+    { state: { $in: ['queued', 'sending'] }, updatedAt: { $lte: olderThan } },
+    { orderBy: { updatedAt: 'asc' }, limit: BATCH_SIZE, populate: ['invoice'] },
+  );
   for (const f of followUps) {
-    if (await ensureJob(await deps.queues['follow-ups'].getJob(f.id), () => enqueueFollowUp(deps.queues, { id: f.id, kind: f.kind, invoiceNumber: f.invoice.getEntity().number }))) restored += 1;
+    if (await ensureJob(await deps.queues['follow-ups'].getJob(f.id), () => enqueueFollowUp(deps.queues, { id: f.id, kind: f.kind, invoiceNumber: f.invoice.getEntity().number })))
+      restored += 1;
   }
   if (restored > 0) deps.logger.warn('Alert, delivery or follow-up jobs were missing or left failed by a crash; added them again', { restored });
   return restored;

@@ -10,8 +10,7 @@ export type Queues = { readonly [N in QueueName]: TypedQueue<N> };
 /** The queues share the caller's connection; the caller closes it after `closeQueues`. */
 export function createQueues(connection: Redis, prefix: string, pipeline: Pick<PipelineConfig, 'depositBackoffMs' | 'deliveryBackoffMs'>): Queues {
   const options = defaultJobOptions(pipeline);
-  const make = <N extends QueueName>(name: N): TypedQueue<N> =>
-    new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: options[name] });
+  const make = <N extends QueueName>(name: N): TypedQueue<N> => new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: options[name] });
   return {
     deposit: make('deposit'),
     'deposit-report': make('deposit-report'),

@@ -3,14 +3,17 @@ import type { ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Config } from '../config.js';
 
+/** ioredis's options, less `replyMapping`, which its constructor types differently (and we never set). */
+type ConnectionSettings = Omit<RedisOptions, 'replyMapping'>;
+
 /**
  * Options for a connection to `REDIS_URL`. `rediss://` turns TLS on; Heroku's Redis presents a self-signed
  * certificate, so verification follows `REDIS_TLS_VERIFY`. `maxRetriesPerRequest: null` is what BullMQ workers
  * need to survive a Redis restart: commands wait for the reconnection instead of failing.
  */
-export function redisOptions(redis: Config['redis']): RedisOptions {
+export function redisOptions(redis: Config['redis']): ConnectionSettings {
   const url = new URL(redis.url);
-  const options: RedisOptions = {
+  const options: ConnectionSettings = {
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port: url.port ? Number(url.port) : 6379,
     db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,

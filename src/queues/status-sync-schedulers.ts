@@ -15,7 +15,14 @@ export const statusSyncSchedulerId = (supplierAccountId: string) => `status-sync
 
 export const CHECKS_SCHEDULER_ID = 'checks';
 
-export async function ensureStatusSyncSchedulers(deps: { em: EntityManager; queues: Queues; redis: Redis; keyPrefix: string; everyMs: number; checksEveryMs: number }): Promise<number> {
+export async function ensureStatusSyncSchedulers(deps: {
+  em: EntityManager;
+  queues: Queues;
+  redis: Redis;
+  keyPrefix: string;
+  everyMs: number;
+  checksEveryMs: number;
+}): Promise<number> {
   const lockKey = `${deps.keyPrefix}:status-sync-schedulers:lock`;
   const owner = randomUUID();
   if ((await deps.redis.set(lockKey, owner, 'PX', 30_000, 'NX')) !== 'OK') return 0;

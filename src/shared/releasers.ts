@@ -23,7 +23,7 @@ export class Releasers {
           first ??= error;
         }
       }
-      if (first !== undefined) throw first;
+      if (first !== undefined) throw first instanceof Error ? first : new Error('Closing a resource failed', { cause: first });
     })();
     return this.#released;
   }

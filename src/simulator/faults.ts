@@ -28,16 +28,17 @@ export const faultSettingsSchema = z.strictObject({
   /** Lifetime of issued tokens; PISTE's is 3600 s. */
   tokenLifetimeSeconds: z.number().int().positive().default(3600),
   /** The next deposited flux stays in this state (an undocumented one such as IN_A_RELANCER, seen in the field). */
-  nextFluxStuckIn: z.string().regex(/^[A-Z_]+$/).nullable().default(null),
+  nextFluxStuckIn: z
+    .string()
+    .regex(/^[A-Z_]+$/)
+    .nullable()
+    .default(null),
   /** Outcome forced on the next deposited flux (e.g. IN_INCIDENTE). */
   nextFluxState: z.enum(['IN_INTEGRE', 'IN_INTEGRE_PARTIEL', 'IN_REJETE', 'IN_INCIDENTE']).nullable().default(null),
 });
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
-export type FaultDecision =
-  | { kind: 'none' }
-  | { kind: 'hang' }
-  | { kind: 'status'; status: number; retryAfterSeconds?: number };
+export type FaultDecision = { kind: 'none' } | { kind: 'hang' } | { kind: 'status'; status: number; retryAfterSeconds?: number };
 
 export class Faults {
   settings: FaultSettings;
@@ -73,7 +74,9 @@ export class Faults {
       if (next) {
         next.count -= 1;
         if (next.count <= 0) f.failNext!.shift();
-        return next.status === 0 ? { kind: 'hang' } : { kind: 'status', status: next.status, ...(next.retryAfterSeconds !== undefined ? { retryAfterSeconds: next.retryAfterSeconds } : {}) };
+        return next.status === 0
+          ? { kind: 'hang' }
+          : { kind: 'status', status: next.status, ...(next.retryAfterSeconds !== undefined ? { retryAfterSeconds: next.retryAfterSeconds } : {}) };
       }
       if (f.rateLimitRps !== undefined) {
         const second = Math.floor(nowMs / 1000);

@@ -5,8 +5,17 @@ import type { SimInvoice, SimStructure } from './model.js';
 export function isoParis(ms: number): string {
   const parts = Object.fromEntries(
     new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
-    }).formatToParts(new Date(ms)).map((p) => [p.type, p.value]),
+      timeZone: 'Europe/Paris',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
   ) as Record<string, string>;
   const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
   const offsetMin = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
@@ -53,9 +62,7 @@ export function searchItem(invoice: SimInvoice): Record<string, unknown> {
     idDestinataire: invoice.recipient.idStructureCPP,
     codeDestinataire: invoice.recipient.siret,
     designationDestinataire: invoice.recipient.designation,
-    ...(invoice.service
-      ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, nomServiceExecutant: invoice.service.libelle }
-      : {}),
+    ...(invoice.service ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, nomServiceExecutant: invoice.service.libelle } : {}),
     ...(d.engagementNumber ? { numeroBonCommande: d.engagementNumber } : {}),
     modeDepot: 'EDI_MIXTE',
     rejetTraite: false,
@@ -76,7 +83,9 @@ export function consultedInvoice(invoice: SimInvoice): Record<string, unknown> {
       idDestinataire: invoice.recipient.idStructureCPP,
       codeDestinataire: invoice.recipient.siret,
       libelleDestinataire: invoice.recipient.designation,
-      ...(invoice.service ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, libelleServiceExecutant: invoice.service.libelle } : {}),
+      ...(invoice.service
+        ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, libelleServiceExecutant: invoice.service.libelle }
+        : {}),
       miseEnPaiementDestinataire: !invoice.recipient.flags.statutMiseEnPaiementNestPasRemonte,
     },
     fournisseur: {
@@ -97,5 +106,11 @@ export function consultedInvoice(invoice: SimInvoice): Record<string, unknown> {
 }
 
 export function structureItem(s: SimStructure): Record<string, unknown> {
-  return { idStructureCPP: s.idStructureCPP, identifiantStructure: s.siret, designationStructure: s.designation, statut: s.active ? 'ACTIVE' : 'INACTIVE', typeIdentifiantStructure: 'SIRET' };
+  return {
+    idStructureCPP: s.idStructureCPP,
+    identifiantStructure: s.siret,
+    designationStructure: s.designation,
+    statut: s.active ? 'ACTIVE' : 'INACTIVE',
+    typeIdentifiantStructure: 'SIRET',
+  };
 }

@@ -13,9 +13,7 @@ export interface RuleContext {
   isDuplicate(supplierSiret: string, number: string): boolean;
 }
 
-export type RuleOutcome =
-  | { ok: true; supplier: SimStructure; recipient: SimStructure; service: SimService | null }
-  | { ok: false; message: string };
+export type RuleOutcome = { ok: true; supplier: SimStructure; recipient: SimStructure; service: SimService | null } | { ok: false; message: string };
 
 const tag = (data: EInvoiceData, ubl: string, cii: string) => (data.syntax === 'UBL' ? ubl : cii);
 

@@ -62,7 +62,7 @@ type Handler = (account: SimAccount, body: Record<string, unknown>) => Record<st
 
 /** A base64 file of at most 10 Mo, as Chorus Pro takes them (fluxes, attachments). */
 function decodeFile(value: unknown, notBase64: string, tooLarge: string): Buffer {
-  const content = String(value ?? '');
+  const content = typeof value === 'string' ? value : '';
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(content) || content.length % 4 !== 0 || content.length === 0) throw new WorldError(20002, notBase64);
   const bytes = Buffer.from(content, 'base64');
   if (bytes.length > 10 * 1024 * 1024) throw new WorldError(20001, tooLarge);
@@ -97,7 +97,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const stuckIn = faults.settings.nextFluxStuckIn;
       faults.settings.nextFluxState = null;
       faults.settings.nextFluxStuckIn = null;
-      const flux = world.deposit(account.login, String(body.nomFichier ?? 'flux'), String(body.syntaxeFlux), bytes, forced);
+      const flux = world.deposit(account.login, typeof body.nomFichier === 'string' ? body.nomFichier : 'flux', String(body.syntaxeFlux), bytes, forced);
       if (stuckIn) flux.stuckIn = stuckIn;
       return ok('GCU_MSG_01_000', { numeroFluxDepot: flux.number, dateDepot: dayParis(flux.depositedAt), syntaxeFlux: flux.syntaxeFlux });
     },
@@ -119,7 +119,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       });
     },
     rechercherFactureParFournisseur: (account, body) => {
-      const from = (v: unknown) => (v === undefined ? null : parseChorusDate(v)?.getTime() ?? null);
+      const from = (v: unknown) => (v === undefined ? null : (parseChorusDate(v)?.getTime() ?? null));
       const depositFrom = from(body.periodeDateDepotDu);
       const depositTo = from(body.periodeDateDepotAu);
       const stateFrom = from(body.periodeDateHeureEtatCourantDu);
@@ -156,7 +156,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         modeDepot: 'EDI_MIXTE',
         statutCourantCode: invoice.status,
         historiquesDesStatuts: {
-          histoStatut: list(slice.map((h) => ({ histoStatutId: h.id, histoStatutCode: h.code, histoStatutDatePassage: historyDate(h.at), ...(h.comment ? { histoStatutCommentaire: h.comment } : {}) }))),
+          histoStatut: list(
+            slice.map((h) => ({
+              histoStatutId: h.id,
+              histoStatutCode: h.code,
+              histoStatutDatePassage: historyDate(h.at),
+              ...(h.comment ? { histoStatutCommentaire: h.comment } : {}),
+            })),
+          ),
           pageCouranteHistoStatut: parametresRetour.pageCourante,
           pagesHistoStatut: parametresRetour.pages,
           nbResultatsParPageHistoStatut: parametresRetour.nbResultatsParPage,
@@ -170,24 +177,37 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const reference = (body.reference ?? {}) as Record<string, string | undefined>;
       world.recycle(
         invoice,
-        { recipientSiret: destinataire.codeDestinataire, serviceCode: destinataire.codeServiceExecutant, engagementNumber: reference.numeroBonCommande },
+        {
+          ...(destinataire.codeDestinataire ? { recipientSiret: destinataire.codeDestinataire } : {}),
+          ...(destinataire.codeServiceExecutant ? { serviceCode: destinataire.codeServiceExecutant } : {}),
+          ...(reference.numeroBonCommande ? { engagementNumber: reference.numeroBonCommande } : {}),
+        },
         typeof body.commentaire === 'string' ? body.commentaire : null,
       );
       return ok('GCU_MSG_01_000', { identifiantFactureCPP: invoice.id, numeroFacture: invoice.number, statutFacture: invoice.status, dateDepot: isoParis(invoice.statusAt) });
     },
     completerFacture: (account, body) => {
       const attachments = ((body.pieceJointeComplementaire ?? []) as Array<{ pieceJointeComplementaireId?: number }>).map((a) => Number(a.pieceJointeComplementaireId));
-      const invoice = world.complete(world.visibleInvoice(account, Number(body.identifiantFactureCPP)), typeof body.commentaire === 'string' ? body.commentaire : null, attachments, account.login);
+      const invoice = world.complete(
+        world.visibleInvoice(account, Number(body.identifiantFactureCPP)),
+        typeof body.commentaire === 'string' ? body.commentaire : null,
+        attachments,
+        account.login,
+      );
       return ok('GCU_MSG_01_000', { identifiantFactureCPP: invoice.id, numeroFacture: invoice.number, dateTraitement: isoParis(invoice.statusAt) });
     },
     ajouterFichier: (account, body) => {
       const bytes = decodeFile(body.pieceJointeFichier, 'TRA_MSG_01.020 La pièce jointe doit être encodée en base64.', 'TRA_MSG_01.022 La pièce jointe dépasse 10 Mo.');
-      const id = world.addAttachment(account.login, String(body.pieceJointeNom ?? 'piece-jointe'), bytes);
+      const id = world.addAttachment(account.login, typeof body.pieceJointeNom === 'string' ? body.pieceJointeNom : 'piece-jointe', bytes);
       return ok('GCU_MSG_01_000', { pieceJointeId: id });
     },
     traiterFactureRecue: (account, body) => {
       if (account.role !== 'recipient') throw new WorldError(20010, 'FAC_MSG_02.010 Ce compte ne peut pas traiter de facture reçue.');
-      const invoice = world.treat(world.visibleInvoice(account, Number(body.idFacture)), body.nouveauStatut as InvoiceStatus, typeof body.motif === 'string' && body.motif ? body.motif : null);
+      const invoice = world.treat(
+        world.visibleInvoice(account, Number(body.idFacture)),
+        body.nouveauStatut as InvoiceStatus,
+        typeof body.motif === 'string' && body.motif ? body.motif : null,
+      );
       return ok('GCU_MSG_01_000', { idFacture: invoice.id, numeroFacture: invoice.number, dateTraitement: isoParis(invoice.statusAt), nouveauStatut: invoice.status });
     },
     rechercherStructure: (account, body) => {
@@ -219,7 +239,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
           structurePriveePublique: s.type,
           ...(own ? { dateExpirationMotPasseCompteTech: isoParis(Date.parse(`${account.passwordExpiresAt}T00:00:00Z`)) } : {}),
         },
-        parametres: { ...s.flags, connexionEDI: false, estMoaUniquement: false, estValideurDelegue: false, getaMoa: false, nonDiffusibleInsee: false, recevoirDonneesViaEDI: false },
+        parametres: {
+          ...s.flags,
+          connexionEDI: false,
+          estMoaUniquement: false,
+          estValideurDelegue: false,
+          getaMoa: false,
+          nonDiffusibleInsee: false,
+          recevoirDonneesViaEDI: false,
+        },
       });
     },
     rechercherServicesStructure: (_account, body) => {
@@ -229,7 +257,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const paging = (body.parametresRechercherServicesStructure ?? {}) as Record<string, unknown>;
       const { slice, parametresRetour } = paginate(s.services, paging.pageResultatDemandee, paging.nbResultatsParPage);
       return ok('GCU_MSG_01_000', {
-        listeServices: list(slice.map((v) => ({ idService: v.idService, codeService: v.codeService, libelleService: v.libelle, estActif: v.active, statutService: v.active ? 'ACTIF' : 'INACTIF' }))),
+        listeServices: list(
+          slice.map((v) => ({ idService: v.idService, codeService: v.codeService, libelleService: v.libelle, estActif: v.active, statutService: v.active ? 'ACTIF' : 'INACTIF' })),
+        ),
         parametresRetour,
       });
     },
@@ -244,7 +274,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     recupererStructuresActivesFournisseur: (account) =>
       ok('TRA_MSG_00.000', {
-        listeStructures: list(world.structuresOf(account).filter((s) => s.active).map((s) => ({ idStructureCPP: s.idStructureCPP, identifiant: s.siret, designationStructure: s.designation }))),
+        listeStructures: list(
+          world
+            .structuresOf(account)
+            .filter((s) => s.active)
+            .map((s) => ({ idStructureCPP: s.idStructureCPP, identifiant: s.siret, designationStructure: s.designation })),
+        ),
       }),
   };
 
@@ -262,7 +297,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const token = randomBytes(24).toString('base64url');
     const lifetime = faults.settings.tokenLifetimeSeconds;
     tokens.set(token, { clientId: application.clientId, expiresAt: Date.now() + lifetime * 1000 });
-    res.json({ access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: 'openid' });
+    return res.json({ access_token: token, token_type: 'Bearer', expires_in: lifetime, scope: 'openid' });
   });
 
   app.use('/cpro', express.text({ type: () => true, limit: '20mb' }), async (req, res) => {
@@ -315,7 +350,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     try {
       world.catchUp();
-      const answer = handlers[name as EndpointName](account, checked.data as Record<string, unknown>);
+      const answer = handlers[name as EndpointName](account, checked.data);
       // Processed, then a gateway page instead of the answer: the caller cannot know what happened.
       if (faults.garbleAnswer(name)) return res.status(200).type('html').send('<html><body><h1>502 Bad Gateway</h1></body></html>');
       return res.json(answer);
@@ -365,7 +400,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (error instanceof WorldError) return res.status(409).json({ codeRetour: error.codeRetour, libelle: error.libelle });
       throw error;
     }
-    res.json({ idFacture: invoice.id, numeroFacture: invoice.number, nouveauStatut: invoice.status });
+    return res.json({ idFacture: invoice.id, numeroFacture: invoice.number, nouveauStatut: invoice.status });
   });
   admin.post('/invoices/:id/status', (req, res) => {
     const body = z.object({ code: z.string().regex(/^[A-Z0-9_]+$/), comment: z.string().optional() }).parse(req.body);
@@ -373,11 +408,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const invoice = world.invoices.get(Number(req.params.id));
     if (!invoice) return res.status(404).json({ error: 'unknown invoice' });
     world.forceStatus(invoice, body.code, body.comment ?? null);
-    res.json({ idFacture: invoice.id, statut: invoice.status });
+    return res.json({ idFacture: invoice.id, statut: invoice.status });
   });
   admin.post('/invoices/seed', (req, res) => {
     const body = z
-      .object({ supplierSiret: z.string(), recipientSiret: z.string(), serviceCode: z.string().nullable().default(null), count: z.number().int().positive().max(100_000), numberPrefix: z.string().min(1).max(12), agoMs: z.number().int().nonnegative().default(3_600_000) })
+      .object({
+        supplierSiret: z.string(),
+        recipientSiret: z.string(),
+        serviceCode: z.string().nullable().default(null),
+        count: z.number().int().positive().max(100_000),
+        numberPrefix: z.string().min(1).max(12),
+        agoMs: z.number().int().nonnegative().default(3_600_000),
+      })
       .parse(req.body);
     res.status(201).json(world.seedIntegrated(body.supplierSiret, body.recipientSiret, body.serviceCode, body.count, body.numberPrefix, body.agoMs));
   });
@@ -385,7 +427,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     world.catchUp();
     const invoice = world.invoices.get(Number(req.params.id));
     if (!invoice) return res.status(404).json({ error: 'unknown invoice' });
-    res.json({ ...searchItem(invoice), recipientSiret: invoice.recipient.siret, serviceCode: invoice.service?.codeService ?? null, completedWith: invoice.completedWith ?? [], history: invoice.history.map((h) => ({ code: h.code, at: isoParis(h.at), comment: h.comment })) });
+    return res.json({
+      ...searchItem(invoice),
+      recipientSiret: invoice.recipient.siret,
+      serviceCode: invoice.service?.codeService ?? null,
+      completedWith: invoice.completedWith ?? [],
+      history: invoice.history.map((h) => ({ code: h.code, at: isoParis(h.at), comment: h.comment })),
+    });
   });
   admin.get('/invoices', (_req, res) => {
     world.catchUp();
@@ -394,11 +442,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   admin.get('/fluxes/:number', (req, res) => {
     const flux = world.fluxes.get(req.params.number);
     if (!flux) return res.status(404).json({ error: 'unknown flux' });
-    res.json({ number: flux.number, login: flux.login, fileName: flux.fileName, ...world.fluxState(flux), outcome: flux.outcome });
+    return res.json({ number: flux.number, login: flux.login, fileName: flux.fileName, ...world.fluxState(flux), outcome: flux.outcome });
   });
   admin.post('/accounts', (req, res) => {
     const account = z
-      .object({ login: z.string().min(1), password: z.string().min(1), role: z.enum(['supplier', 'recipient']).default('supplier'), structureSirets: z.array(z.string()), passwordExpiresAt: z.string().default('2099-12-31') })
+      .object({
+        login: z.string().min(1),
+        password: z.string().min(1),
+        role: z.enum(['supplier', 'recipient']).default('supplier'),
+        structureSirets: z.array(z.string()),
+        passwordExpiresAt: z.string().default('2099-12-31'),
+      })
       .parse(req.body);
     seed.accounts = [...seed.accounts.filter((a) => a.login !== account.login), account];
     res.status(201).json({ login: account.login, role: account.role, structureSirets: account.structureSirets });

@@ -16,12 +16,23 @@ const FLUX_STEPS: FluxState[] = ['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_ATTENTE_T
 
 /** What a recipient may set with `traiter/recue` (SWF info text, plus SERVICE_FAIT seen in Pastell). */
 export const RECIPIENT_STATUSES: readonly InvoiceStatus[] = [
-  'MISE_A_DISPOSITION', 'SUSPENDUE', 'REJETEE', 'MANDATEE', 'MISE_EN_PAIEMENT', 'COMPTABILISEE', 'MISE_A_DISPOSITION_COMPTABLE', 'A_RECYCLER', 'SERVICE_FAIT',
+  'MISE_A_DISPOSITION',
+  'SUSPENDUE',
+  'REJETEE',
+  'MANDATEE',
+  'MISE_EN_PAIEMENT',
+  'COMPTABILISEE',
+  'MISE_A_DISPOSITION_COMPTABLE',
+  'A_RECYCLER',
+  'SERVICE_FAIT',
 ];
 const REASON_REQUIRED: readonly InvoiceStatus[] = ['REJETEE', 'SUSPENDUE', 'A_RECYCLER'];
 
 export class WorldError extends Error {
-  constructor(readonly codeRetour: number, readonly libelle: string) {
+  constructor(
+    readonly codeRetour: number,
+    readonly libelle: string,
+  ) {
     super(libelle);
   }
 }
@@ -39,7 +50,10 @@ export class ChorusWorld {
   #nextInvoice = Date.now() * 10;
   #nextHistory = Date.now() * 10;
 
-  constructor(readonly seed: Seed, readonly timing: WorldTiming) {}
+  constructor(
+    readonly seed: Seed,
+    readonly timing: WorldTiming,
+  ) {}
 
   account(login: string): SimAccount | undefined {
     return this.seed.accounts.find((a) => a.login === login);
@@ -140,7 +154,12 @@ export class ChorusWorld {
       const data = file.data;
       if (flux.forcedState === 'IN_REJETE') {
         // Refused at integration: no invoice is created, so its number stays free (uniqueness is among integrated invoices).
-        erreursDP.push({ identifiantFournisseur: data.supplierSiret ?? '', identifiantDestinataire: data.recipientSiret ?? '', numeroDP: data.number ?? '', libelleErreurDP: 'Le montant TTC de la facture est incohérent avec la somme du montant HT et de la TVA.' });
+        erreursDP.push({
+          identifiantFournisseur: data.supplierSiret ?? '',
+          identifiantDestinataire: data.recipientSiret ?? '',
+          numeroDP: data.number ?? '',
+          libelleErreurDP: 'Le montant TTC de la facture est incohérent avec la somme du montant HT et de la TVA.',
+        });
         continue;
       }
       const result = checkInvoice(data, {
@@ -151,7 +170,12 @@ export class ChorusWorld {
           [...this.invoices.values()].some((i) => i.supplier.siret === supplierSiret && i.number === number && i.status !== 'SUPPRIMEE'),
       });
       if (!result.ok) {
-        erreursDP.push({ identifiantFournisseur: data.supplierSiret ?? '', identifiantDestinataire: data.recipientSiret ?? '', numeroDP: data.number ?? '', libelleErreurDP: result.message });
+        erreursDP.push({
+          identifiantFournisseur: data.supplierSiret ?? '',
+          identifiantDestinataire: data.recipientSiret ?? '',
+          numeroDP: data.number ?? '',
+          libelleErreurDP: result.message,
+        });
         continue;
       }
       seenInFlux.add(`${result.supplier.siret}|${data.number}`);
@@ -222,7 +246,8 @@ export class ChorusWorld {
 
   /** `recycler`: new routing for an A_RECYCLER invoice, which is then routed again. */
   recycle(invoice: SimInvoice, routing: { recipientSiret?: string; serviceCode?: string; engagementNumber?: string }, comment: string | null): SimInvoice {
-    if (invoice.status !== 'A_RECYCLER') throw new WorldError(20005, `FAC_MSG_03.001 La facture est au statut ${invoice.status} : seule une facture A_RECYCLER peut être recyclée.`);
+    if (invoice.status !== 'A_RECYCLER')
+      throw new WorldError(20005, `FAC_MSG_03.001 La facture est au statut ${invoice.status} : seule une facture A_RECYCLER peut être recyclée.`);
     const data: EInvoiceData = {
       ...invoice.data,
       recipientSiret: routing.recipientSiret ?? invoice.data.recipientSiret,
@@ -251,7 +276,14 @@ export class ChorusWorld {
    * Back door for load tests: `count` invoices already integrated and MISE_A_DISPOSITION, as if deposited
    * `agoMs` ago, without fluxes or files. Returns their ids and numbers.
    */
-  seedIntegrated(supplierSiret: string, recipientSiret: string, serviceCode: string | null, count: number, numberPrefix: string, agoMs: number): Array<{ id: number; number: string }> {
+  seedIntegrated(
+    supplierSiret: string,
+    recipientSiret: string,
+    serviceCode: string | null,
+    count: number,
+    numberPrefix: string,
+    agoMs: number,
+  ): Array<{ id: number; number: string }> {
     const supplier = this.structureBySiret(supplierSiret);
     const recipient = this.structureBySiret(recipientSiret);
     if (!supplier || !recipient) throw new WorldError(20001, 'Structure inconnue');
@@ -267,7 +299,20 @@ export class ChorusWorld {
         supplier,
         recipient,
         service,
-        data: { syntax: 'UBL', number, issueDate: null, typeCode: '380', supplierSiret, recipientSiret, serviceCode, engagementNumber: null, currency: 'EUR', amountWithoutVat: '100.00', vatAmount: '20.00', amountWithVat: '120.00' } as EInvoiceData,
+        data: {
+          syntax: 'UBL',
+          number,
+          issueDate: null,
+          typeCode: '380',
+          supplierSiret,
+          recipientSiret,
+          serviceCode,
+          engagementNumber: null,
+          currency: 'EUR',
+          amountWithoutVat: '100.00',
+          vatAmount: '20.00',
+          amountWithVat: '120.00',
+        },
         depositedAt: at,
         status: 'DEPOSEE',
         statusAt: at,

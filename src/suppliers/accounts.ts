@@ -12,17 +12,18 @@ export interface SupplierAccountInput {
 }
 
 /** Registers a supplier account, or replaces the credentials of the one with that SIRET. */
-export async function upsertSupplierAccount(
-  em: EntityManager,
-  secretBox: SecretBox,
-  input: SupplierAccountInput,
-): Promise<{ account: SupplierAccount; created: boolean }> {
+export async function upsertSupplierAccount(em: EntityManager, secretBox: SecretBox, input: SupplierAccountInput): Promise<{ account: SupplierAccount; created: boolean }> {
   const write = async (): Promise<{ account: SupplierAccount; created: boolean }> => {
     const fork = em.fork();
     const existing = await fork.findOne(SupplierAccount, { siret: input.siret });
-    const account = existing ?? fork.create(SupplierAccount, {
-      siret: input.siret, chorusLogin: input.chorusLogin, chorusPasswordSealed: '', environment: input.environment,
-    });
+    const account =
+      existing ??
+      fork.create(SupplierAccount, {
+        siret: input.siret,
+        chorusLogin: input.chorusLogin,
+        chorusPasswordSealed: '',
+        environment: input.environment,
+      });
     account.chorusLogin = input.chorusLogin;
     account.chorusPasswordSealed = secretBox.seal(input.chorusPassword);
     if (existing && existing.environment !== input.environment) {

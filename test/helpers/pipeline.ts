@@ -46,7 +46,15 @@ export interface InvoiceState {
   id: string;
   number: string;
   state: string;
-  chorus: { fluxNumber: string | null; invoiceId: string | null; status: string | null; stage: string | null; stageLabel: string | null; final: boolean | null; action: string | null };
+  chorus: {
+    fluxNumber: string | null;
+    invoiceId: string | null;
+    status: string | null;
+    stage: string | null;
+    stageLabel: string | null;
+    final: boolean | null;
+    action: string | null;
+  };
   lastError: { code: string; message: string } | null;
   events: Array<{ type: string; source: string; message: string; details: Record<string, unknown> | null }>;
   amountWithVat: string;
@@ -90,7 +98,9 @@ export async function settled(h: Harness, id: string, states: string[], timeoutM
       report: report ? { state: await report.getState(), attemptsMade: report.attemptsMade, failedReason: report.failedReason } : null,
     };
     const seen = last ? { state: last.state, lastError: last.lastError, events: last.events.map((e) => `${e.type}: ${e.message}`) } : null;
-    throw new Error(`Invoice ${id} did not reach ${states.join(' or ')} within ${timeoutMs} ms. Last seen: ${JSON.stringify(seen)}; jobs: ${JSON.stringify(jobs)}`, { cause: error });
+    throw new Error(`Invoice ${id} did not reach ${states.join(' or ')} within ${timeoutMs} ms. Last seen: ${JSON.stringify(seen)}; jobs: ${JSON.stringify(jobs)}`, {
+      cause: error,
+    });
   }
   return last!;
 }

@@ -29,7 +29,7 @@ export async function startSmtpServer(credentials?: { user: string; password: st
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: parsed.subject ?? '', text: parsed.text ?? '', headers: parsed.headers as Map<string, unknown> });
+          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: parsed.subject ?? '', text: parsed.text ?? '', headers: parsed.headers });
           callback();
         })
         .catch((error: Error) => callback(error));
@@ -49,7 +49,9 @@ export interface ReceivedCall {
 }
 
 /** Answers each call with `status()` (200 unless told otherwise). */
-export async function startWebhookReceiver(status: (call: ReceivedCall, index: number) => number = () => 200): Promise<{ url: string; calls: ReceivedCall[]; close(): Promise<void> }> {
+export async function startWebhookReceiver(
+  status: (call: ReceivedCall, index: number) => number = () => 200,
+): Promise<{ url: string; calls: ReceivedCall[]; close(): Promise<void> }> {
   const calls: ReceivedCall[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -67,9 +69,10 @@ export async function startWebhookReceiver(status: (call: ReceivedCall, index: n
   return {
     url: `http://127.0.0.1:${port}/hooks/chorus`,
     calls,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -73,7 +73,7 @@ describe('the outbox sweeper', () => {
       const job = await p.h.ctx.queues.deliveries.add('webhook (last attempt)', { deliveryId: doomed.id }, { jobId: doomed.id, attempts: 1 });
       await expect.poll(() => job.isFailed(), { timeout: 5_000 }).toBe(true);
       const failed = await em.fork().findOneOrFail(Delivery, doomed.id);
-      expect(failed).toMatchObject({ status: 'failed', attempts: 1, responseStatus: 500, lastError: expect.stringMatching(/answered HTTP 500/) });
+      expect(failed).toMatchObject({ status: 'failed', attempts: 1, responseStatus: 500, lastError: expect.stringMatching(/answered HTTP 500/) as unknown });
       refuse = false;
       await job.retry('failed');
       await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, doomed.id)).status, { timeout: 5_000 }).toBe('delivered');

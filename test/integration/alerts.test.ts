@@ -17,7 +17,6 @@ let alertsHook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let changesHook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let flakyHook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 let alertsSubscription: { id: string; secret: string };
-let emailSubscription: { id: string };
 
 const SUPPLIER_SIRET = '73282932000074';
 const SYNC_SECONDS = 0.5;
@@ -29,13 +28,15 @@ beforeAll(async () => {
   changesHook = await startWebhookReceiver();
   // Fails twice, then accepts: the delivery must be retried with backoff and logged.
   flakyHook = await startWebhookReceiver((_call, index) => (index < 2 ? 503 : 204));
-  p = await createPipelineHarness({ env: { SMTP_URL: smtp.url, DELIVERY_BACKOFF_SECONDS: '0.2', STATUS_SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS), PUBLIC_URL: 'https://relay.example.fr' } });
+  p = await createPipelineHarness({
+    env: { SMTP_URL: smtp.url, DELIVERY_BACKOFF_SECONDS: '0.2', STATUS_SYNC_INTERVAL_SECONDS: String(SYNC_SECONDS), PUBLIC_URL: 'https://relay.example.fr' },
+  });
   const subscribe = async (body: Record<string, unknown>) => {
     const res = await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: SUPPLIER_SIRET, ...body }));
     expect(res.status, await res.clone().text()).toBe(201);
     return (await res.json()) as { id: string; secret: string; events: string[] };
   };
-  emailSubscription = await subscribe({ channel: 'email', emails: ['compta@btp-martin.fr', 'Chef.Chantier@btp-martin.fr'] });
+  await subscribe({ channel: 'email', emails: ['compta@btp-martin.fr', 'Chef.Chantier@btp-martin.fr'] });
   alertsSubscription = await subscribe({ channel: 'webhook', url: alertsHook.url });
   await subscribe({ channel: 'webhook', url: changesHook.url, events: ['invoice.status_changed'], secret: 'a-secret-of-our-own-choosing-123' });
   await subscribe({ channel: 'webhook', url: flakyHook.url, events: ['invoice.action_required'], secret: 'flaky-receiver-secret-0123456789' });
@@ -68,7 +69,12 @@ describe('subscriptions', () => {
     const list = (await (await p.h.api(`/v1/subscriptions?supplierSiret=${SUPPLIER_SIRET}`)).json()) as { data: Array<Record<string, unknown>> };
     expect(list.data).toHaveLength(4);
     expect(list.data.every((s) => !('secret' in s) && !JSON.stringify(s).includes('secret-of-our-own'))).toBe(true);
-    expect(list.data.find((s) => s.id === alertsSubscription.id)?.events).toEqual(['invoice.action_required', 'invoice.payment_overdue', 'supplier.account_refused', 'supplier.password_expiring']);
+    expect(list.data.find((s) => s.id === alertsSubscription.id)?.events).toEqual([
+      'invoice.action_required',
+      'invoice.payment_overdue',
+      'supplier.account_refused',
+      'supplier.password_expiring',
+    ]);
     const bad = await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: SUPPLIER_SIRET, channel: 'webhook', url: 'ftp://example.fr/x', events: ['invoice.paid'] }));
     expect(bad.status).toBe(422);
     const error = ((await bad.json()) as { error: { code: string; details: Array<{ path: string }> } }).error;
@@ -118,7 +124,16 @@ describe('an invoice rejected by the recipient', () => {
     const [mail] = mails();
     expect(mail!.to.sort()).toEqual(['chef.chantier@btp-martin.fr', 'compta@btp-martin.fr']);
     expect(mail!.subject).toBe(`Facture ${invoice.number} rejetée par le destinataire / Invoice ${invoice.number} rejected by the recipient`);
-    for (const expected of [reason, 'BDC-4500012345', `${invoice.amountWithVat} EUR`, '11000201100044', 'REJETEE (Rejetée)', 'À faire', 'Next step', `https://relay.example.fr/v1/invoices/${invoice.id}`]) {
+    for (const expected of [
+      reason,
+      'BDC-4500012345',
+      `${invoice.amountWithVat} EUR`,
+      '11000201100044',
+      'REJETEE (Rejetée)',
+      'À faire',
+      'Next step',
+      `https://relay.example.fr/v1/invoices/${invoice.id}`,
+    ]) {
       expect(mail!.text).toContain(expected);
     }
 
@@ -137,7 +152,9 @@ describe('an invoice rejected by the recipient', () => {
     expect(after.events.map((e) => e.type)).toContain('status-follow-ended');
 
     // The delivery log, then a replay: same event id, new delivery id, signed again.
-    const log = (await (await p.h.api(`/v1/subscriptions/${alertsSubscription.id}/deliveries`)).json()) as { data: Array<{ id: string; invoiceId: string; status: string; attempts: number; responseStatus: number }> };
+    const log = (await (await p.h.api(`/v1/subscriptions/${alertsSubscription.id}/deliveries`)).json()) as {
+      data: Array<{ id: string; invoiceId: string; status: string; attempts: number; responseStatus: number }>;
+    };
     const delivery = log.data.find((d) => d.invoiceId === invoice.id)!;
     expect(delivery).toMatchObject({ status: 'delivered', attempts: 1, responseStatus: 200 });
     const replay = await p.h.api(`/v1/deliveries/${delivery.id}/replay`, { method: 'POST' });
@@ -163,7 +180,10 @@ describe('an invoice rejected by the recipient', () => {
     const notRejected = await invoiceBody({ correctsInvoiceId: corrected.id });
     const refusedNotRejected = await p.h.api('/v1/invoices', jsonInit(notRejected));
     expect(refusedNotRejected.status).toBe(409);
-    expect(((await refusedNotRejected.json()) as { error: { code: string; details: Array<{ path: string }> } }).error).toMatchObject({ code: 'INVOICE_NOT_REJECTED', details: [{ path: 'correctsInvoiceId' }] });
+    expect(((await refusedNotRejected.json()) as { error: { code: string; details: Array<{ path: string }> } }).error).toMatchObject({
+      code: 'INVOICE_NOT_REJECTED',
+      details: [{ path: 'correctsInvoiceId' }],
+    });
     const unknown = await p.h.api('/v1/invoices', jsonInit(await invoiceBody({ correctsInvoiceId: '00000000-0000-4000-8000-000000000000' })));
     expect(unknown.status).toBe(422);
     expect(((await unknown.json()) as { error: { code: string } }).error.code).toBe('CORRECTED_INVOICE_NOT_FOUND');
@@ -192,7 +212,9 @@ describe('an invoice rejected by the recipient', () => {
     await expect
       .poll(async () => ((await (await p.h.api(`/v1/subscriptions/${flaky.id}/deliveries`)).json()) as { data: Array<{ status: string }> }).data[0]?.status, { timeout: 10_000 })
       .toBe('delivered');
-    const [delivery] = ((await (await p.h.api(`/v1/subscriptions/${flaky.id}/deliveries`)).json()) as { data: Array<{ attempts: number; responseStatus: number; lastError: string | null }> }).data;
+    const [delivery] = (
+      (await (await p.h.api(`/v1/subscriptions/${flaky.id}/deliveries`)).json()) as { data: Array<{ attempts: number; responseStatus: number; lastError: string | null }> }
+    ).data;
     expect(delivery).toMatchObject({ attempts: 3, responseStatus: 204, lastError: null });
     const ids = flakyHook.calls.slice(0, 3).map((c) => c.headers['chorus-relay-delivery']);
     expect(new Set(ids).size).toBe(1);

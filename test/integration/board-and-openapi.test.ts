@@ -57,9 +57,22 @@ describe('GET /openapi.json', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(
       [
-        'POST /v1/suppliers', 'GET /v1/suppliers', 'POST /v1/invoices', 'GET /v1/invoices', 'GET /v1/invoices/{id}', 'POST /v1/invoices/{id}/retry',
-        'POST /v1/invoices/{id}/recycle', 'POST /v1/invoices/{id}/complete', 'GET /v1/stats', 'POST /v1/subscriptions', 'GET /v1/subscriptions',
-        'DELETE /v1/subscriptions/{id}', 'GET /v1/subscriptions/{id}/deliveries', 'POST /v1/deliveries/{id}/replay', 'GET /healthz', 'GET /readyz',
+        'POST /v1/suppliers',
+        'GET /v1/suppliers',
+        'POST /v1/invoices',
+        'GET /v1/invoices',
+        'GET /v1/invoices/{id}',
+        'POST /v1/invoices/{id}/retry',
+        'POST /v1/invoices/{id}/recycle',
+        'POST /v1/invoices/{id}/complete',
+        'GET /v1/stats',
+        'POST /v1/subscriptions',
+        'GET /v1/subscriptions',
+        'DELETE /v1/subscriptions/{id}',
+        'GET /v1/subscriptions/{id}/deliveries',
+        'POST /v1/deliveries/{id}/replay',
+        'GET /healthz',
+        'GET /readyz',
       ].sort(),
     );
     const input = doc.components.schemas.InvoiceInput!;

@@ -17,7 +17,13 @@ const inDays = (days: number) => new Date(Date.now() + days * DAY).toISOString()
 
 beforeAll(async () => {
   p = await createPipelineHarness({
-    env: { PAYMENT_DELAY_BY_RECIPIENT: '26750045200011=50', LATE_PAYMENT_REFERENCE_RATE_PERCENT: '2.15', PAYMENT_FOLLOW_MAX_DAYS: '120', PASSWORD_EXPIRY_WARNING_DAYS: '30', STATUS_SYNC_INTERVAL_SECONDS: '3600' },
+    env: {
+      PAYMENT_DELAY_BY_RECIPIENT: '26750045200011=50',
+      LATE_PAYMENT_REFERENCE_RATE_PERCENT: '2.15',
+      PAYMENT_FOLLOW_MAX_DAYS: '120',
+      PASSWORD_EXPIRY_WARNING_DAYS: '30',
+      STATUS_SYNC_INTERVAL_SECONDS: '3600',
+    },
   });
   // A second supplier whose technical-account password expires in 10 days.
   const account = await fetch(`${p.simulator.url}/simulator/accounts`, {
@@ -26,7 +32,9 @@ beforeAll(async () => {
     body: JSON.stringify({ login: 'TECH_DUBOIS@cpro.fr', password: 'Dubois-Password-1', structureSirets: ['44306184100047'], passwordExpiresAt: inDays(10) }),
   });
   expect(account.status).toBe(201);
-  expect((await p.h.api('/v1/suppliers', jsonInit(supplierBody({ siret: '44306184100047', chorusLogin: 'TECH_DUBOIS@cpro.fr', chorusPassword: 'Dubois-Password-1' })))).status).toBe(201);
+  expect(
+    (await p.h.api('/v1/suppliers', jsonInit(supplierBody({ siret: '44306184100047', chorusLogin: 'TECH_DUBOIS@cpro.fr', chorusPassword: 'Dubois-Password-1' })))).status,
+  ).toBe(201);
 
   const cases = {
     ministryLate: { recipient: '11000201100044', service: 'SERVICE-BTP', availableDaysAgo: 35, status: 'MISE_A_DISPOSITION' },
@@ -37,9 +45,16 @@ beforeAll(async () => {
   const em = p.h.ctx.orm.em.fork();
   for (const [key, c] of Object.entries(cases)) {
     ids[key] = (await submit(p.h, { recipientSiret: c.recipient, serviceCode: c.service })).id;
-    const invoice = await em.findOneOrFail(Invoice, ids[key]!);
+    const invoice = await em.findOneOrFail(Invoice, ids[key]);
     // As the deposit pipeline and the status sync leave them (no worker runs yet).
-    Object.assign(invoice, { state: 'integrated', chorusInvoiceId: String(900_000 + Object.keys(ids).length), chorusStatus: c.status, chorusStatusAt: new Date(), madeAvailableAt: new Date(Date.now() - c.availableDaysAgo * DAY), statusFollowed: c.status !== 'MISE_EN_PAIEMENT' });
+    Object.assign(invoice, {
+      state: 'integrated',
+      chorusInvoiceId: String(900_000 + Object.keys(ids).length),
+      chorusStatus: c.status,
+      chorusStatusAt: new Date(),
+      madeAvailableAt: new Date(Date.now() - c.availableDaysAgo * DAY),
+      statusFollowed: c.status !== 'MISE_EN_PAIEMENT',
+    });
   }
   await em.flush();
   worker = startWorker(p.h.ctx);
@@ -49,7 +64,8 @@ afterAll(async () => {
   await p.close();
 });
 
-const notifications = () => p.h.ctx.orm.em.fork().find(Notification, { event: { $in: ['invoice.payment_overdue', 'supplier.password_expiring'] } }, { orderBy: { createdAt: 'asc' } });
+const notifications = () =>
+  p.h.ctx.orm.em.fork().find(Notification, { event: { $in: ['invoice.payment_overdue', 'supplier.password_expiring'] } }, { orderBy: { createdAt: 'asc' } });
 
 describe('the hourly checks', () => {
   it('raise one overdue alert per late invoice, with the interest estimate, and one password alert per expiry date', async () => {

@@ -2,7 +2,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTransientError } from '../../src/chorus/errors.js';
 import { generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
-import { CITY_SIRET, createChorusHarness, EXPIRED_SUPPLIER, HOSPITAL_SIRET, INACTIVE_SIRET, MINISTRY_SIRET, RECIPIENT, SUPPLIER, SUPPLIER_SIRET, type ChorusHarness } from '../helpers/chorus.js';
+import {
+  CITY_SIRET,
+  createChorusHarness,
+  EXPIRED_SUPPLIER,
+  HOSPITAL_SIRET,
+  INACTIVE_SIRET,
+  MINISTRY_SIRET,
+  RECIPIENT,
+  SUPPLIER,
+  SUPPLIER_SIRET,
+  type ChorusHarness,
+} from '../helpers/chorus.js';
 
 let h: ChorusHarness;
 beforeAll(async () => {
@@ -110,8 +121,20 @@ describe('deposit, report and search', () => {
     const good = nextNumber();
     const bad = nextNumber();
     const files = [
-      { name: `${good}.pdf`, content: await generateSampleInvoice({ number: good, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '10.00' }, 'Factur-X') },
-      { name: `${bad}.pdf`, content: await generateSampleInvoice({ number: bad, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, amountWithoutVat: '10.00' }, 'Factur-X') },
+      {
+        name: `${good}.pdf`,
+        content: await generateSampleInvoice(
+          { number: good, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '10.00' },
+          'Factur-X',
+        ),
+      },
+      {
+        name: `${bad}.pdf`,
+        content: await generateSampleInvoice(
+          { number: bad, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, amountWithoutVat: '10.00' },
+          'Factur-X',
+        ),
+      },
     ];
     const { client } = h.client();
     const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: writeTarGz(files), nomFichier: 'lot.tar.gz', syntaxeFlux: 'IN_DP_E2_CII_FACTURX' });
@@ -136,7 +159,12 @@ describe('follow-up actions and the recipient back door', () => {
     const { client, id } = await integrated();
     const recipient = h.client().client;
     await recipient.call('traiterFactureRecue', RECIPIENT, { idFacture: id, nouveauStatut: 'A_RECYCLER', motif: 'Mauvais service destinataire' });
-    const recycled = await client.recyclerFacture(SUPPLIER, { identifiantFactureCPP: id, destinataire: { codeDestinataire: MINISTRY_SIRET, codeServiceExecutant: 'SERVICE-EJ' }, reference: { numeroBonCommande: 'EJ-2026-0001' }, commentaire: 'Service corrigé' });
+    const recycled = await client.recyclerFacture(SUPPLIER, {
+      identifiantFactureCPP: id,
+      destinataire: { codeDestinataire: MINISTRY_SIRET, codeServiceExecutant: 'SERVICE-EJ' },
+      reference: { numeroBonCommande: 'EJ-2026-0001' },
+      commentaire: 'Service corrigé',
+    });
     expect(recycled).toMatchObject({ identifiantFactureCPP: id, statutFacture: 'DEPOSEE' });
     await advance(2_000);
     const history = await client.consulterHistoriqueFacture(SUPPLIER, id);
@@ -161,7 +189,11 @@ describe('follow-up actions and the recipient back door', () => {
 
   it('records every recipient decision with its reason and date', async () => {
     const { client, id } = await integrated();
-    for (const [status, motif] of [['SERVICE_FAIT', ''], ['MANDATEE', ''], ['MISE_EN_PAIEMENT', '']] as const) {
+    for (const [status, motif] of [
+      ['SERVICE_FAIT', ''],
+      ['MANDATEE', ''],
+      ['MISE_EN_PAIEMENT', ''],
+    ] as const) {
       expect((await h.admin('/recipient/traiter', { body: { idFacture: id, nouveauStatut: status, motif } })).status).toBe(200);
     }
     const history = await client.consulterHistoriqueFacture(SUPPLIER, id);
@@ -200,14 +232,20 @@ describe('structures', () => {
 
 describe('error classes', () => {
   it('auth (application): wrong PISTE credentials', async () => {
-    const error = await h.client({ clientSecret: 'wrong', prefix: `${h.prefix}-wrong` }).client.recupererStructuresActivesFournisseur(SUPPLIER).catch((e: unknown) => e);
+    const error = await h
+      .client({ clientSecret: 'wrong', prefix: `${h.prefix}-wrong` })
+      .client.recupererStructuresActivesFournisseur(SUPPLIER)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChorusAuthError);
     expect((error as ChorusAuthError).reason).toBe('application');
   });
 
   it('auth (technical account): wrong password, and a password that expired', async () => {
     for (const account of [{ ...SUPPLIER, password: 'wrong' }, EXPIRED_SUPPLIER]) {
-      const error = await h.client().client.recupererStructuresActivesFournisseur(account).catch((e: unknown) => e);
+      const error = await h
+        .client()
+        .client.recupererStructuresActivesFournisseur(account)
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ChorusAuthError);
       expect((error as ChorusAuthError).reason).toBe('technical-account');
     }
@@ -255,7 +293,10 @@ describe('error classes', () => {
   it('business: a refused request carries Chorus codeRetour and libelle, as 200 or as 400', async () => {
     for (const businessErrorStatus of [200, 400]) {
       await h.admin('/variants', { method: 'PUT', body: { businessErrorStatus } });
-      const error = await h.client().client.consulterCRDetaille(SUPPLIER, 'CPP0000000000000000000000').catch((e: unknown) => e);
+      const error = await h
+        .client()
+        .client.consulterCRDetaille(SUPPLIER, 'CPP0000000000000000000000')
+        .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ChorusBusinessError);
       expect((error as ChorusBusinessError).info).toMatchObject({ httpStatus: businessErrorStatus, codeRetour: 20001 });
       expect((error as ChorusBusinessError).info.libelle).toMatch(/TRA_MSG/);

@@ -38,12 +38,19 @@ describe('a deposit job that Redis lost while it ran (3c)', () => {
 
 describe('the job signal', () => {
   it('aborts a deposit under way, which is then an unknown outcome to look up, not a failure to resend', async () => {
-    await fetch(`${p.simulator.url}/simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoints: { deposerFlux: { latencyMs: 5_000 } } }) });
+    await fetch(`${p.simulator.url}/simulator/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoints: { deposerFlux: { latencyMs: 5_000 } } }),
+    });
     try {
       const controller = new AbortController();
       const before = p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
       const started = Date.now();
-      const call = p.h.ctx.chorus!.deposerFlux({ ...SUPPLIER, signal: controller.signal }, { fichierFlux: Buffer.from('x'), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+      const call = p.h.ctx.chorus!.deposerFlux(
+        { ...SUPPLIER, signal: controller.signal },
+        { fichierFlux: Buffer.from('x'), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' },
+      );
       const outcome = call.then(
         () => null,
         (error: unknown) => error,

@@ -43,7 +43,18 @@ function raw(path: string, body: unknown, headers: Record<string, string | undef
 
 let sequence = 0;
 const sample = (overrides: Record<string, unknown> = {}) =>
-  generateSampleInvoice({ number: `SIM-${process.pid % 1000}-${++sequence}`, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '100.00', ...overrides }, 'UBL');
+  generateSampleInvoice(
+    {
+      number: `SIM-${process.pid % 1000}-${++sequence}`,
+      issueDate: '2026-11-20',
+      supplierSiret: SUPPLIER_SIRET,
+      recipientSiret: MINISTRY_SIRET,
+      serviceCode: 'SERVICE-BTP',
+      amountWithoutVat: '100.00',
+      ...overrides,
+    },
+    'UBL',
+  );
 
 describe('gateway, in the order of the reference', () => {
   it('401 without a token or with an expired one', async () => {
@@ -94,7 +105,12 @@ describe('requests are validated against the official contract', () => {
     ['a syntaxeFlux not in the enum', ENDPOINTS.deposerFlux.path, { fichierFlux: 'PHg+', nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E2_FACTURX' }, 'syntaxeFlux'],
     ['idFacture sent as a string', ENDPOINTS.consulterHistoriqueFacture.path, { idFacture: '100000' }, 'idFacture'],
     ['a misspelt field', ENDPOINTS.consulterCRDetaille.path, { numeroFluxDepo: 'CPP1' }, 'numeroFluxDepo'],
-    ['a wrong enum deep inside', ENDPOINTS.rechercherFactureParFournisseur.path, { rechercheFactureParFournisseur: { triSens: 'Ascendant ' } }, 'rechercheFactureParFournisseur.triSens'],
+    [
+      'a wrong enum deep inside',
+      ENDPOINTS.rechercherFactureParFournisseur.path,
+      { rechercheFactureParFournisseur: { triSens: 'Ascendant ' } },
+      'rechercheFactureParFournisseur.triSens',
+    ],
     ['a body that is not JSON', ENDPOINTS.consulterCRDetaille.path, '{"numeroFluxDepot": ', ''],
   ])('400 for %s, saying which field', async (_label, path, body, field) => {
     const res = await raw(path, body);
@@ -108,9 +124,13 @@ describe('requests are validated against the official contract', () => {
 describe('answers are valid against the official Swagger definitions', () => {
   it('for every endpoint that has one', async () => {
     const file = await sample();
-    const deposit = await (await raw(ENDPOINTS.deposerFlux.path, { fichierFlux: file.toString('base64'), nomFichier: 'f.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE', avecSignature: false })).json() as { numeroFluxDepot: string };
+    const deposit = (await (
+      await raw(ENDPOINTS.deposerFlux.path, { fichierFlux: file.toString('base64'), nomFichier: 'f.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE', avecSignature: false })
+    ).json()) as { numeroFluxDepot: string };
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
-    const search = await (await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFluxDepot: deposit.numeroFluxDepot })).json() as { listeFactures: Array<{ identifiantFactureCPP: number }> };
+    const search = (await (await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFluxDepot: deposit.numeroFluxDepot })).json()) as {
+      listeFactures: Array<{ identifiantFactureCPP: number }>;
+    };
     const id = search.listeFactures[0]!.identifiantFactureCPP;
     const recipient = { 'cpro-account': account(RECIPIENT) };
     const ministry = 26000001;
@@ -167,7 +187,7 @@ describe('drift variants the client copes with', () => {
     const { client } = h.client();
     const structures = await client.rechercherStructure(SUPPLIER, MINISTRY_SIRET);
     expect(structures).toHaveLength(1);
-    const raw1 = await (await raw(ENDPOINTS.rechercherStructure.path, { structure: { identifiantStructure: MINISTRY_SIRET } })).json() as { listeStructures: unknown };
+    const raw1 = (await (await raw(ENDPOINTS.rechercherStructure.path, { structure: { identifiantStructure: MINISTRY_SIRET } })).json()) as { listeStructures: unknown };
     expect(Array.isArray(raw1.listeStructures)).toBe(false); // the drift really happened
     const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: await sample({ serviceCode: null }), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
@@ -193,7 +213,7 @@ describe('drift variants the client copes with', () => {
 
   it('"no result" as codeRetour 20000 reads as an empty list', async () => {
     await h.admin('/variants', { method: 'PUT', body: { emptySearch: 'no-result-code' } });
-    const res = await (await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFacture: 'NOPE' })).json() as { codeRetour: number; libelle: string };
+    const res = (await (await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFacture: 'NOPE' })).json()) as { codeRetour: number; libelle: string };
     expect(res).toMatchObject({ codeRetour: 20000, libelle: 'TRA_MSG_00.015' });
     expect(await h.client().client.rechercherFactureParFournisseur(SUPPLIER, { numeroFacture: 'NOPE' })).toEqual([]);
     expect(await h.client().client.rechercherStructure(SUPPLIER, '35600000049837')).toEqual([]);
@@ -201,7 +221,10 @@ describe('drift variants the client copes with', () => {
 
   it('a partial integration without error lines', async () => {
     await h.admin('/variants', { method: 'PUT', body: { emptySearch: 'empty-list', omitErrorLinesOnPartial: true } });
-    const files = [{ name: 'a.xml', content: await sample() }, { name: 'b.xml', content: await sample({ serviceCode: null }) }];
+    const files = [
+      { name: 'a.xml', content: await sample() },
+      { name: 'b.xml', content: await sample({ serviceCode: null }) },
+    ];
     const { client } = h.client();
     const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: writeTarGz(files), nomFichier: 'lot.tar.gz', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
@@ -258,7 +281,14 @@ describe('faults and counts', () => {
     const { client } = h.client();
     await client.deposerFlux(SUPPLIER, { fichierFlux: file, nomFichier: 'c.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
     await client.recupererStructuresActivesFournisseur(RECIPIENT);
-    const counts = (await (await h.admin('/counts')).json()) as { total: number; byEndpoint: Record<string, number>; bySupplier: Record<string, number>; bySecond: Record<string, number>; depositsByInvoiceNumber: Record<string, number>; maxInAnySecond: number };
+    const counts = (await (await h.admin('/counts')).json()) as {
+      total: number;
+      byEndpoint: Record<string, number>;
+      bySupplier: Record<string, number>;
+      bySecond: Record<string, number>;
+      depositsByInvoiceNumber: Record<string, number>;
+      maxInAnySecond: number;
+    };
     expect(counts.byEndpoint).toMatchObject({ deposerFlux: 1, recupererStructuresActivesFournisseur: 1 });
     expect(counts.bySupplier).toMatchObject({ [SUPPLIER.login]: 1, [RECIPIENT.login]: 1 });
     expect(Object.values(counts.bySecond).reduce((a, b) => a + b, 0)).toBe(counts.total);

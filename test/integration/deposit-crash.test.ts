@@ -26,7 +26,7 @@ beforeAll(async () => {
   redis = new Redis(TEST_REDIS_URL);
   expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(201);
 });
-afterEach(async () => {
+afterEach(() => {
   for (const p of running.splice(0)) p.child.kill('SIGKILL');
   simulator.faults.replace({});
 });
@@ -43,8 +43,7 @@ function worker(extra: Record<string, string> = {}): RunningProcess {
 }
 
 const deposits = (number: string) => simulator.world.depositsByInvoiceNumber.get(number) ?? 0;
-const attempts = async (invoiceId: string) =>
-  (await h.ctx.orm.em.fork().find(DepositAttempt, { invoice: invoiceId }, { orderBy: { number: 'asc' } })).map((a) => a.phase);
+const attempts = async (invoiceId: string) => (await h.ctx.orm.em.fork().find(DepositAttempt, { invoice: invoiceId }, { orderBy: { number: 'asc' } })).map((a) => a.phase);
 
 describe('a worker killed with SIGKILL during a deposit', () => {
   it('before the call: the next worker deposits it, once', async () => {
@@ -143,7 +142,12 @@ describe('infrastructure lost mid-run', () => {
       for (const invoice of invoices) {
         let done = await settled(h, invoice.id, ['integrated', 'needs_attention'], 45_000).catch(async (error: unknown) => {
           // Add what only this test knows: the deposit attempts and the worker's complaints.
-          const complaints = w.output().split('\n').filter((l) => /error|fail|warn/i.test(l)).slice(-12).join('\n');
+          const complaints = w
+            .output()
+            .split('\n')
+            .filter((l) => /error|fail|warn/i.test(l))
+            .slice(-12)
+            .join('\n');
           throw new Error(`${(error as Error).message}\nattempts: ${JSON.stringify(await attempts(invoice.id))}\nworker:\n${complaints}`, { cause: error });
         });
         if (done.state === 'needs_attention') {

@@ -46,7 +46,9 @@ describe('a valid invoice', () => {
     expect(statuses[0]).toBe('DEPOSEE');
     expect(statuses.at(-1)).toBe(invoice.chorus.status);
     expect(new Set(statuses).size).toBe(statuses.length);
-    expect(invoice.events[1]!.message).toBe('Routing checked against Chorus Pro: MINISTERE DE LA TRANSITION ECOLOGIQUE (11000201100044), service SERVICE-BTP, engagement number BDC-2026-77.');
+    expect(invoice.events[1]!.message).toBe(
+      'Routing checked against Chorus Pro: MINISTERE DE LA TRANSITION ECOLOGIQUE (11000201100044), service SERVICE-BTP, engagement number BDC-2026-77.',
+    );
     const receipt = invoice.events.find((e) => e.type === 'deposit-sent')!;
     expect(receipt.details).toMatchObject({ fluxNumber: invoice.chorus.fluxNumber });
     expect(receipt.details?.depositDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
@@ -99,18 +101,32 @@ describe('the recipient pre-check', () => {
 });
 
 describe('refusals and failures', () => {
-  it('records a rejection at integration with Chorus Pro\'s own message', async () => {
+  it("records a rejection at integration with Chorus Pro's own message", async () => {
     const first = await submit(p.h);
     await settled(p.h, first.id, ['integrated']);
     // The same number reaching Chorus twice (e.g. deposited by another tool): our intake allows another supplier
     // account only, so send it directly through the client to make Chorus hold it already.
     const number = `DUP${Date.now().toString(36)}`.slice(0, 20);
     const { generateSampleInvoice } = await import('../../scripts/lib/sample-invoices.js');
-    await p.h.ctx.chorus!.deposerFlux({ login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' }, {
-      fichierFlux: await generateSampleInvoice({ number, issueDate: '2026-11-20', supplierSiret: '73282932000074', recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', engagementNumber: 'BDC-2026-77', amountWithoutVat: '1000.00' }, 'Factur-X'),
-      nomFichier: 'dup.pdf',
-      syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
-    });
+    await p.h.ctx.chorus!.deposerFlux(
+      { login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' },
+      {
+        fichierFlux: await generateSampleInvoice(
+          {
+            number,
+            issueDate: '2026-11-20',
+            supplierSiret: '73282932000074',
+            recipientSiret: '11000201100044',
+            serviceCode: 'SERVICE-BTP',
+            engagementNumber: 'BDC-2026-77',
+            amountWithoutVat: '1000.00',
+          },
+          'Factur-X',
+        ),
+        nomFichier: 'dup.pdf',
+        syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
+      },
+    );
     await new Promise((resolve) => setTimeout(resolve, 400));
     const submitted = await submit(p.h, { number });
     const invoice = await settled(p.h, submitted.id, ['rejected']);
@@ -159,7 +175,7 @@ describe('refusals and failures', () => {
     expect((await p.h.api(`/v1/invoices/${invoice.id}/retry`, { method: 'POST' })).status).toBe(409);
   });
 
-  it('is re-deposited by Bull Board\'s retry of the failed job, as the README says', async () => {
+  it("is re-deposited by Bull Board's retry of the failed job, as the README says", async () => {
     await faults({ endpoints: { deposerFlux: { error503Ratio: 1 } } });
     const submitted = await submit(p.h);
     await settled(p.h, submitted.id, ['needs_attention'], 30_000);
@@ -207,7 +223,7 @@ describe('a supplier account refused by Chorus Pro', () => {
       expect((await other.h.api('/v1/suppliers', jsonInit(supplierBody({ chorusPassword: 'Wrong-Password-1' })))).status).toBe(200);
       const a = await submit(other.h);
       const b = await submit(other.h);
-      await expect.poll(async () => (await other.h.api('/v1/suppliers').then((r) => r.json()) as { data: unknown[] }).data.length, { timeout: 5000 }).toBe(1);
+      await expect.poll(async () => ((await other.h.api('/v1/suppliers').then((r) => r.json())) as { data: unknown[] }).data.length, { timeout: 5000 }).toBe(1);
       await expect.poll(async () => (await supplierAlerts(other.h)).length, { timeout: 10_000 }).toBe(1);
       await new Promise((resolve) => setTimeout(resolve, 1000));
       for (const id of [a.id, b.id]) expect((await read(other.h, id)).state).toBe('queued');
@@ -238,7 +254,7 @@ async function createPipelineHarnessLike(env: Record<string, string>) {
 }
 
 describe('after integration, statuses are followed', () => {
-  it('records every Chorus status with its date and comment, up to the recipient\'s decision', async () => {
+  it("records every Chorus status with its date and comment, up to the recipient's decision", async () => {
     const submitted = await submit(p.h);
     await settled(p.h, submitted.id, ['integrated']);
     await expect.poll(async () => (await read(p.h, submitted.id)).chorus.status, { timeout: 15_000, interval: 100 }).toBe('MISE_A_DISPOSITION');

@@ -24,9 +24,19 @@ afterEach(async () => {
 });
 
 const faults = (body: unknown) => fetch(`${p.simulator.url}/simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-const atChorus = async (chorusId: string | null) => (await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json()) as { recipientSiret: string; serviceCode: string | null; completedWith: number[]; history: Array<{ code: string; comment: string | null }> };
+const atChorus = async (chorusId: string | null) =>
+  (await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json()) as {
+    recipientSiret: string;
+    serviceCode: string | null;
+    completedWith: number[];
+    history: Array<{ code: string; comment: string | null }>;
+  };
 const treat = async (chorusInvoiceId: string | null, status: string, motif: string) => {
-  const res = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idFacture: Number(chorusInvoiceId), nouveauStatut: status, motif }) });
+  const res = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ idFacture: Number(chorusInvoiceId), nouveauStatut: status, motif }),
+  });
   expect(res.status).toBe(200);
 };
 const chorusStatus = (id: string, status: string) => expect.poll(async () => (await read(p.h, id)).chorus.status, { timeout: 15_000, interval: 100 }).toBe(status);
@@ -70,11 +80,16 @@ describe('recycling', () => {
     await chorusStatus(submitted.id, 'MISE_A_DISPOSITION');
     const wrong = await p.h.api(`/v1/invoices/${submitted.id}/recycle`, jsonInit({ serviceCode: 'VOIRIE' }));
     expect(wrong.status).toBe(409);
-    expect(((await wrong.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVOICE_NOT_TO_RECYCLE', message: expect.stringMatching(/MISE_A_DISPOSITION; only an invoice in A_RECYCLER/) });
+    expect(((await wrong.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'INVOICE_NOT_TO_RECYCLE',
+      message: expect.stringMatching(/MISE_A_DISPOSITION; only an invoice in A_RECYCLER/) as unknown,
+    });
     const empty = await p.h.api(`/v1/invoices/${submitted.id}/recycle`, jsonInit({ comment: 'rien' }));
     expect(empty.status).toBe(422);
     const badSiret = await p.h.api(`/v1/invoices/${submitted.id}/recycle`, jsonInit({ recipientSiret: '12345678901234' }));
-    expect(((await badSiret.json()) as { error: { details: Array<{ path: string; code: string }> } }).error.details).toEqual([expect.objectContaining({ path: 'recipientSiret', code: 'invalid_siret' })]);
+    expect(((await badSiret.json()) as { error: { details: Array<{ path: string; code: string }> } }).error.details).toEqual([
+      expect.objectContaining({ path: 'recipientSiret', code: 'invalid_siret' }),
+    ]);
     expect(await p.h.ctx.orm.em.fork().count(FollowUp, { invoice: submitted.id })).toBe(0);
     expect((await p.h.api('/v1/invoices/00000000-0000-4000-8000-000000000000/recycle', jsonInit({ serviceCode: 'X' }))).status).toBe(404);
   });
@@ -85,7 +100,10 @@ describe('completing a suspended invoice', () => {
     const invoice = await held('SUSPENDUE', 'Attestation de sous-traitance manquante');
     expect(invoice.actionRequired?.reason).toBe('suspended');
     const attachment = Buffer.from('%PDF-1.7\nattestation\n%%EOF\n');
-    const res = await p.h.api(`/v1/invoices/${invoice.id}/complete`, jsonInit({ comment: 'Attestation jointe', attachment: { name: 'attestation-DC4.pdf', contentBase64: attachment.toString('base64') } }));
+    const res = await p.h.api(
+      `/v1/invoices/${invoice.id}/complete`,
+      jsonInit({ comment: 'Attestation jointe', attachment: { name: 'attestation-DC4.pdf', contentBase64: attachment.toString('base64') } }),
+    );
     expect(res.status, await res.clone().text()).toBe(202);
     await chorusStatus(invoice.id, 'COMPLETEE');
     const after = await read(p.h, invoice.id);

@@ -121,7 +121,12 @@ describe('malformed and oversized requests get the same error shape', () => {
 describe('authentication', () => {
   it('401 on every /v1 route without a key or with a wrong one', async () => {
     for (const authorization of ['', 'Bearer wrong-key-0000000000000', `Basic ${API_KEY}`, API_KEY]) {
-      for (const [method, path] of [['GET', '/v1/suppliers'], ['POST', '/v1/suppliers'], ['POST', '/v1/invoices'], ['GET', '/v1/invoices/x']] as const) {
+      for (const [method, path] of [
+        ['GET', '/v1/suppliers'],
+        ['POST', '/v1/suppliers'],
+        ['POST', '/v1/invoices'],
+        ['GET', '/v1/invoices/x'],
+      ] as const) {
         const res = await fetch(`${h.baseUrl}${path}`, { method, headers: authorization ? { authorization } : {} });
         await expectRefused(res, 401, 'UNAUTHORIZED');
         expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);

@@ -67,7 +67,7 @@ describe('POST /v1/invoices (JSON)', () => {
 describe('POST /v1/invoices (multipart/form-data)', () => {
   const form = (fields: Record<string, unknown>, file?: { name: string; content: Buffer; type: string }) => {
     const data = new FormData();
-    for (const [key, value] of Object.entries(fields)) if (key !== 'file' && value !== null) data.append(key, String(value));
+    for (const [key, value] of Object.entries(fields)) if (key !== 'file' && value !== null) data.append(key, typeof value === 'string' ? value : JSON.stringify(value));
     if (file) data.append('file', new Blob([file.content], { type: file.type }), file.name);
     return data;
   };

@@ -13,7 +13,10 @@ let p: PipelineHarness;
 let worker: RunningWorker;
 beforeAll(async () => {
   // History to the minute, as production clients report it (api-reference, pitfall 12).
-  p = await createPipelineHarness({ simulator: { timing: { fluxStepMs: 50, invoiceStepMs: 1 }, variants: { historyDateFormat: 'short' } }, env: { FLUX_STUCK_AFTER_SECONDS: '3' } });
+  p = await createPipelineHarness({
+    simulator: { timing: { fluxStepMs: 50, invoiceStepMs: 1 }, variants: { historyDateFormat: 'short' } },
+    env: { FLUX_STUCK_AFTER_SECONDS: '3' },
+  });
   worker = startWorker(p.h.ctx);
 });
 afterAll(async () => {
@@ -137,7 +140,7 @@ describe('3g: a refused invoice on the board', () => {
 });
 
 describe('3j: an invoice id Chorus Pro gives to another invoice', () => {
-  it('never gets the other invoice\'s statuses, and a restarted simulator hands out new ids', async () => {
+  it("never gets the other invoice's statuses, and a restarted simulator hands out new ids", async () => {
     const submitted = await submit(p.h);
     const invoice = await settled(p.h, submitted.id, ['integrated']);
     await chorusStatusIs(p.h, submitted.id, 'MISE_A_DISPOSITION');
@@ -183,7 +186,9 @@ describe('3k: fixing a rejected invoice', () => {
     const first = await submit(p.h);
     const invoice = await settled(p.h, first.id, ['integrated']);
     await chorusStatusIs(p.h, first.id, 'MISE_A_DISPOSITION');
-    expect((await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: Number(invoice.chorus.invoiceId), nouveauStatut: 'REJETEE', motif: 'Montant erroné' })).status).toBe(200);
+    expect((await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: Number(invoice.chorus.invoiceId), nouveauStatut: 'REJETEE', motif: 'Montant erroné' })).status).toBe(
+      200,
+    );
     const rejected = await chorusStatusIs(p.h, first.id, 'REJETEE');
     expect(rejected.actionRequired?.reason).toBe('rejected_by_recipient');
     expect(rejected.actionRequired?.nextStep.en).toMatch(/new number/);

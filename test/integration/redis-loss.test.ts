@@ -65,7 +65,14 @@ describe('the deposit sweeper', () => {
   it('leaves alone invoices younger than the grace period', async () => {
     const [id] = await submit(1);
     await flushOurRedisKeys();
-    const restored = await sweepMissingDepositJobs({ em: h.ctx.orm.em, queues: h.ctx.queues, priorities: h.ctx.priorities, logger: h.ctx.logger, clock: h.ctx.clock, graceMs: 60_000 });
+    const restored = await sweepMissingDepositJobs({
+      em: h.ctx.orm.em,
+      queues: h.ctx.queues,
+      priorities: h.ctx.priorities,
+      logger: h.ctx.logger,
+      clock: h.ctx.clock,
+      graceMs: 60_000,
+    });
     expect(restored).not.toContain(id);
     expect(await sweep()).toContain(id);
   });

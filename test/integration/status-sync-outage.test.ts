@@ -21,15 +21,22 @@ afterAll(async () => {
 });
 
 const treat = async (id: number, nouveauStatut: string, motif?: string) => {
-  const res = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ idFacture: id, nouveauStatut, ...(motif ? { motif } : {}) }) });
+  const res = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ idFacture: id, nouveauStatut, ...(motif ? { motif } : {}) }),
+  });
   expect(res.status).toBe(200);
 };
 async function syncNow(): Promise<void> {
   const supplier = await p.h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: '73282932000074' });
   const job = await p.h.ctx.queues['status-sync'].add('sync (test)', { supplierAccountId: supplier.id });
-  await expect.poll(async () => (await job.getState()) === 'completed', { timeout: 10_000, interval: 50 }).toBe(true).catch(async (error: unknown) => {
-    throw new Error(`sync job ${await job.getState()}: ${(await p.h.ctx.queues['status-sync'].getJob(job.id!))?.failedReason ?? ''}`, { cause: error });
-  });
+  await expect
+    .poll(async () => (await job.getState()) === 'completed', { timeout: 10_000, interval: 50 })
+    .toBe(true)
+    .catch(async (error: unknown) => {
+      throw new Error(`sync job ${await job.getState()}: ${(await p.h.ctx.queues['status-sync'].getJob(job.id!))?.failedReason ?? ''}`, { cause: error });
+    });
 }
 
 describe('statuses that passed while nobody synced', () => {
@@ -39,7 +46,9 @@ describe('statuses that passed while nobody synced', () => {
     const submitted = await submit(p.h);
     const integrated = await settled(p.h, submitted.id, ['integrated']);
     const chorusId = Number(integrated.chorus.invoiceId);
-    await expect.poll(async () => (await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json() as { statut: string }).statut, { timeout: 10_000 }).toBe('MISE_A_DISPOSITION');
+    await expect
+      .poll(async () => ((await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json()) as { statut: string }).statut, { timeout: 10_000 })
+      .toBe('MISE_A_DISPOSITION');
     // The "outage": suspended, then made available again, before any sync.
     await treat(chorusId, 'SUSPENDUE', 'Pièce manquante');
     await new Promise((resolve) => setTimeout(resolve, 20));

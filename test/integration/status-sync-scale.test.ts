@@ -19,11 +19,19 @@ afterAll(async () => {
   await p.close();
 });
 
-const admin = (path: string, body: unknown) => fetch(`${p.simulator.url}/simulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const admin = (path: string, body: unknown) =>
+  fetch(`${p.simulator.url}/simulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} changed`, () => {
   it('asks Chorus Pro for the changes only, and reads the history of the changed invoices only', async () => {
-    const seeded = await admin('/invoices/seed', { supplierSiret: '73282932000074', recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', count: FOLLOWED, numberPrefix: 'S', agoMs: 3_600_000 });
+    const seeded = await admin('/invoices/seed', {
+      supplierSiret: '73282932000074',
+      recipientSiret: '11000201100044',
+      serviceCode: 'SERVICE-BTP',
+      count: FOLLOWED,
+      numberPrefix: 'S',
+      agoMs: 3_600_000,
+    });
     expect(seeded.status).toBe(201);
     const invoices = (await seeded.json()) as Array<{ id: number; number: string }>;
 
@@ -56,7 +64,9 @@ describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} chang
       const count = async () =>
         Number((await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from invoice where chorus_status in ('SUSPENDUE', 'MANDATEE')`))[0]!.n);
       await expect.poll(count, { timeout: 60_000, interval: 200 }).toBe(CHANGED);
-      await expect.poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue as unknown), { timeout: 10_000 }).toEqual([{ changed: CHANGED, seen: CHANGED }]);
+      await expect
+        .poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue), { timeout: 10_000 })
+        .toEqual([{ changed: CHANGED, seen: CHANGED }]);
       // One run: a failed first attempt (it once failed on the supplier row's version) would double the calls.
       expect(await p.h.ctx.queues['status-sync'].getJobs(['failed'])).toEqual([]);
       expect((await p.h.ctx.queues['status-sync'].getJobs(['completed']))[0]!.attemptsMade).toBeLessThanOrEqual(1);

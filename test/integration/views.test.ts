@@ -11,7 +11,15 @@ const ids: Record<string, string> = {};
 
 /** Six invoices in the places users look for them; the states are set through the ORM, as the workers do. */
 const FIXTURES = {
-  available: { amount: '1200.00', recipient: '11000201100044', bdc: 'BDC-A', issued: '2026-10-01', state: 'integrated', status: 'MISE_A_DISPOSITION', deposited: '2026-11-10T09:00:00Z' },
+  available: {
+    amount: '1200.00',
+    recipient: '11000201100044',
+    bdc: 'BDC-A',
+    issued: '2026-10-01',
+    state: 'integrated',
+    status: 'MISE_A_DISPOSITION',
+    deposited: '2026-11-10T09:00:00Z',
+  },
   suspended: { amount: '600.00', recipient: '21750001600019', bdc: 'BDC-B', issued: '2026-10-15', state: 'integrated', status: 'SUSPENDUE', deposited: '2026-11-12T09:00:00Z' },
   precheck: { amount: '2400.00', recipient: '21750001600019', bdc: null, issued: '2026-11-01', state: 'precheck_failed', status: null, deposited: null },
   rejected: { amount: '120.00', recipient: '11000201100044', bdc: 'BDC-A', issued: '2026-11-02', state: 'integrated', status: 'REJETEE', deposited: '2026-11-05T09:00:00Z' },
@@ -25,7 +33,15 @@ beforeAll(async () => {
   for (const [key, f] of Object.entries(FIXTURES)) {
     const vat = (Number(f.amount) / 6).toFixed(2);
     const net = (Number(f.amount) - Number(vat)).toFixed(2);
-    const body = await invoiceBody({ recipientSiret: f.recipient, engagementNumber: f.bdc, issueDate: f.issued, amountWithoutVat: net, vatAmount: vat, amountWithVat: f.amount, serviceCode: null });
+    const body = await invoiceBody({
+      recipientSiret: f.recipient,
+      engagementNumber: f.bdc,
+      issueDate: f.issued,
+      amountWithoutVat: net,
+      vatAmount: vat,
+      amountWithVat: f.amount,
+      serviceCode: null,
+    });
     const res = await h.api('/v1/invoices', jsonInit(body));
     expect(res.status, await res.clone().text()).toBe(202);
     ids[key] = ((await res.json()) as { id: string }).id;
@@ -90,7 +106,13 @@ describe('GET /v1/invoices', () => {
   });
 
   it('refuses bad filters, sorts and cursors with the parameter named', async () => {
-    for (const [query, path] of [['stage=paid', 'stage.0'], ['sort=price', 'sort'], ['limit=0', 'limit'], ['issuedFrom=2026-13-01', 'issuedFrom'], ['colour=red', '']] as const) {
+    for (const [query, path] of [
+      ['stage=paid', 'stage.0'],
+      ['sort=price', 'sort'],
+      ['limit=0', 'limit'],
+      ['issuedFrom=2026-13-01', 'issuedFrom'],
+      ['colour=red', ''],
+    ] as const) {
       const res = await h.api(`/v1/invoices?${query}`);
       expect(res.status, query).toBe(422);
       const error = ((await res.json()) as { error: { code: string; details: Array<{ path: string }> } }).error;

@@ -4,24 +4,61 @@ import { signWebhook, verifyWebhookSignature } from '../../src/alerts/webhook-si
 import { actionRequiredOf } from '../../src/invoices/action-required.js';
 
 const invoice = {
-  id: '5d1c8a43-3c1e-4b83-9d0f-0a3c0b2d9e11', number: 'F2026-0042', supplierSiret: '73282932000074', recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP',
-  engagementNumber: 'BDC-4500012345', amountWithVat: '1200.00', currency: 'EUR', issueDate: '2026-11-20', state: 'integrated', chorusInvoiceId: '100001',
-  chorusStatus: 'SUSPENDUE', stage: 'on_hold', stageLabel: 'Mise en attente',
+  id: '5d1c8a43-3c1e-4b83-9d0f-0a3c0b2d9e11',
+  number: 'F2026-0042',
+  supplierSiret: '73282932000074',
+  recipientSiret: '11000201100044',
+  serviceCode: 'SERVICE-BTP',
+  engagementNumber: 'BDC-4500012345',
+  amountWithVat: '1200.00',
+  currency: 'EUR',
+  issueDate: '2026-11-20',
+  state: 'integrated',
+  chorusInvoiceId: '100001',
+  chorusStatus: 'SUSPENDUE',
+  stage: 'on_hold',
+  stageLabel: 'Mise en attente',
 };
 
 describe('alert e-mails', () => {
   it('say what happened, the invoice, Chorus Pro’s reason and the next step, in French then English', () => {
-    const mail = emailFor({ event: 'invoice.action_required', payload: { invoice, reason: 'suspended', message: 'm', chorusReason: 'RIB manquant', nextStep: { fr: 'Complétez-la.', en: 'Complete it.' } } }, null);
+    const mail = emailFor(
+      {
+        event: 'invoice.action_required',
+        payload: { invoice, reason: 'suspended', message: 'm', chorusReason: 'RIB manquant', nextStep: { fr: 'Complétez-la.', en: 'Complete it.' } },
+      },
+      null,
+    );
     expect(mail.subject).toBe('Facture F2026-0042 suspendue / Invoice F2026-0042 suspended');
     expect(mail.text.indexOf('Motif : RIB manquant')).toBeLessThan(mail.text.indexOf('Reason: RIB manquant'));
-    for (const line of ['Bon de commande (BDC): BDC-4500012345', 'Purchase order (BDC): BDC-4500012345', 'Montant TTC: 1200.00 EUR', 'Recipient (SIRET): 11000201100044 / service SERVICE-BTP', 'Chorus Pro status: SUSPENDUE (Mise en attente)', 'À faire : Complétez-la.', 'Next step: Complete it.']) {
+    for (const line of [
+      'Bon de commande (BDC): BDC-4500012345',
+      'Purchase order (BDC): BDC-4500012345',
+      'Montant TTC: 1200.00 EUR',
+      'Recipient (SIRET): 11000201100044 / service SERVICE-BTP',
+      'Chorus Pro status: SUSPENDUE (Mise en attente)',
+      'À faire : Complétez-la.',
+      'Next step: Complete it.',
+    ]) {
       expect(mail.text).toContain(line);
     }
     expect(mail.text).not.toContain('/v1/invoices/');
   });
 
   it('tell every status change, for subscriptions that opted in, with a link when PUBLIC_URL is set', () => {
-    const mail = emailFor({ event: 'invoice.status_changed', payload: { invoice: { ...invoice, chorusStatus: 'MISE_A_DISPOSITION' }, from: 'EN_COURS_ACHEMINEMENT', to: 'MISE_A_DISPOSITION', at: '2026-11-21T10:00:00.000Z', comment: null } }, 'https://relay.example.fr/');
+    const mail = emailFor(
+      {
+        event: 'invoice.status_changed',
+        payload: {
+          invoice: { ...invoice, chorusStatus: 'MISE_A_DISPOSITION' },
+          from: 'EN_COURS_ACHEMINEMENT',
+          to: 'MISE_A_DISPOSITION',
+          at: '2026-11-21T10:00:00.000Z',
+          comment: null,
+        },
+      },
+      'https://relay.example.fr/',
+    );
     expect(mail.subject).toBe('Facture F2026-0042 : MISE_A_DISPOSITION / Invoice F2026-0042: MISE_A_DISPOSITION');
     expect(mail.text).toContain('went from EN_COURS_ACHEMINEMENT to MISE_A_DISPOSITION on 2026-11-21T10:00:00.000Z');
     expect(mail.text).toContain(`https://relay.example.fr/v1/invoices/${invoice.id}`);
@@ -29,13 +66,22 @@ describe('alert e-mails', () => {
   });
 
   it('give the due date, the interest estimate and the indemnity of an overdue payment', () => {
-    const mail = emailFor({ event: 'invoice.payment_overdue', payload: { invoice, message: 'm', madeAvailableOn: '2026-10-01', delayDays: 30, dueOn: '2026-10-31', daysLate: 5, estimatedInterest: '1.67', indemnity: '40.00' } }, null);
+    const mail = emailFor(
+      {
+        event: 'invoice.payment_overdue',
+        payload: { invoice, message: 'm', madeAvailableOn: '2026-10-01', delayDays: 30, dueOn: '2026-10-31', daysLate: 5, estimatedInterest: '1.67', indemnity: '40.00' },
+      },
+      null,
+    );
     expect(mail.text).toContain('mise à disposition le 2026-10-01');
     expect(mail.text).toContain('Estimated late-payment interest: 1.67; fixed indemnity: 40.00 EUR, due within 45 days of payment.');
   });
 
   it('warn of an expiring technical-account password', () => {
-    const mail = emailFor({ event: 'supplier.password_expiring', payload: { supplier: { siret: '73282932000074', chorusLogin: 'TECH_1' }, message: 'expires soon', passwordExpiresOn: '2026-12-08' } }, null);
+    const mail = emailFor(
+      { event: 'supplier.password_expiring', payload: { supplier: { siret: '73282932000074', chorusLogin: 'TECH_1' }, message: 'expires soon', passwordExpiresOn: '2026-12-08' } },
+      null,
+    );
     expect(mail.subject).toContain('73282932000074');
     expect(mail.text).toContain('expire le 2026-12-08');
   });
@@ -75,7 +121,7 @@ describe('actionRequiredOf', () => {
     expect(actionRequiredOf({ state, chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe('supplier_account_refused');
   });
 
-  it('keeps the invoice\'s own reason over the paused account', () => {
+  it("keeps the invoice's own reason over the paused account", () => {
     expect(actionRequiredOf({ state: 'precheck_failed', chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe('precheck_failed');
     expect(actionRequiredOf({ state: 'integrated', chorusStatus: 'SUSPENDUE', correctedBy: null, supplierPaused: true })).toBe('suspended');
   });

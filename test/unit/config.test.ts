@@ -83,7 +83,10 @@ describe('redisOptions', () => {
 describe('alert settings', () => {
   it('read per-recipient payment delays, and treat empty optional URLs as unset', () => {
     const config = loadConfig({ ...required, PAYMENT_DELAY_BY_RECIPIENT: '26750045200011=50, 13000250400020=60', SMTP_URL: '', PUBLIC_URL: '' });
-    expect([...config.alerts.paymentDelayByRecipient]).toEqual([['26750045200011', 50], ['13000250400020', 60]]);
+    expect([...config.alerts.paymentDelayByRecipient]).toEqual([
+      ['26750045200011', 50],
+      ['13000250400020', 60],
+    ]);
     expect(config.alerts).toMatchObject({ smtpUrl: null, publicUrl: null, paymentDelayDays: 30, passwordExpiryWarningDays: 30, latePaymentReferenceRatePercent: null });
   });
 

@@ -15,7 +15,12 @@ describe('the status model', () => {
 
   it('follows the ordinary path to payment', () => {
     expect(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION', 'SERVICE_FAIT', 'MANDATEE', 'MISE_EN_PAIEMENT'].map((s) => meaningOf(s)?.stage)).toEqual([
-      'deposited', 'deposited', 'made_available', 'accepted', 'in_payment', 'completed',
+      'deposited',
+      'deposited',
+      'made_available',
+      'accepted',
+      'in_payment',
+      'completed',
     ]);
     expect(meaningOf('MISE_EN_PAIEMENT')?.final).toBe(true);
     expect(meaningOf('MANDATEE')?.final).toBe(false);

@@ -96,7 +96,11 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
     try {
       const own = await deps.structures.ownStructure(accountOf(deps, supplier), supplier.siret, supplier.chorusStructureId);
       // A direct update: the status sync updates the same rows, and their version must not make either fail.
-      await em.nativeUpdate(SupplierAccount, { id: supplier.id }, { passwordCheckedAt: now, ...(own ? { chorusStructureId: own.structureId, passwordExpiresOn: own.passwordExpiresOn } : {}) });
+      await em.nativeUpdate(
+        SupplierAccount,
+        { id: supplier.id },
+        { passwordCheckedAt: now, ...(own ? { chorusStructureId: own.structureId, passwordExpiresOn: own.passwordExpiresOn } : {}) },
+      );
       if (!own?.passwordExpiresOn) continue;
       const daysLeft = Math.floor((Date.parse(`${own.passwordExpiresOn}T23:59:59+01:00`) - now.getTime()) / DAY_MS);
       if (daysLeft <= deps.config.alerts.passwordExpiryWarningDays) due.push({ supplier, expiresOn: own.passwordExpiresOn, daysLeft });
@@ -131,7 +135,12 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
 async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number> {
   const limit = new Date(deps.clock.now().getTime() - deps.config.alerts.paymentFollowMaxMs);
   let stopped = 0;
-  for await (const { em, rows } of batchesById(deps.orm.em, Invoice, { statusFollowed: true, madeAvailableAt: { $ne: null, $lte: limit } }, { size: BATCH, populate: ['supplier'] })) {
+  for await (const { em, rows } of batchesById(
+    deps.orm.em,
+    Invoice,
+    { statusFollowed: true, madeAvailableAt: { $ne: null, $lte: limit } },
+    { size: BATCH, populate: ['supplier'] },
+  )) {
     for (const invoice of rows) {
       const supplier = invoice.supplier.getEntity();
       if (supplier.pausedAt) continue;

@@ -59,7 +59,10 @@ export function makeDeliveriesProcessor(deps: AppContext & { email: EmailChannel
     const invoice = notification.invoice?.getEntity();
     // The timeline shows the alerts sent; every status change is already a line of its own.
     if (invoice && notification.event !== 'invoice.status_changed') {
-      record(em, invoice, 'alert-sent', 'worker', { message: `Alert ${notification.event} sent: ${sentTo}.`, details: { deliveryId: delivery.id, notificationId: notification.id, channel: delivery.channel } });
+      record(em, invoice, 'alert-sent', 'worker', {
+        message: `Alert ${notification.event} sent: ${sentTo}.`,
+        details: { deliveryId: delivery.id, notificationId: notification.id, channel: delivery.channel },
+      });
     }
     await em.flush();
     await job.log(`delivered: ${sentTo}`);

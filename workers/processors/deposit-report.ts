@@ -56,7 +56,9 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
 
       const report = await deps.invoicing.report(account, fluxNumber);
       const { state } = report;
-      await run.log(`consulterCRDetaille #${poll + 1}: ${state} at ${report.stateAt ?? '?'} (${report.invoiceErrors.length} invoice error(s), ${report.technicalErrors.length} technical)`);
+      await run.log(
+        `consulterCRDetaille #${poll + 1}: ${state} at ${report.stateAt ?? '?'} (${report.invoiceErrors.length} invoice error(s), ${report.technicalErrors.length} technical)`,
+      );
       await run.progress(Math.min(90, 10 + poll * 10));
       if (!(FINAL_FLUX_STATES as readonly string[]).includes(state)) {
         if (!(FLUX_STATES as readonly string[]).includes(state)) {
@@ -102,7 +104,13 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
         reasons.length > 0
           ? `Chorus Pro rejected invoice ${invoice.number} at integration (${finalState}): ${reasons.join(' | ')}`
           : `Chorus Pro integrated the flux only partly (${finalState}) and invoice ${invoice.number} is not in Chorus Pro, without giving a reason for it.`;
-      const alert = transition(em, invoice, 'rejected-at-integration', { message, details: { fluxState: finalState, invoiceErrors: ourErrors, technicalErrors: technical } }, { chorusReason: reasons.join(' | ') || null });
+      const alert = transition(
+        em,
+        invoice,
+        'rejected-at-integration',
+        { message, details: { fluxState: finalState, invoiceErrors: ourErrors, technicalErrors: technical } },
+        { chorusReason: reasons.join(' | ') || null },
+      );
       return refusedJob(run, alert, `${message}. Fix the file, then submit it again under the same number (POST /v1/invoices).`);
     },
 
@@ -114,7 +122,10 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
     },
 
     async invalidRequest(run, error) {
-      const alert = transition(run.em, run.subject, 'request-invalid', { message: `${error.message}. This is a defect of chorus-relay, not of the invoice.`, details: { field: error.field } });
+      const alert = transition(run.em, run.subject, 'request-invalid', {
+        message: `${error.message}. This is a defect of chorus-relay, not of the invoice.`,
+        details: { field: error.field },
+      });
       return refusedJob(run, alert, error.message);
     },
     // Reading a report is harmless: transient failures simply retry with BullMQ's backoff.

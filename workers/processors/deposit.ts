@@ -41,7 +41,10 @@ type Run = ChorusJobRun<Subject>;
  */
 async function refusedJob(deps: ChorusJobDeps, run: Run, notifications: Array<Notification | null>, sentence: string): Promise<never> {
   await run.em.flush();
-  await publishNotifications(deps, notifications.filter((n): n is Notification => n !== null));
+  await publishNotifications(
+    deps,
+    notifications.filter((n): n is Notification => n !== null),
+  );
   await run.log(sentence);
   throw new UnrecoverableError(sentence);
 }
@@ -50,7 +53,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
   /** Ends the attempt under way as never sent, and gives its deposit slot back. */
   const closeAttempt = (run: Run, phase: 'not_sent' | 'refused', reason: string, name: TransitionName, text: string | null) => {
     const { invoice, attempt } = run.subject;
-    if (!attempt || attempt.phase !== 'sending' && attempt.phase !== 'prepared') return null;
+    if (!attempt || (attempt.phase !== 'sending' && attempt.phase !== 'prepared')) return null;
     attempt.phase = phase;
     attempt.finishedAt = new Date();
     attempt.error = reason;
@@ -88,7 +91,13 @@ export function makeDepositProcessor(deps: DepositDeps) {
       const refusal = checkRecipient(invoice, recipient);
       if (refusal) {
         const sentence = `Pre-check refused invoice ${invoice.number} before any deposit: ${refusal.message} ${refusal.fix}`;
-        const alert = transition(em, invoice, 'precheck-failed', { message: `${refusal.message} ${refusal.fix}`, details: { rule: refusal.rule, fix: refusal.fix } }, { errorCode: refusal.rule });
+        const alert = transition(
+          em,
+          invoice,
+          'precheck-failed',
+          { message: `${refusal.message} ${refusal.fix}`, details: { rule: refusal.rule, fix: refusal.fix } },
+          { errorCode: refusal.rule },
+        );
         return refusedJob(deps, run, [alert], `${sentence} (rule ${refusal.rule}; retry once fixed)`);
       }
       if (!last && recipient) {

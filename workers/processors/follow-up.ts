@@ -19,7 +19,10 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
     const followUp = run.subject;
     followUp.state = state;
     followUp.error = error ?? null;
-    record(run.em, followUp.invoice.getEntity(), state === 'done' ? 'follow-up-sent' : 'follow-up-failed', state === 'done' ? 'chorus' : 'worker', { message, details: { followUpId: followUp.id, kind: followUp.kind } });
+    record(run.em, followUp.invoice.getEntity(), state === 'done' ? 'follow-up-sent' : 'follow-up-failed', state === 'done' ? 'chorus' : 'worker', {
+      message,
+      details: { followUpId: followUp.id, kind: followUp.kind },
+    });
     await run.em.flush();
     await run.log(message);
     return { outcome: state, detail: message };
@@ -46,7 +49,10 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
       if (moved) {
         if (followUp.state === 'sending') return finish(run, 'done', `Chorus Pro shows invoice ${invoice.number} as ${moved}: the earlier ${followUp.kind} took effect.`);
         const verb = followUp.kind === 'recycle' ? 'recycled' : 'completed';
-        return finish(run, 'failed', `Invoice ${invoice.number} is now ${moved} at Chorus Pro: it can no longer be ${verb}.`, { code: 'STATUS_CHANGED', message: `The invoice is ${moved} at Chorus Pro.` });
+        return finish(run, 'failed', `Invoice ${invoice.number} is now ${moved} at Chorus Pro: it can no longer be ${verb}.`, {
+          code: 'STATUS_CHANGED',
+          message: `The invoice is ${moved} at Chorus Pro.`,
+        });
       }
       if (followUp.kind === 'complete') {
         const request = followUp.request as CompleteRequest;
@@ -102,7 +108,12 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
       // reads the status before calling again anyway.
       if (error instanceof ChorusTransientError && !error.maybeDelivered) followUp.state = 'queued';
       if (lastAttempt) {
-        return finish(run, 'failed', `The ${followUp.kind} of invoice ${invoice.number} could not be sent (${reason}). Ask again with POST /v1/invoices/${invoice.id}/${followUp.kind}.`, { code: 'SEND_FAILED', message: reason });
+        return finish(
+          run,
+          'failed',
+          `The ${followUp.kind} of invoice ${invoice.number} could not be sent (${reason}). Ask again with POST /v1/invoices/${invoice.id}/${followUp.kind}.`,
+          { code: 'SEND_FAILED', message: reason },
+        );
       }
       await run.em.flush().catch(() => undefined);
       return undefined;

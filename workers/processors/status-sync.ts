@@ -35,10 +35,15 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
     async run(run) {
       const { em, supplier, account } = run;
       const started = new Date();
-      const since = supplier.statusSyncedUntil ? new Date(supplier.statusSyncedUntil.getTime() - deps.config.pipeline.statusSyncOverlapMs) : new Date(started.getTime() - FIRST_SYNC_LOOKBACK_MS);
+      const since = supplier.statusSyncedUntil
+        ? new Date(supplier.statusSyncedUntil.getTime() - deps.config.pipeline.statusSyncOverlapMs)
+        : new Date(started.getTime() - FIRST_SYNC_LOOKBACK_MS);
       const changedAtChorus = await deps.invoicing.invoicesChangedSince(account, since);
       const byId = new Map(changedAtChorus.map((item) => [item.chorusInvoiceId, item]));
-      const ours = byId.size === 0 ? [] : await em.find(Invoice, { supplier, state: 'integrated', statusFollowed: true, chorusInvoiceId: { $in: [...byId.keys()] } }, { populate: ['supplier'] });
+      const ours =
+        byId.size === 0
+          ? []
+          : await em.find(Invoice, { supplier, state: 'integrated', statusFollowed: true, chorusInvoiceId: { $in: [...byId.keys()] } }, { populate: ['supplier'] });
       const notifications: Notification[] = [];
       let changed = 0;
       for (const invoice of ours) {
@@ -47,7 +52,12 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
           // Ids are Chorus Pro's; a number or flux that differs means another invoice (a reset test platform, a
           // restarted simulator): applying its statuses here would tell a false story.
           deps.logger.warn('Chorus Pro invoice id points to another invoice; its statuses are not applied', {
-            invoiceId: invoice.id, chorusInvoiceId: item.chorusInvoiceId, ourNumber: invoice.number, chorusNumber: item.number, ourFlux: invoice.chorusFluxNumber, chorusFlux: item.fluxNumber,
+            invoiceId: invoice.id,
+            chorusInvoiceId: item.chorusInvoiceId,
+            ourNumber: invoice.number,
+            chorusNumber: item.number,
+            ourFlux: invoice.chorusFluxNumber,
+            chorusFlux: item.fluxNumber,
           });
           continue;
         }

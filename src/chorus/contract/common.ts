@@ -29,7 +29,7 @@ export const envelope = {
  * when empty: always read as an array.
  */
 export function listOf<T extends z.ZodType>(item: T) {
-  return z.preprocess((value) => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]), z.array(item));
+  return z.preprocess((value: unknown): unknown => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]), z.array(item));
 }
 
 /** A response object: the fields we read are typed, the others are kept but not checked. */
@@ -61,7 +61,14 @@ function fromParisWallClock(y: number, mo: number, d: number, h: number, mi: num
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   // The offset of Paris at that instant (1 or 2 hours), found by formatting the UTC guess in Paris.
   const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Paris', hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone: 'Europe/Paris',
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(asUtc));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const parisAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'), ms);

@@ -37,9 +37,7 @@ export const consulterCRDetailleResponse = response({
 export const recupererStructuresActivesFournisseurRequest = request({ idUtilisateurCourant: int64() });
 export const recupererStructuresActivesFournisseurResponse = response({
   ...envelope,
-  listeStructures: listOf(
-    response({ idStructureCPP: int64(), identifiant: z.string().optional(), designationStructure: z.string().optional() }),
-  ),
+  listeStructures: listOf(response({ idStructureCPP: int64(), identifiant: z.string().optional(), designationStructure: z.string().optional() })),
 });
 
 /** `ajouter/fichier`: an attachment uploaded before it is referred to by id (completer, soumettre). Max 10 Mo. */

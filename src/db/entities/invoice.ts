@@ -8,17 +8,40 @@ import { SupplierAccount } from './supplier-account.js';
 /** An invoice as received from an internal system, and where it stands on its way to being paid. */
 @Entity({ tableName: 'invoice' })
 // A number is the supplier's once: but a flux refused at integration (state `rejected`) frees it, as Chorus Pro does.
-@Unique({ name: 'invoice_supplier_number_unique', expression: `create unique index "invoice_supplier_number_unique" on "invoice" ("supplier_id", "number") where "state" <> 'rejected'` })
+@Unique({
+  name: 'invoice_supplier_number_unique',
+  expression: `create unique index "invoice_supplier_number_unique" on "invoice" ("supplier_id", "number") where "state" <> 'rejected'`,
+})
 @Unique({ name: 'invoice_supplier_idempotency_key_unique', properties: ['supplier', 'idempotencyKey'] })
 @Index({ name: 'invoice_state_created_at_index', properties: ['state', 'createdAt'] })
 @Index({ name: 'invoice_action_required_index', properties: ['actionRequired'] })
 @Index({ name: 'invoice_updated_at_index', properties: ['updatedAt', 'id'] })
 export class Invoice {
   [OptionalProps]?:
-    | 'billingFrame' | 'currency' | 'serviceCode' | 'engagementNumber' | 'marketNumber' | 'state'
-    | 'chorusFluxNumber' | 'chorusInvoiceId' | 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen' | 'lastError'
-    | 'idempotencyKey' | 'requestHash' | 'createdAt' | 'updatedAt' | 'version'
-    | 'actionRequired' | 'depositedAt' | 'madeAvailableAt' | 'statusFollowed' | 'corrects' | 'correctedBy' | 'overdueAlertedAt';
+    | 'billingFrame'
+    | 'currency'
+    | 'serviceCode'
+    | 'engagementNumber'
+    | 'marketNumber'
+    | 'state'
+    | 'chorusFluxNumber'
+    | 'chorusInvoiceId'
+    | 'chorusStatus'
+    | 'chorusStatusAt'
+    | 'chorusHistorySeen'
+    | 'lastError'
+    | 'idempotencyKey'
+    | 'requestHash'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'version'
+    | 'actionRequired'
+    | 'depositedAt'
+    | 'madeAvailableAt'
+    | 'statusFollowed'
+    | 'corrects'
+    | 'correctedBy'
+    | 'overdueAlertedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -150,5 +173,4 @@ export class Invoice {
 
   @Property({ type: 'integer', version: true })
   version!: number;
-
 }

@@ -1,13 +1,11 @@
 import { Migration } from '@mikro-orm/migrations';
 
 export class Migration20261128045605_status_sync extends Migration {
-
-  override async up(): Promise<void> {
+  override up(): void {
     this.addSql(`alter table "supplier_account" add column "status_synced_until" timestamptz null;`);
   }
 
-  override async down(): Promise<void> {
+  override down(): void {
     this.addSql(`alter table "supplier_account" drop column "status_synced_until";`);
   }
-
 }

@@ -6,14 +6,18 @@ import { issuesFromZod, validationError } from '../errors.js';
 import { idParam } from '../params.js';
 import { completeInputSchema, recycleInputSchema } from '../schemas.js';
 
-
 export function recycleInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const id = idParam(req.params.id, 'invoice');
     const parsed = recycleInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'recycling request');
     const { recipientSiret, serviceCode, engagementNumber, comment } = parsed.data;
-    const { followUp } = await requestRecycle(ctx, id, { recipientSiret: recipientSiret ?? null, serviceCode: serviceCode ?? null, engagementNumber: engagementNumber ?? null, comment: comment ?? null });
+    const { followUp } = await requestRecycle(ctx, id, {
+      recipientSiret: recipientSiret ?? null,
+      serviceCode: serviceCode ?? null,
+      engagementNumber: engagementNumber ?? null,
+      comment: comment ?? null,
+    });
     ctx.logger.info('Recycling requested', { invoiceId: id, followUpId: followUp.id });
     res.status(202).location(`/v1/invoices/${id}`).json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
   };

@@ -26,12 +26,7 @@ export function readyz(ctx: AppContext): RequestHandler {
         return [what, 'down'];
       }
     };
-    const results = Object.fromEntries(
-      await Promise.all([
-        check('postgres', () => ctx.orm.em.fork().getConnection().execute('select 1')),
-        check('redis', () => ctx.redis.ping()),
-      ]),
-    );
+    const results = Object.fromEntries(await Promise.all([check('postgres', () => ctx.orm.em.fork().getConnection().execute('select 1')), check('redis', () => ctx.redis.ping())]));
     const ready = Object.values(results).every((v) => v === 'ok');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
   };

@@ -8,14 +8,16 @@ import { idParam, queryOf } from '../params.js';
 import { deliveryView, subscriptionView } from '../presenters.js';
 import { deliveryListQuerySchema, subscriptionInputSchema, subscriptionListQuerySchema } from '../schemas.js';
 
-
 export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const parsed = subscriptionInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'subscription');
     const { subscription, supplier, secret } = await createSubscription(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
     ctx.logger.info('Subscription created', { subscriptionId: subscription.id, channel: subscription.channel, supplierSiret: supplier.siret });
-    res.status(201).location(`/v1/subscriptions/${subscription.id}`).json(subscriptionView(subscription, supplier.siret, secret));
+    res
+      .status(201)
+      .location(`/v1/subscriptions/${subscription.id}`)
+      .json(subscriptionView(subscription, supplier.siret, secret));
   };
 }
 

@@ -15,8 +15,8 @@ export function upsertSupplier(ctx: AppContext): RequestHandler {
     ctx.logger.info(created ? 'Supplier account registered' : 'Supplier account updated', { supplierAccountId: account.id, siret: account.siret });
     if (created) {
       // Start following its statuses now rather than at the next sweep; a failure here is repaired by that sweep.
-      await ensureSchedulers(ctx).catch(
-        (error: unknown) => ctx.logger.warn('Could not set up the status-sync scheduler yet', { supplierAccountId: account.id, error: error instanceof Error ? error.message : String(error) }),
+      await ensureSchedulers(ctx).catch((error: unknown) =>
+        ctx.logger.warn('Could not set up the status-sync scheduler yet', { supplierAccountId: account.id, error: error instanceof Error ? error.message : String(error) }),
       );
     }
     res.status(created ? 201 : 200).json(supplierView(account));

@@ -29,10 +29,15 @@ export function filesOfFlux(name: string, content: Buffer): FluxFile[] {
 /** A ustar reader: 512-byte headers, octal sizes, data padded to 512 bytes. */
 function readTar(tar: Buffer): FluxFile[] {
   const files: FluxFile[] = [];
-  for (let offset = 0; offset + 512 <= tar.length; ) {
+  for (let offset = 0; offset + 512 <= tar.length;) {
     const header = tar.subarray(offset, offset + 512);
     if (header.every((b) => b === 0)) break;
-    const field = (start: number, length: number) => header.subarray(start, start + length).toString('latin1').replace(/\0.*$/s, '').trim();
+    const field = (start: number, length: number) =>
+      header
+        .subarray(start, start + length)
+        .toString('latin1')
+        .replace(/\0.*$/s, '')
+        .trim();
     const prefix = field(345, 155);
     const name = prefix ? `${prefix}/${field(0, 100)}` : field(0, 100);
     const size = parseInt(field(124, 12) || '0', 8);
@@ -55,7 +60,13 @@ export function writeTarGz(files: FluxFile[]): Buffer {
     header.write('0000000\0', 108, 'latin1');
     header.write('0000000\0', 116, 'latin1');
     header.write(`${file.content.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
-    header.write(`${Math.floor(Date.now() / 1000).toString(8).padStart(11, '0')}\0`, 136, 'latin1');
+    header.write(
+      `${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`,
+      136,
+      'latin1',
+    );
     header.write('0', 156, 'latin1');
     header.write('ustar\0', 257, 'latin1');
     header.write('00', 263, 'latin1');

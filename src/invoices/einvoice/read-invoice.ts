@@ -79,7 +79,11 @@ export function extractFacturXml(pdf: Buffer): string {
     if (stop < 0) break;
     const raw = pdf.subarray(dataStart, stop);
     for (const candidate of [raw, tryInflate(raw)]) {
-      if (candidate && candidate.includes('CrossIndustryInvoice')) return candidate.toString('utf8').trim().replace(/^\uFEFF/, '');
+      if (candidate && candidate.includes('CrossIndustryInvoice'))
+        return candidate
+          .toString('utf8')
+          .trim()
+          .replace(/^\uFEFF/, '');
     }
     from = stop + end.length;
   }
@@ -153,8 +157,7 @@ function readCii(root: Node): EInvoiceData {
   const agreement = at(transaction, 'ApplicableHeaderTradeAgreement');
   const settlement = at(transaction, 'ApplicableHeaderTradeSettlement');
   const sums = at(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
-  const partySiret = (p: unknown) =>
-    siretAmong([at(p, 'GlobalID'), at(p, 'ID'), at(p, 'SpecifiedLegalOrganization', 'ID'), at(p, 'URIUniversalCommunication', 'URIID')]);
+  const partySiret = (p: unknown) => siretAmong([at(p, 'GlobalID'), at(p, 'ID'), at(p, 'SpecifiedLegalOrganization', 'ID'), at(p, 'URIUniversalCommunication', 'URIID')]);
   const rawDate = text(at(root, 'ExchangedDocument', 'IssueDateTime', 'DateTimeString'));
   const vat = all(at(sums, 'TaxTotalAmount'))[0];
   return {
