@@ -84,7 +84,10 @@ const fileName = z
   .string()
   .min(1)
   .max(200)
-  .refine((name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20), 'must be a plain file name, without a path or control characters')
+  .refine((name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20), {
+    message: 'must be a plain file name, without a path or control characters',
+    params: { code: 'invalid_format' },
+  })
   .meta({ example: 'F2026-0042.pdf' });
 
 /** Base64 of at most 10 MB once decoded. */
