@@ -1,5 +1,6 @@
 /** Throw-away databases for tests, on the PostgreSQL given by TEST_DATABASE_URL (default: the local one). */
 import pg from 'pg';
+import pRetry from 'p-retry';
 
 export const TEST_ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
@@ -21,15 +22,13 @@ export async function adminQuery(sql: string): Promise<pg.QueryResult> {
 
 /** Clones the template; PostgreSQL refuses two clones of one template at the same instant, so retry briefly. */
 export async function cloneDatabase(template: string, name: string): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await adminQuery(`create database "${name}" template "${template}"`);
-      return;
-    } catch (error) {
-      if (attempt >= 20 || !/being accessed by other users/.test(String(error))) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-    }
-  }
+  // PostgreSQL refuses to copy a template another session is still connected to: retry only that, with backoff.
+  await pRetry(() => adminQuery(`create database "${name}" template "${template}"`), {
+    retries: 20,
+    minTimeout: 100,
+    maxTimeout: 2_000,
+    shouldRetry: ({ error }) => /being accessed by other users/.test(error.message),
+  });
 }
 
 export function dropDatabase(name: string): Promise<pg.QueryResult> {

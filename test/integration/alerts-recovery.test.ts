@@ -63,7 +63,13 @@ describe('the outbox sweeper', () => {
       await expect.poll(() => hook.calls.length, { timeout: 10_000 }).toBe(2);
       expect(JSON.parse(hook.calls[1]!.body)).toMatchObject({ id: notification.id });
       await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, lost.id)).status, { timeout: 5_000 }).toBe('delivered');
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      // Nothing more: another sweep finds nothing to restore, and the deliveries queue drains with no third call.
+      expect(await sweep()).toBe(0);
+      await expect
+        .poll(async () => Object.values(await p.h.ctx.queues.deliveries.getJobCounts('waiting', 'active', 'delayed')).reduce((a: number, b: number) => a + b, 0), {
+          timeout: 5_000,
+        })
+        .toBe(0);
       expect(hook.calls).toHaveLength(2);
 
       // A delivery that failed for good (its last attempt refused), then retried from Bull Board once fixed.

@@ -286,8 +286,20 @@ describe('error classes', () => {
     expect(second).toBeInstanceOf(ChorusRateLimitError);
     expect((second as ChorusRateLimitError).retryAfterMs).toBeGreaterThan(1000);
     expect(h.simulator.counter.total).toBe(sent); // the other caller did not even ask
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
-    expect((await b.recupererStructuresActivesFournisseur(SUPPLIER)).codeRetour).toBe(0);
+    // Once Retry-After has passed, the same caller gets through; until then, none of its tries left the process.
+    const limitedAt = Date.now();
+    await expect
+      .poll(
+        () =>
+          b.recupererStructuresActivesFournisseur(SUPPLIER).then(
+            (r) => r.codeRetour,
+            () => 'still paused',
+          ),
+        { timeout: 5_000, interval: 100 },
+      )
+      .toBe(0);
+    expect(Date.now() - limitedAt).toBeGreaterThanOrEqual(900);
+    expect(h.simulator.counter.total).toBe(sent + 1);
   });
 
   it('business: a refused request carries Chorus codeRetour and libelle, as 200 or as 400', async () => {

@@ -262,7 +262,7 @@ describe('faults and counts', () => {
   it('answers 429 with Retry-After above N requests per second', async () => {
     await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { rateLimitRps: 3, retryAfterSeconds: 4 } } } });
     // Start at the beginning of a second so the burst stays within one.
-    await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000)));
+    await expect.poll(() => Date.now() % 1000, { timeout: 2_000, interval: 5 }).toBeLessThan(100);
     const statuses: number[] = [];
     const retryAfter: Array<string | null> = [];
     for (let i = 0; i < 5; i++) {

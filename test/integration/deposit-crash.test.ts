@@ -137,7 +137,8 @@ describe('infrastructure lost mid-run', () => {
       await w.waitFor(/Worker started/);
       await waitUntilPartlyDone(invoices);
       await proxy.cut();
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      // The outage lasts until the worker has felt it: it tried to reconnect, twice, and was turned away.
+      await expect.poll(() => proxy.turnedAway, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(2);
       await proxy.restore();
       for (const invoice of invoices) {
         let done = await settled(h, invoice.id, ['integrated', 'needs_attention'], 45_000).catch(async (error: unknown) => {

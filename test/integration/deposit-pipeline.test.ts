@@ -108,7 +108,7 @@ describe('refusals and failures', () => {
     // account only, so send it directly through the client to make Chorus hold it already.
     const number = `DUP${Date.now().toString(36)}`.slice(0, 20);
     const { generateSampleInvoice } = await import('../../scripts/lib/sample-invoices.js');
-    await p.h.ctx.chorus!.deposerFlux(
+    const direct = await p.h.ctx.chorus!.deposerFlux(
       { login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' },
       {
         fichierFlux: await generateSampleInvoice(
@@ -127,7 +127,9 @@ describe('refusals and failures', () => {
         syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
       },
     );
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // Chorus Pro has the first one integrated before ours comes.
+    const flux = p.simulator.world.fluxes.get(direct.numeroFluxDepot!)!;
+    await expect.poll(() => p.simulator.world.fluxState(flux).state, { timeout: 10_000 }).toBe('IN_INTEGRE');
     const submitted = await submit(p.h, { number });
     const invoice = await settled(p.h, submitted.id, ['rejected']);
     expect(invoice.lastError?.code).toBe('REJECTED_AT_INTEGRATION');
@@ -142,8 +144,9 @@ describe('refusals and failures', () => {
     const invoice = await settled(p.h, submitted.id, ['rejected']);
     expect(invoice.lastError?.code).toBe('DEPOSIT_REFUSED');
     expect(deposits(invoice.number)).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    // One call, and the job ended on its first run (BullMQ counts a finished run as one attempt).
+    // The job ended failed for good on its first run: BullMQ will not run it again, so nothing more can be sent.
+    const job = (await p.h.ctx.queues.deposit.getJob(invoice.id))!;
+    await expect.poll(() => job.getState(), { timeout: 5_000 }).toBe('failed');
     expect((p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0) - calls).toBe(1);
     expect((await p.h.ctx.queues.deposit.getJob(invoice.id))?.attemptsMade).toBe(1);
   });
@@ -225,7 +228,12 @@ describe('a supplier account refused by Chorus Pro', () => {
       const b = await submit(other.h);
       await expect.poll(async () => ((await other.h.api('/v1/suppliers').then((r) => r.json())) as { data: unknown[] }).data.length, { timeout: 5000 }).toBe(1);
       await expect.poll(async () => (await supplierAlerts(other.h)).length, { timeout: 10_000 }).toBe(1);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
+      // Nothing moves while paused: each deposit job looked again twice and waited again.
+      for (const id of [a.id, b.id]) {
+        await expect
+          .poll(async () => (await other.h.ctx.queues.deposit.getJobLogs(id)).logs.filter((l) => l.includes('is paused')).length, { timeout: 10_000 })
+          .toBeGreaterThanOrEqual(2);
+      }
       for (const id of [a.id, b.id]) expect((await read(other.h, id)).state).toBe('queued');
       expect(await supplierAlerts(other.h)).toEqual(['supplier.account_refused']);
 

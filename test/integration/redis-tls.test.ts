@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import pRetry from 'p-retry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
@@ -47,7 +48,7 @@ beforeAll(async () => {
     ],
     { stdio: 'ignore' },
   );
-  for (let waited = 0; ; waited += 100) {
+  const ping = async () => {
     const probe = new Redis({ ...redisOptions({ url: `rediss://127.0.0.1:${port}`, tlsVerify: false }), lazyConnect: true, retryStrategy: () => null });
     probe.on('error', () => undefined);
     const answer = await probe.connect().then(
@@ -55,10 +56,15 @@ beforeAll(async () => {
       () => 'not yet',
     );
     probe.disconnect();
-    if (answer === 'PONG') break;
-    if (waited > 10_000) throw new Error('the TLS redis-server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return answer;
+  };
+  // Until it answers: every 100 ms, for 10 s at most.
+  await pRetry(
+    async () => {
+      if ((await ping()) !== 'PONG') throw new Error('the TLS redis-server did not start');
+    },
+    { retries: 100, factor: 1, minTimeout: 100, maxTimeout: 100, maxRetryTime: 10_000 },
+  );
 });
 
 afterAll(() => {

@@ -51,7 +51,6 @@ describe('statuses that passed while nobody synced', () => {
       .toBe('MISE_A_DISPOSITION');
     // The "outage": suspended, then made available again, before any sync.
     await treat(chorusId, 'SUSPENDUE', 'Pièce manquante');
-    await new Promise((resolve) => setTimeout(resolve, 20));
     await treat(chorusId, 'MISE_A_DISPOSITION');
     await syncNow();
 
