@@ -11,7 +11,9 @@ import type { TechnicalAccount } from '../src/chorus/client.js';
 import type { ChorusRequestInvalidError } from '../src/chorus/errors.js';
 import type { ChorusInvoicing } from '../src/chorus/invoicing.js';
 import type { AppContext } from '../src/context.js';
+import type { Notification } from '../src/db/entities/notification.js';
 import type { SupplierAccount } from '../src/db/entities/supplier-account.js';
+import { publishNotifications } from '../src/alerts/notify.js';
 import { decide, isLastAttempt, postpone } from '../src/queues/failure-policy.js';
 import { pauseSupplier } from './processors/supplier-pause.js';
 
@@ -30,6 +32,12 @@ export interface ChorusJobRun<T> {
   progress(percent: number): Promise<void>;
   /** Puts the job back in the delayed set (no attempt spent, no worker slot held). */
   later(ms: number): Promise<never>;
+  /**
+   * Chorus Pro (or our pre-check) refused the invoice, and the row says so: saves it, publishes the alert, and ends
+   * the job *failed* with the sentence a person needs (what, why, what to do), so Bull Board shows it in red. It is
+   * not run again unless an operator retries it.
+   */
+  refuse(alert: Notification | null, sentence: string): Promise<never>;
 }
 
 export interface ChorusJobSpec<T, R> {
@@ -74,6 +82,12 @@ export function chorusJob<T, R>(deps: ChorusJobDeps, spec: ChorusJobSpec<T, R>) 
       log: (line) => bestEffort(() => job.log(line)),
       progress: (percent) => bestEffort(() => job.updateProgress(percent)),
       later: (ms) => postpone(job, token, ms),
+      async refuse(alert, sentence) {
+        await em.flush();
+        if (alert) await publishNotifications(deps, [alert]);
+        await bestEffort(() => job.log(sentence));
+        throw new UnrecoverableError(sentence);
+      },
     };
     if (supplier.pausedAt) {
       if (spec.whilePaused === 'skip') return spec.skipped;

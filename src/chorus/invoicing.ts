@@ -4,7 +4,7 @@
  */
 import type { SyntaxeFlux } from './codes.js';
 import type { ChorusClient, TechnicalAccount } from './client.js';
-import { chorusDay, parseChorusDate } from './contract/common.js';
+import { chorusDay, parisWallClock, parseChorusDate } from './contract/common.js';
 import type { ResponseOf } from './contract/endpoints.js';
 
 export interface DepositReceipt {
@@ -49,21 +49,8 @@ export interface StatusHistoryEntry {
 
 /** Chorus's date-time filters as production clients send them: French wall-clock time, no zone. */
 export function chorusDateTime(date: Date): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(date)
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
+  const p = parisWallClock(date);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
 }
 
 function summary(item: ResponseOf<'rechercherFactureParFournisseur'>['listeFactures'][number]): ChorusInvoiceSummary {

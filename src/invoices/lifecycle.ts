@@ -14,7 +14,7 @@ import type { Notification } from '../db/entities/notification.js';
 import { notifyActionRequired, notifyStatusChanged } from '../alerts/notify.js';
 import type { StatusHistoryEntry } from '../chorus/invoicing.js';
 import { actionRequiredOf, type ActionReason } from './action-required.js';
-import { asSeen, chronological } from './status-history.js';
+import { searchedStatus, statusesToRecord } from './status-history.js';
 import type { InvoiceEventSource, InvoiceEventType } from './events.js';
 import { STATES_WAITING_ON_ACCOUNT, type InvoiceState } from './states.js';
 
@@ -104,7 +104,7 @@ export function transition(
     if (!code) throw new Error(`Transition "${name}" needs an error code from its cause`);
     invoice.lastError = { code, message: text?.message ?? code, at: new Date().toISOString() };
   }
-  if (rule.line && text) line(em, invoice, rule.line, rule.source, text);
+  if (rule.line && text) record(em, invoice, rule.line, rule.source, text);
   refreshActionRequired(invoice);
   if (!rule.alert) return null;
   return notifyActionRequired(em, invoice, {
@@ -117,16 +117,12 @@ export function transition(
 
 /** The intake's first line; a supplier account already paused makes the new invoice wait for it from the start. */
 export function received(em: EntityManager, invoice: Invoice, text: LineText): void {
-  line(em, invoice, 'received', 'intake', text);
+  record(em, invoice, 'received', 'intake', text);
   refreshActionRequired(invoice);
 }
 
 /** A timeline line that changes nothing else (a pre-check passed, an alert sent, a follow-up requested...). */
 export function record(em: EntityManager, invoice: Invoice, type: InvoiceEventType, source: InvoiceEventSource, text: LineText): void {
-  line(em, invoice, type, source, text);
-}
-
-function line(em: EntityManager, invoice: Invoice, type: InvoiceEventType, source: InvoiceEventSource, text: LineText): void {
   em.create(InvoiceEvent, { invoice, type, source, message: text.message, details: text.details ?? null });
 }
 
@@ -145,8 +141,9 @@ export interface SeenStatus {
  * Chorus Pro gives now (with its precise date), which wins for `chorusStatusAt`. Only where the invoice stands
  * after them may alert: statuses it went through during an outage do not.
  */
-export function observeStatuses(em: EntityManager, invoice: Invoice, seen: readonly SeenStatus[], current: SeenStatus | null): Notification[] {
+export function observeStatuses(em: EntityManager, invoice: Invoice, seen: readonly SeenStatus[], current: SeenStatus | null, historyLength: number): Notification[] {
   if (invoice.state !== 'integrated') throw new TransitionRefused('status-changed', invoice.state, invoice.number);
+  invoice.chorusHistorySeen = historyLength;
   const notifications: Notification[] = [];
   const told = new Set<string>();
   const last = seen.at(-1);
@@ -155,7 +152,7 @@ export function observeStatuses(em: EntityManager, invoice: Invoice, seen: reado
     // The current status's history line is only to the minute; the search gives its date to the millisecond.
     const precise = entry === last && current?.at && entry.status === current.status && (entry.at === null || sameMinute(entry.at, current.at));
     const at = (precise ? current.at : entry.at) ?? new Date();
-    line(em, invoice, 'status-changed', 'chorus', {
+    record(em, invoice, 'status-changed', 'chorus', {
       message: `Chorus Pro status ${entry.status}${entry.comment ? `: ${entry.comment}` : ''}`,
       details: { from, to: entry.status, at: at.toISOString(), comment: entry.comment, historyId: entry.historyId, ...(meaningOf(entry.status) ? {} : { unknownStatus: true }) },
     });
@@ -181,7 +178,7 @@ export function observeStatuses(em: EntityManager, invoice: Invoice, seen: reado
   }
   if (invoice.statusFollowed && meaningOf(invoice.chorusStatus)?.final) {
     invoice.statusFollowed = false;
-    line(em, invoice, 'status-follow-ended', 'worker', { message: `Status ${invoice.chorusStatus} is final: its status is no longer followed.` });
+    record(em, invoice, 'status-follow-ended', 'worker', { message: `Status ${invoice.chorusStatus} is final: its status is no longer followed.` });
   }
   return notifications;
 }
@@ -202,24 +199,22 @@ export function integrate(
   invoice.chorusInvoiceId = found.chorusInvoiceId;
   if (found.fluxNumber) invoice.chorusFluxNumber = found.fluxNumber;
   transition(em, invoice, how, text);
-  const seen = asSeen(chronological(history));
-  const current: SeenStatus | null = found.status ? { status: found.status, at: found.statusAt, comment: found.comment, historyId: null, position: null } : null;
-  // The search may be ahead of the history: its status is not lost, and the history line that follows is not told twice.
-  if (current && current.status !== seen.at(-1)?.status) seen.push(current);
-  invoice.chorusHistorySeen = history.length;
-  return observeStatuses(em, invoice, seen, current);
+  // Nothing of its history is recorded yet: every line of it is new.
+  invoice.chorusHistorySeen = 0;
+  const current = searchedStatus(found);
+  return observeStatuses(em, invoice, statusesToRecord(invoice, history, current), current, history.length);
 }
 
 /** The follow of an invoice whose recipient never reports payment ends after the configured delay. */
 export function endFollowing(em: EntityManager, invoice: Invoice, text: LineText): void {
   invoice.statusFollowed = false;
-  line(em, invoice, 'status-follow-ended', 'worker', text);
+  record(em, invoice, 'status-follow-ended', 'worker', text);
 }
 
 /** A corrected invoice under a new number answers the rejected one, which then waits for nothing. */
 export function markCorrected(em: EntityManager, original: Invoice, correction: Invoice): void {
   original.correctedBy = ref(correction);
-  line(em, original, 'corrected-by', 'intake', {
+  record(em, original, 'corrected-by', 'intake', {
     message: `Corrected by invoice ${correction.number}, submitted under a new number.`,
     details: { correctedByInvoiceId: correction.id, number: correction.number },
   });

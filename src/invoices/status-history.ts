@@ -3,7 +3,7 @@
  * current status to the millisecond: what is new in a history is told by position (how many lines were recorded),
  * never by comparing dates of different precision.
  */
-import type { StatusHistoryEntry } from '../chorus/invoicing.js';
+import type { ChorusInvoiceSummary, StatusHistoryEntry } from '../chorus/invoicing.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import type { SeenStatus } from './lifecycle.js';
 
@@ -15,14 +15,33 @@ export function asSeen(history: StatusHistoryEntry[]): SeenStatus[] {
 const minute = (date: Date | null) => (date === null ? null : Math.floor(date.getTime() / 60_000));
 
 /** Oldest first; within one minute, Chorus Pro's own ids (or its order) decide. */
-export function chronological(history: StatusHistoryEntry[]): StatusHistoryEntry[] {
+function chronological(history: StatusHistoryEntry[]): StatusHistoryEntry[] {
   return [...history].sort(
     (a, b) => (minute(a.at) ?? 0) - (minute(b.at) ?? 0) || (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0) || (a.id !== null && b.id !== null ? a.id - b.id : 0),
   );
 }
 
+/** The status a search gives now, to the millisecond. */
+export function searchedStatus(found: Pick<ChorusInvoiceSummary, 'status' | 'statusAt' | 'comment'>): SeenStatus | null {
+  return found.status ? { status: found.status, at: found.statusAt, comment: found.comment, historyId: null, position: null } : null;
+}
+
+/**
+ * What to record now, oldest first: the history lines not yet recorded, then the searched status when the history
+ * lags behind it (so it is not lost; the history line that later shows it is then not told twice).
+ */
+export function statusesToRecord(
+  invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen'>,
+  history: StatusHistoryEntry[],
+  current: SeenStatus | null,
+): SeenStatus[] {
+  const fresh = unrecorded(invoice, chronological(history));
+  const last = fresh.at(-1)?.status ?? invoice.chorusStatus;
+  return current && current.status !== last ? [...fresh, current] : fresh;
+}
+
 /** The history lines not yet recorded for this invoice. */
-export function unrecorded(invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen'>, chronologicalHistory: StatusHistoryEntry[]): SeenStatus[] {
+function unrecorded(invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen'>, chronologicalHistory: StatusHistoryEntry[]): SeenStatus[] {
   const history = asSeen(chronologicalHistory);
   let fresh: typeof history;
   if (invoice.chorusHistorySeen !== null) {

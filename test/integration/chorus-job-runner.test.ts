@@ -2,9 +2,11 @@
  * The runner of jobs that call Chorus Pro: nothing fallible between committing a deposit as `sending` and sending
  * it (3c), and the job's signal reaching the HTTP request.
  */
+import { UnrecoverableError } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChorusTransientError } from '../../src/chorus/errors.js';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
+import { Invoice } from '../../src/db/entities/invoice.js';
 import { makeDepositProcessor } from '../../workers/processors/deposit.js';
 import { SUPPLIER } from '../helpers/chorus.js';
 import { createPipelineHarness, read, submit, type PipelineHarness } from '../helpers/pipeline.js';
@@ -33,6 +35,26 @@ describe('a deposit job that Redis lost while it ran (3c)', () => {
     expect(p.simulator.world.depositsByInvoiceNumber.get(invoice.number)).toBe(1);
     const attempts = await p.h.ctx.orm.em.fork().find(DepositAttempt, { invoice: submitted.id });
     expect(attempts.map((a) => a.phase)).toEqual(['sent']);
+  });
+});
+
+describe('a request we built that breaks the Chorus Pro contract (3d)', () => {
+  it('is never sent nor retried: needs_attention naming the field, and the job fails for good', async () => {
+    const submitted = await submit(p.h);
+    // A value outside the Swagger's syntaxeFlux enum, as a defect of ours would store it.
+    await p.h.ctx.orm.em.fork().nativeUpdate(Invoice, { id: submitted.id }, { syntaxeFlux: 'IN_DP_E9_NOT_IN_SWAGGER' as never });
+    const job = (await p.h.ctx.queues.deposit.getJob(submitted.id))!;
+    const calls = p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
+    const deposit = makeDepositProcessor({ ...p.h.ctx, invoicing: p.h.ctx.invoicing!, structures: p.h.ctx.structures! });
+    await expect(deposit(job, undefined, undefined)).rejects.toBeInstanceOf(UnrecoverableError);
+    const invoice = await read(p.h, submitted.id);
+    expect(invoice.state).toBe('needs_attention');
+    expect(invoice.lastError?.code).toBe('INVALID_CHORUS_REQUEST');
+    expect(invoice.lastError?.message).toMatch(/field syntaxeFlux/);
+    expect(invoice.actionRequired?.reason).toBe('deposit_failed');
+    expect(p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0).toBe(calls);
+    const attempts = await p.h.ctx.orm.em.fork().find(DepositAttempt, { invoice: submitted.id });
+    expect(attempts.map((a) => a.phase)).toEqual(['not_sent']);
   });
 });
 

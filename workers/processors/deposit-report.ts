@@ -5,34 +5,24 @@
  * we do not know is not final (field reports name several); a flux that stays unfinished past
  * FLUX_STUCK_AFTER_SECONDS needs a person rather than endless polling.
  */
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import { FINAL_FLUX_STATES, FLUX_STATES, type FluxState } from '../../src/chorus/statuses.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
-import type { Notification } from '../../src/db/entities/notification.js';
 import { integrate, transition } from '../../src/invoices/lifecycle.js';
 import { publishNotifications } from '../../src/alerts/notify.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
-import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
+import { chorusJob, type ChorusJobDeps } from '../chorus-job.js';
 
 /** An integrated flux whose invoice is not found yet is read again this many times (search can lag). */
 const SEARCH_LAG_POLLS = 5;
 
 type ReportJob = Job<JobPayloads['deposit-report']>;
-type Run = ChorusJobRun<Invoice>;
 export interface ReportResult {
   outcome: string;
   detail?: string;
 }
 
 export function makeDepositReportProcessor(deps: ChorusJobDeps) {
-  /** A refused invoice's job fails, so Bull Board shows it in red with the sentence a person needs. */
-  const refusedJob = async (run: Run, alert: Notification | null, sentence: string): Promise<never> => {
-    await run.em.flush();
-    if (alert) await publishNotifications(deps, [alert]);
-    await run.log(sentence);
-    throw new UnrecoverableError(sentence);
-  };
-
   return chorusJob<Invoice, ReportResult>(deps, {
     skipped: { outcome: 'nothing-to-do' },
     async load(em, job) {
@@ -70,7 +60,7 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
           const how = waited < 120_000 ? `${Math.round(waited / 1000)} seconds` : hours < 1 ? `${Math.round(waited / 60_000)} minutes` : `${hours} hours`;
           const message = `Flux ${fluxNumber} is still ${state} at Chorus Pro ${how} after its deposit. Check it on the Chorus Pro portal; if Chorus Pro lost it, retry the deposit (POST /v1/invoices/${invoice.id}/retry).`;
           const alert = transition(em, invoice, 'flux-stuck', { message, details: { fluxState: state, fluxNumber } });
-          return refusedJob(run, alert, message);
+          return run.refuse(alert, message);
         }
         return later();
       }
@@ -96,7 +86,7 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
       if (finalState === 'IN_INCIDENTE' || finalState === 'QP_IRRECEVABLE') {
         const message = `Chorus Pro did not process flux ${fluxNumber} (${finalState}): it must be sent again in full. Retry the deposit from Bull Board or POST /v1/invoices/${invoice.id}/retry.`;
         const alert = transition(em, invoice, 'flux-not-processed', { message, details: { fluxState: finalState } });
-        return refusedJob(run, alert, message);
+        return run.refuse(alert, message);
       }
 
       const reasons = ourErrors.length > 0 ? ourErrors : technical;
@@ -111,14 +101,14 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
         { message, details: { fluxState: finalState, invoiceErrors: ourErrors, technicalErrors: technical } },
         { chorusReason: reasons.join(' | ') || null },
       );
-      return refusedJob(run, alert, `${message}. Fix the file, then submit it again under the same number (POST /v1/invoices).`);
+      return run.refuse(alert, `${message}. Fix the file, then submit it again under the same number (POST /v1/invoices).`);
     },
 
     async refused(run, reason) {
       const invoice = run.subject;
       const message = `Chorus Pro refused to give the report of flux ${invoice.chorusFluxNumber ?? '?'}: ${reason}`;
       const alert = transition(run.em, invoice, 'report-refused', { message });
-      return refusedJob(run, alert, message);
+      return run.refuse(alert, message);
     },
 
     async invalidRequest(run, error) {
@@ -126,7 +116,7 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
         message: `${error.message}. This is a defect of chorus-relay, not of the invoice.`,
         details: { field: error.field },
       });
-      return refusedJob(run, alert, error.message);
+      return run.refuse(alert, error.message);
     },
     // Reading a report is harmless: transient failures simply retry with BullMQ's backoff.
   });

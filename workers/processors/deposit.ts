@@ -7,12 +7,11 @@
  * `sending` may have arrived, so it looks the invoice up at Chorus Pro and never deposits blindly.
  * Between committing `sending` and sending, nothing runs that could fail (no Redis call, no log line).
  */
-import { UnrecoverableError, type Job } from 'bullmq';
+import type { Job } from 'bullmq';
 import type { StructureDirectory } from '../../src/chorus/structure-directory.js';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
-import type { Notification } from '../../src/db/entities/notification.js';
-import { integrate, record, transition, type TransitionName } from '../../src/invoices/lifecycle.js';
+import { integrate, record, transition } from '../../src/invoices/lifecycle.js';
 import { checkRecipient } from '../../src/invoices/recipient-check.js';
 import { RETRYABLE_STATES } from '../../src/invoices/states.js';
 import { publishNotifications } from '../../src/alerts/notify.js';
@@ -35,31 +34,17 @@ interface Subject {
 }
 type Run = ChorusJobRun<Subject>;
 
-/**
- * A refusal ends the job as failed, so that Bull Board shows it in red with the sentence a person needs; the
- * invoice's row already says where it stands, and the job is not tried again (an operator's retry is).
- */
-async function refusedJob(deps: ChorusJobDeps, run: Run, notifications: Array<Notification | null>, sentence: string): Promise<never> {
-  await run.em.flush();
-  await publishNotifications(
-    deps,
-    notifications.filter((n): n is Notification => n !== null),
-  );
-  await run.log(sentence);
-  throw new UnrecoverableError(sentence);
+/** Ends this run's attempt, if one is under way: it never left (`not_sent`) or Chorus Pro said no (`refused`). */
+function endAttempt(run: Run, phase: 'not_sent' | 'refused', reason: string): boolean {
+  const { attempt } = run.subject;
+  if (!attempt || (attempt.phase !== 'sending' && attempt.phase !== 'prepared')) return false;
+  attempt.phase = phase;
+  attempt.finishedAt = new Date();
+  attempt.error = reason;
+  return true;
 }
 
 export function makeDepositProcessor(deps: DepositDeps) {
-  /** Ends the attempt under way as never sent, and gives its deposit slot back. */
-  const closeAttempt = (run: Run, phase: 'not_sent' | 'refused', reason: string, name: TransitionName, text: string | null) => {
-    const { invoice, attempt } = run.subject;
-    if (!attempt || (attempt.phase !== 'sending' && attempt.phase !== 'prepared')) return null;
-    attempt.phase = phase;
-    attempt.finishedAt = new Date();
-    attempt.error = reason;
-    return transition(run.em, invoice, name, text === null ? null : { message: text });
-  };
-
   return chorusJob<Subject, DepositResult>(deps, {
     skipped: { outcome: 'nothing-to-do' },
     async load(em, job: Job<JobPayloads['deposit']>) {
@@ -98,7 +83,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
           { message: `${refusal.message} ${refusal.fix}`, details: { rule: refusal.rule, fix: refusal.fix } },
           { errorCode: refusal.rule },
         );
-        return refusedJob(deps, run, [alert], `${sentence} (rule ${refusal.rule}; retry once fixed)`);
+        return run.refuse(alert, `${sentence} (rule ${refusal.rule}; retry once fixed)`);
       }
       if (!last && recipient) {
         // Once, before the first deposit: the timeline shows what the routing was checked against.
@@ -142,7 +127,8 @@ export function makeDepositProcessor(deps: DepositDeps) {
     },
 
     async beforeWaiting(run) {
-      closeAttempt(run, 'not_sent', 'Waiting (rate limit or paused account)', 'deposit-postponed', null);
+      // The deposit slot is given back: the invoice waits as queued.
+      if (endAttempt(run, 'not_sent', 'Waiting (rate limit or paused account)')) transition(run.em, run.subject.invoice, 'deposit-postponed', null);
       await run.em.flush();
     },
 
@@ -151,31 +137,22 @@ export function makeDepositProcessor(deps: DepositDeps) {
     },
 
     async refused(run, reason) {
-      const { invoice } = run.subject;
       const message = `Chorus Pro refused the deposit: ${reason}`;
-      const alert = closeAttempt(run, 'refused', reason, 'deposit-refused', message) ?? transition(run.em, invoice, 'deposit-refused', { message }, { chorusReason: reason });
-      return refusedJob(deps, run, [alert], `${message}. Fix the invoice, then submit it again (POST /v1/invoices).`);
+      endAttempt(run, 'refused', reason);
+      const alert = transition(run.em, run.subject.invoice, 'deposit-refused', { message }, { chorusReason: reason });
+      return run.refuse(alert, `${message}. Fix the invoice, then submit it again (POST /v1/invoices).`);
     },
 
     async invalidRequest(run, error) {
-      const { invoice, attempt } = run.subject;
-      if (attempt) {
-        attempt.phase = 'not_sent';
-        attempt.finishedAt = new Date();
-        attempt.error = error.message;
-      }
+      endAttempt(run, 'not_sent', error.message);
       const message = `${error.message}. This is a defect of chorus-relay, not of the invoice: report it; an operator can retry once it is fixed.`;
-      const alert = transition(run.em, invoice, 'request-invalid', { message, details: { field: error.field } });
-      return refusedJob(deps, run, [alert], message);
+      const alert = transition(run.em, run.subject.invoice, 'request-invalid', { message, details: { field: error.field } });
+      return run.refuse(alert, message);
     },
 
     async failed(run, reason, lastAttempt) {
-      const { invoice, attempt } = run.subject;
-      if (attempt) {
-        attempt.phase = 'not_sent';
-        attempt.finishedAt = new Date();
-        attempt.error = reason;
-      }
+      const { invoice } = run.subject;
+      endAttempt(run, 'not_sent', reason);
       const message = lastAttempt
         ? `The deposit failed ${run.job.attemptsMade + 1} times (${reason}). An operator can retry it from Bull Board or POST /v1/invoices/${invoice.id}/retry.`
         : `Deposit attempt failed (${reason}); it will be tried again.`;
@@ -233,6 +210,6 @@ export function makeDepositProcessor(deps: DepositDeps) {
     const message = `The outcome of deposit attempt ${attempt.number} is unknown and Chorus Pro still does not show invoice ${invoice.number} after ${after}. Check the Chorus Pro portal: if the invoice is not there, retry the deposit.`;
     attempt.finishedAt = new Date();
     const alert = transition(em, invoice, 'deposit-outcome-lost', { message });
-    return refusedJob(deps, run, [alert], message);
+    return run.refuse(alert, message);
   }
 }

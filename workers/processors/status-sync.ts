@@ -13,8 +13,8 @@ import type { ChorusInvoiceSummary } from '../../src/chorus/invoicing.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import type { Notification } from '../../src/db/entities/notification.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
-import { observeStatuses, type SeenStatus } from '../../src/invoices/lifecycle.js';
-import { chronological, unrecorded } from '../../src/invoices/status-history.js';
+import { observeStatuses } from '../../src/invoices/lifecycle.js';
+import { searchedStatus, statusesToRecord } from '../../src/invoices/status-history.js';
 import { publishNotifications } from '../../src/alerts/notify.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { chorusJob, type ChorusJobDeps } from '../chorus-job.js';
@@ -62,14 +62,10 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
           continue;
         }
         if (item.status === invoice.chorusStatus && item.statusAt?.getTime() === invoice.chorusStatusAt?.getTime()) continue;
-        const history = chronological(await deps.invoicing.statusHistory(account, invoice.chorusInvoiceId!));
-        const fresh: SeenStatus[] = unrecorded(invoice, history);
-        // The search may be ahead of the history: its status is not lost, and the history line that follows is not told twice.
-        const lastKnown = fresh.at(-1)?.status ?? invoice.chorusStatus;
-        if (item.status && item.status !== lastKnown) fresh.push({ status: item.status, at: item.statusAt, comment: item.comment, historyId: null, position: null });
-        const current: SeenStatus | null = item.status ? { status: item.status, at: item.statusAt, comment: item.comment, historyId: null, position: null } : null;
-        notifications.push(...observeStatuses(em, invoice, fresh, current));
-        invoice.chorusHistorySeen = history.length;
+        const history = await deps.invoicing.statusHistory(account, invoice.chorusInvoiceId!);
+        const current = searchedStatus(item);
+        const fresh = statusesToRecord(invoice, history, current);
+        notifications.push(...observeStatuses(em, invoice, fresh, current, history.length));
         if (fresh.length > 0) changed += 1;
       }
       await em.flush();

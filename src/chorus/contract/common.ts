@@ -57,21 +57,29 @@ export function parseChorusDate(value: unknown): Date | null {
   return Number.isNaN(parsed.getTime()) ? null : parsed;
 }
 
+const PARIS = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Paris',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/** What a clock in Paris shows at that instant, field by field (two digits, four for the year). */
+export function parisWallClock(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
+  const parts = PARIS.formatToParts(date);
+  const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
 function fromParisWallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
-  // The offset of Paris at that instant (1 or 2 hours), found by formatting the UTC guess in Paris.
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/Paris',
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(asUtc));
-  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const parisAsUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'), ms);
+  // The offset of Paris at that instant (1 or 2 hours), found by reading the UTC guess on a Paris clock.
+  const paris = parisWallClock(new Date(asUtc));
+  const parisAsUtc = Date.UTC(Number(paris.year), Number(paris.month) - 1, Number(paris.day), Number(paris.hour), Number(paris.minute), Number(paris.second), ms);
   return new Date(asUtc - (parisAsUtc - asUtc));
 }
 
