@@ -23,7 +23,7 @@ try {
     if (!application) throw new Error('The simulator seed has no PISTE application');
     config = withSimulator(config, simulator.url, application);
     createLogger(config.log).warn(
-      `PISTE_CLIENT_ID is not set: NOT talking to Chorus Pro. The Chorus Pro SIMULATOR plays it at ${simulator.url} ` +
+      `No PISTE credentials (PISTE_CLIENT_ID, PISTE_SANDBOX_CLIENT_ID): NOT talking to Chorus Pro. The Chorus Pro SIMULATOR plays it, for sandbox and production accounts, at ${simulator.url} ` +
         `(demo technical account TECH_1_DEMO@cpro.fr / Demo-Password-2026). Set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET to use the real service.`,
     );
   }

@@ -3,13 +3,10 @@
  * A missing or invalid variable stops the process with a message naming it, before any connection is opened.
  */
 import { z } from 'zod';
+import { CHORUS_ENVIRONMENTS, CHORUS_URLS, type ChorusEnvironment } from './chorus/environments.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/chorus_relay';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
-
-/** PISTE's sandbox (Chorus Pro qualification) and production, from the reference. */
-export const CHORUS_SANDBOX = { apiUrl: 'https://sandbox-api.piste.gouv.fr', oauthUrl: 'https://sandbox-oauth.piste.gouv.fr/api/oauth/token' } as const;
-export const CHORUS_PRODUCTION = { apiUrl: 'https://api.piste.gouv.fr', oauthUrl: 'https://oauth.piste.gouv.fr/api/oauth/token' } as const;
 
 /** "true"/"false" as environment variables spell them; z.coerce.boolean would read "false" as true. */
 const booleanFlag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -70,10 +67,16 @@ const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
   SWEEP_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(30).default(25),
+  // Production accounts: PISTE's production application and URLs.
   PISTE_CLIENT_ID: z.string().min(1).optional(),
   PISTE_CLIENT_SECRET: z.string().min(1).optional(),
-  CHORUS_API_URL: z.string().url().default(CHORUS_SANDBOX.apiUrl),
-  CHORUS_OAUTH_URL: z.string().url().default(CHORUS_SANDBOX.oauthUrl),
+  CHORUS_API_URL: z.string().url().default(CHORUS_URLS.production.apiUrl),
+  CHORUS_OAUTH_URL: z.string().url().default(CHORUS_URLS.production.oauthUrl),
+  // Sandbox accounts (Chorus Pro qualification): another PISTE application, other URLs.
+  PISTE_SANDBOX_CLIENT_ID: z.string().min(1).optional(),
+  PISTE_SANDBOX_CLIENT_SECRET: z.string().min(1).optional(),
+  CHORUS_SANDBOX_API_URL: z.string().url().default(CHORUS_URLS.sandbox.apiUrl),
+  CHORUS_SANDBOX_OAUTH_URL: z.string().url().default(CHORUS_URLS.sandbox.oauthUrl),
   CHORUS_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30),
   CHORUS_DEPOSIT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
@@ -152,8 +155,11 @@ export interface Config {
   /** An invoice younger than this is left alone by the sweeper: its job may be on its way. (Default: 30 s) */
   readonly sweepGraceMs: number;
   readonly shutdownTimeoutMs: number;
-  /** Chorus Pro through PISTE; null when PISTE_CLIENT_ID is not set (npm start then uses the simulator). */
-  readonly chorus: ChorusConfig | null;
+  /**
+   * Chorus Pro through PISTE, per environment (a supplier account says which it uses); an environment without
+   * credentials is null, and `chorus` is null when neither has any (npm start then uses the simulator for both).
+   */
+  readonly chorus: ChorusEnvironments | null;
   /** Where `npm start` and `npm run simulator` run the simulator. (Default: 3100) */
   readonly simulatorPort: number;
   readonly pipeline: PipelineConfig;
@@ -206,6 +212,13 @@ export interface AlertsConfig {
   readonly checksIntervalMs: number;
 }
 
+export type ChorusEnvironments = Readonly<Record<ChorusEnvironment, ChorusConfig | null>>;
+
+/** The environments that have PISTE credentials. */
+export function configuredEnvironments(chorus: ChorusEnvironments | null): ChorusEnvironment[] {
+  return chorus ? CHORUS_ENVIRONMENTS.filter((environment) => chorus[environment] !== null) : [];
+}
+
 export interface ChorusConfig {
   readonly apiUrl: string;
   readonly oauthUrl: string;
@@ -237,13 +250,41 @@ function logFormat(format: 'json' | 'pretty' | undefined, nodeEnv: Config['env']
   return format ?? (nodeEnv === 'production' ? 'json' : 'pretty');
 }
 
+interface EnvironmentSettings {
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  apiUrl: string;
+  oauthUrl: string;
+}
+
+function chorusEnvironments(settings: Record<ChorusEnvironment, EnvironmentSettings> & { timeoutMs: number; depositTimeoutMs: number }): ChorusEnvironments | null {
+  const one = (s: EnvironmentSettings): ChorusConfig | null =>
+    s.clientId !== undefined && s.clientSecret !== undefined
+      ? Object.freeze({
+          apiUrl: s.apiUrl,
+          oauthUrl: s.oauthUrl,
+          clientId: s.clientId,
+          clientSecret: s.clientSecret,
+          timeoutMs: settings.timeoutMs,
+          depositTimeoutMs: settings.depositTimeoutMs,
+        })
+      : null;
+  const environments = { production: one(settings.production), sandbox: one(settings.sandbox) };
+  return environments.production || environments.sandbox ? Object.freeze(environments) : null;
+}
+
 /** Parses the environment once. Never echoes a value: some of them are secrets. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = envSchema
     .superRefine((e, ctx) => {
-      if ((e.PISTE_CLIENT_ID === undefined) !== (e.PISTE_CLIENT_SECRET === undefined)) {
-        const missing = e.PISTE_CLIENT_ID === undefined ? 'PISTE_CLIENT_ID' : 'PISTE_CLIENT_SECRET';
-        ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with the other PISTE credential' });
+      const pairs = [
+        ['PISTE_CLIENT_ID', 'PISTE_CLIENT_SECRET'],
+        ['PISTE_SANDBOX_CLIENT_ID', 'PISTE_SANDBOX_CLIENT_SECRET'],
+      ] as const;
+      for (const [id, secret] of pairs) {
+        if ((e[id] === undefined) !== (e[secret] === undefined)) {
+          ctx.addIssue({ code: 'custom', path: [e[id] === undefined ? id : secret], message: `must be set together with ${e[id] === undefined ? secret : id}` });
+        }
       }
     })
     .safeParse(env);
@@ -270,17 +311,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
-    chorus:
-      e.PISTE_CLIENT_ID !== undefined && e.PISTE_CLIENT_SECRET !== undefined
-        ? Object.freeze({
-            apiUrl: e.CHORUS_API_URL,
-            oauthUrl: e.CHORUS_OAUTH_URL,
-            clientId: e.PISTE_CLIENT_ID,
-            clientSecret: e.PISTE_CLIENT_SECRET,
-            timeoutMs: e.CHORUS_TIMEOUT_SECONDS * 1000,
-            depositTimeoutMs: e.CHORUS_DEPOSIT_TIMEOUT_SECONDS * 1000,
-          })
-        : null,
+    chorus: chorusEnvironments({
+      production: { clientId: e.PISTE_CLIENT_ID, clientSecret: e.PISTE_CLIENT_SECRET, apiUrl: e.CHORUS_API_URL, oauthUrl: e.CHORUS_OAUTH_URL },
+      sandbox: { clientId: e.PISTE_SANDBOX_CLIENT_ID, clientSecret: e.PISTE_SANDBOX_CLIENT_SECRET, apiUrl: e.CHORUS_SANDBOX_API_URL, oauthUrl: e.CHORUS_SANDBOX_OAUTH_URL },
+      timeoutMs: e.CHORUS_TIMEOUT_SECONDS * 1000,
+      depositTimeoutMs: e.CHORUS_DEPOSIT_TIMEOUT_SECONDS * 1000,
+    }),
     simulatorPort: e.SIMULATOR_PORT,
     pipeline: Object.freeze({
       chorusMaxRps: e.CHORUS_MAX_RPS,
@@ -318,20 +354,21 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   });
 }
 
-/** The same configuration, with Chorus Pro played by the simulator at `url`. */
+/** The same configuration, with Chorus Pro played by the simulator at `url`, for both environments. */
 export function withSimulator(config: Config, url: string, application: { clientId: string; clientSecret: string }): Config {
+  const simulator: ChorusConfig = Object.freeze({
+    apiUrl: url,
+    oauthUrl: `${url}/api/oauth/token`,
+    clientId: application.clientId,
+    clientSecret: application.clientSecret,
+    timeoutMs: 30_000,
+    depositTimeoutMs: 120_000,
+  });
   return Object.freeze({
     ...config,
     // The simulator moves an invoice along in seconds: sync often enough for a demo to see it.
     pipeline: Object.freeze({ ...config.pipeline, statusSyncIntervalMs: config.pipeline.statusSyncIntervalExplicit ? config.pipeline.statusSyncIntervalMs : 10_000 }),
-    chorus: Object.freeze({
-      apiUrl: url,
-      oauthUrl: `${url}/api/oauth/token`,
-      clientId: application.clientId,
-      clientSecret: application.clientSecret,
-      timeoutMs: config.chorus?.timeoutMs ?? 30_000,
-      depositTimeoutMs: config.chorus?.depositTimeoutMs ?? 120_000,
-    }),
+    chorus: Object.freeze({ production: simulator, sandbox: simulator }),
   });
 }
 

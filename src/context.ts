@@ -7,6 +7,7 @@ import type { ChorusClient } from './chorus/client.js';
 import { createChorusClient } from './chorus/create-client.js';
 import { ChorusInvoicing } from './chorus/invoicing.js';
 import { StructureDirectory } from './chorus/structure-directory.js';
+import type { ChorusEnvironment } from './chorus/environments.js';
 import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { createLogger, type Logger } from './logger.js';
@@ -21,6 +22,15 @@ export interface Clock {
 }
 export const systemClock: Clock = { now: () => new Date() };
 
+/** What the workers use of one Chorus Pro environment. */
+export interface ChorusAccess {
+  readonly client: ChorusClient;
+  /** Deposits, reports and statuses in our own words. */
+  readonly invoicing: ChorusInvoicing;
+  /** Recipient structures as Chorus Pro describes them, cached. */
+  readonly structures: StructureDirectory;
+}
+
 export interface AppContext {
   readonly config: Config;
   readonly logger: Logger;
@@ -31,12 +41,8 @@ export interface AppContext {
   /** Fair order of deposits across suppliers. */
   readonly priorities: FairPriorities;
   readonly secretBox: SecretBox;
-  /** Chorus Pro (or the simulator); null when no Chorus Pro is configured. */
-  readonly chorus: ChorusClient | null;
-  /** Deposits, reports and statuses in our own words; null without Chorus Pro. */
-  readonly invoicing: ChorusInvoicing | null;
-  /** Recipient structures as Chorus Pro describes them, cached; null without Chorus Pro. */
-  readonly structures: StructureDirectory | null;
+  /** Chorus Pro (or the simulator) per environment; null for an environment without PISTE credentials. */
+  readonly chorus: Readonly<Record<ChorusEnvironment, ChorusAccess | null>>;
   readonly clock: Clock;
   /** Closes what this context opened, in reverse order. Idempotent. */
   close(): Promise<void>;
@@ -68,7 +74,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     releasers.add('queues', () => closeQueues(queues));
 
     const secretBox = new SecretBox(config.secretKey);
-    const chorus = config.chorus ? createChorusClient(config.chorus, { redis, secretBox, keyPrefix: config.queuePrefix, maxPerSecond: config.pipeline.chorusMaxRps }) : null;
+    // Each environment is its own PISTE application: its own token, rate limit, 429 pause and structure cache.
+    const access = (environment: ChorusEnvironment): ChorusAccess | null => {
+      const settings = config.chorus?.[environment];
+      if (!settings) return null;
+      const keyPrefix = `${config.queuePrefix}:${environment}`;
+      const client = createChorusClient(settings, { redis, secretBox, keyPrefix, maxPerSecond: config.pipeline.chorusMaxRps });
+      return { client, invoicing: new ChorusInvoicing(client), structures: new StructureDirectory(client, redis, keyPrefix, config.pipeline.structureCacheSeconds) };
+    };
+    const chorus = { production: access('production'), sandbox: access('sandbox') };
     return {
       config,
       logger,
@@ -78,8 +92,6 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       priorities: new FairPriorities(redis, config.queuePrefix),
       secretBox,
       chorus,
-      invoicing: chorus ? new ChorusInvoicing(chorus) : null,
-      structures: chorus ? new StructureDirectory(chorus, redis, config.queuePrefix, config.pipeline.structureCacheSeconds) : null,
       clock: overrides.clock ?? systemClock,
       close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),
     };

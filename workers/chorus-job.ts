@@ -10,6 +10,7 @@ import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { TechnicalAccount } from '../src/chorus/client.js';
 import type { ChorusRequestInvalidError } from '../src/chorus/errors.js';
 import type { ChorusInvoicing } from '../src/chorus/invoicing.js';
+import type { StructureDirectory } from '../src/chorus/structure-directory.js';
 import type { AppContext } from '../src/context.js';
 import type { Notification } from '../src/db/entities/notification.js';
 import type { SupplierAccount } from '../src/db/entities/supplier-account.js';
@@ -17,7 +18,7 @@ import { publishNotifications } from '../src/alerts/notify.js';
 import { decide, isLastAttempt, postpone } from '../src/queues/failure-policy.js';
 import { pauseSupplier } from './processors/supplier-pause.js';
 
-export type ChorusJobDeps = AppContext & { invoicing: ChorusInvoicing };
+export type ChorusJobDeps = AppContext;
 
 /** What a processor's own rule gets: its rows, the open account, and a job it may log to. */
 export interface ChorusJobRun<T> {
@@ -27,6 +28,9 @@ export interface ChorusJobRun<T> {
   supplier: SupplierAccount;
   /** The technical account, carrying the job's signal down to every request. */
   account: TechnicalAccount;
+  /** Chorus Pro in the supplier account's environment (sandbox or production). */
+  invoicing: ChorusInvoicing;
+  structures: StructureDirectory;
   /** A line in the job's log (Bull Board). Never fails the job: Redis may have lost it, the work still counts. */
   log(line: string): Promise<void>;
   progress(percent: number): Promise<void>;
@@ -66,6 +70,13 @@ export function chorusJob<T, R>(deps: ChorusJobDeps, spec: ChorusJobSpec<T, R>) 
     const loaded = await spec.load(em, job);
     if ('done' in loaded) return loaded.done;
     const { subject, supplier } = loaded;
+    const chorus = deps.chorus[supplier.environment];
+    if (!chorus) {
+      // Registration refuses such an account; the configuration changed since.
+      throw new UnrecoverableError(
+        `Supplier account ${supplier.siret} uses the Chorus Pro ${supplier.environment} environment, which has no PISTE credentials here (${supplier.environment === 'sandbox' ? 'PISTE_SANDBOX_CLIENT_ID' : 'PISTE_CLIENT_ID'}).`,
+      );
+    }
     const bestEffort = async (what: () => Promise<unknown>) => {
       try {
         await what();
@@ -79,6 +90,8 @@ export function chorusJob<T, R>(deps: ChorusJobDeps, spec: ChorusJobSpec<T, R>) 
       subject,
       supplier,
       account: { login: supplier.chorusLogin, password: '', ...(signal ? { signal } : {}) },
+      invoicing: chorus.invoicing,
+      structures: chorus.structures,
       log: (line) => bestEffort(() => job.log(line)),
       progress: (percent) => bestEffort(() => job.updateProgress(percent)),
       later: (ms) => postpone(job, token, ms),

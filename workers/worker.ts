@@ -24,8 +24,11 @@ export interface RunningWorker {
 }
 
 export function startWorker(ctx: AppContext): RunningWorker {
-  const { invoicing, structures } = ctx;
-  if (!invoicing || !structures) throw new Error('No Chorus Pro is configured: set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET (npm start uses the simulator)');
+  if (!ctx.chorus.production && !ctx.chorus.sandbox) {
+    throw new Error(
+      'No Chorus Pro is configured: set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET (production) or PISTE_SANDBOX_CLIENT_ID and PISTE_SANDBOX_CLIENT_SECRET (sandbox); npm start uses the simulator',
+    );
+  }
   const workers: Worker[] = [];
   const start = <N extends QueueName>(name: N, processor: Processor<JobPayloads[N]>, concurrency: number) => {
     // BullMQ opens (and closes) its own blocking connections from these options.
@@ -41,16 +44,15 @@ export function startWorker(ctx: AppContext): RunningWorker {
     );
     workers.push(worker);
   };
-  const deps = { ...ctx, invoicing, structures };
-  start('deposit', makeDepositProcessor(deps), ctx.config.pipeline.depositConcurrency);
-  start('deposit-report', makeDepositReportProcessor(deps), ctx.config.pipeline.depositConcurrency);
-  start('status-sync', makeStatusSyncProcessor(deps), 2);
-  start('follow-ups', makeFollowUpProcessor(deps), 2);
+  start('deposit', makeDepositProcessor(ctx), ctx.config.pipeline.depositConcurrency);
+  start('deposit-report', makeDepositReportProcessor(ctx), ctx.config.pipeline.depositConcurrency);
+  start('status-sync', makeStatusSyncProcessor(ctx), 2);
+  start('follow-ups', makeFollowUpProcessor(ctx), 2);
   start('alerts', makeAlertsProcessor(ctx), 4);
   // Opened by this worker, so closed by it on stop.
   const email = new EmailChannel({ smtpUrl: ctx.config.alerts.smtpUrl, from: ctx.config.alerts.emailFrom });
   start('deliveries', makeDeliveriesProcessor({ ...ctx, email }), 8);
-  start('checks', makeChecksProcessor(deps), 1);
+  start('checks', makeChecksProcessor(ctx), 1);
 
   // Schedulers live in Redis: make sure every supplier account has one, now and after Redis lost them.
   const keepSchedulers = () =>

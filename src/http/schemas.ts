@@ -12,7 +12,7 @@ import { INVOICE_STATES } from '../invoices/states.js';
 import { DELIVERY_STATUSES } from '../db/entities/delivery.js';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_STATES } from '../db/entities/follow-up.js';
 import { SUBSCRIPTION_CHANNELS } from '../db/entities/subscription.js';
-import { CHORUS_ENVIRONMENTS } from '../db/entities/supplier-account.js';
+import { CHORUS_ENVIRONMENTS } from '../chorus/environments.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
 import { isValidSiret } from '../invoices/siret.js';
 import { MAX_FILE_BYTES } from '../invoices/submission.js';

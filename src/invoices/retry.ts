@@ -23,7 +23,7 @@ export async function retryDeposit(ctx: AppContext, invoiceId: string): Promise<
   transition(em, invoice, 'retry-requested', { message: 'An operator asked for the deposit to be tried again.' });
   await em.flush();
   // A recipient may have been fixed in Chorus Pro since: read it again rather than from the cache.
-  await ctx.structures?.forget(invoice.recipientSiret);
+  await ctx.chorus[invoice.supplier.getEntity().environment]?.structures.forget(invoice.recipientSiret);
   const job = await ctx.queues.deposit.getJob(invoice.id);
   if (job && (await job.isFailed())) {
     await job.retry('failed');

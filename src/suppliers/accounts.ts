@@ -1,5 +1,7 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
-import { SupplierAccount, type ChorusEnvironment } from '../db/entities/supplier-account.js';
+import type { ChorusEnvironment } from '../chorus/environments.js';
+import { configuredEnvironments, type ChorusEnvironments } from '../config.js';
+import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { supplierPauseChanged } from '../invoices/lifecycle.js';
 import { DomainError } from '../shared/domain-error.js';
 import type { SecretBox } from '../shared/secret-box.js';
@@ -9,6 +11,28 @@ export interface SupplierAccountInput {
   chorusLogin: string;
   chorusPassword: string;
   environment: ChorusEnvironment;
+}
+
+/**
+ * An account in an environment this deployment has no PISTE credentials for could never be served: refused with
+ * the variables to set. With none at all, nothing is refused here (a web process alone; npm start's simulator).
+ */
+export function assertEnvironmentServed(chorus: ChorusEnvironments | null, environment: ChorusEnvironment): void {
+  const served = configuredEnvironments(chorus);
+  if (served.length === 0 || served.includes(environment)) return;
+  const variables = environment === 'sandbox' ? 'PISTE_SANDBOX_CLIENT_ID and PISTE_SANDBOX_CLIENT_SECRET' : 'PISTE_CLIENT_ID and PISTE_CLIENT_SECRET';
+  throw new DomainError(
+    'invalid',
+    'CHORUS_ENVIRONMENT_NOT_CONFIGURED',
+    `This deployment has no PISTE credentials for the Chorus Pro ${environment} environment, only for ${served.join(' and ')}.`,
+    [
+      {
+        path: 'environment',
+        code: 'chorus_environment_not_configured',
+        message: `Set ${variables} to serve ${environment} accounts, or register the account in ${served.join(' or ')}.`,
+      },
+    ],
+  );
 }
 
 /** Registers a supplier account, or replaces the credentials of the one with that SIRET. */

@@ -60,14 +60,26 @@ export function uniqueName(): string {
   return `t${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-/** Environment variables that point Chorus Pro at a running simulator. */
-export function simulatorEnv(simulator: { url: string }): Record<string, string> {
-  return {
-    PISTE_CLIENT_ID: 'simulator-client-id',
-    PISTE_CLIENT_SECRET: 'simulator-client-secret',
-    CHORUS_API_URL: simulator.url,
-    CHORUS_OAUTH_URL: `${simulator.url}/api/oauth/token`,
-  };
+/** Environment variables that point Chorus Pro at a running simulator, for production and sandbox accounts alike. */
+export function simulatorEnv(simulator: { url: string }, environments: ReadonlyArray<'production' | 'sandbox'> = ['production', 'sandbox']): Record<string, string> {
+  const env: Record<string, string> = {};
+  if (environments.includes('production')) {
+    Object.assign(env, {
+      PISTE_CLIENT_ID: 'simulator-client-id',
+      PISTE_CLIENT_SECRET: 'simulator-client-secret',
+      CHORUS_API_URL: simulator.url,
+      CHORUS_OAUTH_URL: `${simulator.url}/api/oauth/token`,
+    });
+  }
+  if (environments.includes('sandbox')) {
+    Object.assign(env, {
+      PISTE_SANDBOX_CLIENT_ID: 'simulator-client-id',
+      PISTE_SANDBOX_CLIENT_SECRET: 'simulator-client-secret',
+      CHORUS_SANDBOX_API_URL: simulator.url,
+      CHORUS_SANDBOX_OAUTH_URL: `${simulator.url}/api/oauth/token`,
+    });
+  }
+  return env;
 }
 
 /** The environment a process of this test file would get. */

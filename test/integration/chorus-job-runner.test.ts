@@ -27,7 +27,7 @@ describe('a deposit job that Redis lost while it ran (3c)', () => {
     // What a flush of Redis does to a job in flight: its key is gone, so updateProgress and log would throw.
     await job.remove();
     await expect(job.updateProgress(1)).rejects.toThrow();
-    const deposit = makeDepositProcessor({ ...p.h.ctx, invoicing: p.h.ctx.invoicing!, structures: p.h.ctx.structures! });
+    const deposit = makeDepositProcessor(p.h.ctx);
     const result = await deposit(job, undefined, undefined);
     expect(result.outcome).toBe('deposited');
     const invoice = await read(p.h, submitted.id);
@@ -45,7 +45,7 @@ describe('a request we built that breaks the Chorus Pro contract (3d)', () => {
     await p.h.ctx.orm.em.fork().nativeUpdate(Invoice, { id: submitted.id }, { syntaxeFlux: 'IN_DP_E9_NOT_IN_SWAGGER' as never });
     const job = (await p.h.ctx.queues.deposit.getJob(submitted.id))!;
     const calls = p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
-    const deposit = makeDepositProcessor({ ...p.h.ctx, invoicing: p.h.ctx.invoicing!, structures: p.h.ctx.structures! });
+    const deposit = makeDepositProcessor(p.h.ctx);
     await expect(deposit(job, undefined, undefined)).rejects.toBeInstanceOf(UnrecoverableError);
     const invoice = await read(p.h, submitted.id);
     expect(invoice.state).toBe('needs_attention');
@@ -69,7 +69,7 @@ describe('the job signal', () => {
       const controller = new AbortController();
       const before = p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
       const started = Date.now();
-      const call = p.h.ctx.chorus!.deposerFlux(
+      const call = p.h.ctx.chorus.sandbox!.client.deposerFlux(
         { ...SUPPLIER, signal: controller.signal },
         { fichierFlux: Buffer.from('x'), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' },
       );

@@ -108,7 +108,7 @@ describe('refusals and failures', () => {
     // account only, so send it directly through the client to make Chorus hold it already.
     const number = `DUP${Date.now().toString(36)}`.slice(0, 20);
     const { generateSampleInvoice } = await import('../../scripts/lib/sample-invoices.js');
-    const direct = await p.h.ctx.chorus!.deposerFlux(
+    const direct = await p.h.ctx.chorus.sandbox!.client.deposerFlux(
       { login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' },
       {
         fichierFlux: await generateSampleInvoice(

@@ -54,7 +54,9 @@ describe('npm start without PISTE credentials', () => {
     const start = startProcess('scripts/start.ts', { ...h.env, PORT: String(port), SIMULATOR_PORT: String(simulatorPort) });
     try {
       await start.waitFor(/Ready: POST invoices/, 30_000);
-      expect(start.output()).toMatch(/PISTE_CLIENT_ID is not set: NOT talking to Chorus Pro\. The Chorus Pro SIMULATOR plays it at http:\/\/127\.0\.0\.1:\d+/);
+      expect(start.output()).toMatch(
+        /No PISTE credentials \(PISTE_CLIENT_ID, PISTE_SANDBOX_CLIENT_ID\): NOT talking to Chorus Pro\. The Chorus Pro SIMULATOR plays it, for sandbox and production accounts, at http:\/\/127\.0\.0\.1:\d+/,
+      );
       expect((await fetch(`http://127.0.0.1:${simulatorPort}/simulator/counts`)).status).toBe(200);
 
       const api = `http://127.0.0.1:${port}`;

@@ -97,3 +97,30 @@ describe('alert settings', () => {
     expect(problems.join()).not.toContain('Smtp-Secret-9');
   });
 });
+
+describe('Chorus Pro environments', () => {
+  it('has no Chorus Pro without PISTE credentials (npm start then plays both with the simulator)', () => {
+    expect(loadConfig(required).chorus).toBeNull();
+  });
+
+  it('serves production accounts with PISTE_CLIENT_*, at the production URLs by default', () => {
+    const config = loadConfig({ ...required, PISTE_CLIENT_ID: 'prod-id', PISTE_CLIENT_SECRET: 'prod-secret' });
+    expect(config.chorus?.production).toMatchObject({ clientId: 'prod-id', apiUrl: 'https://api.piste.gouv.fr', oauthUrl: 'https://oauth.piste.gouv.fr/api/oauth/token' });
+    expect(config.chorus?.sandbox).toBeNull();
+  });
+
+  it('serves sandbox accounts with PISTE_SANDBOX_CLIENT_*, at the sandbox URLs by default', () => {
+    const config = loadConfig({ ...required, PISTE_SANDBOX_CLIENT_ID: 'sb-id', PISTE_SANDBOX_CLIENT_SECRET: 'sb-secret' });
+    expect(config.chorus?.sandbox).toMatchObject({
+      clientId: 'sb-id',
+      apiUrl: 'https://sandbox-api.piste.gouv.fr',
+      oauthUrl: 'https://sandbox-oauth.piste.gouv.fr/api/oauth/token',
+    });
+    expect(config.chorus?.production).toBeNull();
+  });
+
+  it('refuses half a pair, naming the missing variable', () => {
+    expect(problemsOf({ ...required, PISTE_SANDBOX_CLIENT_ID: 'sb-id' })).toEqual(['PISTE_SANDBOX_CLIENT_SECRET must be set together with PISTE_SANDBOX_CLIENT_ID']);
+    expect(problemsOf({ ...required, PISTE_CLIENT_SECRET: 'secret' })).toEqual(['PISTE_CLIENT_ID must be set together with PISTE_CLIENT_SECRET']);
+  });
+});

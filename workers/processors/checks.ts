@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
 const LATE_PAYMENT_INDEMNITY_EUR = '40.00';
 const BATCH = 500;
 
-type ChecksDeps = AppContext & { structures: StructureDirectory };
+type ChecksDeps = AppContext;
 
 export function makeChecksProcessor(deps: ChecksDeps) {
   return async (job: Job<JobPayloads['checks']>) => {
@@ -35,6 +35,13 @@ export function makeChecksProcessor(deps: ChecksDeps) {
     await job.log(`${overdue} overdue alert(s), ${passwords} password alert(s), ${unfollowed} invoice(s) no longer followed`);
     return { overdue, passwords, unfollowed };
   };
+}
+
+/** The structure directory of the supplier account's Chorus Pro environment (sandbox or production). */
+function structuresOf(deps: ChecksDeps, supplier: SupplierAccount): StructureDirectory {
+  const chorus = deps.chorus[supplier.environment];
+  if (!chorus) throw new Error(`The Chorus Pro ${supplier.environment} environment has no PISTE credentials`);
+  return chorus.structures;
 }
 
 function accountOf(deps: ChecksDeps, supplier: SupplierAccount): TechnicalAccount {
@@ -94,7 +101,7 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
   const due: Array<{ supplier: SupplierAccount; expiresOn: string; daysLeft: number }> = [];
   for (const supplier of suppliers) {
     try {
-      const own = await deps.structures.ownStructure(accountOf(deps, supplier), supplier.siret, supplier.chorusStructureId);
+      const own = await structuresOf(deps, supplier).ownStructure(accountOf(deps, supplier), supplier.siret, supplier.chorusStructureId);
       // A direct update: the status sync updates the same rows, and their version must not make either fail.
       await em.nativeUpdate(
         SupplierAccount,
@@ -146,7 +153,7 @@ async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number
       if (supplier.pausedAt) continue;
       try {
         // Cached per recipient: a batch costs a look-up per recipient, not per invoice.
-        const recipient = await deps.structures.recipient(accountOf(deps, supplier), invoice.recipientSiret);
+        const recipient = await structuresOf(deps, supplier).recipient(accountOf(deps, supplier), invoice.recipientSiret);
         if (!recipient?.paymentStatusNotReported) continue;
       } catch {
         continue;

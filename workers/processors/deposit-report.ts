@@ -44,7 +44,7 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
         return run.later(delay);
       };
 
-      const report = await deps.invoicing.report(account, fluxNumber);
+      const report = await run.invoicing.report(account, fluxNumber);
       const { state } = report;
       await run.log(
         `consulterCRDetaille #${poll + 1}: ${state} at ${report.stateAt ?? '?'} (${report.invoiceErrors.length} invoice error(s), ${report.technicalErrors.length} technical)`,
@@ -69,9 +69,9 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
       const technical = report.technicalErrors;
 
       if (finalState === 'IN_INTEGRE' || finalState === 'IN_INTEGRE_PARTIEL') {
-        const found = (await deps.invoicing.invoicesOfFlux(account, fluxNumber)).find((f) => f.number === invoice.number);
+        const found = (await run.invoicing.invoicesOfFlux(account, fluxNumber)).find((f) => f.number === invoice.number);
         if (found) {
-          const history = await deps.invoicing.statusHistory(account, found.chorusInvoiceId);
+          const history = await run.invoicing.statusHistory(account, found.chorusInvoiceId);
           const notifications = integrate(em, invoice, 'integrated', found, history, {
             message: `Integrated in Chorus Pro (flux ${finalState}) as invoice ${found.chorusInvoiceId}, status ${found.status ?? 'unknown'}.`,
             details: { fluxState: finalState, chorusInvoiceId: found.chorusInvoiceId, status: found.status },

@@ -8,7 +8,6 @@
  * Between committing `sending` and sending, nothing runs that could fail (no Redis call, no log line).
  */
 import type { Job } from 'bullmq';
-import type { StructureDirectory } from '../../src/chorus/structure-directory.js';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { integrate, record, transition } from '../../src/invoices/lifecycle.js';
@@ -20,7 +19,7 @@ import type { JobPayloads } from '../../src/queues/jobs.js';
 import { failpoint } from '../../src/shared/failpoints.js';
 import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
 
-export type DepositDeps = ChorusJobDeps & { structures: StructureDirectory };
+export type DepositDeps = ChorusJobDeps;
 
 export interface DepositResult {
   outcome: 'deposited' | 'reconciled' | 'precheck-failed' | 'refused' | 'needs-attention' | 'nothing-to-do';
@@ -72,7 +71,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
       }
 
       await run.progress(10);
-      const recipient = await deps.structures.recipient(account, invoice.recipientSiret);
+      const recipient = await run.structures.recipient(account, invoice.recipientSiret);
       const refusal = checkRecipient(invoice, recipient);
       if (refusal) {
         const sentence = `Pre-check refused invoice ${invoice.number} before any deposit: ${refusal.message} ${refusal.fix}`;
@@ -101,7 +100,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
       failpoint(deps.config.failpoints, 'deposit:before-call');
       subject.attempt.phase = 'sending';
       await em.flush();
-      const receipt = await deps.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux });
+      const receipt = await run.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux });
       failpoint(deps.config.failpoints, 'deposit:after-response');
       const { fluxNumber } = receipt;
       if (!fluxNumber) {
@@ -182,7 +181,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
   async function reconcile(run: Run, attempt: DepositAttempt): Promise<DepositResult> {
     const { em, subject, supplier, account } = run;
     const { invoice } = subject;
-    const found = (await deps.invoicing.invoicesNumbered(account, invoice.number, attempt.startedAt)).find(
+    const found = (await run.invoicing.invoicesNumbered(account, invoice.number, attempt.startedAt)).find(
       (f) => f.number === invoice.number && (f.supplierSiret === null || f.supplierSiret === supplier.siret),
     );
     if (found) {
@@ -190,7 +189,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
       attempt.fluxNumber = found.fluxNumber;
       attempt.finishedAt = new Date();
       invoice.depositedAt ??= attempt.startedAt;
-      const history = await deps.invoicing.statusHistory(account, found.chorusInvoiceId);
+      const history = await run.invoicing.statusHistory(account, found.chorusInvoiceId);
       const notifications = integrate(em, invoice, 'deposit-reconciled', found, history, {
         message: `The outcome of deposit attempt ${attempt.number} was unknown; Chorus Pro has the invoice (flux ${found.fluxNumber ?? '?'}, invoice ${found.chorusInvoiceId}, status ${found.status ?? 'unknown'}), so it was not deposited again.`,
         details: { fluxNumber: found.fluxNumber, chorusInvoiceId: found.chorusInvoiceId, status: found.status },

@@ -29,7 +29,7 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
   };
   /** Whether an earlier call already took effect: the invoice no longer waits for this answer. */
   const alreadyDone = async (run: Run): Promise<string | null> => {
-    const status = await deps.invoicing.currentStatus(run.account, run.subject.invoice.getEntity().chorusInvoiceId!);
+    const status = await run.invoicing.currentStatus(run.account, run.subject.invoice.getEntity().chorusInvoiceId!);
     return status && !FOLLOW_UP_FROM[run.subject.kind].includes(status) ? status : null;
   };
 
@@ -58,12 +58,12 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
         const request = followUp.request as CompleteRequest;
         if (request.attachment && followUp.attachmentContent && !followUp.chorusAttachmentId) {
           // Uploading twice after a crash leaves an unused attachment at Chorus Pro, never a wrong completion.
-          followUp.chorusAttachmentId = await deps.invoicing.uploadAttachment(account, { ...request.attachment, content: followUp.attachmentContent });
+          followUp.chorusAttachmentId = await run.invoicing.uploadAttachment(account, { ...request.attachment, content: followUp.attachmentContent });
           await em.flush();
         }
         followUp.state = 'sending';
         await em.flush();
-        await deps.invoicing.complete(account, chorusId, {
+        await run.invoicing.complete(account, chorusId, {
           comment: request.comment,
           attachment: request.attachment && followUp.chorusAttachmentId ? { id: followUp.chorusAttachmentId, name: request.attachment.name } : null,
         });
@@ -71,7 +71,7 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
         const routing = followUp.request as RecycleRequest;
         followUp.state = 'sending';
         await em.flush();
-        await deps.invoicing.recycle(account, chorusId, routing);
+        await run.invoicing.recycle(account, chorusId, routing);
         // Chorus Pro routes the invoice again with the new data; the status sync follows it from here.
         if (routing.recipientSiret) invoice.recipientSiret = routing.recipientSiret;
         if (routing.serviceCode) invoice.serviceCode = routing.serviceCode;

@@ -38,7 +38,7 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
       const since = supplier.statusSyncedUntil
         ? new Date(supplier.statusSyncedUntil.getTime() - deps.config.pipeline.statusSyncOverlapMs)
         : new Date(started.getTime() - FIRST_SYNC_LOOKBACK_MS);
-      const changedAtChorus = await deps.invoicing.invoicesChangedSince(account, since);
+      const changedAtChorus = await run.invoicing.invoicesChangedSince(account, since);
       const byId = new Map(changedAtChorus.map((item) => [item.chorusInvoiceId, item]));
       const ours =
         byId.size === 0
@@ -62,7 +62,7 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
           continue;
         }
         if (item.status === invoice.chorusStatus && item.statusAt?.getTime() === invoice.chorusStatusAt?.getTime()) continue;
-        const history = await deps.invoicing.statusHistory(account, invoice.chorusInvoiceId!);
+        const history = await run.invoicing.statusHistory(account, invoice.chorusInvoiceId!);
         const current = searchedStatus(item);
         const fresh = statusesToRecord(invoice, history, current);
         notifications.push(...observeStatuses(em, invoice, fresh, current, history.length));

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
-
-export const CHORUS_ENVIRONMENTS = ['sandbox', 'production'] as const;
-export type ChorusEnvironment = (typeof CHORUS_ENVIRONMENTS)[number];
+import type { ChorusEnvironment } from '../../chorus/environments.js';
 
 /** A supplier and the Chorus Pro technical account we deposit its invoices with. */
 @Entity({ tableName: 'supplier_account' })

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import { ensureSchedulers } from '../../queues/status-sync-schedulers.js';
-import { listSupplierAccounts, upsertSupplierAccount } from '../../suppliers/accounts.js';
+import { assertEnvironmentServed, listSupplierAccounts, upsertSupplierAccount } from '../../suppliers/accounts.js';
 import { issuesFromZod, validationError } from '../errors.js';
 import { supplierView } from '../presenters.js';
 import { supplierInputSchema } from '../schemas.js';
@@ -11,6 +11,7 @@ export function upsertSupplier(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const parsed = supplierInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'supplier account');
+    assertEnvironmentServed(ctx.config.chorus, parsed.data.environment);
     const { account, created } = await upsertSupplierAccount(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
     ctx.logger.info(created ? 'Supplier account registered' : 'Supplier account updated', { supplierAccountId: account.id, siret: account.siret });
     if (created) {
