@@ -2,7 +2,8 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Router } from 'express';
+import express, { type Router } from 'express';
+import { needsActionCounts } from '../invoices/listing.js';
 import type { AppContext } from '../context.js';
 import { redact } from '../logger.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/jobs.js';
@@ -20,14 +21,36 @@ const DESCRIPTIONS: Record<QueueName, string> = {
 };
 
 /**
+ * The deposit queue's card says, at each refresh of the board, how many invoices need action and why: a refused
+ * invoice's job is a red failed job, but statuses the recipient set later (REJETEE, SUSPENDUE) have no job at all.
+ */
+class DepositQueueAdapter extends BullMQAdapter {
+  needingAction = '';
+  override getDescription(): string {
+    return this.needingAction ? `${this.needingAction} ${super.getDescription()}` : super.getDescription();
+  }
+}
+
+function needingActionLine(counts: Record<string, number>): string {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  if (total === 0) return 'No invoice needs action.';
+  const reasons = Object.entries(counts)
+    .sort(([, a], [, b]) => b - a)
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
+  return `${total} invoice(s) need action (${reasons}): GET /v1/invoices?needsAction=true.`;
+}
+
+/**
  * Job payloads only carry ids, but the board shows whatever a job holds, so the same redaction as the logs
  * runs on data and return values in case a secret or a file ever slips into one.
  */
 export function createBoardRouter(ctx: AppContext): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
+  const deposit = new DepositQueueAdapter(ctx.queues.deposit, { description: DESCRIPTIONS.deposit, allowRetries: true });
   const adapters = QUEUE_NAMES.map((name) => {
-    const adapter = new BullMQAdapter(ctx.queues[name], { description: DESCRIPTIONS[name], allowRetries: true });
+    const adapter = name === 'deposit' ? deposit : new BullMQAdapter(ctx.queues[name], { description: DESCRIPTIONS[name], allowRetries: true });
     adapter.setFormatter('data', (data: unknown) => redact(data));
     adapter.setFormatter('returnValue', (value: unknown) => redact(value));
     return adapter;
@@ -37,5 +60,21 @@ export function createBoardRouter(ctx: AppContext): Router {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'chorus-relay' } },
   });
-  return serverAdapter.getRouter() as Router;
+  const router = express.Router();
+  router.use('/api/queues', (_req, _res, next) => {
+    needsActionCounts(ctx.orm.em.fork()).then(
+      (counts) => {
+        deposit.needingAction = needingActionLine(counts);
+        next();
+      },
+      (error: unknown) => {
+        // The board still shows the queues when the count cannot be read.
+        ctx.logger.warn('Could not count the invoices that need action for the board', { error: error instanceof Error ? error.message : String(error) });
+        deposit.needingAction = '';
+        next();
+      },
+    );
+  });
+  router.use(serverAdapter.getRouter() as Router);
+  return router;
 }

@@ -134,6 +134,14 @@ export interface InvoiceStats {
   needsAction: { total: number; byReason: Record<string, number> };
 }
 
+/** Invoices waiting for their supplier, by reason (an index-only count: the board asks it on every refresh). */
+export async function needsActionCounts(em: EntityManager): Promise<Record<string, number>> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ action_required: string; n: string }>>('select action_required, count(*) as n from invoice where action_required is not null group by action_required');
+  return Object.fromEntries(rows.map((row) => [row.action_required, Number(row.n)]));
+}
+
 /** Counts for a dashboard, optionally for one supplier. */
 export async function invoiceStats(em: EntityManager, supplierSiret?: string): Promise<InvoiceStats> {
   const supplierFilter = supplierSiret ? await em.findOne(SupplierAccount, { siret: supplierSiret }, { fields: ['id'] }) : null;

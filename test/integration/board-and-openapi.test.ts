@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Invoice } from '../../src/db/entities/invoice.js';
 import { BOARD_PASSWORD, BOARD_USER, createHarness, type Harness } from '../helpers/harness.js';
 import { invoiceBody, jsonInit, supplierBody } from '../helpers/invoices.js';
 
@@ -42,6 +43,27 @@ describe('Bull Board at /admin/queues', () => {
     expect(alerts).toContain('[redacted]');
     expect(alerts).not.toContain('Leaked-Pass-1');
     expect(alerts).not.toContain('tok-123');
+  });
+});
+
+describe('the board at a glance', () => {
+  it("says on the deposit queue's card how many invoices need action and why, fresh at each refresh", async () => {
+    const auth = { authorization: basic(BOARD_USER, BOARD_PASSWORD) };
+    const depositCard = async () => {
+      const payload = (await (await fetch(`${h.baseUrl}/admin/queues/api/queues?activeQueue=deposit&page=1`, { headers: auth })).json()) as {
+        queues: Array<{ name: string; description?: string }>;
+      };
+      return payload.queues.find((q) => q.name === 'deposit')!.description ?? '';
+    };
+    await h.ctx.orm.em.fork().nativeUpdate(Invoice, {}, { actionRequired: null });
+    expect(await depositCard()).toMatch(/^No invoice needs action\. Deposits of invoices/);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(((await (await h.api('/v1/invoices', jsonInit(await invoiceBody()))).json()) as { id: string }).id);
+    // Rows as the lifecycle leaves them: two rejected by the recipient, one suspended.
+    const em = h.ctx.orm.em.fork();
+    await em.nativeUpdate(Invoice, { id: { $in: ids.slice(0, 2) } }, { actionRequired: 'rejected_by_recipient' });
+    await em.nativeUpdate(Invoice, { id: ids[2]! }, { actionRequired: 'suspended' });
+    expect(await depositCard()).toMatch(/^3 invoice\(s\) need action \(2 rejected_by_recipient, 1 suspended\): GET \/v1\/invoices\?needsAction=true\./);
   });
 });
 
