@@ -68,9 +68,3 @@ export const CADRES_FACTURATION = [
 export type CadreFacturation = (typeof CADRES_FACTURATION)[number];
 
 export const BILLING_FRAMES = CADRES_FACTURATION.map((code) => code.slice(0, code.indexOf('_'))) as readonly string[];
-
-export function cadreFacturationOf(billingFrame: string): CadreFacturation {
-  const code = CADRES_FACTURATION.find((c) => c.startsWith(`${billingFrame}_`));
-  if (code === undefined) throw new Error(`Unknown billing frame ${billingFrame}`);
-  return code;
-}
