@@ -37,7 +37,10 @@ export function statusesToRecord(
 ): SeenStatus[] {
   const fresh = unrecorded(invoice, chronological(history));
   const last = fresh.at(-1)?.status ?? invoice.chorusStatus;
-  return current && current.status !== last ? [...fresh, current] : fresh;
+  // The search is ahead only if the history has not reached its status yet; when the history is ahead (it was read a
+  // moment later), the searched status is already among its lines and appending it would tell it twice, backwards.
+  const historyReachedIt = fresh.some((line) => line.status === current?.status);
+  return current && current.status !== last && !historyReachedIt ? [...fresh, current] : fresh;
 }
 
 /** The history lines not yet recorded for this invoice. */

@@ -1,0 +1,43 @@
+/**
+ * Which statuses are new, when the search (current status, to the millisecond) and the history (to the minute)
+ * were read a moment apart and either may be ahead of the other. Nothing lost, nothing told twice.
+ */
+import { describe, expect, it } from 'vitest';
+import type { StatusHistoryEntry } from '../../src/chorus/invoicing.js';
+import { searchedStatus, statusesToRecord } from '../../src/invoices/status-history.js';
+
+const at = (minute: number, second = 0) => new Date(Date.UTC(2026, 10, 30, 9, minute, second));
+const line = (id: number, status: string, minute: number): StatusHistoryEntry => ({ id, status, at: at(minute), comment: null });
+const fresh = { chorusStatus: null, chorusStatusAt: null, chorusHistorySeen: 0 };
+
+describe('statusesToRecord', () => {
+  it('history ahead of the search: the history is the story, the older searched status is not appended', () => {
+    const history = [line(1, 'DEPOSEE', 5), line(2, 'EN_COURS_ACHEMINEMENT', 5), line(3, 'MISE_A_DISPOSITION', 5)];
+    const current = searchedStatus({ status: 'EN_COURS_ACHEMINEMENT', statusAt: at(5, 30), comment: null });
+    expect(statusesToRecord(fresh, history, current).map((s) => s.status)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']);
+  });
+
+  it('search ahead of the history: its status is recorded now, and the history line that shows it later is not told again', () => {
+    const lagging = [line(1, 'DEPOSEE', 5)];
+    const current = searchedStatus({ status: 'EN_COURS_ACHEMINEMENT', statusAt: at(5, 40), comment: null });
+    expect(statusesToRecord(fresh, lagging, current).map((s) => s.status)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT']);
+    const after = { chorusStatus: 'EN_COURS_ACHEMINEMENT', chorusStatusAt: at(5, 40), chorusHistorySeen: 1 };
+    expect(statusesToRecord(after, [...lagging, line(2, 'EN_COURS_ACHEMINEMENT', 5)], current)).toEqual([]);
+  });
+
+  it('nothing new when the search gives the status already recorded from the history', () => {
+    const history = [line(1, 'DEPOSEE', 5), line(2, 'MISE_A_DISPOSITION', 5)];
+    const recorded = { chorusStatus: 'MISE_A_DISPOSITION', chorusStatusAt: at(5), chorusHistorySeen: 2 };
+    expect(statusesToRecord(recorded, history, searchedStatus({ status: 'MISE_A_DISPOSITION', statusAt: at(5, 12), comment: null }))).toEqual([]);
+  });
+
+  it('a status that comes back within the same minute is a new change, told once', () => {
+    const history = [line(1, 'MISE_A_DISPOSITION', 5), line(2, 'SUSPENDUE', 5), line(3, 'MISE_A_DISPOSITION', 5)];
+    const recorded = { chorusStatus: 'MISE_A_DISPOSITION', chorusStatusAt: at(5, 1), chorusHistorySeen: 1 };
+    const current = searchedStatus({ status: 'MISE_A_DISPOSITION', statusAt: at(5, 50), comment: null });
+    expect(statusesToRecord(recorded, history, current).map((s) => [s.status, s.position])).toEqual([
+      ['SUSPENDUE', 1],
+      ['MISE_A_DISPOSITION', 2],
+    ]);
+  });
+});
