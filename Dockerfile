@@ -15,5 +15,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY scenarios ./scenarios
+# The simulator's state volume mounts here; created now so that it belongs to node.
+RUN mkdir -p /home/node/simulator && chown node:node /home/node/simulator
 USER node
 CMD ["node", "dist/src/web.js"]

@@ -1,7 +1,8 @@
 /**
- * `npm run demo` (with `npm start` running): registers the simulator's demo supplier and submits a handful of
- * invoices, good ones and ones refused for each reason, then shows where each one ends up. Then it plays the
- * recipient rejecting one of them and shows the signed webhook alert that comes back, and the dashboard counts.
+ * `npm run demo` (with `npm start` running its simulator on scenarios/demo.json, the default): registers the
+ * simulator's demo supplier, subscribes a webhook, submits a handful of invoices, good ones and ones refused
+ * for each reason, and shows where each one ends up. Then the scenario's recipients act (the ministry pays,
+ * the city rejects, the hospital suspends) and the signed webhooks that come back are shown, then the counts.
  * Uses PORT and the first of API_KEYS from the environment (.env), like the running system.
  */
 import { once } from 'node:events';
@@ -67,6 +68,30 @@ for (const [siret, login, password] of [
   console.log(`Supplier ${siret} (${login}): HTTP ${supplier.status}`);
 }
 
+// Alerts: a webhook receiver in this process, subscribed to the demo supplier's alerts and status changes
+// before anything is sent, so that every change the scenario's recipients make comes back here.
+const received: Array<{ type: string; verified: boolean; data: Record<string, unknown> }> = [];
+let secret = '';
+const receiver = createServer((req, res) => {
+  let body = '';
+  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+  req.on('end', () => {
+    const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
+    received.push({ type: event.type, verified: verifyWebhookSignature(secret, String(req.headers['chorus-relay-signature']), body), data: event.data });
+    res.statusCode = 204;
+    res.end();
+  });
+});
+receiver.listen(0, '127.0.0.1');
+await once(receiver, 'listening');
+const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/chorus`;
+const subscription = await api('/v1/subscriptions', {
+  method: 'POST',
+  body: JSON.stringify({ supplierSiret: SUPPLIER, channel: 'webhook', url: hookUrl, events: ['invoice.action_required', 'invoice.status_changed'] }),
+});
+secret = String(subscription.body.secret);
+console.log(`Webhook subscription for ${SUPPLIER}: HTTP ${subscription.status} (${hookUrl})`);
+
 const submitted: Array<{ label: string; id?: string; outcome: string }> = [];
 let n = 0;
 for (const c of cases) {
@@ -126,44 +151,21 @@ for (let round = 0; round < 60; round++) {
 }
 for (const s of submitted) console.log(`\n- ${s.label}\n  ${s.outcome}${s.id ? `\n  ${base}/v1/invoices/${s.id}` : ''}`);
 
-// Alerts: a webhook receiver in this process, subscribed to the demo supplier's alerts and status changes.
-const received: Array<{ type: string; verified: boolean; data: Record<string, unknown> }> = [];
-let secret = '';
-const receiver = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-  req.on('end', () => {
-    const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-    received.push({ type: event.type, verified: verifyWebhookSignature(secret, String(req.headers['chorus-relay-signature']), body), data: event.data });
-    res.statusCode = 204;
-    res.end();
-  });
-});
-receiver.listen(0, '127.0.0.1');
-await once(receiver, 'listening');
-const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/chorus`;
-const subscription = await api('/v1/subscriptions', {
-  method: 'POST',
-  body: JSON.stringify({ supplierSiret: SUPPLIER, channel: 'webhook', url: hookUrl, events: ['invoice.action_required', 'invoice.status_changed'] }),
-});
-secret = String(subscription.body.secret);
-const good = submitted.find((s) => s.id && s.outcome.includes('MISE_A_DISPOSITION'));
-if (subscription.status === 201 && good?.id) {
-  const { body } = await api(`/v1/invoices/${good.id}`);
-  const chorusId = Number((body.chorus as { invoiceId: string }).invoiceId);
-  console.log(`\nThe recipient rejects ${String(body.number)} in Chorus Pro (simulator back door); the next status sync alerts ${hookUrl}...`);
-  await fetch(`http://localhost:${config.simulatorPort}/simulator/recipient/traiter`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ idFacture: chorusId, nouveauStatut: 'REJETEE', motif: 'Le montant ne correspond pas au bon de commande' }),
-  });
-  for (let i = 0; i < 60 && !received.some((r) => r.type === 'invoice.action_required'); i++) await new Promise((resolve) => setTimeout(resolve, 500));
-  for (const r of received) {
+// What the scenario's recipients do next (scenarios/demo.json): the ministry pays, the city rejects, the
+// hospital suspends. Each change reaches the relay at its next status sync and comes back as a signed webhook.
+console.log(`\nScenario ${config.simulatorScenario ?? '(none)'}: waiting for the recipients' decisions (up to 2 minutes)...`);
+const wanted = (r: (typeof received)[number]) => r.type === 'invoice.action_required' || (r.type === 'invoice.status_changed' && r.data.to === 'MISE_EN_PAIEMENT');
+const shown = new Set<(typeof received)[number]>();
+for (let i = 0; i < 240 && received.filter(wanted).length < 3; i++) {
+  for (const r of received.filter((x) => !shown.has(x))) {
+    shown.add(r);
     const detail = r.type === 'invoice.status_changed' ? `${String(r.data.from)} -> ${String(r.data.to)}` : `${String(r.data.reason)}: ${String(r.data.chorusReason)}`;
-    console.log(`  webhook ${r.type} (signature ${r.verified ? 'valid' : 'INVALID'}): ${detail}`);
+    console.log(`  webhook ${r.type} for ${String((r.data.invoice as { number?: string } | undefined)?.number)} (signature ${r.verified ? 'valid' : 'INVALID'}): ${detail}`);
   }
-  if (!received.some((r) => r.type === 'invoice.action_required')) console.log('  no alert within 30 s: is the worker running (npm start)?');
+  await new Promise((resolve) => setTimeout(resolve, 500));
 }
+if (received.filter(wanted).length < 3)
+  console.log('  not every decision came back within 2 minutes: is the worker running (npm start), with SIMULATOR_SCENARIO=scenarios/demo.json?');
 if (subscription.status === 201) await api(`/v1/subscriptions/${String(subscription.body.id)}`, { method: 'DELETE' });
 receiver.close();
 console.log(`\nDashboard (GET /v1/stats): ${JSON.stringify((await api('/v1/stats')).body)}`);

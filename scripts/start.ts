@@ -8,7 +8,7 @@ import { createContext } from '../src/context.js';
 import { migrate } from '../src/db/migrate.js';
 import { startHttpServer } from '../src/http/server.js';
 import { createLogger } from '../src/logger.js';
-import { loadSeed } from '../src/simulator/model.js';
+import { loadScenario } from '../src/simulator/scenario.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { exitOnStartupError, onShutdownSignal } from '../src/shared/shutdown.js';
 import { startWorker } from '../workers/worker.js';
@@ -17,14 +17,24 @@ try {
   let config = loadConfig();
   let simulator: Simulator | undefined;
   if (config.chorus === null) {
-    const seed = loadSeed();
-    simulator = await startSimulator({ port: config.simulatorPort, seed });
-    const application = seed.applications[0];
-    if (!application) throw new Error('The simulator seed has no PISTE application');
+    const scenario = config.simulatorScenario ? loadScenario(config.simulatorScenario) : undefined;
+    simulator = await startSimulator({
+      port: config.simulatorPort,
+      ...(scenario ? { scenario } : {}),
+      ...(config.simulatorStateFile ? { stateFile: config.simulatorStateFile } : {}),
+    });
+    const application = simulator.world.seed.applications[0];
+    if (!application) throw new Error('The simulator scenario has no PISTE application');
     config = withSimulator(config, simulator.url, application);
     createLogger(config.log).warn(
       `No PISTE credentials (PISTE_CLIENT_ID, PISTE_SANDBOX_CLIENT_ID): NOT talking to Chorus Pro. The Chorus Pro SIMULATOR plays it, for sandbox and production accounts, at ${simulator.url} ` +
         `(demo technical account TECH_1_DEMO@cpro.fr / Demo-Password-2026). Set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET to use the real service.`,
+      {
+        scenario: config.simulatorScenario ?? 'none (the base seed)',
+        scenarioDescription: scenario?.description,
+        stateFile: config.simulatorStateFile,
+        restoredInvoices: simulator.restoredInvoices,
+      },
     );
   }
   const ctx = await createContext(config, { processName: 'chorus-relay-dev' });

@@ -45,6 +45,14 @@ const redisUrl = z
   .url()
   .refine((u) => /^rediss?:\/\//.test(u), 'must be a redis:// or rediss:// URL');
 
+/** The simulator's scenario and state files, for `npm start` (when it plays Chorus Pro) and `npm run simulator`. */
+const simulatorFilesShape = {
+  /** A scenario file (structures, recipients' decisions, faults); see scenarios/. */
+  SIMULATOR_SCENARIO: z.string().default('scenarios/demo.json'),
+  /** Where the simulator keeps its state across restarts; empty: nothing kept. */
+  SIMULATOR_STATE_FILE: z.string().default('.simulator-state.json'),
+};
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -80,6 +88,7 @@ const envSchema = z.object({
   CHORUS_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(30),
   CHORUS_DEPOSIT_TIMEOUT_SECONDS: z.coerce.number().int().positive().default(120),
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
+  ...simulatorFilesShape,
   CHORUS_MAX_RPS: z.coerce.number().int().positive().default(10),
   DEPOSIT_CONCURRENCY: z.coerce.number().int().positive().default(4),
   DEPOSIT_BACKOFF_SECONDS: z.coerce.number().positive().default(30),
@@ -162,6 +171,10 @@ export interface Config {
   readonly chorus: ChorusEnvironments | null;
   /** Where `npm start` and `npm run simulator` run the simulator. (Default: 3100) */
   readonly simulatorPort: number;
+  /** The scenario the simulator plays. (Default: scenarios/demo.json) */
+  readonly simulatorScenario: string | null;
+  /** The file the simulator keeps its state in across restarts. (Default: .simulator-state.json) */
+  readonly simulatorStateFile: string | null;
   readonly pipeline: PipelineConfig;
   readonly alerts: AlertsConfig;
   readonly failpoints: readonly string[];
@@ -318,6 +331,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       depositTimeoutMs: e.CHORUS_DEPOSIT_TIMEOUT_SECONDS * 1000,
     }),
     simulatorPort: e.SIMULATOR_PORT,
+    simulatorScenario: e.SIMULATOR_SCENARIO || null,
+    simulatorStateFile: e.SIMULATOR_STATE_FILE || null,
     pipeline: Object.freeze({
       chorusMaxRps: e.CHORUS_MAX_RPS,
       depositConcurrency: e.DEPOSIT_CONCURRENCY,
@@ -376,8 +391,10 @@ const simulatorEnvSchema = z.object({
   SIMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(3100),
   /** The admin API has no auth: listen on loopback unless told otherwise (docker-compose sets 0.0.0.0). */
   SIMULATOR_HOST: z.string().default('127.0.0.1'),
-  SIMULATOR_FLUX_STEP_MS: z.coerce.number().int().nonnegative().default(1000),
-  SIMULATOR_INVOICE_STEP_MS: z.coerce.number().int().nonnegative().default(1000),
+  ...simulatorFilesShape,
+  /** Override the scenario's timing (its default: 1 s a step). */
+  SIMULATOR_FLUX_STEP_MS: z.coerce.number().int().positive().optional(),
+  SIMULATOR_INVOICE_STEP_MS: z.coerce.number().int().positive().optional(),
   /** Fault settings at start-up, as JSON (the body of PUT /simulator/faults). */
   SIMULATOR_FAULTS: z
     .string()
@@ -402,7 +419,12 @@ export function loadSimulatorConfig(env: Record<string, string | undefined> = pr
   return {
     port: e.SIMULATOR_PORT,
     host: e.SIMULATOR_HOST,
-    timing: { fluxStepMs: e.SIMULATOR_FLUX_STEP_MS, invoiceStepMs: e.SIMULATOR_INVOICE_STEP_MS },
+    scenario: e.SIMULATOR_SCENARIO || null,
+    stateFile: e.SIMULATOR_STATE_FILE || null,
+    timing: {
+      ...(e.SIMULATOR_FLUX_STEP_MS === undefined ? {} : { fluxStepMs: e.SIMULATOR_FLUX_STEP_MS }),
+      ...(e.SIMULATOR_INVOICE_STEP_MS === undefined ? {} : { invoiceStepMs: e.SIMULATOR_INVOICE_STEP_MS }),
+    },
     faults: e.SIMULATOR_FAULTS,
     log: { level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) },
   };

@@ -42,8 +42,20 @@ export interface ChorusClientOptions {
   beforeRequest?: (operation: string) => Promise<void>;
 }
 
-/** "The search returned no result" comes back as these codes on some endpoints, not as an empty list. */
-const NO_RESULT_CODES = new Set([20000, 20007]);
+/**
+ * "The search returned no result" comes back as a code on some searches, not as an empty list. Codes are
+ * numbered per service (20007 is also a refusal of `completer`), so only a search with the code *and* its
+ * message key means "nothing found" (api-reference §4.2).
+ */
+const NO_RESULT_ANSWERS: ReadonlyArray<{ codeRetour: number; key: string }> = [
+  { codeRetour: 20000, key: 'TRA_MSG_00.015' },
+  { codeRetour: 20007, key: 'GFT_MSG_01.075' },
+];
+const SEARCHES: ReadonlySet<EndpointName> = new Set(['rechercherFactureParFournisseur', 'rechercherStructure', 'rechercherServicesStructure', 'rechercherEngagementJuridique']);
+const isNoResult = (name: EndpointName, codeRetour: number, libelle: string | undefined) =>
+  SEARCHES.has(name) && NO_RESULT_ANSWERS.some((a) => a.codeRetour === codeRetour && (libelle === a.key || libelle?.startsWith(`${a.key} `) === true));
+/** Chorus Pro returns at most this many results to a search (CS17); a search that gets as many may have lost some. */
+export const SEARCH_RESULT_CAP = 200;
 /** When 429 comes without Retry-After. */
 const DEFAULT_RETRY_AFTER_MS = 30_000;
 
@@ -81,7 +93,13 @@ export class ChorusClient {
     for (let page = 1; ; page++) {
       const res = await this.call('rechercherFactureParFournisseur', account, {
         ...criteria,
-        rechercheFactureParFournisseur: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize, triSens: 'Ascendant', triColonne: 'DateDepot' },
+        rechercheFactureParFournisseur: {
+          pageResultatDemandee: page,
+          nbResultatsParPage: this.#o.pageSize,
+          nbResultatsMaximum: SEARCH_RESULT_CAP,
+          triSens: 'Ascendant',
+          triColonne: 'DateDepot',
+        },
       });
       all.push(...res.listeFactures);
       const pages = res.parametresRetour?.pages ?? 1;
@@ -231,7 +249,7 @@ export class ChorusClient {
     }
     if (res.status !== 200 && res.status !== 400) throw new ChorusBusinessError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info);
     if (codeRetour !== undefined && codeRetour !== 0) {
-      if (NO_RESULT_CODES.has(codeRetour)) return ENDPOINTS[name].response.parse({ codeRetour: 0, libelle: libelle ?? '' });
+      if (isNoResult(name, codeRetour, libelle)) return ENDPOINTS[name].response.parse({ codeRetour: 0, libelle: libelle ?? '' });
       throw new ChorusBusinessError(`Chorus Pro refused ${name}: codeRetour ${codeRetour}${libelle ? ` (${libelle})` : ''}`, info);
     }
     if (res.status === 400) throw new ChorusBusinessError(`Chorus Pro found the ${name} request malformed (HTTP 400)`, info);

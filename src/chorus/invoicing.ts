@@ -3,8 +3,8 @@
  * processors never see them.
  */
 import type { SyntaxeFlux } from './codes.js';
-import type { ChorusClient, TechnicalAccount } from './client.js';
-import { chorusDay, parisWallClock, parseChorusDate } from './contract/common.js';
+import { SEARCH_RESULT_CAP, type ChorusClient, type TechnicalAccount } from './client.js';
+import { chorusDay, parisWallClock, parseChorusDate } from './dates.js';
 import type { ResponseOf } from './contract/endpoints.js';
 
 export interface DepositReceipt {
@@ -99,9 +99,31 @@ export class ChorusInvoicing {
     return (await this.client.rechercherFactureParFournisseur(account, { numeroFacture: number, periodeDateDepotDu: chorusDay(depositedSince) })).map(summary);
   }
 
-  /** Invoices whose status changed since `since` (all pages): the incremental status sync. */
+  /**
+   * Invoices whose status changed since `since` (all pages): the incremental status sync. Chorus Pro returns
+   * at most 200 results to a search, and cannot sort by status date: a search that reaches the cap is split
+   * into two periods, each searched again, until every period holds fewer (a first sync looks back 90 days).
+   */
   async invoicesChangedSince(account: TechnicalAccount, since: Date): Promise<ChorusInvoiceSummary[]> {
-    return (await this.client.rechercherFactureParFournisseur(account, { periodeDateHeureEtatCourantDu: chorusDateTime(since) })).map(summary);
+    const found = new Map<string, ChorusInvoiceSummary>();
+    const search = async (from: number, to: number | null): Promise<void> => {
+      const period = { periodeDateHeureEtatCourantDu: chorusDateTime(new Date(from)), ...(to === null ? {} : { periodeDateHeureEtatCourantAu: chorusDateTime(new Date(to)) }) };
+      const items = (await this.client.rechercherFactureParFournisseur(account, period)).map(summary);
+      for (const item of items) found.set(item.chorusInvoiceId, item);
+      if (items.length < SEARCH_RESULT_CAP) return;
+      // An open period ends at the latest change seen (Chorus Pro's clock may be ahead of ours).
+      const end = to ?? Math.max(Date.now(), ...items.map((i) => i.statusAt?.getTime() ?? 0));
+      // Bounds are whole seconds, both included: the two halves share their middle second.
+      const middle = Math.floor((from + end) / 2000) * 1000;
+      if (middle <= from)
+        throw new Error(
+          `More than ${SEARCH_RESULT_CAP} invoices changed status within one second at Chorus Pro (${period.periodeDateHeureEtatCourantDu}): cannot search past the cap`,
+        );
+      await search(from, middle);
+      await search(middle, to);
+    };
+    await search(Math.floor(since.getTime() / 1000) * 1000, null);
+    return [...found.values()];
   }
 
   /** Every status an invoice went through, with dates and comments (all pages). */

@@ -4,7 +4,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { ChorusClient, TechnicalAccount } from './client.js';
-import { parseChorusDate } from './contract/common.js';
+import { parseChorusDate } from './dates.js';
 
 /** The calendar day in France of an instant. */
 function frenchDay(date: Date): string {

@@ -1,48 +1,60 @@
 /**
- * The simulator's world: seed data (applications, technical accounts, structures and services), deposited
- * fluxes and the invoices they produced, on a clock tests can move forward.
+ * The simulator's world as data: the seed (PISTE applications, technical accounts, structures and services),
+ * and the fluxes, invoices and attachments that deposits create. Types only, and the seed's schema.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { InvoiceStatus } from '../chorus/statuses.js';
-import type { EInvoiceData } from '../invoices/einvoice/read-invoice.js';
 
-const seedSchema = z.object({
-  applications: z.array(z.object({ clientId: z.string(), clientSecret: z.string(), apis: z.array(z.enum(['factures', 'structures', 'transverses'])) })),
-  accounts: z.array(
+/** Chorus Pro asks for a new technical-account password every 424 days (research 2026-11-30 §2.1). */
+export const PASSWORD_LIFETIME_DAYS = 424;
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+
+export const applicationSchema = z.object({
+  clientId: z.string(),
+  clientSecret: z.string(),
+  apis: z.array(z.enum(['factures', 'structures', 'transverses', 'engagementsJuridiques'])),
+});
+
+export const accountSchema = z.object({
+  login: z.string().min(1),
+  password: z.string().min(1),
+  role: z.enum(['supplier', 'recipient']).default('supplier'),
+  structureSirets: z.array(z.string()),
+  /** The day the password stops working; without it, 424 days after `passwordChangedAt` (or after the simulator started). */
+  passwordExpiresAt: day.optional(),
+  passwordChangedAt: day.optional(),
+});
+
+export const structureSchema = z.object({
+  idStructureCPP: z.number().int(),
+  siret: z.string(),
+  designation: z.string(),
+  type: z.enum(['PUBLIQUE', 'PRIVEE']),
+  active: z.boolean(),
+  flags: z.object({
+    codeServiceDoitEtreRenseigne: z.boolean().default(false),
+    numeroEJDoitEtreRenseigne: z.boolean().default(false),
+    gestionNumeroEJOuCodeService: z.boolean().default(false),
+    statutMiseEnPaiementNestPasRemonte: z.boolean().default(false),
+  }),
+  services: z.array(
     z.object({
-      login: z.string(),
-      password: z.string(),
-      role: z.enum(['supplier', 'recipient']),
-      structureSirets: z.array(z.string()),
-      /** A technical account whose password expired is refused like a wrong password. */
-      passwordExpiresAt: z.string(),
-    }),
-  ),
-  structures: z.array(
-    z.object({
-      idStructureCPP: z.number().int(),
-      siret: z.string(),
-      designation: z.string(),
-      type: z.enum(['PUBLIQUE', 'PRIVEE']),
+      idService: z.number().int(),
+      codeService: z.string(),
+      libelle: z.string(),
       active: z.boolean(),
-      flags: z.object({
-        codeServiceDoitEtreRenseigne: z.boolean().default(false),
-        numeroEJDoitEtreRenseigne: z.boolean().default(false),
-        gestionNumeroEJOuCodeService: z.boolean().default(false),
-        statutMiseEnPaiementNestPasRemonte: z.boolean().default(false),
-      }),
-      services: z.array(
-        z.object({
-          idService: z.number().int(),
-          codeService: z.string(),
-          libelle: z.string(),
-          active: z.boolean(),
-          numeroEngagement: z.boolean().default(false),
-        }),
-      ),
+      numeroEngagement: z.boolean().default(false),
     }),
   ),
+  /** Legal engagements (EJ) this structure issued, for `engagementsJuridiques/v1/rechercher`. */
+  engagements: z.array(z.object({ numero: z.string(), etat: z.string().default('COMMANDE'), montant: z.number().optional() })).default([]),
+});
+
+export const seedSchema = z.object({
+  applications: z.array(applicationSchema),
+  accounts: z.array(accountSchema),
+  structures: z.array(structureSchema),
 });
 export type Seed = z.infer<typeof seedSchema>;
 export type SimApplication = Seed['applications'][number];
@@ -56,20 +68,28 @@ export function loadSeed(path: string | URL = DEFAULT_SEED_PATH): Seed {
   return seedSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
-/** Wall clock plus an offset that tests move forward: no sleeping in tests. */
-export class SimClock {
-  #offsetMs = 0;
-  now(): number {
-    return Date.now() + this.#offsetMs;
-  }
-  advance(ms: number): void {
-    this.#offsetMs += ms;
-  }
+/** What the simulator read in a deposited invoice file: only what its rules and answers need. */
+export interface SimInvoiceData {
+  syntax: 'UBL' | 'CII';
+  number: string | null;
+  issueDate: string | null;
+  typeCode: string | null;
+  supplierSiret: string | null;
+  recipientSiret: string | null;
+  serviceCode: string | null;
+  engagementNumber: string | null;
+  currency: string | null;
+  amountWithoutVat: string | null;
+  vatAmount: string | null;
+  amountWithVat: string | null;
 }
+
+/** A status code: one of the Swagger's, or any other a fault or a newer Chorus Pro brings. */
+export type StatusCode = string;
 
 export interface HistoryEntry {
   id: number;
-  code: InvoiceStatus;
+  code: StatusCode;
   at: number;
   comment: string | null;
 }
@@ -81,14 +101,14 @@ export interface SimInvoice {
   supplier: SimStructure;
   recipient: SimStructure;
   service: SimService | null;
-  data: EInvoiceData;
+  data: SimInvoiceData;
   depositedAt: number;
-  status: InvoiceStatus;
+  status: StatusCode;
   statusAt: number;
   comment: string | null;
   history: HistoryEntry[];
-  /** The automatic routing steps still to come (DEPOSEE → EN_COURS_ACHEMINEMENT → MISE_A_DISPOSITION). */
-  upcoming: Array<{ code: InvoiceStatus; at: number }>;
+  /** Statuses still to come, on the clock: routing, then what the recipient's scenario decides. */
+  upcoming: Array<{ code: StatusCode; at: number; comment?: string | null }>;
   /** The attachment ids of its last `completer`. */
   completedWith?: number[];
 }
@@ -107,17 +127,24 @@ export interface ErreurTechnique {
 
 export type TerminalFluxState = 'IN_INTEGRE' | 'IN_INTEGRE_PARTIEL' | 'IN_REJETE' | 'IN_INCIDENTE';
 
+/** One file of a flux, read when it was deposited. */
+export interface FluxFile {
+  name: string;
+  data?: SimInvoiceData;
+  error?: string;
+}
+
 export interface SimFlux {
   number: string;
   login: string;
   fileName: string;
   syntaxeFlux: string;
-  content: Buffer;
+  files: FluxFile[];
   depositedAt: number;
   /** Decided when the flux reaches its terminal state, in deposit order (duplicates depend on it). */
   outcome: { state: TerminalFluxState; erreursDP: ErreurDP[]; erreursTechniques: ErreurTechnique[]; invoiceIds: number[] } | null;
   /** Forced by fault injection. */
   forcedState: TerminalFluxState | null;
-  /** Forced by fault injection: the flux never leaves this state. */
+  /** Forced by fault injection: the flux never leaves this state (one outside the documented list, say). */
   stuckIn?: string;
 }

@@ -1,38 +1,6 @@
 /** How the simulated Chorus Pro writes its answers: field names and date formats as the real one. */
+import { dayParis, isoParis } from './clock.js';
 import type { SimInvoice, SimStructure } from './model.js';
-
-/** `2018-02-16T15:10:25.536+01:00`: ISO with the Paris offset, as Chorus writes date-times. */
-export function isoParis(ms: number): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {
-      timeZone: 'Europe/Paris',
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(new Date(ms))
-      .map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  const offsetMin = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000);
-  const sign = offsetMin >= 0 ? '+' : '-';
-  const abs = Math.abs(offsetMin);
-  const millis = String(ms % 1000).padStart(3, '0');
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}.${millis}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-}
-
-/** `2026-11-20 14:05`: the history format some clients met (no seconds, no zone). */
-export function shortParis(ms: number): string {
-  return isoParis(ms).slice(0, 16).replace('T', ' ');
-}
-
-export function dayParis(ms: number): string {
-  return isoParis(ms).slice(0, 10);
-}
 
 const amount = (value: string | null) => (value === null ? undefined : Number(value));
 

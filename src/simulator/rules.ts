@@ -2,8 +2,7 @@
  * The checks Chorus Pro runs on each invoice of a flux, worded like its `libelleErreurDP` lines: free French
  * text that names the XML element at fault (api-reference.md §2.3, §4.3).
  */
-import type { EInvoiceData } from '../invoices/einvoice/read-invoice.js';
-import type { SimService, SimStructure } from './model.js';
+import type { SimInvoiceData, SimService, SimStructure } from './model.js';
 
 export interface RuleContext {
   /** Supplier structures the depositing technical account is attached to. */
@@ -15,9 +14,9 @@ export interface RuleContext {
 
 export type RuleOutcome = { ok: true; supplier: SimStructure; recipient: SimStructure; service: SimService | null } | { ok: false; message: string };
 
-const tag = (data: EInvoiceData, ubl: string, cii: string) => (data.syntax === 'UBL' ? ubl : cii);
+const tag = (data: SimInvoiceData, ubl: string, cii: string) => (data.syntax === 'UBL' ? ubl : cii);
 
-export function checkInvoice(data: EInvoiceData, ctx: RuleContext): RuleOutcome {
+export function checkInvoice(data: SimInvoiceData, ctx: RuleContext): RuleOutcome {
   const fail = (message: string): RuleOutcome => ({ ok: false, message });
   if (!data.number) {
     return fail(`Le numéro de la demande de paiement est obligatoire (balise : ${tag(data, 'Invoice.ID', 'ExchangedDocument.ID')}).`);

@@ -47,7 +47,7 @@ describe('deposit, report and search', () => {
     expect(receipt.numeroFluxDepot).toMatch(/^CPP\d{22}$/);
 
     const early = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
-    expect(['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_ATTENTE_TRAITEMENT_CPP', 'IN_EN_COURS_TRAITEMENT_CPP']).toContain(early.etatCourantDepotFlux);
+    expect(['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_COURS_TRAITEMENT_CPP', 'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP']).toContain(early.etatCourantDepotFlux);
 
     await advance(FLUX_DONE_MS);
     const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
@@ -221,7 +221,10 @@ describe('structures', () => {
     const own = await client.recupererStructuresActivesFournisseur(SUPPLIER);
     expect(own.listeStructures.map((s) => s.identifiant)).toContain(SUPPLIER_SIRET);
     const detail = await client.consulterStructure(SUPPLIER, own.listeStructures[0]!.idStructureCPP);
-    expect(detail.informationGenerales?.dateExpirationMotPasseCompteTech).toMatch(/^2099-12-31/);
+    // The demo account's password has no date in the seed: it expires 424 days (research 2026-11-30 §2.1) after the simulator started.
+    const expires = Date.parse(detail.informationGenerales!.dateExpirationMotPasseCompteTech!);
+    expect(Math.abs(expires - (Date.now() + 424 * 86_400_000))).toBeLessThan(10 * 60_000);
+    expect(detail.informationGenerales?.dateExpirationMotPasseCompteTech).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0[12]:00$/);
     expect(await client.healthCheck(SUPPLIER)).toBe(true);
   });
 

@@ -202,7 +202,7 @@ describe('drift variants the client copes with', () => {
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
     const [invoice] = await client.rechercherFactureParFournisseur(SUPPLIER, { numeroFluxDepot: receipt.numeroFluxDepot! });
     const history = await client.consulterHistoriqueFacture(SUPPLIER, invoice!.identifiantFactureCPP);
-    const { parseChorusDate } = await import('../../src/chorus/contract/common.js');
+    const { parseChorusDate } = await import('../../src/chorus/dates.js');
     for (const entry of history.historiquesDesStatuts!.histoStatut) {
       expect(entry.histoStatutDatePassage).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
       const parsed = parseChorusDate(entry.histoStatutDatePassage);
@@ -233,7 +233,7 @@ describe('drift variants the client copes with', () => {
   });
 
   it('mixed date formats parse to the same instant', async () => {
-    const { parseChorusDate } = await import('../../src/chorus/contract/common.js');
+    const { parseChorusDate } = await import('../../src/chorus/dates.js');
     const winter = parseChorusDate('2018-02-16T15:10:25.536+01:00')!.getTime();
     expect(parseChorusDate('2018-02-16 15:10')!.getTime()).toBe(winter - 25_536);
     expect(parseChorusDate('2026-07-01 12:00')!.toISOString()).toBe('2026-07-01T10:00:00.000Z'); // summer time

@@ -129,7 +129,7 @@ describe('refusals and failures', () => {
     );
     // Chorus Pro has the first one integrated before ours comes.
     const flux = p.simulator.world.fluxes.get(direct.numeroFluxDepot!)!;
-    await expect.poll(() => p.simulator.world.fluxState(flux).state, { timeout: 10_000 }).toBe('IN_INTEGRE');
+    await expect.poll(() => p.simulator.engine.fluxState(flux).state, { timeout: 10_000 }).toBe('IN_INTEGRE');
     const submitted = await submit(p.h, { number });
     const invoice = await settled(p.h, submitted.id, ['rejected']);
     expect(invoice.lastError?.code).toBe('REJECTED_AT_INTEGRATION');

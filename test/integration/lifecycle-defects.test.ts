@@ -158,7 +158,7 @@ describe('3j: an invoice id Chorus Pro gives to another invoice', () => {
     const restarted = await startSimulator({ timing: { fluxStepMs: 1, invoiceStepMs: 1 } });
     try {
       const before = [...p.simulator.world.invoices.keys()];
-      const seeded = restarted.world.seedIntegrated('73282932000074', '11000201100044', 'SERVICE-BTP', 3, 'R', 0);
+      const seeded = restarted.actions.seedIntegrated('73282932000074', '11000201100044', 'SERVICE-BTP', 3, 'R', 0);
       for (const { id } of seeded) expect(before).not.toContain(id);
     } finally {
       await restarted.close();

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { startWorker } from '../../workers/worker.js';
+import { insertFollowedInvoices } from '../helpers/followed-invoices.js';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline.js';
 
 const FOLLOWED = 10_000;
@@ -38,16 +39,7 @@ describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} chang
     const em = p.h.ctx.orm.em.fork();
     const supplier = await em.findOneOrFail(SupplierAccount, { siret: '73282932000074' });
     // The same 10 000 invoices on our side, integrated and followed, as the deposit pipeline leaves them.
-    await em.getConnection().execute(
-      `insert into invoice (id, supplier_id, number, issue_date, type, billing_frame, recipient_siret, service_code, currency,
-         amount_without_vat, vat_amount, amount_with_vat, file_name, file_content, file_size, file_sha256, syntaxe_flux,
-         state, chorus_flux_number, chorus_invoice_id, chorus_status, chorus_status_at, status_followed, created_at, updated_at, version)
-       select gen_random_uuid(), ?, s.number, '2026-11-01', 'FACTURE', 'A1', '11000201100044', 'SERVICE-BTP', 'EUR',
-         100, 20, 120, s.number || '.xml', '\\x00'::bytea, 1, repeat('0', 64), 'IN_DP_E1_UBL_INVOICE',
-         'integrated', 'SEEDED', s.id, 'MISE_A_DISPOSITION', now() - interval '1 hour', true, now(), now(), 1
-       from jsonb_to_recordset(?::jsonb) as s(id bigint, number text)`,
-      [supplier.id, JSON.stringify(invoices)],
-    );
+    await insertFollowedInvoices(em, supplier.id, invoices, 'MISE_A_DISPOSITION', '1 hour');
     supplier.statusSyncedUntil = new Date();
     await em.flush();
 

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { describe, expect, it } from 'vitest';
 import { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX } from '../../src/chorus/codes.js';
+import { SYNTAXE_FLUX_ANSWERED } from '../../src/chorus/contract/vocabulary.js';
 import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
 import { INVOICE_STATUSES } from '../../src/chorus/statuses.js';
 import { resolve, SWAGGER_DEFINITIONS, type SwaggerSchema } from '../helpers/swagger.js';
@@ -89,6 +90,11 @@ describe('Chorus Pro contract: our schemas match the official Swagger', () => {
 
   it('syntaxeFlux values are the DeposerFluxFactureParam enum', () => {
     expect([...SYNTAXE_FLUX].sort()).toEqual(enumOf('DeposerFluxFactureParam', 'syntaxeFlux'));
+  });
+
+  it('the syntaxeFlux deposer/flux answers with (what the simulator sends back) is the WsRetourDeposerFluxFacture enum', () => {
+    expect([...SYNTAXE_FLUX_ANSWERED].sort()).toEqual(enumOf('WsRetourDeposerFluxFacture', 'syntaxeFlux'));
+    expect(SYNTAXE_FLUX_ANSWERED).toHaveLength(11);
   });
 
   it('invoice types are the RechercherDemandePaiementParam.typeFacture enum', () => {

@@ -4,7 +4,7 @@
  * winter and UTC+2 in summer; the expectations below are written in UTC by hand.
  */
 import { describe, expect, it } from 'vitest';
-import { parseChorusDate } from '../../src/chorus/contract/common.js';
+import { parseChorusDate } from '../../src/chorus/dates.js';
 import { chorusDateTime } from '../../src/chorus/invoicing.js';
 
 describe('Chorus Pro dates', () => {

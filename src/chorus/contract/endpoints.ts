@@ -6,15 +6,16 @@ import type { z } from 'zod';
 import * as f from './factures.js';
 import * as s from './structures.js';
 import * as t from './transverses.js';
+import * as e from './engagements.js';
 
-export type ChorusApi = 'factures' | 'structures' | 'transverses';
+export type ChorusApi = 'factures' | 'structures' | 'transverses' | 'engagementsJuridiques';
 
 export interface Endpoint<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   api: ChorusApi;
   path: string;
   request: Req;
   response: Res;
-  /** Definitions in the official Swagger; null for Transverses, which has none. */
+  /** Definitions in the official Swagger; null for Transverses and Engagements, which have none here. */
   swagger: { request: string; response: string } | null;
   /** Writes: `GCU_MSG_01_000` on success; reads of Transverses: `TRA_MSG_00.000`. */
   successLibelle: string;
@@ -134,6 +135,14 @@ export const ENDPOINTS = {
     path: '/cpro/transverses/v1/ajouter/fichier',
     request: t.ajouterFichierRequest,
     response: t.ajouterFichierResponse,
+    swagger: null,
+    successLibelle: 'GCU_MSG_01_000',
+  }),
+  rechercherEngagementJuridique: endpoint({
+    api: 'engagementsJuridiques',
+    path: '/cpro/engagementsJuridiques/v1/rechercher',
+    request: e.rechercherEngagementJuridiqueRequest,
+    response: e.rechercherEngagementJuridiqueResponse,
     swagger: null,
     successLibelle: 'GCU_MSG_01_000',
   }),

@@ -1,7 +1,6 @@
 /** The Factures API (`/cpro/factures/v1/...`), from the official Swagger `swagger-factures.json`. */
 import { z } from 'zod';
-import { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX } from '../codes.js';
-import { INVOICE_STATUSES } from '../statuses.js';
+import { CADRES_FACTURATION, INVOICE_STATUSES, INVOICE_TYPES, SYNTAXE_FLUX } from './vocabulary.js';
 import { dateTime, double, envelope, int32, int64, listOf, request, response, TRI_SENS } from './common.js';
 
 const MODES_DEPOT = [

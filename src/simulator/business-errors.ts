@@ -1,0 +1,67 @@
+/**
+ * Chorus Pro's business errors: a `codeRetour` and a message key (`libelle`), numbered per service, so that the
+ * same code means different things in different services (research 2026-11-30 §2.2: 20001 is "file too large"
+ * in deposer/flux, "not found" elsewhere). A client must key on service + code + message key, never on the code.
+ * The keys of deposer/flux and of the empty search are the ones clients report; the others follow their pattern.
+ */
+
+export interface BusinessErrorEntry {
+  codeRetour: number;
+  key: string;
+  text: string;
+}
+
+const e = (codeRetour: number, key: string, text: string): BusinessErrorEntry => ({ codeRetour, key, text });
+
+export const BUSINESS_ERRORS = {
+  deposerFlux: {
+    tooLarge: e(20001, 'GDP_MSG_11.022', 'Le fichier du flux dépasse la taille maximale autorisée.'),
+    notBase64: e(20002, 'GDP_MSG_11.020', 'Le fichier du flux doit être encodé en base64.'),
+  },
+  search: {
+    noResult: e(20000, 'TRA_MSG_00.015', "La recherche n'a retourné aucun résultat."),
+  },
+  consulterCRDetaille: {
+    unknownFlux: e(20001, 'TRA_MSG_00.012', 'Le flux demandé est introuvable.'),
+  },
+  factures: {
+    unknownInvoice: e(20001, 'FAC_MSG_01.001', 'La facture demandée est introuvable pour ce compte.'),
+  },
+  traiterFactureRecue: {
+    notRecipient: e(20010, 'FAC_MSG_02.010', 'Ce compte ne peut pas traiter de facture reçue.'),
+    statusNotAllowed: e(20002, 'FAC_MSG_02.001', 'Ce statut ne peut pas être positionné par le destinataire.'),
+    reasonRequired: e(20003, 'FAC_MSG_02.002', 'Le motif est obligatoire pour ce statut.'),
+    closed: e(20004, 'FAC_MSG_02.003', 'La facture ne peut plus être traitée.'),
+  },
+  recyclerFacture: {
+    notToRecycle: e(20004, 'FAC_MSG_03.001', 'Seule une facture au statut A_RECYCLER peut être recyclée.'),
+    refusedRouting: e(20006, 'FAC_MSG_03.002', 'Le nouvel acheminement est refusé.'),
+  },
+  completerFacture: {
+    notSuspended: e(20007, 'FAC_MSG_04.001', 'Seule une facture au statut SUSPENDUE peut être complétée.'),
+    unknownAttachment: e(20008, 'FAC_MSG_04.002', 'Une pièce jointe est introuvable.'),
+  },
+  ajouterFichier: {
+    tooLarge: e(20001, 'TRA_MSG_01.022', 'La pièce jointe dépasse 10 Mo.'),
+    notBase64: e(20002, 'TRA_MSG_01.020', 'La pièce jointe doit être encodée en base64.'),
+  },
+  structures: {
+    unknownStructure: e(20001, 'GSR_MSG_01.001', 'La structure demandée est introuvable.'),
+    unknownService: e(20002, 'GSR_MSG_02.001', 'Le service demandé est introuvable.'),
+  },
+} as const;
+
+/** A refusal by Chorus Pro, answered with the envelope. `detail` is added to the French text. */
+export class BusinessError extends Error {
+  constructor(
+    readonly entry: BusinessErrorEntry,
+    readonly detail?: string,
+  ) {
+    super(`${entry.key} ${entry.text}${detail ? ` ${detail}` : ''}`);
+  }
+}
+
+/** The libellé as sent: the key alone, or the key and its French text (both are seen; reference §4.2). */
+export function libelleOf(error: BusinessError, withText: boolean): string {
+  return withText ? error.message : error.entry.key;
+}

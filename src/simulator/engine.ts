@@ -1,0 +1,154 @@
+/**
+ * The lifecycle engine: how fluxes and invoices move on the simulator's clock. A flux walks through its
+ * processing states (IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP just before the last, as clients saw it)
+ * and ends integrated, partly integrated or rejected by the rules; each integrated invoice is routed
+ * (DEPOSEE, EN_COURS_ACHEMINEMENT, MISE_A_DISPOSITION), then gets what its recipient's scenario decides.
+ */
+import type { ErreurDP, ErreurTechnique, FluxFile, SimFlux, SimInvoice, StatusCode, TerminalFluxState } from './model.js';
+import { checkInvoice } from './rules.js';
+import type { Decision } from './scenario.js';
+import type { ChorusWorld } from './world.js';
+
+export interface EngineTiming {
+  /** Time between two flux states (four steps before the terminal one). (Default: 1 s) */
+  fluxStepMs: number;
+  /** Time between DEPOSEE, EN_COURS_ACHEMINEMENT and MISE_A_DISPOSITION. (Default: 1 s) */
+  invoiceStepMs: number;
+}
+
+export const FLUX_STEPS = ['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_COURS_TRAITEMENT_CPP', 'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP'] as const;
+
+/** What the recipients of a scenario decide, by recipient SIRET, then by service code ('*' for any). */
+export type DecisionBook = Record<string, Record<string, Decision[]>>;
+
+export class LifecycleEngine {
+  constructor(
+    readonly world: ChorusWorld,
+    readonly timing: EngineTiming,
+    readonly decisions: DecisionBook = {},
+  ) {}
+
+  /** Accepts a flux whose files were read at deposit: it moves through its states as the clock goes. */
+  deposit(login: string, fileName: string, syntaxeFlux: string, files: FluxFile[], forcedState: TerminalFluxState | null, stuckIn: string | null): SimFlux {
+    const flux: SimFlux = {
+      number: `CPP${String(this.world.next.flux++).padStart(22, '0')}`,
+      login,
+      fileName,
+      syntaxeFlux,
+      files,
+      depositedAt: this.world.clock.now(),
+      outcome: null,
+      forcedState,
+      ...(stuckIn ? { stuckIn } : {}),
+    };
+    this.world.addFlux(flux);
+    for (const number of files.flatMap((f) => (f.data?.number ? [f.data.number] : []))) {
+      this.world.depositsByInvoiceNumber.set(number, (this.world.depositsByInvoiceNumber.get(number) ?? 0) + 1);
+    }
+    return flux;
+  }
+
+  fluxState(flux: SimFlux): { state: string; at: number } {
+    this.catchUp();
+    if (flux.stuckIn) return { state: flux.stuckIn, at: flux.depositedAt };
+    const step = this.timing.fluxStepMs;
+    if (flux.outcome) return { state: flux.outcome.state, at: flux.depositedAt + FLUX_STEPS.length * step };
+    const index = Math.min(FLUX_STEPS.length - 1, Math.floor((this.world.clock.now() - flux.depositedAt) / step));
+    return { state: FLUX_STEPS[index]!, at: flux.depositedAt + index * step };
+  }
+
+  /** Brings every flux and invoice up to the clock, in time order. */
+  catchUp(): void {
+    const now = this.world.clock.now();
+    for (const flux of this.world.fluxOrder) {
+      if (flux.outcome || flux.stuckIn) continue;
+      const doneAt = flux.depositedAt + FLUX_STEPS.length * this.timing.fluxStepMs;
+      if (doneAt > now) break; // deposit order is time order
+      this.#integrate(flux, doneAt);
+    }
+    for (const invoice of this.world.invoices.values()) {
+      while (invoice.upcoming[0] && invoice.upcoming[0].at <= now) {
+        const next = invoice.upcoming.shift()!;
+        this.world.setStatus(invoice, next.code, next.comment ?? null, next.at);
+        if (next.code === 'MISE_A_DISPOSITION') invoice.upcoming.push(...this.#decided(invoice, next.at));
+      }
+    }
+  }
+
+  /** Routes an invoice from DEPOSEE at `at` (after integration, or after a recycling). */
+  route(invoice: SimInvoice, at: number, comment: string | null): void {
+    this.world.setStatus(invoice, 'DEPOSEE', comment, at);
+    invoice.upcoming = [
+      { code: 'EN_COURS_ACHEMINEMENT', at: at + this.timing.invoiceStepMs },
+      { code: 'MISE_A_DISPOSITION', at: at + 2 * this.timing.invoiceStepMs },
+    ];
+  }
+
+  #decided(invoice: SimInvoice, madeAvailableAt: number): Array<{ code: StatusCode; at: number; comment: string | null }> {
+    const byService = this.decisions[invoice.recipient.siret];
+    const decisions = byService?.[invoice.service?.codeService ?? ''] ?? byService?.['*'] ?? [];
+    return decisions
+      .filter((d) => !d.numberPattern || new RegExp(d.numberPattern).test(invoice.number))
+      .map((d) => ({ code: d.status, at: madeAvailableAt + d.afterSeconds * 1000, comment: d.reason ?? null }));
+  }
+
+  #integrate(flux: SimFlux, at: number): void {
+    const account = this.world.account(flux.login);
+    const erreursDP: ErreurDP[] = [];
+    const erreursTechniques: ErreurTechnique[] = [];
+    const invoiceIds: number[] = [];
+    if (flux.forcedState === 'IN_INCIDENTE') {
+      flux.outcome = { state: 'IN_INCIDENTE', erreursDP, erreursTechniques, invoiceIds };
+      return;
+    }
+    const seenInFlux = new Set<string>();
+    for (const file of flux.files) {
+      const data = file.data;
+      if (!data) {
+        const reason = file.error ?? 'format inconnu';
+        erreursTechniques.push({ codeErreur: 'ERR_FORMAT_FLUX', libelleErreur: `Le fichier ${file.name} ne peut pas être lu : ${reason}`, natureErreur: 'TECHNIQUE' });
+        continue;
+      }
+      const refuse = (libelleErreurDP: string) =>
+        erreursDP.push({ identifiantFournisseur: data.supplierSiret ?? '', identifiantDestinataire: data.recipientSiret ?? '', numeroDP: data.number ?? '', libelleErreurDP });
+      if (flux.forcedState === 'IN_REJETE') {
+        // Refused at integration: no invoice is created, so its number stays free (uniqueness is among integrated invoices).
+        refuse('Le montant TTC de la facture est incohérent avec la somme du montant HT et de la TVA.');
+        continue;
+      }
+      const result = checkInvoice(data, {
+        supplierStructures: account ? this.world.structuresOf(account) : [],
+        structureBySiret: (siret) => this.world.structureBySiret(siret),
+        isDuplicate: (supplierSiret, number) =>
+          seenInFlux.has(`${supplierSiret}|${number}`) ||
+          [...this.world.invoices.values()].some((i) => i.supplier.siret === supplierSiret && i.number === number && i.status !== 'SUPPRIMEE'),
+      });
+      if (!result.ok) {
+        refuse(result.message);
+        continue;
+      }
+      seenInFlux.add(`${result.supplier.siret}|${data.number}`);
+      const invoice: SimInvoice = {
+        id: this.world.next.invoice++,
+        number: data.number!,
+        fluxNumber: flux.number,
+        supplier: result.supplier,
+        recipient: result.recipient,
+        service: result.service,
+        data,
+        depositedAt: flux.depositedAt,
+        status: 'DEPOSEE',
+        statusAt: at,
+        comment: null,
+        history: [],
+        upcoming: [],
+      };
+      this.route(invoice, at, null);
+      this.world.invoices.set(invoice.id, invoice);
+      invoiceIds.push(invoice.id);
+    }
+    const anyError = erreursDP.length + erreursTechniques.length > 0;
+    const state: TerminalFluxState = flux.forcedState ?? (invoiceIds.length === 0 ? 'IN_REJETE' : anyError ? 'IN_INTEGRE_PARTIEL' : 'IN_INTEGRE');
+    flux.outcome = { state, erreursDP, erreursTechniques, invoiceIds };
+  }
+}
