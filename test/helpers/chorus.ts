@@ -6,6 +6,7 @@ import { PisteTokenProvider } from '../../src/chorus/token-provider.js';
 import { SecretBox } from '../../src/shared/secret-box.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
+import { generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
 import { TEST_REDIS_URL, uniqueName } from './harness.js';
 import { deleteKeysWithPrefix } from './redis-keys.js';
 
@@ -75,4 +76,22 @@ export async function createChorusHarness(options: SimulatorOptions = {}): Promi
       await simulator.close();
     },
   };
+}
+
+/** UBL invoices from the demo supplier to the ministry's SERVICE-BTP, numbered `${prefix}-<pid>-<n>`, with any field changed. */
+export function ublSamples(prefix: string): (overrides?: Record<string, unknown>) => Promise<Buffer> {
+  let sequence = 0;
+  return (overrides = {}) =>
+    generateSampleInvoice(
+      {
+        number: `${prefix}-${process.pid % 1000}-${++sequence}`,
+        issueDate: '2026-11-20',
+        supplierSiret: SUPPLIER_SIRET,
+        recipientSiret: MINISTRY_SIRET,
+        serviceCode: 'SERVICE-BTP',
+        amountWithoutVat: '100.00',
+        ...overrides,
+      },
+      'UBL',
+    );
 }

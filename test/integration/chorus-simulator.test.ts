@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
 import { writeTarGz } from '../../src/invoices/einvoice/archive.js';
 import { loadSeed } from '../../src/simulator/model.js';
-import { generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
-import { APPLICATION, createChorusHarness, MINISTRY_SIRET, RECIPIENT, SUPPLIER, SUPPLIER_SIRET, type ChorusHarness } from '../helpers/chorus.js';
+import { APPLICATION, createChorusHarness, MINISTRY_SIRET, RECIPIENT, SUPPLIER, type ChorusHarness, ublSamples } from '../helpers/chorus.js';
 import { validateAgainstSwagger } from '../helpers/swagger.js';
 
 let h: ChorusHarness;
@@ -41,20 +40,7 @@ function raw(path: string, body: unknown, headers: Record<string, string | undef
   return fetch(`${h.simulator.url}${path}`, { method: 'POST', headers: all, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-let sequence = 0;
-const sample = (overrides: Record<string, unknown> = {}) =>
-  generateSampleInvoice(
-    {
-      number: `SIM-${process.pid % 1000}-${++sequence}`,
-      issueDate: '2026-11-20',
-      supplierSiret: SUPPLIER_SIRET,
-      recipientSiret: MINISTRY_SIRET,
-      serviceCode: 'SERVICE-BTP',
-      amountWithoutVat: '100.00',
-      ...overrides,
-    },
-    'UBL',
-  );
+const sample = ublSamples('SIM');
 
 describe('gateway, in the order of the reference', () => {
   it('401 without a token or with an expired one', async () => {
