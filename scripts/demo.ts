@@ -154,18 +154,25 @@ for (const s of submitted) console.log(`\n- ${s.label}\n  ${s.outcome}${s.id ? `
 // What the scenario's recipients do next (scenarios/demo.json): the ministry pays, the city rejects, the
 // hospital suspends. Each change reaches the relay at its next status sync and comes back as a signed webhook.
 console.log(`\nScenario ${config.simulatorScenario ?? '(none)'}: waiting for the recipients' decisions (up to 2 minutes)...`);
-const wanted = (r: (typeof received)[number]) => r.type === 'invoice.action_required' || (r.type === 'invoice.status_changed' && r.data.to === 'MISE_EN_PAIEMENT');
+const DECISIONS = new Set(['REJETEE', 'SUSPENDUE', 'MISE_EN_PAIEMENT']);
+const numberOf = (r: (typeof received)[number]) => String((r.data.invoice as { number?: string } | undefined)?.number);
+const decided = () => new Set(received.filter((r) => r.type === 'invoice.status_changed' && DECISIONS.has(String(r.data.to))).map(numberOf));
 const shown = new Set<(typeof received)[number]>();
-for (let i = 0; i < 240 && received.filter(wanted).length < 3; i++) {
+const showNew = () => {
   for (const r of received.filter((x) => !shown.has(x))) {
     shown.add(r);
-    const detail = r.type === 'invoice.status_changed' ? `${String(r.data.from)} -> ${String(r.data.to)}` : `${String(r.data.reason)}: ${String(r.data.chorusReason)}`;
-    console.log(`  webhook ${r.type} for ${String((r.data.invoice as { number?: string } | undefined)?.number)} (signature ${r.verified ? 'valid' : 'INVALID'}): ${detail}`);
+    const detail =
+      r.type === 'invoice.status_changed' ? `${String(r.data.from)} -> ${String(r.data.to)}` : `${String(r.data.reason)}: ${String(r.data.chorusReason ?? r.data.message)}`;
+    console.log(`  webhook ${r.type} for ${numberOf(r)} (signature ${r.verified ? 'valid' : 'INVALID'}): ${detail}`);
   }
+};
+// The three good invoices: the ministry's is paid, the city's rejected, the hospital's suspended.
+for (let i = 0; i < 240 && decided().size < 3; i++) {
+  showNew();
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
-if (received.filter(wanted).length < 3)
-  console.log('  not every decision came back within 2 minutes: is the worker running (npm start), with SIMULATOR_SCENARIO=scenarios/demo.json?');
+showNew();
+if (decided().size < 3) console.log('  not every decision came back within 2 minutes: is the worker running (npm start), with SIMULATOR_SCENARIO=scenarios/demo.json?');
 if (subscription.status === 201) await api(`/v1/subscriptions/${String(subscription.body.id)}`, { method: 'DELETE' });
 receiver.close();
 console.log(`\nDashboard (GET /v1/stats): ${JSON.stringify((await api('/v1/stats')).body)}`);
