@@ -1,5 +1,6 @@
 /** Subscriptions per supplier account, the delivery log, and replays. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Scope } from '../access/roles.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { Delivery } from '../db/entities/delivery.js';
 import { Subscription } from '../db/entities/subscription.js';
@@ -32,8 +33,10 @@ export async function createSubscription(
   return { subscription, supplier, secret };
 }
 
-export async function listSubscriptions(em: EntityManager, supplierSiret?: string): Promise<Subscription[]> {
-  return em.find(Subscription, supplierSiret ? { supplier: { siret: supplierSiret } } : {}, { populate: ['supplier'], orderBy: { createdAt: 'asc' } });
+export async function listSubscriptions(em: EntityManager, supplierSiret?: string, scope: Scope = null): Promise<Subscription[]> {
+  // Within the caller's scope only: a SIRET outside it lists nothing, as one without subscriptions.
+  const siret = scope === null ? supplierSiret : { $in: supplierSiret ? scope.filter((s) => s === supplierSiret) : [...scope] };
+  return em.find(Subscription, siret === undefined ? {} : { supplier: { siret } }, { populate: ['supplier'], orderBy: { createdAt: 'asc' } });
 }
 
 async function subscriptionById(em: EntityManager, id: string): Promise<Subscription> {

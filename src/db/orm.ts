@@ -3,6 +3,8 @@ import 'reflect-metadata';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
+import { ApiKey } from './entities/api-key.js';
+import { AuditEntry } from './entities/audit-entry.js';
 import { Delivery } from './entities/delivery.js';
 import { DepositAttempt } from './entities/deposit-attempt.js';
 import { FollowUp } from './entities/follow-up.js';
@@ -13,7 +15,7 @@ import { Subscription } from './entities/subscription.js';
 import { SupplierAccount } from './entities/supplier-account.js';
 import { migrationsList } from './migrations/index.js';
 
-export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt, Subscription, Notification, Delivery, FollowUp];
+export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt, Subscription, Notification, Delivery, FollowUp, ApiKey, AuditEntry];
 
 export interface OrmOptions {
   url: string;

@@ -7,7 +7,11 @@ import multer from 'multer';
 import type { AppContext } from '../context.js';
 import { MAX_FILE_BYTES } from '../invoices/submission.js';
 import { BOARD_PATH, createBoardRouter } from './admin.js';
-import { requireApiKey, requireBasicAuth } from './auth.js';
+import { ApiKeyRegistry } from '../access/keys.js';
+import type { Permission } from '../access/roles.js';
+import { audit, authenticate, permit, requireBasicAuth } from './auth.js';
+import { auditHandler, createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from './handlers/access.js';
+import { visible } from './visibility.js';
 import { errorHandler, HttpError, notFound } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
 import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
@@ -47,6 +51,40 @@ function invoiceBody(): RequestHandler[] {
   return [accept, (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next())];
 }
 
+export interface ApiRoute {
+  method: 'get' | 'post' | 'delete';
+  /** Under /v1. */
+  path: string;
+  /** What the caller's role must allow; a route cannot be added without one. */
+  permission: Permission;
+  handlers: RequestHandler[];
+}
+
+/** The route table: the whole API on one screen, each route with the permission it needs. */
+export function apiRoutes(ctx: AppContext, keys: ApiKeyRegistry): ApiRoute[] {
+  const route = (method: ApiRoute['method'], path: string, permission: Permission, ...handlers: RequestHandler[]): ApiRoute => ({ method, path, permission, handlers });
+  return [
+    route('post', '/suppliers', 'admin', upsertSupplier(ctx)),
+    route('get', '/suppliers', 'read', listSuppliers(ctx)),
+    route('post', '/invoices', 'submit', ...invoiceBody(), createInvoice(ctx)),
+    route('get', '/invoices', 'read', listInvoicesHandler(ctx)),
+    route('get', '/invoices/:id', 'read', visible(ctx, 'invoice'), getInvoice(ctx)),
+    route('post', '/invoices/:id/retry', 'submit', visible(ctx, 'invoice'), retryInvoice(ctx)),
+    route('post', '/invoices/:id/recycle', 'submit', visible(ctx, 'invoice'), recycleInvoice(ctx)),
+    route('post', '/invoices/:id/complete', 'submit', visible(ctx, 'invoice'), completeInvoice(ctx)),
+    route('get', '/stats', 'read', statsHandler(ctx)),
+    route('post', '/subscriptions', 'admin', createSubscriptionHandler(ctx)),
+    route('get', '/subscriptions', 'admin', listSubscriptionsHandler(ctx)),
+    route('delete', '/subscriptions/:id', 'admin', visible(ctx, 'subscription'), deactivateSubscriptionHandler(ctx)),
+    route('get', '/subscriptions/:id/deliveries', 'admin', visible(ctx, 'subscription'), listDeliveriesHandler(ctx)),
+    route('post', '/deliveries/:id/replay', 'admin', visible(ctx, 'delivery'), replayDeliveryHandler(ctx)),
+    route('post', '/api-keys', 'admin', createApiKeyHandler(ctx)),
+    route('get', '/api-keys', 'admin', listApiKeysHandler(ctx)),
+    route('delete', '/api-keys/:id', 'admin', revokeApiKeyHandler(ctx, keys)),
+    route('get', '/audit', 'admin', auditHandler(ctx)),
+  ];
+}
+
 export function createApp(ctx: AppContext, options: { version?: string } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -63,23 +101,15 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
   app.use(BOARD_PATH, requireBasicAuth(ctx.config.board.user, ctx.config.board.password), createBoardRouter(ctx));
 
   const v1 = express.Router();
-  v1.use(requireApiKey(ctx.config.apiKeys));
+  const keys = new ApiKeyRegistry(ctx.config.apiKeys);
+  v1.use(authenticate(ctx, keys));
+  v1.use(audit(ctx));
   v1.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
-  // The route table: the whole API on one screen.
-  v1.post('/suppliers', upsertSupplier(ctx));
-  v1.get('/suppliers', listSuppliers(ctx));
-  v1.post('/invoices', ...invoiceBody(), createInvoice(ctx));
-  v1.get('/invoices', listInvoicesHandler(ctx));
-  v1.get('/invoices/:id', getInvoice(ctx));
-  v1.post('/invoices/:id/retry', retryInvoice(ctx));
-  v1.post('/invoices/:id/recycle', recycleInvoice(ctx));
-  v1.post('/invoices/:id/complete', completeInvoice(ctx));
-  v1.get('/stats', statsHandler(ctx));
-  v1.post('/subscriptions', createSubscriptionHandler(ctx));
-  v1.get('/subscriptions', listSubscriptionsHandler(ctx));
-  v1.delete('/subscriptions/:id', deactivateSubscriptionHandler(ctx));
-  v1.get('/subscriptions/:id/deliveries', listDeliveriesHandler(ctx));
-  v1.post('/deliveries/:id/replay', replayDeliveryHandler(ctx));
+  for (const route of apiRoutes(ctx, keys)) v1[route.method](route.path, permit(route.permission), ...route.handlers);
+  app.locals.apiRoutes = v1.stack.flatMap((layer) => {
+    const r = (layer as unknown as { route?: { path: string; methods: Record<string, boolean> } }).route;
+    return r ? Object.keys(r.methods).map((method) => ({ method, path: r.path })) : [];
+  });
   app.use('/v1', v1);
 
   app.use(notFound);

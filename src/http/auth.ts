@@ -1,25 +1,91 @@
+/**
+ * Who is calling, what the route needs, and what the call did. `Authorization: Bearer <key>` names a caller
+ * (role and suppliers); each route of the table needs a permission; every mutating call is audited.
+ */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import { sendError } from './errors.js';
+import type { RequestHandler, Response } from 'express';
+import { recordCall } from '../access/audit.js';
+import type { ApiKeyRegistry } from '../access/keys.js';
+import { allows, inScope, ROLE_NEEDED, type Caller, type Permission } from '../access/roles.js';
+import type { AppContext } from '../context.js';
+import { DomainError } from '../shared/domain-error.js';
+import { HttpError, sendError } from './errors.js';
 
-/** Compares digests so neither the length nor the content of a key leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
+/** Compares digests so neither the length nor the content of a secret leaks through timing. */
+export function sameSecret(given: string, expected: string): boolean {
   const a = createHash('sha256').update(given).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
 }
 
-/** `Authorization: Bearer <one of API_KEYS>` on every /v1 route. */
-export function requireApiKey(apiKeys: readonly string[]): RequestHandler {
-  return (req, res, next) => {
-    const match = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '');
-    const given = match?.[1]?.trim();
-    // Check every key, so the time taken does not tell which one came close.
-    const valid = given !== undefined && apiKeys.map((key) => sameSecret(given, key)).includes(true);
-    if (!valid) {
+/** The caller `authenticate` found; every /v1 handler runs after it. */
+export function callerOf(res: Response): Caller {
+  const caller = (res.locals as { caller?: Caller }).caller;
+  if (!caller) throw new Error('No caller: authenticate must run before this handler');
+  return caller;
+}
+
+export function authenticate(ctx: AppContext, keys: ApiKeyRegistry): RequestHandler {
+  return async (req, res, next) => {
+    const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
+    const caller = given ? await keys.identify(ctx.orm.em.fork(), given) : null;
+    if (!caller) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="chorus-relay"');
       return sendError(res, 401, 'UNAUTHORIZED', 'Send a valid API key as "Authorization: Bearer <key>".');
     }
+    (res.locals as { caller?: Caller }).caller = caller;
+    next();
+  };
+}
+
+/** Refuses a caller whose role lacks the route's permission, naming the role it would take. */
+export function permit(permission: Permission): RequestHandler {
+  return (req, res, next) => {
+    const caller = callerOf(res);
+    // What the audit entry names: the route's pattern and its target, known only while the route runs.
+    const locals = res.locals as AuditLocals;
+    locals.auditRoute = `${req.baseUrl}${(req.route as { path?: string } | undefined)?.path ?? req.path}`;
+    const id = (req.params as Record<string, string | undefined>).id;
+    if (id) locals.auditTarget = id;
+    if (!allows(caller.role, permission)) {
+      throw new HttpError(403, 'FORBIDDEN', `This action needs the ${ROLE_NEEDED[permission]} role (or higher); this key is a ${caller.role}.`, [
+        { path: '', code: 'role_needed', message: ROLE_NEEDED[permission] },
+      ]);
+    }
+    next();
+  };
+}
+
+/** A supplier outside the caller's scope is, for it, a supplier nobody registered. */
+export function assertSupplierVisible(caller: Caller, siret: string, path = 'supplierSiret'): void {
+  if (!inScope(caller.scope, siret)) {
+    throw new DomainError('invalid', 'UNKNOWN_SUPPLIER', `No supplier account is registered for SIRET ${siret}.`, [
+      { path, code: 'unknown_supplier', message: 'Register the supplier with POST /v1/suppliers first.' },
+    ]);
+  }
+}
+
+interface AuditLocals {
+  caller?: Caller;
+  auditRoute?: string;
+  auditTarget?: string;
+}
+
+/** Writes an audit entry when a mutating call ends, whatever its outcome; a failure to write is logged, not raised. */
+export function audit(ctx: AppContext): RequestHandler {
+  return (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+    res.on('finish', () => {
+      const caller = (res.locals as { caller?: Caller }).caller;
+      if (!caller) return;
+      const locals = res.locals as AuditLocals;
+      const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+      const named = locals.auditTarget ?? [body.siret, body.supplierSiret].find((v): v is string => typeof v === 'string');
+      const route = locals.auditRoute ?? `${req.baseUrl}${req.path}`;
+      recordCall(ctx.orm.em.fork(), { caller, method: req.method, route, target: named ?? null, status: res.statusCode }).catch((error: unknown) =>
+        ctx.logger.error('Audit entry not written', { route, keyId: caller.keyId, error: error instanceof Error ? error.message : String(error) }),
+      );
+    });
     next();
   };
 }

@@ -1,6 +1,9 @@
 /** The OpenAPI 3.1 document served at /openapi.json, generated from the zod schemas that validate requests. */
 import { z } from 'zod';
 import {
+  apiKeyInputSchema,
+  apiKeyViewSchema,
+  auditEntryViewSchema,
   completeInputSchema,
   deliveryViewSchema,
   errorResponseSchema,
@@ -22,6 +25,7 @@ const errors = (...statuses: number[]) => Object.fromEntries(statuses.map((s) =>
 const ERROR_DESCRIPTIONS: Record<number, string> = {
   400: 'Malformed request (not JSON, not an object, broken multipart)',
   401: 'Missing or wrong API key',
+  403: 'FORBIDDEN: the key’s role does not allow this action (the role needed is named)',
   404: 'Not found',
   409: 'Conflict: the invoice number was already submitted, or the Idempotency-Key belongs to another request',
   413: 'Body or file too large',
@@ -39,7 +43,13 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       description: 'Deposit supplier invoices on Chorus Pro and follow them until they are paid.',
     },
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'One of API_KEYS' } },
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'One of API_KEYS (admin of every supplier), or a key made with POST /v1/api-keys (reader, submitter or admin, for some or all suppliers)',
+        },
+      },
       schemas: {
         Error: json(errorResponseSchema, 'output'),
         Invoice: json(invoiceViewSchema, 'output'),
@@ -51,6 +61,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         Subscription: json(subscriptionViewSchema, 'output'),
         SubscriptionInput: json(subscriptionInputSchema, 'input'),
         Delivery: json(deliveryViewSchema, 'output'),
+        ApiKey: json(apiKeyViewSchema, 'output'),
+        ApiKeyInput: json(apiKeyInputSchema, 'input'),
+        AuditEntry: json(auditEntryViewSchema, 'output'),
       },
     },
     security: [{ apiKey: [] }],
@@ -205,6 +218,34 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             '200': { description: 'The invoice, with `events`', content: { 'application/json': { schema: { $ref: '#/components/schemas/Invoice' } } } },
             ...errors(401, 404),
           },
+        },
+      },
+      '/v1/api-keys': {
+        post: {
+          summary: 'Create an API key (admin): role reader, submitter or admin, for some suppliers or all; the key is in this answer only',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiKeyInput' } } } },
+          responses: {
+            '201': { description: 'Created, with `key`', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiKey' } } } },
+            ...errors(401, 403, 422),
+          },
+        },
+        get: { summary: 'The API keys (admin), never the keys themselves', responses: { '200': { description: '`{ data: ApiKey[] }`' }, ...errors(401, 403) } },
+      },
+      '/v1/api-keys/{id}': {
+        delete: {
+          summary: 'Revoke an API key (admin); it stops working within 5 seconds',
+          parameters: [idParameter],
+          responses: { '200': { description: 'Revoked', content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiKey' } } } }, ...errors(401, 403, 404) },
+        },
+      },
+      '/v1/audit': {
+        get: {
+          summary: 'Every mutating call, newest first (admin of every supplier)',
+          parameters: [
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } },
+            { name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: 'nextBefore of the previous page' },
+          ],
+          responses: { '200': { description: '`{ data: AuditEntry[], nextBefore }`' }, ...errors(401, 403, 422) },
         },
       },
       '/healthz': { get: { summary: 'The process is up', security: [], responses: { '200': { description: 'OK' } } } },

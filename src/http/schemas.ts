@@ -2,6 +2,7 @@
  * The shapes the intake API accepts and returns. Requests are parsed here once; the OpenAPI document at
  * /openapi.json is generated from these same schemas, so the two cannot disagree.
  */
+import { ROLES } from '../access/roles.js';
 import { z } from 'zod';
 import { BILLING_FRAMES, INVOICE_TYPES, SYNTAXE_FLUX } from '../chorus/codes.js';
 import { STAGES } from '../chorus/status-model.js';
@@ -355,3 +356,39 @@ export const deliveryViewSchema = z.object({
 
 export type SubscriptionView = z.infer<typeof subscriptionViewSchema>;
 export type DeliveryView = z.infer<typeof deliveryViewSchema>;
+
+export const apiKeyInputSchema = z.strictObject({
+  name: z.string().trim().min(1).max(100),
+  role: z.enum(ROLES),
+  supplierSirets: z.array(siret).min(1).max(1000).nullable().meta({ description: 'The suppliers this key acts for; null: every supplier' }),
+});
+
+export const apiKeyViewSchema = z.object({
+  id: z.string().uuid(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  supplierSirets: z.array(z.string()).nullable(),
+  keyPrefix: z.string().meta({ description: 'The first characters of the key, to recognise it' }),
+  createdAt: z.string(),
+  revokedAt: z.string().nullable(),
+  key: z.string().optional().meta({ description: 'The key itself: in the answer to its creation only, never again' }),
+});
+
+export const auditQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  before: z
+    .string()
+    .regex(/^\d{1,18}$/, 'must be the id of an audit entry')
+    .optional(),
+});
+
+export const auditEntryViewSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  keyId: z.string(),
+  keyName: z.string(),
+  method: z.string(),
+  route: z.string(),
+  target: z.string().nullable(),
+  status: z.number().int(),
+});

@@ -3,6 +3,7 @@
  * dashboard. Filters arrive parsed (src/http/schemas.ts); this module turns them into queries.
  */
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { inScope, type Scope } from '../access/roles.js';
 import { STATUS_MODEL, type Stage } from '../chorus/status-model.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
@@ -21,6 +22,8 @@ export interface InvoiceFilters {
   actionReason?: ActionReason[];
   recipientSiret?: string;
   supplierSiret?: string;
+  /** The suppliers the caller may see (its key's scope). */
+  supplierSirets?: readonly string[];
   engagementNumber?: string;
   issuedFrom?: string;
   issuedTo?: string;
@@ -53,6 +56,7 @@ function where(filters: InvoiceFilters): FilterQuery<Invoice> {
   if (filters.actionReason) and.push({ actionRequired: { $in: filters.actionReason } });
   if (filters.recipientSiret) and.push({ recipientSiret: filters.recipientSiret });
   if (filters.supplierSiret) and.push({ supplier: { siret: filters.supplierSiret } });
+  if (filters.supplierSirets) and.push({ supplier: { siret: { $in: [...filters.supplierSirets] } } });
   if (filters.engagementNumber) and.push({ engagementNumber: filters.engagementNumber });
   if (filters.issuedFrom) and.push({ issueDate: { $gte: filters.issuedFrom } });
   if (filters.issuedTo) and.push({ issueDate: { $lte: filters.issuedTo } });
@@ -143,14 +147,19 @@ export async function needsActionCounts(em: EntityManager): Promise<Record<strin
 }
 
 /** Counts for a dashboard, optionally for one supplier. */
-export async function invoiceStats(em: EntityManager, supplierSiret?: string): Promise<InvoiceStats> {
-  const supplierFilter = supplierSiret ? await em.findOne(SupplierAccount, { siret: supplierSiret }, { fields: ['id'] }) : null;
+export async function invoiceStats(em: EntityManager, supplierSiret?: string, scope: Scope = null): Promise<InvoiceStats> {
+  const supplierFilter = supplierSiret && inScope(scope, supplierSiret) ? await em.findOne(SupplierAccount, { siret: supplierSiret }, { fields: ['id'] }) : null;
   if (supplierSiret && !supplierFilter) throw new DomainError('not-found', 'SUPPLIER_NOT_FOUND', `No supplier account is registered for SIRET ${supplierSiret}.`);
   const conn = em.getConnection();
-  const scope = supplierFilter ? 'where supplier_id = ?' : '';
-  const params = supplierFilter ? [supplierFilter.id] : [];
+  // One supplier, the suppliers of the caller's scope, or all.
+  const filter = supplierFilter
+    ? { sql: 'where supplier_id = ?', params: [supplierFilter.id] }
+    : scope !== null
+      ? { sql: 'where supplier_id in (select id from supplier_account where siret in (?))', params: [scope.length > 0 ? [...scope] : ['']] }
+      : { sql: '', params: [] };
+  const params = filter.params;
   const rows = await conn.execute<Array<{ state: string; chorus_status: string | null; action_required: string | null; n: string }>>(
-    `select state, chorus_status, action_required, count(*) as n from invoice ${scope} group by state, chorus_status, action_required`,
+    `select state, chorus_status, action_required, count(*) as n from invoice ${filter.sql} group by state, chorus_status, action_required`,
     params,
   );
   const stats: InvoiceStats = {

@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import type { Scope } from '../access/roles.js';
 import type { ChorusEnvironment } from '../chorus/environments.js';
 import { configuredEnvironments, type ChorusEnvironments } from '../config.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
@@ -74,8 +75,8 @@ export async function upsertSupplierAccount(em: EntityManager, secretBox: Secret
   }
 }
 
-export function listSupplierAccounts(em: EntityManager): Promise<SupplierAccount[]> {
-  return em.find(SupplierAccount, {}, { orderBy: { siret: 'asc' } });
+export function listSupplierAccounts(em: EntityManager, scope: Scope = null): Promise<SupplierAccount[]> {
+  return em.find(SupplierAccount, scope === null ? {} : { siret: { $in: [...scope] } }, { orderBy: { siret: 'asc' } });
 }
 
 /** The account a request names by `supplierSiret`; refused (422, on that field) when none is registered. */

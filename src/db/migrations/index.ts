@@ -4,6 +4,7 @@ import { Migration20261128043735_deposit_pipeline } from './Migration20261128043
 import { Migration20261128045605_status_sync } from './Migration20261128045605_status_sync.js';
 import { Migration20261128064550_alerts_and_follow_ups } from './Migration20261128064550_alerts_and_follow_ups.js';
 import { Migration20261130060000_lifecycle } from './Migration20261130060000_lifecycle.js';
+import { Migration20261130070000_access } from './Migration20261130070000_access.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261128045605_status_sync', class: Migration20261128045605_status_sync },
   { name: 'Migration20261128064550_alerts_and_follow_ups', class: Migration20261128064550_alerts_and_follow_ups },
   { name: 'Migration20261130060000_lifecycle', class: Migration20261130060000_lifecycle },
+  { name: 'Migration20261130070000_access', class: Migration20261130070000_access },
 ];

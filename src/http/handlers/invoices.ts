@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { assertSupplierVisible, callerOf } from '../auth.js';
 import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
 import { retryDeposit } from '../../invoices/retry.js';
@@ -46,6 +47,7 @@ export function createInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
     const submission = parseSubmission(req);
+    assertSupplierVisible(callerOf(res), submission.supplierSiret);
     const issues = checkSubmission(submission, frenchToday(ctx.clock.now()));
     if (issues.length > 0) throw validationError(issues, 'invoice');
     const mismatches = checkFileConsistency(submission);

@@ -1,6 +1,7 @@
 /** Subscriptions (who hears about what), their delivery log, and replays. */
 import type { RequestHandler } from 'express';
 import { createSubscription, deactivateSubscription, deliveriesOf, listSubscriptions, replayDelivery } from '../../alerts/subscriptions.js';
+import { assertSupplierVisible, callerOf } from '../auth.js';
 import type { AppContext } from '../../context.js';
 import { enqueueDelivery } from '../../queues/enqueue.js';
 import { issuesFromZod, validationError } from '../errors.js';
@@ -12,6 +13,7 @@ export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const parsed = subscriptionInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'subscription');
+    assertSupplierVisible(callerOf(res), parsed.data.supplierSiret);
     const { subscription, supplier, secret } = await createSubscription(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
     ctx.logger.info('Subscription created', { subscriptionId: subscription.id, channel: subscription.channel, supplierSiret: supplier.siret });
     res
@@ -24,7 +26,7 @@ export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
 export function listSubscriptionsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const { supplierSiret } = queryOf(subscriptionListQuerySchema, req.query);
-    const subscriptions = await listSubscriptions(ctx.orm.em.fork(), supplierSiret);
+    const subscriptions = await listSubscriptions(ctx.orm.em.fork(), supplierSiret, callerOf(res).scope);
     res.json({ data: subscriptions.map((s) => subscriptionView(s, s.supplier.getEntity().siret)) });
   };
 }

@@ -1,8 +1,10 @@
 import type { RequestHandler } from 'express';
+import { inScope } from '../../access/roles.js';
+import { callerOf } from '../auth.js';
 import type { AppContext } from '../../context.js';
 import { ensureSchedulers } from '../../queues/status-sync-schedulers.js';
 import { assertEnvironmentServed, listSupplierAccounts, upsertSupplierAccount } from '../../suppliers/accounts.js';
-import { issuesFromZod, validationError } from '../errors.js';
+import { HttpError, issuesFromZod, validationError } from '../errors.js';
 import { supplierView } from '../presenters.js';
 import { supplierInputSchema } from '../schemas.js';
 
@@ -11,6 +13,9 @@ export function upsertSupplier(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const parsed = supplierInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'supplier account');
+    if (!inScope(callerOf(res).scope, parsed.data.siret)) {
+      throw new HttpError(403, 'FORBIDDEN', `This key does not act for supplier ${parsed.data.siret}: an admin key for that supplier (or every supplier) is needed.`);
+    }
     assertEnvironmentServed(ctx.config.chorus, parsed.data.environment);
     const { account, created } = await upsertSupplierAccount(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
     ctx.logger.info(created ? 'Supplier account registered' : 'Supplier account updated', { supplierAccountId: account.id, siret: account.siret });
@@ -27,7 +32,7 @@ export function upsertSupplier(ctx: AppContext): RequestHandler {
 /** GET /v1/suppliers */
 export function listSuppliers(ctx: AppContext): RequestHandler {
   return async (_req, res) => {
-    const accounts = await listSupplierAccounts(ctx.orm.em.fork());
+    const accounts = await listSupplierAccounts(ctx.orm.em.fork(), callerOf(res).scope);
     res.json({ data: accounts.map(supplierView) });
   };
 }

@@ -1,5 +1,6 @@
 /** GET /v1/invoices (JSON pages or a CSV export) and GET /v1/stats. */
 import type { RequestHandler } from 'express';
+import { callerOf } from '../auth.js';
 import type { AppContext } from '../../context.js';
 import { eachInvoice, invoiceStats, listInvoices, type InvoiceFilters, type SortField } from '../../invoices/listing.js';
 import { HttpError } from '../errors.js';
@@ -15,7 +16,9 @@ function parseQuery(query: unknown) {
 
 export function listInvoicesHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const { filters, sort, descending, limit, cursor } = parseQuery(req.query);
+    const { filters: asked, sort, descending, limit, cursor } = parseQuery(req.query);
+    const { scope } = callerOf(res);
+    const filters: InvoiceFilters = scope === null ? asked : { ...asked, supplierSirets: scope };
     const wantsCsv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
     if (wantsCsv) {
       // The whole selection, streamed page by page: an export is not limited to one page.
@@ -36,6 +39,6 @@ export function listInvoicesHandler(ctx: AppContext): RequestHandler {
 export function statsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const { supplierSiret } = queryOf(statsQuerySchema, req.query);
-    res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret));
+    res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret, callerOf(res).scope));
   };
 }
