@@ -3,6 +3,7 @@
  * A missing or invalid variable stops the process with a message naming it, before any connection is opened.
  */
 import { z } from 'zod';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from './invoices/einvoice/limits.js';
 import { CHORUS_ENVIRONMENTS, CHORUS_URLS, type ChorusEnvironment } from './chorus/environments.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/chorus_relay';
@@ -75,6 +76,15 @@ const envSchema = z.object({
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
   SWEEP_GRACE_SECONDS: z.coerce.number().int().nonnegative().default(30),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().int().positive().max(30).default(25),
+  // How far the intake reads a file (src/invoices/einvoice/limits.ts): a hostile file costs at most this.
+  FILE_MAX_PDF_OBJECTS: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.maxPdfObjects),
+  FILE_MAX_PDF_STREAMS: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.maxPdfStreams),
+  FILE_MAX_XML_BYTES: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.maxXmlBytes),
+  FILE_MAX_XML_ELEMENTS: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.maxXmlElements),
+  FILE_MAX_XML_DEPTH: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.maxXmlDepth),
+  FILE_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.timeoutMs),
+  FILE_CHECK_MEMORY_MB: z.coerce.number().int().min(16).default(DEFAULT_FILE_LIMITS.memoryMb),
+  FILE_CHECK_THREADS: z.coerce.number().int().positive().max(16).default(DEFAULT_FILE_LIMITS.threads),
   // Production accounts: PISTE's production application and URLs.
   PISTE_CLIENT_ID: z.string().min(1).optional(),
   PISTE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -164,6 +174,8 @@ export interface Config {
   /** An invoice younger than this is left alone by the sweeper: its job may be on its way. (Default: 30 s) */
   readonly sweepGraceMs: number;
   readonly shutdownTimeoutMs: number;
+  /** How far the intake reads an invoice file before refusing it as too complex. */
+  readonly fileLimits: FileLimits;
   /**
    * Chorus Pro through PISTE, per environment (a supplier account says which it uses); an environment without
    * credentials is null, and `chorus` is null when neither has any (npm start then uses the simulator for both).
@@ -324,6 +336,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+    fileLimits: Object.freeze({
+      maxPdfObjects: e.FILE_MAX_PDF_OBJECTS,
+      maxPdfStreams: e.FILE_MAX_PDF_STREAMS,
+      maxXmlBytes: e.FILE_MAX_XML_BYTES,
+      maxXmlElements: e.FILE_MAX_XML_ELEMENTS,
+      maxXmlDepth: e.FILE_MAX_XML_DEPTH,
+      timeoutMs: e.FILE_CHECK_TIMEOUT_MS,
+      memoryMb: e.FILE_CHECK_MEMORY_MB,
+      threads: e.FILE_CHECK_THREADS,
+    }),
     chorus: chorusEnvironments({
       production: { clientId: e.PISTE_CLIENT_ID, clientSecret: e.PISTE_CLIENT_SECRET, apiUrl: e.CHORUS_API_URL, oauthUrl: e.CHORUS_OAUTH_URL },
       sandbox: { clientId: e.PISTE_SANDBOX_CLIENT_ID, clientSecret: e.PISTE_SANDBOX_CLIENT_SECRET, apiUrl: e.CHORUS_SANDBOX_API_URL, oauthUrl: e.CHORUS_SANDBOX_OAUTH_URL },

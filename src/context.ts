@@ -8,6 +8,7 @@ import { createChorusClient } from './chorus/create-client.js';
 import { ChorusInvoicing } from './chorus/invoicing.js';
 import { StructureDirectory } from './chorus/structure-directory.js';
 import type { ChorusEnvironment } from './chorus/environments.js';
+import { createFileChecker, type FileChecker } from './invoices/einvoice/file-checker.js';
 import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { createLogger, type Logger } from './logger.js';
@@ -44,6 +45,8 @@ export interface AppContext {
   /** Chorus Pro (or the simulator) per environment; null for an environment without PISTE credentials. */
   readonly chorus: Readonly<Record<ChorusEnvironment, ChorusAccess | null>>;
   readonly clock: Clock;
+  /** Reads invoice files in worker threads (started on first use). */
+  readonly fileChecker: FileChecker;
   /** Closes what this context opened, in reverse order. Idempotent. */
   close(): Promise<void>;
 }
@@ -83,6 +86,8 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       return { client, invoicing: new ChorusInvoicing(client), structures: new StructureDirectory(client, redis, keyPrefix, config.pipeline.structureCacheSeconds) };
     };
     const chorus = { production: access('production'), sandbox: access('sandbox') };
+    const fileChecker = createFileChecker(config.fileLimits);
+    releasers.add('file checker', () => fileChecker.close());
     return {
       config,
       logger,
@@ -93,6 +98,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       secretBox,
       chorus,
       clock: overrides.clock ?? systemClock,
+      fileChecker,
       close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),
     };
   } catch (error) {

@@ -33,10 +33,25 @@ const SECRET_KEYS = new Set([
 ]);
 const MASK = '[redacted]';
 
+/**
+ * A database error's message carries the statement and its parameters (a whole INSERT, file bytes included):
+ * it is logged by SQLSTATE code, constraint and table only.
+ */
+function driverError(error: Error): Record<string, unknown> | null {
+  const e = error as Error & { code?: unknown; sqlState?: unknown; constraint?: unknown; table?: unknown };
+  const code = typeof e.sqlState === 'string' ? e.sqlState : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
+  if (code === null && !/Exception$/.test(e.name)) return null;
+  if (code === null && !STATEMENT.test(e.message)) return null;
+  return { name: e.name, code, constraint: e.constraint ?? null, table: e.table ?? null };
+}
+/** MikroORM writes `<statement> - <driver message>`. */
+const STATEMENT = /^\s*(insert into|update|select|delete from|with|alter|create)\s[\s\S]* - /i;
+
 export function redact(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return STATEMENT.test(value) ? value.replace(STATEMENT, '[SQL statement not logged] ') : value;
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `[${value.length} bytes]`;
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
+  if (value instanceof Error) return driverError(value) ?? { name: value.name, message: redact(value.message), stack: redact(value.stack) };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {

@@ -11,6 +11,7 @@ import { ApiKeyRegistry } from '../access/keys.js';
 import type { Permission } from '../access/roles.js';
 import { audit, authenticate, permit, requireBasicAuth } from './auth.js';
 import { auditHandler, createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from './handlers/access.js';
+import { refuseHiddenCharacters } from './text-guard.js';
 import { visible } from './visibility.js';
 import { errorHandler, HttpError, notFound } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
@@ -40,7 +41,9 @@ function requestLog(ctx: AppContext): RequestHandler {
 function invoiceBody(): RequestHandler[] {
   const upload = multer({
     storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 30, fieldSize: 1024 },
+    limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 30, fieldSize: 1024, parts: 40, headerPairs: 100 },
+    // File names as UTF-8 (busboy's default is latin1, which turns "Facture été.pdf" into mojibake).
+    defParamCharset: 'utf8',
   }).single('file');
   const accept: RequestHandler = (req, _res, next) => {
     if (!req.is('application/json') && !req.is('multipart/form-data')) {
@@ -48,7 +51,15 @@ function invoiceBody(): RequestHandler[] {
     }
     next();
   };
-  return [accept, (req, res, next) => (req.is('multipart/form-data') ? upload(req, res, next) : next())];
+  // A body busboy cannot read is the caller's mistake: 400, not a 500.
+  const readMultipart: RequestHandler = (req, res, next) => {
+    if (!req.is('multipart/form-data')) return next();
+    upload(req, res, (error: unknown) => {
+      if (error === undefined || error === null || error instanceof multer.MulterError) return next(error);
+      next(new HttpError(400, 'MALFORMED_MULTIPART', `The multipart body is malformed: ${error instanceof Error ? error.message : 'unreadable'}.`));
+    });
+  };
+  return [accept, readMultipart, refuseHiddenCharacters];
 }
 
 export interface ApiRoute {
@@ -105,6 +116,7 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
   v1.use(authenticate(ctx, keys));
   v1.use(audit(ctx));
   v1.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
+  v1.use(refuseHiddenCharacters);
   for (const route of apiRoutes(ctx, keys)) v1[route.method](route.path, permit(route.permission), ...route.handlers);
   app.locals.apiRoutes = v1.stack.flatMap((layer) => {
     const r = (layer as unknown as { route?: { path: string; methods: Record<string, boolean> } }).route;

@@ -3,6 +3,7 @@
  * dashboard. Filters arrive parsed (src/http/schemas.ts); this module turns them into queries.
  */
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
+import { firstHiddenCharacter } from '../shared/hidden-characters.js';
 import { inScope, type Scope } from '../access/roles.js';
 import { STATUS_MODEL, type Stage } from '../chorus/status-model.js';
 import { Invoice } from '../db/entities/invoice.js';
@@ -98,6 +99,11 @@ function decodeCursor(cursor: string, page: PageRequest): { value: string | Date
     typeof parsed[3] !== 'string'
   )
     throw invalid();
+  // Each part goes into SQL as a typed value: one that does not fit its column is a forged cursor, not a 500.
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(parsed[3])) throw invalid();
+  if (firstHiddenCharacter(parsed[2], false) !== null || parsed[2].length > 100) throw invalid();
+  if (page.sort === 'issueDate' && (!/^\d{4}-\d{2}-\d{2}$/.test(parsed[2]) || Number.isNaN(Date.parse(`${parsed[2]}T00:00:00Z`)))) throw invalid();
+  if (page.sort === 'amountWithVat' && !/^\d{1,15}(\.\d{1,2})?$/.test(parsed[2])) throw invalid();
   const value = page.sort === 'createdAt' || page.sort === 'updatedAt' ? new Date(parsed[2]) : parsed[2];
   if (value instanceof Date && Number.isNaN(value.getTime())) throw invalid();
   return { value, id: parsed[3] };

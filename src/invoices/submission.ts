@@ -1,7 +1,6 @@
 /** An invoice as an internal system submits it, after the HTTP layer has parsed its shape. */
 import { createHash } from 'node:crypto';
-import { XMLValidator } from 'fast-xml-parser';
-import { expectedFileKind, type InvoiceType, type SyntaxeFlux } from '../chorus/codes.js';
+import type { InvoiceType, SyntaxeFlux } from '../chorus/codes.js';
 import type { Issue } from '../shared/domain-error.js';
 import { toCents } from './money.js';
 
@@ -52,40 +51,18 @@ export function checkSubmission(submission: InvoiceSubmission, today: string): I
       message: `The amount with VAT (${submission.amountWithVat}) must equal the amount without VAT (${submission.amountWithoutVat}) plus VAT (${submission.vatAmount}).`,
     });
   }
-  issues.push(...checkFile(submission.file.content, submission.syntaxeFlux));
+  issues.push(...checkFile(submission.file.content));
   return issues;
 }
 
-function checkFile(content: Buffer, syntaxeFlux: SyntaxeFlux): Issue[] {
+/** What can be told of the file without reading it; the rest is the file checker's (einvoice/inspect.ts), off the event loop. */
+function checkFile(content: Buffer): Issue[] {
   const path = 'file';
   if (content.length === 0) return [{ path, code: 'file_empty', message: 'The file is empty.' }];
   if (content.length > MAX_FILE_BYTES) {
     return [{ path, code: 'file_too_large', message: `The file is ${content.length} bytes; Chorus Pro accepts at most ${MAX_FILE_BYTES} bytes (10 MB).` }];
   }
-  const kind = expectedFileKind(syntaxeFlux);
-  const pdf = isPdf(content);
-  if (kind === 'pdf' && !pdf) {
-    return [{ path, code: 'file_not_pdf', message: `syntaxeFlux ${syntaxeFlux} expects a Factur-X PDF, but the file does not start with a PDF header (%PDF-).` }];
-  }
-  if (kind === 'xml' || (kind === 'pdf-or-xml' && !pdf)) {
-    const problem = xmlProblem(content);
-    if (problem !== null) {
-      return [{ path, code: 'file_not_xml', message: `syntaxeFlux ${syntaxeFlux} expects a well-formed XML file: ${problem}` }];
-    }
-  }
   return [];
-}
-
-function isPdf(content: Buffer): boolean {
-  // The header may follow a few bytes of garbage in the wild; PDF readers look within the first 1024 bytes.
-  return content.subarray(0, 1024).includes('%PDF-');
-}
-
-function xmlProblem(content: Buffer): string | null {
-  const text = content.toString('utf8').replace(/^\uFEFF/, '');
-  if (!text.trimStart().startsWith('<')) return 'it does not start with "<".';
-  const result = XMLValidator.validate(text);
-  return result === true ? null : `${result.err.msg} (line ${result.err.line}, column ${result.err.col}).`;
 }
 
 export function sha256(content: Buffer | string): string {

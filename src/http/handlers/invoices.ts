@@ -50,7 +50,10 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     assertSupplierVisible(callerOf(res), submission.supplierSiret);
     const issues = checkSubmission(submission, frenchToday(ctx.clock.now()));
     if (issues.length > 0) throw validationError(issues, 'invoice');
-    const mismatches = checkFileConsistency(submission);
+    // Read in a worker thread, within the file limits: a hostile file cannot hold the event loop.
+    const inspection = await ctx.fileChecker.inspect(submission.file.content, submission.syntaxeFlux);
+    if (inspection.issues.length > 0) throw validationError(inspection.issues, 'invoice');
+    const mismatches = checkFileConsistency(submission, inspection.data);
     if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
 
     const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey);

@@ -1,9 +1,8 @@
 /**
- * Reads the data Chorus Pro cares about from an e-invoice file: UBL 2.1 (Invoice, CreditNote), UN/CEFACT CII,
- * and the CII embedded in a Factur-X PDF. Where each datum sits follows einvoice-formats.md ("where Chorus data
+ * Reads the data Chorus Pro cares about from an e-invoice XML: UBL 2.1 (Invoice, CreditNote) and UN/CEFACT CII
+ * (also the one a Factur-X PDF embeds, found by pdf.ts). Where each datum sits follows einvoice-formats.md ("where Chorus data
  * goes": BT-10 service code, BT-13 engagement number, BT-29/BT-46 SIRET with scheme 0009...).
  */
-import { inflateSync } from 'node:zlib';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export type EInvoiceSyntax = 'UBL' | 'CII';
@@ -27,7 +26,11 @@ export interface EInvoiceData {
 }
 
 export class UnreadableInvoiceError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The issue code the intake answers with, when not the generic `file_unreadable`. */
+    readonly code?: string,
+  ) {
     super(message);
     this.name = 'UnreadableInvoiceError';
   }
@@ -45,57 +48,22 @@ const parser = new XMLParser({
 
 type Node = Record<string, unknown>;
 
-/** Reads an XML or Factur-X PDF file; throws UnreadableInvoiceError when it is neither. */
-export function readEInvoice(content: Buffer): EInvoiceData {
-  const xml = isPdf(content) ? extractFacturXml(content) : content.toString('utf8').replace(/^\uFEFF/, '');
+/**
+ * Reads the data of an invoice XML (UBL or CII) that guardXml let through; throws UnreadableInvoiceError when it
+ * is not well-formed or is neither.
+ */
+export function readInvoiceXml(xml: string): EInvoiceData {
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new UnreadableInvoiceError(`The XML is not well-formed: ${valid.err.msg} (line ${valid.err.line})`);
-  const doc = parser.parse(xml) as Node;
+  if (valid !== true) throw new UnreadableInvoiceError(`The XML is not well-formed: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
+  let doc: Node;
+  try {
+    doc = parser.parse(xml) as Node;
+  } catch (error) {
+    throw new UnreadableInvoiceError(`The XML cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
   if (doc.Invoice || doc.CreditNote) return readUbl((doc.Invoice ?? doc.CreditNote) as Node, doc.CreditNote ? '381' : null);
   if (doc.CrossIndustryInvoice) return readCii(doc.CrossIndustryInvoice as Node);
   throw new UnreadableInvoiceError(`Unknown XML document (root element: ${Object.keys(doc).filter((k) => !k.startsWith('?'))[0] ?? 'none'})`);
-}
-
-export function isPdf(content: Buffer): boolean {
-  return content.subarray(0, 1024).includes('%PDF-');
-}
-
-/** The CII XML embedded in a Factur-X PDF: the first (usually Flate-compressed) stream that is one. */
-export function extractFacturXml(pdf: Buffer): string {
-  const marker = Buffer.from('stream');
-  const end = Buffer.from('endstream');
-  let from = 0;
-  for (;;) {
-    const start = pdf.indexOf(marker, from);
-    if (start < 0) break;
-    if (pdf.subarray(start - 3, start).toString('latin1') === 'end') {
-      from = start + marker.length;
-      continue;
-    }
-    let dataStart = start + marker.length;
-    if (pdf[dataStart] === 0x0d) dataStart++;
-    if (pdf[dataStart] === 0x0a) dataStart++;
-    const stop = pdf.indexOf(end, dataStart);
-    if (stop < 0) break;
-    const raw = pdf.subarray(dataStart, stop);
-    for (const candidate of [raw, tryInflate(raw)]) {
-      if (candidate && candidate.includes('CrossIndustryInvoice'))
-        return candidate
-          .toString('utf8')
-          .trim()
-          .replace(/^\uFEFF/, '');
-    }
-    from = stop + end.length;
-  }
-  throw new UnreadableInvoiceError('The PDF holds no Factur-X XML (no embedded CrossIndustryInvoice)');
-}
-
-function tryInflate(raw: Buffer): Buffer | undefined {
-  try {
-    return inflateSync(raw);
-  } catch {
-    return undefined;
-  }
 }
 
 function text(node: unknown): string | null {

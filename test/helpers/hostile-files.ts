@@ -1,0 +1,86 @@
+/** Files an attacker would send to the intake, built byte by byte (no library would write them). */
+import { createDeflate, deflateSync } from 'node:zlib';
+
+/** A minimal PDF whose catalog names one embedded file `factur-x.xml`, with these stream bytes (already encoded). */
+export function pdfEmbedding(stream: Buffer, options: { flate: boolean; name?: string; before?: string } = { flate: true }): Buffer {
+  const head = [
+    '%PDF-1.7',
+    options.before ?? '',
+    '1 0 obj <</Type/Catalog/Names 2 0 R>> endobj',
+    `2 0 obj <</EmbeddedFiles <</Names [(${options.name ?? 'factur-x.xml'}) 3 0 R]>>>> endobj`,
+    `3 0 obj <</Type/Filespec/F (${options.name ?? 'factur-x.xml'})/UF (${options.name ?? 'factur-x.xml'})/EF <</F 4 0 R>>/AFRelationship/Data>> endobj`,
+    `4 0 obj <</Type/EmbeddedFile/Subtype/text#2Fxml${options.flate ? '/Filter/FlateDecode' : ''}/Length ${stream.length}>>stream`,
+    '',
+  ].join('\n');
+  return Buffer.concat([Buffer.from(head, 'latin1'), stream, Buffer.from('\nendstream\nendobj\ntrailer <</Root 1 0 R>>\n%%EOF\n', 'latin1')]);
+}
+
+/** `size` bytes of zeros, deflated (1 GiB deflates to about 1 MB), without ever holding the inflated bytes. */
+export async function deflatedZeros(size: number): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 });
+  const chunks: Buffer[] = [];
+  deflate.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise((resolve) => deflate.on('end', resolve));
+  const block = Buffer.alloc(1 << 20);
+  for (let written = 0; written < size; written += block.length) {
+    if (!deflate.write(block)) await new Promise((resolve) => deflate.once('drain', resolve));
+  }
+  deflate.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** A PDF of `count` empty Flate streams (each one a failed inflate for a reader that tries them all). */
+export function pdfOfEmptyStreams(count: number): Buffer {
+  const parts = ['%PDF-1.7\n'];
+  for (let i = 1; i <= count; i++) parts.push(`${i} 0 obj<</Filter/FlateDecode>>stream\n\nendstream endobj\n`);
+  parts.push('%%EOF\n');
+  return Buffer.from(parts.join(''), 'latin1');
+}
+
+/** A UBL invoice with `count` sibling elements in it. */
+export function ublWithSiblings(count: number): Buffer {
+  return Buffer.from(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>1</a>'.repeat(count)}</Invoice>`);
+}
+
+/** A UBL invoice nested `depth` levels deep. */
+export function ublNested(depth: number): Buffer {
+  return Buffer.from(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</Invoice>`);
+}
+
+/** Entity expansion ("billion laughs"): ten levels of ten. */
+export function billionLaughs(): Buffer {
+  const entities = ['<!ENTITY lol "lol">'];
+  for (let i = 1; i <= 9; i++) entities.push(`<!ENTITY lol${i} "${`&lol${i === 1 ? '' : i - 1};`.repeat(10)}">`);
+  return Buffer.from(`<?xml version="1.0"?><!DOCTYPE Invoice [${entities.join('')}]><Invoice>&lol9;</Invoice>`);
+}
+
+export const XXE = Buffer.from('<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Invoice><ID>&xxe;</ID></Invoice>');
+export const PARAMETER_ENTITY = Buffer.from('<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY % p "<!ENTITY e \'x\'>"> %p;]><Invoice><ID>&e;</ID></Invoice>');
+
+/** A PDF whose one object stream inflates to `size` bytes. */
+export function pdfWithObjectStreamBomb(deflated: Buffer): Buffer {
+  return Buffer.concat([
+    Buffer.from(`%PDF-1.7\n1 0 obj <</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length ${deflated.length}>>stream\n`, 'latin1'),
+    deflated,
+    Buffer.from('\nendstream endobj\n%%EOF\n', 'latin1'),
+  ]);
+}
+
+/** A PDF of `count` small object streams. */
+export function pdfOfObjectStreams(count: number): Buffer {
+  const body = deflateSync(Buffer.from('9 0 <<>>'));
+  const parts: Buffer[] = [Buffer.from('%PDF-1.7\n')];
+  for (let i = 1; i <= count; i++) {
+    parts.push(Buffer.from(`${i} 0 obj <</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length ${body.length}>>stream\n`, 'latin1'), body, Buffer.from('\nendstream endobj\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A stream object placed right after a PDF's header: what a reader scanning for the first invoice-looking stream would take. */
+export function withDecoyFirst(pdf: Buffer, decoyXml: string): Buffer {
+  const headerEnd = pdf.indexOf('\n') + 1;
+  const stream = deflateSync(Buffer.from(decoyXml));
+  const decoy = Buffer.concat([Buffer.from(`99999 0 obj <</Filter/FlateDecode/Length ${stream.length}>>stream\n`, 'latin1'), stream, Buffer.from('\nendstream\nendobj\n')]);
+  return Buffer.concat([pdf.subarray(0, headerEnd), decoy, pdf.subarray(headerEnd)]);
+}
