@@ -70,7 +70,21 @@ const envSchema = z.object({
   API_KEYS: commaList,
   BOARD_USER: z.string().min(1),
   BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters long'),
-  SECRET_KEY: secretKey,
+  /** Bull Board refuses every action but retry. */
+  BOARD_READ_ONLY: booleanFlag.default(false),
+  /** One key; or SECRET_KEYS, comma-separated, newest first, to rotate (the first seals, all open). */
+  SECRET_KEY: secretKey.optional(),
+  SECRET_KEYS: z
+    .string()
+    .transform((value, ctx) => {
+      const keys = value.split(',').map((k) => secretKey.safeParse(k));
+      if (keys.some((k) => !k.success) || keys.length === 0) {
+        ctx.addIssue({ code: 'custom', message: 'must be keys of 32 bytes, as 64 hex characters or base64, comma-separated, newest first' });
+        return z.NEVER;
+      }
+      return keys.map((k) => k.data!);
+    })
+    .optional(),
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().positive().default(60),
@@ -125,9 +139,13 @@ const envSchema = z.object({
       .refine((u) => /^smtps?:\/\//.test(u), 'must be an smtp:// or smtps:// URL')
       .optional(),
   ),
+  /** Let SMTP credentials and mail go in clear to a server other than loopback that offers no STARTTLS. */
+  SMTP_ALLOW_PLAINTEXT: booleanFlag.default(false),
   ALERT_EMAIL_FROM: z.string().min(3).default('chorus-relay <no-reply@chorus-relay.invalid>'),
   PUBLIC_URL: z.preprocess(unsetIfEmpty, z.string().url().optional()),
   WEBHOOK_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  /** Let webhooks reach loopback and private addresses (development, tests); also allows http:// in production. */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: booleanFlag.default(false),
   DELIVERY_BACKOFF_SECONDS: z.coerce.number().positive().default(30),
   CHECKS_INTERVAL_SECONDS: z.coerce.number().positive().default(3600),
   PAYMENT_DELAY_DAYS: z.coerce.number().int().positive().max(365).default(30),
@@ -166,8 +184,10 @@ export interface Config {
   /** BullMQ key prefix; tests use a unique one per file. (Default: chorus-relay) */
   readonly queuePrefix: string;
   readonly apiKeys: readonly string[];
-  readonly board: { readonly user: string; readonly password: string };
-  readonly secretKey: Buffer;
+  /** Bull Board's basic-auth credentials; readOnly (BOARD_READ_ONLY): every action but retry refused. */
+  readonly board: { readonly user: string; readonly password: string; readonly readOnly: boolean };
+  /** SECRET_KEYS (or the one SECRET_KEY), newest first: the first seals, all open. */
+  readonly secretKeys: readonly Buffer[];
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
   /** How often a worker looks for stored invoices whose job Redis lost. (Default: 60 s) */
   readonly sweepIntervalMs: number;
@@ -222,10 +242,16 @@ export interface PipelineConfig {
 export interface AlertsConfig {
   /** Where e-mails go out; null: e-mail deliveries fail with a clear reason. Holds a password: never logged. */
   readonly smtpUrl: string | null;
+  /** SMTP_ALLOW_PLAINTEXT: no TLS required to a server other than loopback. */
+  readonly smtpAllowPlaintext: boolean;
   readonly emailFrom: string;
   /** Base URL of this API, for links in e-mails. */
   readonly publicUrl: string | null;
   readonly webhookTimeoutMs: number;
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: webhooks may reach loopback and private addresses, and use http:// in production. */
+  readonly webhookAllowPrivateNetworks: boolean;
+  /** NODE_ENV=production: webhook URLs must be https://. */
+  readonly production: boolean;
   /** Statutory payment delay: 30 days for the State and most public bodies; per recipient where it differs (50 for hospitals). */
   readonly paymentDelayDays: number;
   readonly paymentDelayByRecipient: ReadonlyMap<string, number>;
@@ -311,15 +337,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ctx.addIssue({ code: 'custom', path: [e[id] === undefined ? id : secret], message: `must be set together with ${e[id] === undefined ? secret : id}` });
         }
       }
+      if (e.SECRET_KEY === undefined && e.SECRET_KEYS === undefined) ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required but not set (or SECRET_KEYS)' });
+      if (e.SECRET_KEY !== undefined && e.SECRET_KEYS !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['SECRET_KEYS'], message: 'replaces SECRET_KEY: set one of them, not both' });
     })
     .safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => {
-        const name = issue.path.join('.');
-        return issue.code === 'invalid_type' && env[name] === undefined ? `${name} is required but not set` : `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
-      }),
-    );
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.join('.');
+      return issue.code === 'invalid_type' && env[name] === undefined ? `${name} is required but not set` : `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
+    });
+    // The cross-field checks run only once every field parses; say this one anyway.
+    const noKey = 'SECRET_KEY is required but not set (or SECRET_KEYS)';
+    if (env.SECRET_KEY === undefined && env.SECRET_KEYS === undefined && !problems.includes(noKey)) problems.push(noKey);
+    throw new ConfigError(problems);
   }
   const e = parsed.data;
   return Object.freeze({
@@ -330,8 +361,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     redis: Object.freeze({ url: e.REDIS_URL, tlsVerify: e.REDIS_TLS_VERIFY }),
     queuePrefix: e.QUEUE_PREFIX,
     apiKeys: Object.freeze([...e.API_KEYS]),
-    board: Object.freeze({ user: e.BOARD_USER, password: e.BOARD_PASSWORD }),
-    secretKey: e.SECRET_KEY,
+    board: Object.freeze({ user: e.BOARD_USER, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY }),
+    secretKeys: Object.freeze(e.SECRET_KEYS ?? (e.SECRET_KEY ? [e.SECRET_KEY] : [])),
     log: Object.freeze({ level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) }),
     sweepIntervalMs: e.SWEEP_INTERVAL_SECONDS * 1000,
     sweepGraceMs: e.SWEEP_GRACE_SECONDS * 1000,
@@ -373,9 +404,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     }),
     alerts: Object.freeze({
       smtpUrl: e.SMTP_URL ?? null,
+      smtpAllowPlaintext: e.SMTP_ALLOW_PLAINTEXT,
       emailFrom: e.ALERT_EMAIL_FROM,
       publicUrl: e.PUBLIC_URL ?? null,
       webhookTimeoutMs: e.WEBHOOK_TIMEOUT_SECONDS * 1000,
+      webhookAllowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      production: e.NODE_ENV === 'production',
       paymentDelayDays: e.PAYMENT_DELAY_DAYS,
       paymentDelayByRecipient: e.PAYMENT_DELAY_BY_RECIPIENT,
       latePaymentReferenceRatePercent: e.LATE_PAYMENT_REFERENCE_RATE_PERCENT ?? null,

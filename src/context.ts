@@ -76,7 +76,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     }
     releasers.add('queues', () => closeQueues(queues));
 
-    const secretBox = new SecretBox(config.secretKey);
+    const secretBox = new SecretBox(config.secretKeys);
     // Each environment is its own PISTE application: its own token, rate limit, 429 pause and structure cache.
     const access = (environment: ChorusEnvironment): ChorusAccess | null => {
       const settings = config.chorus?.[environment];

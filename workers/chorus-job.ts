@@ -6,6 +6,7 @@
  * what a refusal, an unknown outcome or a last failed attempt mean for its rows.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SEALED_AT } from '../src/shared/secret-box.js';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import type { TechnicalAccount } from '../src/chorus/client.js';
 import type { ChorusRequestInvalidError } from '../src/chorus/errors.js';
@@ -107,7 +108,7 @@ export function chorusJob<T, R>(deps: ChorusJobDeps, spec: ChorusJobSpec<T, R>) 
       await run.log(`Supplier account ${supplier.siret} is paused (${supplier.pausedReason ?? 'refused by Chorus Pro'}); waiting for new credentials.`);
       return run.later(deps.config.pipeline.supplierPauseRecheckMs);
     }
-    run.account.password = deps.secretBox.open(supplier.chorusPasswordSealed);
+    run.account.password = deps.secretBox.open(supplier.chorusPasswordSealed, SEALED_AT.supplierPassword(supplier.id));
 
     try {
       return await spec.run(run);

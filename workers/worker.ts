@@ -50,7 +50,7 @@ export function startWorker(ctx: AppContext): RunningWorker {
   start('follow-ups', makeFollowUpProcessor(ctx), 2);
   start('alerts', makeAlertsProcessor(ctx), 4);
   // Opened by this worker, so closed by it on stop.
-  const email = new EmailChannel({ smtpUrl: ctx.config.alerts.smtpUrl, from: ctx.config.alerts.emailFrom });
+  const email = new EmailChannel({ smtpUrl: ctx.config.alerts.smtpUrl, from: ctx.config.alerts.emailFrom, allowPlaintext: ctx.config.alerts.smtpAllowPlaintext });
   start('deliveries', makeDeliveriesProcessor({ ...ctx, email }), 8);
   start('checks', makeChecksProcessor(ctx), 1);
 

@@ -2,7 +2,11 @@
  * The two ways out: SMTP (nodemailer) and webhooks (fetch). Each send either resolves (delivered) or throws a
  * DeliveryError whose message is safe to store and show: no secret, no credentials of the target URL.
  */
+import http from 'node:http';
+import { isIP } from 'node:net';
+import https from 'node:https';
 import nodemailer, { type Transporter } from 'nodemailer';
+import { ForbiddenTargetError, guardedLookup, isForbiddenAddress } from './safe-target.js';
 import type { EmailMessage } from './messages.js';
 import { SIGNATURE_HEADER, signWebhook } from './webhook-signature.js';
 
@@ -20,11 +24,11 @@ export class DeliveryError extends Error {
 export class EmailChannel {
   #transport: Transporter | null = null;
 
-  constructor(private readonly settings: { smtpUrl: string | null; from: string }) {}
+  constructor(private readonly settings: { smtpUrl: string | null; from: string; allowPlaintext?: boolean }) {}
 
   async send(to: readonly string[], message: EmailMessage, headers: Record<string, string>): Promise<string> {
     if (!this.settings.smtpUrl) throw new DeliveryError('No SMTP server is configured: set SMTP_URL.');
-    this.#transport ??= nodemailer.createTransport(this.settings.smtpUrl);
+    this.#transport ??= nodemailer.createTransport(smtpTransportOptions(this.settings.smtpUrl, this.settings.allowPlaintext ?? false));
     try {
       const info = (await this.#transport.sendMail({ from: this.settings.from, to: [...to], subject: message.subject, text: message.text, headers })) as { messageId?: string };
       return info.messageId ?? '';
@@ -38,6 +42,17 @@ export class EmailChannel {
     this.#transport?.close();
     this.#transport = null;
   }
+}
+
+/**
+ * The login and the mail go encrypted to any server but loopback: `smtps://`, or STARTTLS required
+ * (`requireTLS`, so a server that offers none is refused rather than spoken to in clear) unless SMTP_ALLOW_PLAINTEXT.
+ */
+export function smtpTransportOptions(smtpUrl: string, allowPlaintext: boolean): { url: string; requireTLS?: true } {
+  const url = new URL(smtpUrl);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  const loopback = host === 'localhost' || (isIP(host) !== 0 && (host === '::1' || host.startsWith('127.')));
+  return url.protocol === 'smtps:' || loopback || allowPlaintext ? { url: smtpUrl } : { url: smtpUrl, requireTLS: true };
 }
 
 /** Where a webhook goes, without any credentials the URL might hold: what logs and the delivery log show. */
@@ -58,34 +73,57 @@ export interface WebhookCall {
   body: string;
   timeoutMs: number;
   nowSeconds: number;
+  /** WEBHOOK_ALLOW_PRIVATE_NETWORKS: let the connection reach loopback and private addresses. */
+  allowPrivate: boolean;
 }
 
+/**
+ * POSTs with node's http(s) client: its `lookup` is called when the connection opens, where the address checks
+ * run; redirects are not followed (an answer 3xx is a failure).
+ */
 export async function sendWebhook(call: WebhookCall): Promise<number> {
-  let res: Response;
-  try {
-    res = await fetch(call.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'chorus-relay-webhooks/1',
-        [SIGNATURE_HEADER]: signWebhook(call.secret, call.nowSeconds, call.body),
-        'Chorus-Relay-Event': call.event,
-        'Chorus-Relay-Delivery': call.deliveryId,
+  const url = new URL(call.url);
+  const target = displayUrl(call.url);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!call.allowPrivate && isForbiddenAddress(host)) throw new DeliveryError(`POST ${target}: ${new ForbiddenTargetError(host).message}`);
+  const status = await new Promise<number>((resolve, reject) => {
+    const request = (url.protocol === 'https:' ? https : http).request(
+      url,
+      {
+        method: 'POST',
+        lookup: guardedLookup(call.allowPrivate),
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(call.body),
+          'user-agent': 'chorus-relay-webhooks/1',
+          [SIGNATURE_HEADER]: signWebhook(call.secret, call.nowSeconds, call.body),
+          'Chorus-Relay-Event': call.event,
+          'Chorus-Relay-Delivery': call.deliveryId,
+        },
+        signal: AbortSignal.timeout(call.timeoutMs),
       },
-      body: call.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(call.timeoutMs),
-    });
-  } catch (error) {
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    request.on('error', reject);
+    request.end(call.body);
+  }).catch((error: unknown) => {
     const cause =
-      error instanceof Error && error.name === 'TimeoutError'
+      error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')
         ? `no answer within ${call.timeoutMs} ms`
         : error instanceof Error
-          ? ((error.cause as Error | undefined)?.message ?? error.message)
-          : String(error);
-    throw new DeliveryError(`POST ${displayUrl(call.url)}: ${cause}`);
-  }
-  await res.body?.cancel();
-  if (res.status < 200 || res.status >= 300) throw new DeliveryError(`POST ${displayUrl(call.url)} answered HTTP ${res.status}`, res.status);
-  return res.status;
+          ? error.message
+          : 'the request failed';
+    throw new DeliveryError(`POST ${target}: ${withoutUrls(cause)}`);
+  });
+  if (status < 200 || status >= 300) throw new DeliveryError(`POST ${target} answered HTTP ${status}`, status);
+  return status;
+}
+
+/** Error texts are stored and shown: any URL in them loses its credentials and query string. */
+function withoutUrls(text: string): string {
+  return text.replace(/\bhttps?:\/\/[^\s'"]+/g, (found) => displayUrl(found));
 }

@@ -1,5 +1,6 @@
 /** Subscriptions per supplier account, the delivery log, and replays. */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { SEALED_AT } from '../shared/secret-box.js';
 import type { Scope } from '../access/roles.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { Delivery } from '../db/entities/delivery.js';
@@ -28,7 +29,8 @@ export async function createSubscription(
     return { subscription, supplier };
   }
   const secret = input.secret ?? newWebhookSecret();
-  const subscription = em.create(Subscription, { supplier, channel: 'webhook', url: input.url, secretSealed: box.seal(secret), events });
+  const subscription = em.create(Subscription, { supplier, channel: 'webhook', url: input.url, events });
+  subscription.secretSealed = box.seal(secret, SEALED_AT.webhookSecret(subscription.id));
   await em.flush();
   return { subscription, supplier, secret };
 }

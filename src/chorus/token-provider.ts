@@ -6,6 +6,7 @@
  * others wait for the token it stores. Tokens are sealed (AES-256-GCM) before they reach Redis.
  */
 import { createHash, randomUUID } from 'node:crypto';
+import { SEALED_AT } from '../shared/secret-box.js';
 import type { Redis } from 'ioredis';
 import type { SecretBox } from '../shared/secret-box.js';
 import { ChorusAuthError, ChorusTransientError } from './errors.js';
@@ -72,7 +73,7 @@ export class PisteTokenProvider {
     const sealed = await this.#o.redis.get(this.#tokenKey);
     if (sealed === null) return undefined;
     try {
-      return JSON.parse(this.#o.secretBox.open(sealed)) as StoredToken;
+      return JSON.parse(this.#o.secretBox.open(sealed, SEALED_AT.pisteToken(this.#tokenKey))) as StoredToken;
     } catch {
       return undefined; // sealed under another SECRET_KEY: fetch a new one
     }
@@ -92,7 +93,7 @@ export class PisteTokenProvider {
         try {
           const fetched = await this.#fetch();
           const ttl = fetched.expiresAt - this.#o.now();
-          await this.#o.redis.set(this.#tokenKey, this.#o.secretBox.seal(JSON.stringify(fetched)), 'PX', Math.max(ttl, 1));
+          await this.#o.redis.set(this.#tokenKey, this.#o.secretBox.seal(JSON.stringify(fetched), SEALED_AT.pisteToken(this.#tokenKey)), 'PX', Math.max(ttl, 1));
           this.#local = fetched;
           return fetched.token;
         } finally {

@@ -75,6 +75,9 @@ export function createBoardRouter(ctx: AppContext): Router {
       },
     );
   });
-  router.use(serverAdapter.getRouter() as Router);
+  const board = serverAdapter.getRouter() as Router & { disable?: (setting: string) => void };
+  // The adapter mounts an Express application of its own, which would announce itself.
+  board.disable?.('x-powered-by');
+  router.use(board);
   return router;
 }

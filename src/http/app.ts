@@ -9,7 +9,8 @@ import { MAX_FILE_BYTES } from '../invoices/submission.js';
 import { BOARD_PATH, createBoardRouter } from './admin.js';
 import { ApiKeyRegistry } from '../access/keys.js';
 import type { Permission } from '../access/roles.js';
-import { audit, authenticate, permit, requireBasicAuth } from './auth.js';
+import { audit, authenticate, permit } from './auth.js';
+import { boardGuard } from './board-guard.js';
 import { auditHandler, createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from './handlers/access.js';
 import { refuseHiddenCharacters } from './text-guard.js';
 import { visible } from './visibility.js';
@@ -109,7 +110,7 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
     res.json(openApi);
   });
 
-  app.use(BOARD_PATH, requireBasicAuth(ctx.config.board.user, ctx.config.board.password), createBoardRouter(ctx));
+  app.use(BOARD_PATH, ...boardGuard({ ...ctx.config.board, logger: ctx.logger }), createBoardRouter(ctx));
 
   const v1 = express.Router();
   const keys = new ApiKeyRegistry(ctx.config.apiKeys);

@@ -89,18 +89,3 @@ export function audit(ctx: AppContext): RequestHandler {
     next();
   };
 }
-
-/** HTTP basic auth for Bull Board, whose own UI has none. */
-export function requireBasicAuth(user: string, password: string): RequestHandler {
-  return (req, res, next) => {
-    const match = /^Basic (.+)$/i.exec(req.get('authorization') ?? '');
-    const decoded = match?.[1] ? Buffer.from(match[1], 'base64').toString('utf8') : '';
-    const separator = decoded.indexOf(':');
-    const ok = separator > 0 && sameSecret(decoded.slice(0, separator), user) && sameSecret(decoded.slice(separator + 1), password);
-    if (!ok) {
-      res.setHeader('WWW-Authenticate', 'Basic realm="chorus-relay queues", charset="UTF-8"');
-      return sendError(res, 401, 'UNAUTHORIZED', 'Bull Board needs the BOARD_USER and BOARD_PASSWORD credentials.');
-    }
-    next();
-  };
-}

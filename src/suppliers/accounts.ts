@@ -1,4 +1,5 @@
 import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { SEALED_AT } from '../shared/secret-box.js';
 import type { Scope } from '../access/roles.js';
 import type { ChorusEnvironment } from '../chorus/environments.js';
 import { configuredEnvironments, type ChorusEnvironments } from '../config.js';
@@ -50,7 +51,7 @@ export async function upsertSupplierAccount(em: EntityManager, secretBox: Secret
         environment: input.environment,
       });
     account.chorusLogin = input.chorusLogin;
-    account.chorusPasswordSealed = secretBox.seal(input.chorusPassword);
+    account.chorusPasswordSealed = secretBox.seal(input.chorusPassword, SEALED_AT.supplierPassword(account.id));
     if (existing && existing.environment !== input.environment) {
       // The structure id found in one environment means nothing in the other.
       account.chorusStructureId = null;

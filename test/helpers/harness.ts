@@ -95,6 +95,8 @@ export function testEnv(name: string, extra: Record<string, string> = {}): Recor
     SECRET_KEY: SECRET_KEY_HEX,
     LOG_LEVEL: 'debug',
     LOG_FORMAT: 'json',
+    // Test receivers listen on loopback; hostile-input tests turn this off to check the guard.
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
     ...extra,
   };
 }

@@ -20,7 +20,7 @@ import {
   ublWithSiblings,
   withDecoyFirst,
   XXE,
-} from '../helpers/hostile-files.js';
+} from '../../scripts/lib/hostile-files.js';
 import { invoiceBody, jsonInit, supplierBody, SUPPLIER_SIRET } from '../helpers/invoices.js';
 
 let h: Harness;

@@ -1,5 +1,6 @@
 /** The intake API over real HTTP, with real PostgreSQL and Redis. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SEALED_AT } from '../../src/shared/secret-box.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { InvoiceEvent } from '../../src/db/entities/invoice-event.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
@@ -170,7 +171,7 @@ describe('supplier accounts', () => {
 
     const row = await h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: supplierBody().siret });
     expect(row.chorusPasswordSealed).not.toContain('Another-Secret-Pass-7');
-    expect(h.ctx.secretBox.open(row.chorusPasswordSealed)).toBe('Another-Secret-Pass-7');
+    expect(h.ctx.secretBox.open(row.chorusPasswordSealed, SEALED_AT.supplierPassword(row.id))).toBe('Another-Secret-Pass-7');
     expect(row.version).toBe(2);
   });
 

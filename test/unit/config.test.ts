@@ -28,7 +28,8 @@ describe('loadConfig', () => {
     expect(config.queuePrefix).toBe('chorus-relay');
     expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
     expect(config.log).toEqual({ level: 'info', format: 'pretty' });
-    expect(config.secretKey).toHaveLength(32);
+    expect(config.secretKeys).toHaveLength(1);
+    expect(config.secretKeys[0]).toHaveLength(32);
     expect(Object.isFrozen(config)).toBe(true);
   });
 
@@ -43,7 +44,7 @@ describe('loadConfig', () => {
         'API_KEYS is required but not set',
         'BOARD_USER is required but not set',
         'BOARD_PASSWORD is required but not set',
-        'SECRET_KEY is required but not set',
+        'SECRET_KEY is required but not set (or SECRET_KEYS)',
       ]),
     );
   });
@@ -59,8 +60,18 @@ describe('loadConfig', () => {
 
   it('takes SECRET_KEY as hex or base64', () => {
     const bytes = Buffer.alloc(32, 7);
-    expect(loadConfig({ ...required, SECRET_KEY: bytes.toString('base64') }).secretKey.equals(bytes)).toBe(true);
-    expect(loadConfig({ ...required, SECRET_KEY: bytes.toString('hex') }).secretKey.equals(bytes)).toBe(true);
+    expect(loadConfig({ ...required, SECRET_KEY: bytes.toString('base64') }).secretKeys[0]!.equals(bytes)).toBe(true);
+    expect(loadConfig({ ...required, SECRET_KEY: bytes.toString('hex') }).secretKeys[0]!.equals(bytes)).toBe(true);
+  });
+
+  it('takes SECRET_KEYS, newest first, instead of SECRET_KEY, and refuses both or neither', () => {
+    const [newer, older] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+    const { SECRET_KEY: _, ...withoutKey } = required;
+    const keys = loadConfig({ ...withoutKey, SECRET_KEYS: `${newer.toString('hex')},${older.toString('base64')}` }).secretKeys;
+    expect(keys.map((k) => k.toString('hex'))).toEqual([newer.toString('hex'), older.toString('hex')]);
+    expect(() => loadConfig({ ...required, SECRET_KEYS: newer.toString('hex') })).toThrow(/SECRET_KEYS replaces SECRET_KEY/);
+    expect(() => loadConfig(withoutKey)).toThrow(/SECRET_KEY is required/);
+    expect(() => loadConfig({ ...withoutKey, SECRET_KEYS: 'short' })).toThrow(/SECRET_KEYS must be keys of 32 bytes/);
   });
 
   it('refuses short API keys', () => {

@@ -8,6 +8,7 @@
  *   for ever; their invoices stop being followed once the configured delay after MISE_A_DISPOSITION has passed.
  */
 import type { Job } from 'bullmq';
+import { SEALED_AT } from '../../src/shared/secret-box.js';
 import type { TechnicalAccount } from '../../src/chorus/client.js';
 import { meaningOf } from '../../src/chorus/status-model.js';
 import type { StructureDirectory } from '../../src/chorus/structure-directory.js';
@@ -45,7 +46,7 @@ function structuresOf(deps: ChecksDeps, supplier: SupplierAccount): StructureDir
 }
 
 function accountOf(deps: ChecksDeps, supplier: SupplierAccount): TechnicalAccount {
-  return { login: supplier.chorusLogin, password: deps.secretBox.open(supplier.chorusPasswordSealed) };
+  return { login: supplier.chorusLogin, password: deps.secretBox.open(supplier.chorusPasswordSealed, SEALED_AT.supplierPassword(supplier.id)) };
 }
 
 export function paymentDelayDays(deps: Pick<AppContext, 'config'>, recipientSiret: string): number {

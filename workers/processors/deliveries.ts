@@ -5,6 +5,7 @@
  * A delivery already `delivered` is never sent again by its job.
  */
 import type { Job } from 'bullmq';
+import { SEALED_AT } from '../../src/shared/secret-box.js';
 import { DeliveryError, displayUrl, sendWebhook, type EmailChannel } from '../../src/alerts/channels.js';
 import { emailFor } from '../../src/alerts/messages.js';
 import type { AppContext } from '../../src/context.js';
@@ -35,12 +36,13 @@ export function makeDeliveriesProcessor(deps: AppContext & { email: EmailChannel
         const body = JSON.stringify({ id: notification.id, type: notification.event, createdAt: notification.createdAt.toISOString(), data: notification.payload });
         delivery.responseStatus = await sendWebhook({
           url: subscription.url,
-          secret: deps.secretBox.open(subscription.secretSealed),
+          secret: deps.secretBox.open(subscription.secretSealed, SEALED_AT.webhookSecret(subscription.id)),
           event: notification.event,
           deliveryId: delivery.id,
           body,
           timeoutMs: deps.config.alerts.webhookTimeoutMs,
           nowSeconds: Math.floor(Date.now() / 1000),
+          allowPrivate: deps.config.alerts.webhookAllowPrivateNetworks,
         });
         sentTo = `webhook ${displayUrl(subscription.url)} (HTTP ${delivery.responseStatus})`;
       }

@@ -2,6 +2,7 @@
 import type { RequestHandler } from 'express';
 import { createSubscription, deactivateSubscription, deliveriesOf, listSubscriptions, replayDelivery } from '../../alerts/subscriptions.js';
 import { assertSupplierVisible, callerOf } from '../auth.js';
+import { webhookUrlProblem } from '../../alerts/safe-target.js';
 import type { AppContext } from '../../context.js';
 import { enqueueDelivery } from '../../queues/enqueue.js';
 import { issuesFromZod, validationError } from '../errors.js';
@@ -14,6 +15,11 @@ export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
     const parsed = subscriptionInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'subscription');
     assertSupplierVisible(callerOf(res), parsed.data.supplierSiret);
+    if (parsed.data.channel === 'webhook') {
+      const { webhookAllowPrivateNetworks: allowPrivate, production } = ctx.config.alerts;
+      const problem = webhookUrlProblem(new URL(parsed.data.url), { allowPrivate, production });
+      if (problem) throw validationError([{ path: 'url', ...problem }], 'subscription');
+    }
     const { subscription, supplier, secret } = await createSubscription(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
     ctx.logger.info('Subscription created', { subscriptionId: subscription.id, channel: subscription.channel, supplierSiret: supplier.siret });
     res

@@ -1,0 +1,70 @@
+/**
+ * `npm run bench:hostile-files -- <baseUrl> <pid> <apiKey>`: sends each heavy hostile file to a running web
+ * process, as JSON (base64) and as multipart, and prints for each the slowest /healthz answer meanwhile, the
+ * process's resident memory before and at its peak (from /proc/<pid>), the time to the answer and the answer.
+ * The demo supplier 73282932000074 must be registered. Used for the before/after figures of issue 11.
+ */
+import { deflatedZeros, pdfEmbedding, pdfOfEmptyStreams, ublNested, ublWithSiblings } from './lib/hostile-files.js';
+import { measureWhile } from './lib/responsiveness.js';
+
+const [baseUrl = 'http://127.0.0.1:3000', pid = '', apiKey = process.env.API_KEYS?.split(',')[0] ?? '', only = ''] = process.argv.slice(2);
+if (!pid) throw new Error('Usage: npm run bench:hostile-files -- <baseUrl> <pid of the web process> [apiKey] [file number, 1 to 4]');
+
+const fields = {
+  supplierSiret: '73282932000074',
+  recipientSiret: '11000201100044',
+  serviceCode: 'SERVICE-BTP',
+  number: `HOSTILE-${Date.now().toString(36)}`,
+  issueDate: '2026-11-20',
+  type: 'FACTURE',
+  billingFrame: 'A1',
+  currency: 'EUR',
+  amountWithoutVat: '1000.00',
+  vatAmount: '200.00',
+  amountWithVat: '1200.00',
+};
+type HostileFile = [label: string, syntaxeFlux: string, name: string, make: () => Promise<Buffer>];
+const all: HostileFile[] = [
+  ['1 MB Factur-X inflating to 1 GiB', 'IN_DP_E2_CII_FACTURX', 'f.pdf', async () => pdfEmbedding(await deflatedZeros(1 << 30))],
+  ['10 MB PDF of 160 000 empty Flate streams', 'IN_DP_E2_CII_FACTURX', 'f.pdf', () => Promise.resolve(pdfOfEmptyStreams(160_000))],
+  ['8 MB UBL of a million sibling elements', 'IN_DP_E1_UBL_INVOICE', 'f.xml', () => Promise.resolve(ublWithSiblings(1_000_000))],
+  ['UBL nested 100 000 deep', 'IN_DP_E1_UBL_INVOICE', 'f.xml', () => Promise.resolve(ublNested(100_000))],
+];
+const files = all.filter((_, i) => only === '' || String(i + 1) === only);
+
+const headers = { authorization: `Bearer ${apiKey}` };
+for (const [label, syntaxeFlux, name, make] of files) {
+  const content = await make();
+  const json = JSON.stringify({ ...fields, syntaxeFlux, file: { name, contentBase64: content.toString('base64') } });
+  const multipart = () => {
+    const data = new FormData();
+    for (const [key, value] of Object.entries({ ...fields, syntaxeFlux })) data.append(key, value);
+    data.append('file', new Blob([content]), name);
+    return data;
+  };
+  for (const [encoding, send] of [
+    [
+      'json',
+      () => fetch(`${baseUrl}/v1/invoices`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: json, signal: AbortSignal.timeout(600_000) }),
+    ],
+    ['multipart', () => fetch(`${baseUrl}/v1/invoices`, { method: 'POST', headers, body: multipart(), signal: AbortSignal.timeout(600_000) })],
+  ] as const) {
+    const { result, measured } = await measureWhile(baseUrl, Number(pid), async () => {
+      const res = await send().catch((error: unknown) => ({ status: 0, text: () => Promise.resolve(String(error)) }));
+      return { status: res.status, text: (await res.text()).slice(0, 160) };
+    });
+    console.log(
+      JSON.stringify({
+        file: label,
+        encoding,
+        bytes: content.length,
+        status: result.status,
+        answer: result.text,
+        maxHealthzMs: Math.round(measured.maxHealthzMs),
+        requestMs: Math.round(measured.requestMs),
+        idleRssMb: Math.round(measured.idleRssMb),
+        peakRssMb: Math.round(measured.peakRssMb),
+      }),
+    );
+  }
+}
