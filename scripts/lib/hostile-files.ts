@@ -1,4 +1,7 @@
 /** Files an attacker would send to the intake, built byte by byte (no library would write them). */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDeflate, deflateSync } from 'node:zlib';
 
 /** A minimal PDF whose catalog names one embedded file `factur-x.xml`, with these stream bytes (already encoded). */
@@ -15,8 +18,20 @@ export function pdfEmbedding(stream: Buffer, options: { flate: boolean; name?: s
   return Buffer.concat([Buffer.from(head, 'latin1'), stream, Buffer.from('\nendstream\nendobj\ntrailer <</Root 1 0 R>>\n%%EOF\n', 'latin1')]);
 }
 
-/** `size` bytes of zeros, deflated (1 GiB deflates to about 1 MB), without ever holding the inflated bytes. */
+/**
+ * `size` bytes of zeros, deflated (1 GiB deflates to about 1 MB), without ever holding the inflated bytes. Kept in
+ * the system's temporary folder: deflating 1 GiB costs seconds of CPU that several tests would otherwise repeat.
+ */
 export async function deflatedZeros(size: number): Promise<Buffer> {
+  const cached = join(tmpdir(), `chorus-relay-deflated-zeros-${size}.bin`);
+  if (existsSync(cached)) return readFileSync(cached);
+  const made = await deflateZeros(size);
+  writeFileSync(`${cached}.${process.pid}`, made);
+  renameSync(`${cached}.${process.pid}`, cached);
+  return made;
+}
+
+async function deflateZeros(size: number): Promise<Buffer> {
   const deflate = createDeflate({ level: 9 });
   const chunks: Buffer[] = [];
   deflate.on('data', (c: Buffer) => chunks.push(c));

@@ -361,7 +361,7 @@ describe('PISTE token', () => {
     const keys = (await h.redis.keys(`${h.prefix}-sealed:piste-token:*`)).filter((k) => !k.endsWith(':lock'));
     expect(keys).toHaveLength(1);
     const value = (await h.redis.get(keys[0]!))!;
-    expect(value).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(value).toMatch(/^v2\.[0-9a-f]{8}\.[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(value).not.toMatch(/access_token|token"|expiresAt/);
   });
 });
