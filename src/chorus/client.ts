@@ -38,8 +38,11 @@ export interface ChorusClientOptions {
   blipRetries?: number;
   /** Results asked per page of a search; every page is walked whatever the size. (Default: 100) */
   pageSize?: number;
-  /** Called once per HTTP request sent to Chorus Pro (for rate limiting and metrics). */
-  beforeRequest?: (operation: string) => Promise<void>;
+  /**
+   * Called once per HTTP request sent to Chorus Pro, before it leaves (rate limiting); what it returns is called
+   * when the answer or the failure arrives. `leaseMs` is the longest the request may take.
+   */
+  beforeRequest?: (operation: string, leaseMs: number) => Promise<(() => void) | void>;
 }
 
 /**
@@ -276,8 +279,13 @@ export class ChorusClient {
     await this.#waitOutRateLimit(operation);
     for (let attempt = 1; ; attempt++) {
       const token = await this.#o.tokens.getToken();
-      await this.#o.beforeRequest?.(operation);
-      const res = await this.#fetch(operation, method, path, token, account, body, timeoutMs, signal);
+      const answered = await this.#o.beforeRequest?.(operation, timeoutMs);
+      let res: Response;
+      try {
+        res = await this.#fetch(operation, method, path, token, account, body, timeoutMs, signal);
+      } finally {
+        answered?.();
+      }
       if (res.status === 401) {
         const challenge = res.headers.get('www-authenticate') ?? '';
         await res.body?.cancel();

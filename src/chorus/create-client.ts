@@ -24,6 +24,6 @@ export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; s
     keyPrefix: deps.keyPrefix,
     timeoutMs: config.timeoutMs,
     depositTimeoutMs: config.depositTimeoutMs,
-    beforeRequest: () => limiter.acquire(),
+    beforeRequest: (_operation, leaseMs) => limiter.acquire(leaseMs),
   });
 }

@@ -1,28 +1,38 @@
 /**
- * At most `maxPerSecond` calls to Chorus Pro per second from all our processes together: a sliding-window log
- * in Redis (a sorted set of call times, taken from Redis's clock so that every process agrees).
- *
- * The window is a little longer than a second: a request admitted here reaches Chorus Pro a few milliseconds
- * later, and those delays vary, so two calls admitted 1000 ms apart could arrive 990 ms apart.
+ * At most `maxPerSecond` calls to Chorus Pro in any one-second window, from all our processes together: a
+ * guarantee, not a target. A call holds a slot from the moment it is admitted until one window after its answer
+ * arrived; its arrival at Chorus Pro lies between the two, whatever the delays on the way (a loaded machine, a
+ * slow network). The slots live in Redis (a sorted set scored with Redis's clock, so every process agrees).
+ * A call still in flight is scored with the end of its lease (its timeout): a process killed mid-call frees its
+ * slot when that lease ends.
  */
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+
+const WINDOW_MS = 1000;
 
 const ACQUIRE = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[2])
+local lease = tonumber(ARGV[4])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
+  redis.call('ZADD', KEYS[1], now + lease, ARGV[3])
+  if redis.call('PTTL', KEYS[1]) < lease + window then redis.call('PEXPIRE', KEYS[1], lease + window) end
   return 0
 end
 local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return tonumber(oldest[2]) + window - now + 1
+return math.max(1, tonumber(oldest[2]) + window - now + 1)
 `;
 
-export const WINDOW_MARGIN_MS = 100;
+/** The answer arrived: the slot is scored with now, and leaves the set one window later. */
+const RELEASE = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+return 0
+`;
 
 export class ChorusRateLimiter {
   readonly #key: string;
@@ -36,13 +46,24 @@ export class ChorusRateLimiter {
     this.#key = `${keyPrefix}:chorus-rate`;
   }
 
-  /** Waits until a call is allowed, then counts it. */
-  async acquire(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until a call is allowed and takes its slot for at most `leaseMs` (the call's timeout). Returns the
+   * release to run when the answer (or the failure) arrives.
+   */
+  async acquire(leaseMs: number, signal?: AbortSignal): Promise<() => void> {
+    const id = randomUUID();
     for (;;) {
-      const waitMs = Number(await this.redis.eval(ACQUIRE, 1, this.#key, this.maxPerSecond, 1000 + WINDOW_MARGIN_MS, randomUUID()));
-      if (waitMs <= 0) return;
+      const waitMs = Number(await this.redis.eval(ACQUIRE, 1, this.#key, this.maxPerSecond, WINDOW_MS, id, Math.max(leaseMs, WINDOW_MS)));
+      if (waitMs <= 0) break;
       signal?.throwIfAborted();
-      await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, 1000)));
+      await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, WINDOW_MS)));
     }
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      // If this fails (Redis away), the lease ends the slot anyway.
+      this.redis.eval(RELEASE, 1, this.#key, id).catch(() => undefined);
+    };
   }
 }
