@@ -181,7 +181,7 @@ export interface Config {
   readonly webConcurrency: number;
   readonly database: { readonly url: string; readonly ssl: boolean; readonly poolMax?: number };
   readonly redis: { readonly url: string; readonly tlsVerify: boolean };
-  /** BullMQ key prefix; tests use a unique one per file. (Default: chorus-relay) */
+  /** Prefix of every Redis key, BullMQ's and ours: QUEUE_PREFIX as a hash tag, `{chorus-relay}` by default; tests use a unique one per file. */
   readonly queuePrefix: string;
   readonly apiKeys: readonly string[];
   /** Bull Board's basic-auth credentials; readOnly (BOARD_READ_ONLY): every action but retry refused. */
@@ -359,7 +359,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webConcurrency: e.WEB_CONCURRENCY,
     database: Object.freeze({ url: e.DATABASE_URL, ssl: e.DATABASE_SSL, poolMax: e.DATABASE_POOL_MAX }),
     redis: Object.freeze({ url: e.REDIS_URL, tlsVerify: e.REDIS_TLS_VERIFY }),
-    queuePrefix: e.QUEUE_PREFIX,
+    // A hash tag: every key of ours and of BullMQ lands in one Redis Cluster slot, as their multi-key scripts need.
+    queuePrefix: `{${e.QUEUE_PREFIX}}`,
     apiKeys: Object.freeze([...e.API_KEYS]),
     board: Object.freeze({ user: e.BOARD_USER, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY }),
     secretKeys: Object.freeze(e.SECRET_KEYS ?? (e.SECRET_KEY ? [e.SECRET_KEY] : [])),

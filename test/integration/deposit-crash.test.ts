@@ -96,7 +96,7 @@ describe('a worker killed with SIGKILL during a deposit', () => {
   });
 });
 
-const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.name}:`);
+const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.config.queuePrefix}:`);
 
 /**
  * Waits until the first of these invoices is integrated while others are not: the moment to break something.

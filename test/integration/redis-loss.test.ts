@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 /** Deletes every key of this test's queues: what FLUSHALL does to them, without touching anyone else's. */
-const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.name}:`);
+const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.config.queuePrefix}:`);
 
 async function submit(count: number): Promise<string[]> {
   const ids: string[] = [];

@@ -25,7 +25,7 @@ describe('loadConfig', () => {
     expect(config.port).toBe(3000);
     expect(config.database.url).toBe('postgres://postgres@127.0.0.1:5432/chorus_relay');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
-    expect(config.queuePrefix).toBe('chorus-relay');
+    expect(config.queuePrefix).toBe('{chorus-relay}');
     expect(config.apiKeys).toEqual(['key-aaaaaaaaaaaaaaaa', 'key-bbbbbbbbbbbbbbbb']);
     expect(config.log).toEqual({ level: 'info', format: 'pretty' });
     expect(config.secretKeys).toHaveLength(1);
