@@ -70,6 +70,8 @@ const envSchema = z.object({
   API_KEYS: commaList,
   BOARD_USER: z.string().min(1),
   BOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters long'),
+  /** Bearer token of GET /metrics; unset: no /metrics route. */
+  METRICS_TOKEN: z.preprocess(unsetIfEmpty, z.string().min(16, 'must be at least 16 characters long').optional()),
   /** Bull Board refuses every action but retry. */
   BOARD_READ_ONLY: booleanFlag.default(false),
   /** One key; or SECRET_KEYS, comma-separated, newest first, to rotate (the first seals, all open). */
@@ -184,6 +186,8 @@ export interface Config {
   /** Prefix of every Redis key, BullMQ's and ours: QUEUE_PREFIX as a hash tag, `{chorus-relay}` by default; tests use a unique one per file. */
   readonly queuePrefix: string;
   readonly apiKeys: readonly string[];
+  /** METRICS_TOKEN: the bearer token of GET /metrics; null: no /metrics route. */
+  readonly metricsToken: string | null;
   /** Bull Board's basic-auth credentials; readOnly (BOARD_READ_ONLY): every action but retry refused. */
   readonly board: { readonly user: string; readonly password: string; readonly readOnly: boolean };
   /** SECRET_KEYS (or the one SECRET_KEY), newest first: the first seals, all open. */
@@ -362,6 +366,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // A hash tag: every key of ours and of BullMQ lands in one Redis Cluster slot, as their multi-key scripts need.
     queuePrefix: `{${e.QUEUE_PREFIX}}`,
     apiKeys: Object.freeze([...e.API_KEYS]),
+    metricsToken: e.METRICS_TOKEN ?? null,
     board: Object.freeze({ user: e.BOARD_USER, password: e.BOARD_PASSWORD, readOnly: e.BOARD_READ_ONLY }),
     secretKeys: Object.freeze(e.SECRET_KEYS ?? (e.SECRET_KEY ? [e.SECRET_KEY] : [])),
     log: Object.freeze({ level: e.LOG_LEVEL, format: logFormat(e.LOG_FORMAT, e.NODE_ENV) }),

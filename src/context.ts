@@ -8,6 +8,7 @@ import { createChorusClient } from './chorus/create-client.js';
 import { ChorusInvoicing } from './chorus/invoicing.js';
 import { StructureDirectory } from './chorus/structure-directory.js';
 import type { ChorusEnvironment } from './chorus/environments.js';
+import { SharedMetrics } from './metrics/shared-metrics.js';
 import { createFileChecker, type FileChecker } from './invoices/einvoice/file-checker.js';
 import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
@@ -45,6 +46,8 @@ export interface AppContext {
   /** Chorus Pro (or the simulator) per environment; null for an environment without PISTE credentials. */
   readonly chorus: Readonly<Record<ChorusEnvironment, ChorusAccess | null>>;
   readonly clock: Clock;
+  /** Counters and histograms every process adds to, in Redis; served by the web process at /metrics. */
+  readonly metrics: SharedMetrics;
   /** Reads invoice files in worker threads (started on first use). */
   readonly fileChecker: FileChecker;
   /** Closes what this context opened, in reverse order. Idempotent. */
@@ -77,12 +80,13 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     releasers.add('queues', () => closeQueues(queues));
 
     const secretBox = new SecretBox(config.secretKeys);
+    const metrics = new SharedMetrics(redis, config.queuePrefix);
     // Each environment is its own PISTE application: its own token, rate limit, 429 pause and structure cache.
     const access = (environment: ChorusEnvironment): ChorusAccess | null => {
       const settings = config.chorus?.[environment];
       if (!settings) return null;
       const keyPrefix = `${config.queuePrefix}:${environment}`;
-      const client = createChorusClient(settings, { redis, secretBox, keyPrefix, maxPerSecond: config.pipeline.chorusMaxRps });
+      const client = createChorusClient(settings, { redis, secretBox, keyPrefix, maxPerSecond: config.pipeline.chorusMaxRps, metrics });
       return { client, invoicing: new ChorusInvoicing(client), structures: new StructureDirectory(client, redis, keyPrefix, config.pipeline.structureCacheSeconds) };
     };
     const chorus = { production: access('production'), sandbox: access('sandbox') };
@@ -99,6 +103,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       chorus,
       clock: overrides.clock ?? systemClock,
       fileChecker,
+      metrics,
       close: () => releasers.releaseAll((name, error) => logger.error(`Closing ${name} failed`, { error })),
     };
   } catch (error) {

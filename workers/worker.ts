@@ -39,9 +39,16 @@ export function startWorker(ctx: AppContext): RunningWorker {
       ...workerStallSettings(ctx.config.pipeline),
     });
     worker.on('error', (error) => ctx.logger.warn('Worker error', { queue: name, error: error.message }));
-    worker.on('failed', (job, error) =>
-      ctx.logger.warn('Job failed', { queue: name, jobId: job?.id, invoiceId: (job?.data as { invoiceId?: string } | undefined)?.invoiceId, error: error.message }),
-    );
+    const ended = (job: { processedOn?: number | undefined; finishedOn?: number | undefined } | undefined, outcome: 'completed' | 'failed') => {
+      ctx.metrics.count('chorus_relay_jobs_total', { queue: name, outcome });
+      if (job?.processedOn && job.finishedOn) ctx.metrics.observe('chorus_relay_job_duration_seconds', { queue: name }, (job.finishedOn - job.processedOn) / 1000);
+    };
+    worker.on('completed', (job) => ended(job, 'completed'));
+    worker.on('failed', (job, error) => {
+      ended(job, 'failed');
+      const data = job?.data as { invoiceId?: string; correlationId?: string } | undefined;
+      ctx.logger.warn('Job failed', { queue: name, jobId: job?.id, invoiceId: data?.invoiceId, correlationId: data?.correlationId, error: error.message });
+    });
     workers.push(worker);
   };
   start('deposit', makeDepositProcessor(ctx), ctx.config.pipeline.depositConcurrency);

@@ -42,7 +42,7 @@ export interface ChorusClientOptions {
    * Called once per HTTP request sent to Chorus Pro, before it leaves (rate limiting); what it returns is called
    * when the answer or the failure arrives. `leaseMs` is the longest the request may take.
    */
-  beforeRequest?: (operation: string, leaseMs: number) => Promise<(() => void) | void>;
+  beforeRequest?: (operation: string, leaseMs: number) => Promise<((outcome: CallOutcome) => void) | void>;
 }
 
 /**
@@ -61,6 +61,9 @@ const isNoResult = (name: EndpointName, codeRetour: number, libelle: string | un
 export const SEARCH_RESULT_CAP = 200;
 /** When 429 comes without Retry-After. */
 const DEFAULT_RETRY_AFTER_MS = 30_000;
+
+/** How a call ended, for metrics: the HTTP status class, or `error` (network failure, timeout, stopped). */
+export type CallOutcome = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'error';
 
 export class ChorusClient {
   readonly #o: Required<Omit<ChorusClientOptions, 'beforeRequest'>> & Pick<ChorusClientOptions, 'beforeRequest'>;
@@ -281,10 +284,12 @@ export class ChorusClient {
       const token = await this.#o.tokens.getToken();
       const answered = await this.#o.beforeRequest?.(operation, timeoutMs);
       let res: Response;
+      let outcome: CallOutcome = 'error';
       try {
         res = await this.#fetch(operation, method, path, token, account, body, timeoutMs, signal);
+        outcome = `${Math.min(5, Math.max(1, Math.floor(res.status / 100)))}xx` as CallOutcome;
       } finally {
-        answered?.();
+        answered?.(outcome);
       }
       if (res.status === 401) {
         const challenge = res.headers.get('www-authenticate') ?? '';

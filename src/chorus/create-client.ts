@@ -1,12 +1,16 @@
 import type { Redis } from 'ioredis';
 import type { ChorusConfig } from '../config.js';
+import type { SharedMetrics } from '../metrics/shared-metrics.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { ChorusClient } from './client.js';
 import { ChorusRateLimiter } from './rate-limiter.js';
 import { PisteTokenProvider } from './token-provider.js';
 
 /** A client for the configured Chorus Pro (or simulator), sharing its token, its rate limit and 429 pauses through `redis`. */
-export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; secretBox: SecretBox; keyPrefix: string; maxPerSecond: number }): ChorusClient {
+export function createChorusClient(
+  config: ChorusConfig,
+  deps: { redis: Redis; secretBox: SecretBox; keyPrefix: string; maxPerSecond: number; metrics?: SharedMetrics },
+): ChorusClient {
   const limiter = new ChorusRateLimiter(deps.redis, deps.keyPrefix, deps.maxPerSecond);
   const tokens = new PisteTokenProvider({
     oauthUrl: config.oauthUrl,
@@ -24,6 +28,16 @@ export function createChorusClient(config: ChorusConfig, deps: { redis: Redis; s
     keyPrefix: deps.keyPrefix,
     timeoutMs: config.timeoutMs,
     depositTimeoutMs: config.depositTimeoutMs,
-    beforeRequest: (_operation, leaseMs) => limiter.acquire(leaseMs),
+    beforeRequest: async (operation, leaseMs) => {
+      const waiting = performance.now();
+      const release = await limiter.acquire(leaseMs);
+      deps.metrics?.observe('chorus_relay_rate_limiter_wait_seconds', {}, (performance.now() - waiting) / 1000);
+      const sent = performance.now();
+      return (outcome) => {
+        release();
+        deps.metrics?.count('chorus_relay_chorus_calls_total', { endpoint: operation, outcome });
+        deps.metrics?.observe('chorus_relay_chorus_call_duration_seconds', { endpoint: operation }, (performance.now() - sent) / 1000);
+      };
+    },
   });
 }

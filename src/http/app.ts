@@ -2,6 +2,7 @@
  * The Express application. It never listens by itself: server.ts does, and tests listen on port 0.
  * Express 5 forwards rejected promises from async handlers to the error handler.
  */
+import { randomUUID } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import multer from 'multer';
 import type { AppContext } from '../context.js';
@@ -9,12 +10,13 @@ import { MAX_FILE_BYTES } from '../invoices/submission.js';
 import { BOARD_PATH, createBoardRouter } from './admin.js';
 import { ApiKeyRegistry } from '../access/keys.js';
 import type { Permission } from '../access/roles.js';
-import { audit, authenticate, permit } from './auth.js';
+import { audit, authenticate, permit, sameSecret } from './auth.js';
 import { boardGuard } from './board-guard.js';
 import { auditHandler, createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from './handlers/access.js';
 import { refuseHiddenCharacters } from './text-guard.js';
 import { visible } from './visibility.js';
-import { errorHandler, HttpError, notFound } from './errors.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
+import { errorHandler, HttpError, notFound, sendError } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
 import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
 import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
@@ -26,15 +28,39 @@ import { buildOpenApiDocument } from './openapi.js';
 /** Base64 inflates a 10 MB file to about 13.4 MB; leave room for the other fields. */
 const JSON_BODY_LIMIT = '15mb';
 
-function requestLog(ctx: AppContext): RequestHandler {
+/** A caller's X-Request-Id when it is a sane token, else a new one: it names the request and the jobs it causes. */
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+function requestLog(ctx: AppContext, metrics: Metrics): RequestHandler {
   return (req, res, next) => {
     const started = process.hrtime.bigint();
+    const given = req.get('x-request-id');
+    const correlationId = given && REQUEST_ID.test(given) ? given : randomUUID();
+    (res.locals as { correlationId?: string }).correlationId = correlationId;
+    res.setHeader('X-Request-Id', correlationId);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Method, path and status only: headers and bodies carry keys and files.
-      ctx.logger.http('request', { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10 });
+      ctx.logger.http('request', { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, correlationId });
+      // The route's pattern, never the path: ids would make the labels unbounded.
+      const route = (res.locals as { auditRoute?: string }).auditRoute ?? (req.route ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched');
+      metrics.httpDuration.observe({ method: req.method, route, status_class: `${Math.floor(res.statusCode / 100)}xx` }, ms / 1000);
     });
     next();
+  };
+}
+
+/** GET /metrics, for Prometheus: behind its own bearer token (METRICS_TOKEN); without one, there is no such route. */
+function metricsRoute(ctx: AppContext, metrics: Metrics): RequestHandler {
+  return async (req, res) => {
+    const token = ctx.config.metricsToken;
+    if (token === null) return sendError(res, 404, 'NOT_FOUND', 'No route for GET /metrics (set METRICS_TOKEN to serve it).');
+    const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim() ?? '';
+    if (!sameSecret(given, token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="chorus-relay metrics"');
+      return sendError(res, 401, 'UNAUTHORIZED', 'Send METRICS_TOKEN as "Authorization: Bearer <token>".');
+    }
+    res.type(metrics.contentType).send(await metrics.render());
   };
 }
 
@@ -101,7 +127,9 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 1);
-  app.use(requestLog(ctx));
+  const metrics = createMetrics(ctx, ctx.metrics);
+  app.use(requestLog(ctx, metrics));
+  app.get('/metrics', metricsRoute(ctx, metrics));
 
   const openApi = buildOpenApiDocument(options.version ?? '0.1.0');
   app.get('/healthz', healthz);

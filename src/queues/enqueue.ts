@@ -8,6 +8,8 @@ export interface DepositJobRef {
   id: string;
   number: string;
   supplierId: string;
+  /** The request that caused it (X-Request-Id), carried into the job's log lines. */
+  correlationId?: string;
 }
 
 export interface EnqueueDeps {
@@ -18,7 +20,8 @@ export interface EnqueueDeps {
 /** Job id: the invoice id. Priority: fair order across suppliers (fair-priority.ts). */
 export async function enqueueDeposit(deps: EnqueueDeps, invoice: DepositJobRef): Promise<void> {
   const priority = await deps.priorities.next(invoice.supplierId);
-  await deps.queues.deposit.add(`deposit ${invoice.number}`, { invoiceId: invoice.id }, { jobId: invoice.id, priority });
+  const data = invoice.correlationId ? { invoiceId: invoice.id, correlationId: invoice.correlationId } : { invoiceId: invoice.id };
+  await deps.queues.deposit.add(`deposit ${invoice.number}`, data, { jobId: invoice.id, priority });
 }
 
 /** BullMQ waits for a connection that is down instead of failing; the intake must not wait that long. */
@@ -51,8 +54,9 @@ export async function enqueueDepositAfterCommit(deps: EnqueueDeps & { redis: Red
 }
 
 /** Job id: the invoice id; a flux has one report to follow. */
-export async function enqueueReport(queues: Queues, invoice: { id: string; number: string }, delayMs: number): Promise<void> {
-  await queues['deposit-report'].add(`report ${invoice.number}`, { invoiceId: invoice.id, poll: 0 }, { jobId: invoice.id, delay: Math.max(0, Math.round(delayMs)) });
+export async function enqueueReport(queues: Queues, invoice: { id: string; number: string }, delayMs: number, correlationId?: string): Promise<void> {
+  const data = correlationId ? { invoiceId: invoice.id, poll: 0, correlationId } : { invoiceId: invoice.id, poll: 0 };
+  await queues['deposit-report'].add(`report ${invoice.number}`, data, { jobId: invoice.id, delay: Math.max(0, Math.round(delayMs)) });
 }
 
 /** Job id: the follow-up id. */

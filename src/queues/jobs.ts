@@ -24,9 +24,9 @@ export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export interface JobPayloads {
   /** Deposit one invoice with Chorus Pro, or find out what became of a deposit whose outcome is unknown. Job id: the invoice id. */
-  deposit: { invoiceId: string };
+  deposit: { invoiceId: string; correlationId?: string };
   /** Follow the report of a deposited flux until it is final. Job id: the invoice id. */
-  'deposit-report': { invoiceId: string; poll: number };
+  'deposit-report': { invoiceId: string; poll: number; correlationId?: string };
   /** Bring the Chorus statuses of one supplier account's invoices up to date. */
   'status-sync': { supplierAccountId: string };
   /** Send a recycle or completion to Chorus Pro. Job id: the follow-up id. */

@@ -52,7 +52,12 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
       await run.progress(Math.min(90, 10 + poll * 10));
       if (!(FINAL_FLUX_STATES as readonly string[]).includes(state)) {
         if (!(FLUX_STATES as readonly string[]).includes(state)) {
-          deps.logger.warn('Chorus Pro reported a flux state we do not know; treated as not final', { invoiceId: invoice.id, fluxNumber, fluxState: state });
+          deps.logger.warn('Chorus Pro reported a flux state we do not know; treated as not final', {
+            invoiceId: invoice.id,
+            fluxNumber,
+            fluxState: state,
+            correlationId: (run.job.data as JobPayloads['deposit-report']).correlationId,
+          });
         }
         const waited = Date.now() - (invoice.depositedAt ?? invoice.createdAt).getTime();
         if (waited >= deps.config.pipeline.fluxStuckAfterMs) {

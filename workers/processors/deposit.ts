@@ -120,8 +120,9 @@ export function makeDepositProcessor(deps: DepositDeps) {
       await em.flush();
       await run.log(`deposerFlux: ${receipt.answer}, numeroFluxDepot ${fluxNumber}, dateDepot ${receipt.depositDate ?? '?'}`);
       await run.progress(100);
-      deps.logger.info('Invoice deposited', { invoiceId: invoice.id, fluxNumber });
-      await enqueueReport(deps.queues, invoice, deps.config.pipeline.reportPollFirstMs);
+      const { correlationId } = run.job.data as JobPayloads['deposit'];
+      deps.logger.info('Invoice deposited', { invoiceId: invoice.id, fluxNumber, correlationId });
+      await enqueueReport(deps.queues, invoice, deps.config.pipeline.reportPollFirstMs, correlationId);
       return { outcome: 'deposited', detail: fluxNumber };
     },
 

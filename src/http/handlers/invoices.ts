@@ -59,8 +59,9 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey);
     const { invoice } = outcome;
     if (outcome.kind === 'created') {
-      await enqueueDepositAfterCommit(ctx, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
-      ctx.logger.info('Invoice received', { invoiceId: invoice.id, number: invoice.number, supplierSiret: submission.supplierSiret });
+      const { correlationId } = res.locals as { correlationId?: string };
+      await enqueueDepositAfterCommit(ctx, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id, ...(correlationId ? { correlationId } : {}) });
+      ctx.logger.info('Invoice received', { invoiceId: invoice.id, number: invoice.number, supplierSiret: submission.supplierSiret, correlationId });
     } else {
       ctx.logger.info('Invoice request replayed under the same Idempotency-Key', { invoiceId: invoice.id });
     }
