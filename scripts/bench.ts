@@ -4,10 +4,14 @@
  *  (a) intake throughput and p50/p99 latency with concurrent clients (small UBL files);
  *  (b) end-to-end invoices per second, from POST to integrated;
  *  (c) the raw BullMQ add+process rate, as a baseline, and our ratio to it;
- *  (d) with CHORUS_MAX_RPS set and a backlog, the most requests the simulator saw in any 1-second window
- *      against the limit, and the share of the allowed rate actually used.
+ *  (d) with CHORUS_MAX_RPS set, 3 worker processes and a backlog, the one-second windows the simulator (a receiver
+ *      in this process, not a worker's) saw over the limit, and the share of the allowed rate actually used;
+ *  (e) at the limit end to end: 2 web and 3 worker processes, a backlog of --scaled invoices deposited and
+ *      reported, one worker killed with SIGKILL in the middle: the share of what the limit allows, each exactly once.
+ * (a) also runs the floor (scripts/bench-floor.ts: express.json, one INSERT, one BullMQ add) with the same load,
+ * and prints the intake's ratio to it.
  * Web and worker run as separate processes (compiled code, as in production); run `npm run build` first.
- * Options: --intake 3000 --clients 32 --web 2 (WEB_CONCURRENCY) --e2e 400 --limited 240 --rps 20 --raw 20000
+ * Options: --intake 3000 --clients 32 --web 2 (WEB_CONCURRENCY) --e2e 400 --limited 240 --rps 20 --raw 20000 --scaled 1000
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     raw: { type: 'string', default: '20000' },
     web: { type: 'string', default: '2' },
     pool: { type: 'string', default: '10' },
+    scaled: { type: 'string', default: '1000' },
   },
 });
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -178,7 +183,7 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
   try {
     await migrate(name, simulator);
     const port = String(20_000 + Math.floor(Math.random() * 20_000));
-    const webProcesses = Number(values.web);
+    const webProcesses = Number(extra.WEB_CONCURRENCY ?? values.web);
     await start(
       'dist/src/web.js',
       env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), DATABASE_POOL_MAX: String(values.pool), ...extra }),
@@ -195,7 +200,7 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
     const redis = new Redis(REDIS_URL);
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 1000);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${name}}:*`, 'COUNT', 1000);
       cursor = next;
       if (keys.length) await redis.del(...keys);
     } while (cursor !== '0');
@@ -210,11 +215,9 @@ const report = (line: string) => {
 };
 const template = await ublTemplate();
 
-// (a) Intake.
-await stage('intake', {}, async (_name, base) => {
-  const total = Number(values.intake);
-  const clients = Number(values.clients);
-  for (let i = 0; i < 50; i++) await post(base, template(`W-${i}`)); // warm-up
+/** `total` POSTs from `clients` concurrent clients, each invoice with a new number; after a warm-up of 50. */
+async function load(base: string, prefix: string, total: number, clients: number) {
+  for (let i = 0; i < 50; i++) await post(base, template(`${prefix}W-${i}`));
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -224,16 +227,28 @@ await stage('intake', {}, async (_name, base) => {
       while (next < total) {
         const n = next++;
         const t = performance.now();
-        if ((await post(base, template(`I-${n}`))) !== 202) errors += 1;
+        if ((await post(base, template(`${prefix}-${n}`))) !== 202) errors += 1;
         latencies.push(performance.now() - t);
       }
     }),
   );
-  const seconds = (performance.now() - started) / 1000;
+  const rate = total / ((performance.now() - started) / 1000);
   latencies.sort((a, b) => a - b);
-  report(
-    `(a) intake: ${total} POST /v1/invoices (UBL ${Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024)} KB) with ${clients} clients, ${values.web} web process(es): ${(total / seconds).toFixed(0)} invoices/s, p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, ${errors} errors`,
-  );
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+}
+
+// (a) Intake, against the floor, one web process each, the same load.
+await stage('intake', { WEB_CONCURRENCY: '1' }, async (name, base, simulator) => {
+  const total = Number(values.intake);
+  const clients = Number(values.clients);
+  const ours = await load(base, 'I', total, clients);
+  const floorPort = String(40_000 + Math.floor(Math.random() * 20_000));
+  await start('dist/scripts/bench-floor.js', env(name, simulator, { PORT: floorPort, QUEUE_PREFIX: `${name}_floor` }), /Floor intake listening/);
+  const floor = await load(`http://127.0.0.1:${floorPort}`, 'F', total, clients);
+  const kb = Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024);
+  const line = (r: typeof ours) => `${r.rate.toFixed(0)} invoices/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`;
+  report(`(a) intake: ${total} POST /v1/invoices (UBL ${kb} KB, a new number each) with ${clients} clients, 1 web process: ${line(ours)}`);
+  report(`(a) floor (express.json, one INSERT with the file, one BullMQ add), same load: ${line(floor)}; intake / floor = ${(ours.rate / floor.rate).toFixed(2)}`);
 });
 
 // (b) End to end.
@@ -292,9 +307,9 @@ await stage('limited', {}, async (name, base, simulator) => {
     }),
   );
   simulator.counter.reset();
-  // Two workers share the limit: it holds across processes.
+  // Three workers share the limit: it holds across processes.
   const workerEnv = env(name, simulator, { CHORUS_MAX_RPS: String(rps) });
-  await Promise.all([start('dist/workers/main.js', workerEnv, /Worker started/), start('dist/workers/main.js', workerEnv, /Worker started/)]);
+  await Promise.all([1, 2, 3].map(() => start('dist/workers/main.js', workerEnv, /Worker started/)));
   const started = Date.now();
   await waitIntegrated(name, total, 600_000);
   const seconds = (Date.now() - started) / 1000;
@@ -309,7 +324,37 @@ await stage('limited', {}, async (name, base, simulator) => {
   const inner = seconds_.slice(1, -1).map((sec) => counts.bySecond[String(sec)] ?? 0);
   const used = inner.length > 0 ? inner.reduce((a, b) => a + b, 0) / (inner.length * rps) : 0;
   report(
-    `(d) CHORUS_MAX_RPS=${rps}, 2 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}); share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %`,
+    `(d) CHORUS_MAX_RPS=${rps}, 3 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}), windows over the limit: ${simulator.counter.windowsOver(rps)}; share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %`,
+  );
+});
+
+// (e) At the limit, end to end, scaled out, with a worker killed in the middle.
+await stage('scaled', {}, async (name, base, simulator) => {
+  const rps = Number(values.rps);
+  const total = Number(values.scaled);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) await post(base, template(`S-${next++}`));
+    }),
+  );
+  simulator.counter.reset();
+  const workerEnv = env(name, simulator, { CHORUS_MAX_RPS: String(rps), WORKER_LOCK_SECONDS: '5', SWEEP_INTERVAL_SECONDS: '5' });
+  const workers = await Promise.all([1, 2, 3].map(() => start('dist/workers/main.js', workerEnv, /Worker started/)));
+  const started = Date.now();
+  while ((await countIntegrated(name)) < total / 3) await new Promise((resolve) => setTimeout(resolve, 200));
+  workers[0]!.kill('SIGKILL');
+  const killedAt = await countIntegrated(name);
+  await waitIntegrated(name, total, 900_000);
+  const seconds = (Date.now() - started) / 1000;
+  const counts = simulator.counter.snapshot(simulator.world.depositsByInvoiceNumber);
+  const apiCalls = Object.entries(counts.byEndpoint)
+    .filter(([k]) => k !== 'oauthToken')
+    .reduce((sum, [, n]) => sum + n, 0);
+  const notOnce = [...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n !== 1).length;
+  const allowed = apiCalls / rps;
+  report(
+    `(e) CHORUS_MAX_RPS=${rps}, ${values.web} web and 3 worker processes (one SIGKILLed at ${killedAt} integrated), ${total} invoices deposited and reported in ${seconds.toFixed(1)} s: ${apiCalls} Chorus calls (${(apiCalls / total).toFixed(2)} per invoice), the limit allows them in ${allowed.toFixed(1)} s: ${((allowed / seconds) * 100).toFixed(1)} % of it; windows over the limit: ${simulator.counter.windowsOver(rps)}; invoices deposited other than once: ${notOnce}`,
   );
 });
 

@@ -20,6 +20,8 @@ export class RequestCounter {
   readonly bySecond = new Map<number, number>();
   #apiTimes: number[] = [];
   #maxInAnySecond = 0;
+  /** Every API call's arrival, for the windows over a limit (the last 200 000). */
+  readonly #allApiTimes: number[] = [];
 
   record(endpoint: string, supplierLogin: string | null, atMs: number, isApiCall: boolean): void {
     this.total += 1;
@@ -29,13 +31,28 @@ export class RequestCounter {
     this.bySecond.set(second, (this.bySecond.get(second) ?? 0) + 1);
     for (const key of this.bySecond.keys()) if (key < second - KEEP_SECONDS) this.bySecond.delete(key);
     if (isApiCall) {
+      this.#allApiTimes.push(atMs);
+      if (this.#allApiTimes.length > 200_000) this.#allApiTimes.splice(0, 100_000);
       this.#apiTimes.push(atMs);
       while (this.#apiTimes.length > 0 && this.#apiTimes[0]! <= atMs - 1000) this.#apiTimes.shift();
       this.#maxInAnySecond = Math.max(this.#maxInAnySecond, this.#apiTimes.length);
     }
   }
 
+  /** Sliding one-second windows, one starting at each call, that held more than `limit` calls. */
+  windowsOver(limit: number): number {
+    let over = 0;
+    let end = 0;
+    const times = this.#allApiTimes;
+    for (let start = 0; start < times.length; start++) {
+      while (end < times.length && times[end]! < times[start]! + 1000) end++;
+      if (end - start > limit) over++;
+    }
+    return over;
+  }
+
   reset(): void {
+    this.#allApiTimes.length = 0;
     this.total = 0;
     this.byEndpoint.clear();
     this.bySupplier.clear();
