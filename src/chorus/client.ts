@@ -77,13 +77,22 @@ export class ChorusClient {
   // Typed methods, one per endpoint.
 
   /** Sends a flux. Never retried unless it surely did not leave: a second deposit would be a duplicate invoice. */
-  deposerFlux(account: TechnicalAccount, flux: { fichierFlux: Buffer; nomFichier: string; syntaxeFlux: SyntaxeFlux }): Promise<ResponseOf<'deposerFlux'>> {
-    return this.call('deposerFlux', account, {
-      fichierFlux: flux.fichierFlux.toString('base64'),
-      nomFichier: flux.nomFichier,
-      syntaxeFlux: flux.syntaxeFlux,
-      avecSignature: false,
-    });
+  /**
+   * Sends a flux. Never retried unless it surely did not leave: a second deposit would be a duplicate invoice.
+   * `beforeSend` runs once the request is admitted (token, rate limit), right before it leaves: the caller records
+   * there that the outcome may from now on be unknown.
+   */
+  deposerFlux(
+    account: TechnicalAccount,
+    flux: { fichierFlux: Buffer; nomFichier: string; syntaxeFlux: SyntaxeFlux },
+    options: { beforeSend?: () => Promise<void> } = {},
+  ): Promise<ResponseOf<'deposerFlux'>> {
+    return this.call(
+      'deposerFlux',
+      account,
+      { fichierFlux: flux.fichierFlux.toString('base64'), nomFichier: flux.nomFichier, syntaxeFlux: flux.syntaxeFlux, avecSignature: false },
+      options,
+    );
   }
 
   consulterCRDetaille(account: TechnicalAccount, numeroFluxDepot: string): Promise<ResponseOf<'consulterCRDetaille'>> {
@@ -198,7 +207,12 @@ export class ChorusClient {
   // The machinery.
 
   /** One endpoint call: validated request, typed response, classified errors. */
-  async call<N extends EndpointName>(name: N, account: TechnicalAccount, body: RequestOf<N>, options: { signal?: AbortSignal } = {}): Promise<ResponseOf<N>> {
+  async call<N extends EndpointName>(
+    name: N,
+    account: TechnicalAccount,
+    body: RequestOf<N>,
+    options: { signal?: AbortSignal; beforeSend?: () => Promise<void> } = {},
+  ): Promise<ResponseOf<N>> {
     const endpoint = ENDPOINTS[name];
     const checked = endpoint.request.safeParse(body);
     if (!checked.success) {
@@ -216,7 +230,7 @@ export class ChorusClient {
     const signal = options.signal ?? account.signal;
     const attempt = async () => {
       try {
-        const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, signal);
+        const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, signal, options.beforeSend);
         return await this.#read(name, res, isWrite);
       } catch (error) {
         const retriable = error instanceof ChorusTransientError && (!isWrite || !error.maybeDelivered);
@@ -278,6 +292,7 @@ export class ChorusClient {
     body: string | undefined,
     timeoutMs: number,
     signal?: AbortSignal,
+    beforeSend?: () => Promise<void>,
   ): Promise<Response> {
     await this.#waitOutRateLimit(operation);
     for (let attempt = 1; ; attempt++) {
@@ -286,6 +301,7 @@ export class ChorusClient {
       let res: Response;
       let outcome: CallOutcome = 'error';
       try {
+        await beforeSend?.();
         res = await this.#fetch(operation, method, path, token, account, body, timeoutMs, signal);
         outcome = `${Math.min(5, Math.max(1, Math.floor(res.status / 100)))}xx` as CallOutcome;
       } finally {

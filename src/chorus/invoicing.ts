@@ -68,8 +68,9 @@ function summary(item: ResponseOf<'rechercherFactureParFournisseur'>['listeFactu
 export class ChorusInvoicing {
   constructor(private readonly client: ChorusClient) {}
 
-  async deposit(account: TechnicalAccount, file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux }): Promise<DepositReceipt> {
-    const res = await this.client.deposerFlux(account, { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux });
+  /** `beforeSend`: see ChorusClient.deposerFlux. */
+  async deposit(account: TechnicalAccount, file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux }, beforeSend?: () => Promise<void>): Promise<DepositReceipt> {
+    const res = await this.client.deposerFlux(account, { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux }, beforeSend ? { beforeSend } : {});
     return {
       fluxNumber: res.numeroFluxDepot ?? null,
       depositDate: res.dateDepot ?? null,

@@ -37,7 +37,7 @@ describe('POST /v1/invoices (JSON)', () => {
 
     const job = await h.ctx.queues.deposit.getJob(invoice.id);
     expect(job?.name).toBe(`deposit ${String(body.number)}`);
-    expect(job?.data).toEqual({ invoiceId: invoice.id });
+    expect(job?.data).toEqual({ invoiceId: invoice.id, correlationId: expect.any(String) as unknown });
   });
 
   it('returns the invoice and its timeline from the Location', async () => {

@@ -98,16 +98,20 @@ export function makeDepositProcessor(deps: DepositDeps) {
       await em.flush();
       await run.progress(40);
       failpoint(deps.config.failpoints, 'deposit:before-call');
-      subject.attempt.phase = 'sending';
-      await em.flush();
-      const receipt = await run.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux });
+      // 'sending' (the outcome may be unknown from now on) is written once the request is admitted, right before it
+      // leaves: a worker killed while it waited for the rate limit or a token leaves 'prepared', safely sent again.
+      const attempt = subject.attempt;
+      const receipt = await run.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux }, async () => {
+        if (attempt.phase === 'sending') return;
+        attempt.phase = 'sending';
+        await em.flush();
+      });
       failpoint(deps.config.failpoints, 'deposit:after-response');
       const { fluxNumber } = receipt;
       if (!fluxNumber) {
         // Accepted without a receipt number: it may be there; the next run looks it up.
         return unknownOutcome(run, 'Chorus Pro accepted the deposit without a numeroFluxDepot');
       }
-      const attempt = subject.attempt;
       attempt.phase = 'sent';
       attempt.fluxNumber = fluxNumber;
       attempt.finishedAt = new Date();
