@@ -230,7 +230,16 @@ export class ChorusClient {
     const signal = options.signal ?? account.signal;
     const attempt = async () => {
       try {
-        const res = await this.#send(name, 'POST', endpoint.path, account, JSON.stringify(checked.data), isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs, signal, options.beforeSend);
+        const res = await this.#send(
+          name,
+          'POST',
+          endpoint.path,
+          account,
+          JSON.stringify(checked.data),
+          isDeposit ? this.#o.depositTimeoutMs : this.#o.timeoutMs,
+          signal,
+          options.beforeSend,
+        );
         return await this.#read(name, res, isWrite);
       } catch (error) {
         const retriable = error instanceof ChorusTransientError && (!isWrite || !error.maybeDelivered);
