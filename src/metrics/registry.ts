@@ -6,6 +6,7 @@
  */
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppContext } from '../context.js';
+import { needsActionCounts } from '../invoices/listing.js';
 import { QUEUE_NAMES } from '../queues/jobs.js';
 import { SHARED_COUNTERS, SHARED_HISTOGRAMS, type SharedMetrics, type SharedSnapshot } from './shared-metrics.js';
 
@@ -61,10 +62,7 @@ export function createMetrics(ctx: AppContext, shared: SharedMetrics): Metrics {
     registers: [registry],
     async collect() {
       this.reset();
-      const rows = await sql<{ reason: string; n: string }>(
-        'select action_required as reason, count(*) as n from invoice where action_required is not null group by action_required',
-      );
-      for (const row of rows) this.set({ reason: row.reason }, Number(row.n));
+      for (const [reason, n] of Object.entries(await needsActionCounts(ctx.orm.em.fork()))) this.set({ reason }, n);
     },
   });
   new Gauge({
@@ -95,7 +93,7 @@ const labelText = (labels: Record<string, string>) => {
 };
 
 /** The Prometheus text of the metrics all processes share. */
-export function renderShared(snapshot: SharedSnapshot): string {
+function renderShared(snapshot: SharedSnapshot): string {
   const lines: string[] = [];
   for (const [name, help] of Object.entries(SHARED_COUNTERS)) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);

@@ -2,14 +2,13 @@
  * What people do to invoices in the simulated Chorus Pro: the recipient's decisions (`traiter/recue`), the
  * supplier's recycling and completion, and the admin's back doors (any status, invoices made in bulk).
  */
-import { INVOICE_STATUSES } from '../chorus/contract/vocabulary.js';
 import { BUSINESS_ERRORS, BusinessError } from './business-errors.js';
 import type { LifecycleEngine } from './engine.js';
 import type { SimInvoice, SimInvoiceData, StatusCode } from './model.js';
 import { checkInvoice } from './rules.js';
 
 /** What a recipient may set with `traiter/recue` (SWF info text, plus SERVICE_FAIT seen in Pastell). */
-export const RECIPIENT_STATUSES: readonly StatusCode[] = [
+const RECIPIENT_STATUSES: readonly StatusCode[] = [
   'MISE_A_DISPOSITION',
   'SUSPENDUE',
   'REJETEE',
@@ -21,8 +20,6 @@ export const RECIPIENT_STATUSES: readonly StatusCode[] = [
   'SERVICE_FAIT',
 ];
 const REASON_REQUIRED: readonly StatusCode[] = ['REJETEE', 'SUSPENDUE', 'A_RECYCLER'];
-
-export const isSwaggerStatus = (code: string) => (INVOICE_STATUSES as readonly string[]).includes(code);
 
 export class InvoiceActions {
   constructor(readonly engine: LifecycleEngine) {}

@@ -57,7 +57,6 @@ export const seedSchema = z.object({
   structures: z.array(structureSchema),
 });
 export type Seed = z.infer<typeof seedSchema>;
-export type SimApplication = Seed['applications'][number];
 export type SimAccount = Seed['accounts'][number];
 export type SimStructure = Seed['structures'][number];
 export type SimService = SimStructure['services'][number];

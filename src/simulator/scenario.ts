@@ -56,7 +56,7 @@ function merge<T>(base: T[], added: T[], key: (item: T) => string): T[] {
 }
 
 /** A scenario from its JSON content, over a base seed (the simulator's fixtures by default). */
-export function scenarioFrom(content: unknown, base: Seed = loadSeed()): Scenario {
+function scenarioFrom(content: unknown, base: Seed = loadSeed()): Scenario {
   const s = scenarioSchema.parse(content);
   const decisions: DecisionBook = Object.fromEntries(Object.entries(s.recipients).map(([siret, d]) => [siret, Array.isArray(d) ? { '*': d } : d]));
   return {

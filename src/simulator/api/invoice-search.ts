@@ -8,7 +8,7 @@ import type { SimAccount, SimInvoice } from '../model.js';
 import { searchItem } from '../present.js';
 import { emptySearch, list, objectOf, ok, paginate, type ApiContext, type Body } from './answers.js';
 
-export const DEFAULT_RESULT_CAP = 200;
+const DEFAULT_RESULT_CAP = 200;
 
 /** The sort columns the simulator honours (the Swagger lists 46); any other sorts by id. */
 const SORT_KEYS: Record<string, (i: SimInvoice) => number | string> = {
