@@ -1,12 +1,14 @@
 /** Bull Board at /admin/queues: every queue, behind basic auth, with job data redacted. */
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import type { ExternalJobUrl, QueueJobJson } from '@bull-board/api/dist/types.js';
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Router } from 'express';
 import { needsActionCounts } from '../invoices/listing.js';
 import type { AppContext } from '../context.js';
 import { redact } from '../logger.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/jobs.js';
+import { createRetryPageRouter, retryPageHref } from './board-retry.js';
 
 export const BOARD_PATH = '/admin/queues';
 
@@ -42,15 +44,33 @@ function needingActionLine(counts: Record<string, number>): string {
 }
 
 /**
+ * A failed job's link to the retry page. Bull Board's typings want a link for every job, but its response schema
+ * (`externalUrl: optional`) and its UI take none, which is what a job that has not failed gets.
+ */
+function retryLink(queue: QueueName): (job: QueueJobJson) => ExternalJobUrl {
+  const link = (job: QueueJobJson): ExternalJobUrl | undefined =>
+    job.id !== undefined && job.id !== null && job.failedReason ? { href: retryPageHref(BOARD_PATH, queue, String(job.id)), displayText: 'Retry…' } : undefined;
+  return link as (job: QueueJobJson) => ExternalJobUrl;
+}
+
+/**
  * Job payloads only carry ids, but the board shows whatever a job holds, so the same redaction as the logs
  * runs on data and return values in case a secret or a file ever slips into one.
  */
 export function createBoardRouter(ctx: AppContext): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BOARD_PATH);
-  const deposit = new DepositQueueAdapter(ctx.queues.deposit, { description: DESCRIPTIONS.deposit, allowRetries: true });
+  const { readOnly } = ctx.config.board;
+  // Read-only: Bull Board's own mode hides and refuses every action; a failed job links to our retry page instead.
+  const options = (name: QueueName) => ({
+    description: DESCRIPTIONS[name],
+    readOnlyMode: readOnly,
+    allowRetries: true,
+    ...(readOnly ? { externalJobUrl: retryLink(name) } : {}),
+  });
+  const deposit = new DepositQueueAdapter(ctx.queues.deposit, options('deposit'));
   const adapters = QUEUE_NAMES.map((name) => {
-    const adapter = name === 'deposit' ? deposit : new BullMQAdapter(ctx.queues[name], { description: DESCRIPTIONS[name], allowRetries: true });
+    const adapter = name === 'deposit' ? deposit : new BullMQAdapter(ctx.queues[name], options(name));
     adapter.setFormatter('data', (data: unknown) => redact(data));
     adapter.setFormatter('returnValue', (value: unknown) => redact(value));
     return adapter;
@@ -78,6 +98,7 @@ export function createBoardRouter(ctx: AppContext): Router {
   const board = serverAdapter.getRouter() as Router & { disable?: (setting: string) => void };
   // The adapter mounts an Express application of its own, which would announce itself.
   board.disable?.('x-powered-by');
+  if (readOnly) router.use(createRetryPageRouter(ctx.queues, BOARD_PATH));
   router.use(board);
   return router;
 }

@@ -8,11 +8,12 @@
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
 import { sameSecret } from './auth.js';
+import { RETRY_PAGE_PATH } from './board-retry.js';
 import { sendError } from './errors.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Retrying one job or every failed job of a queue: the one action a read-only board keeps. */
-const RETRY = /^\/api\/queues\/[^/]+\/(?:[^/]+\/retry|retry\/[^/]+)$/;
+/** Retrying one failed job from our retry page: the one action a read-only board keeps (see board-retry.ts). */
+const isRetryPage = (path: string) => path.startsWith(`${RETRY_PAGE_PATH}/`);
 /** Attempts allowed before answers slow down, and the window they are counted in. */
 const FREE_ATTEMPTS = 5;
 const WINDOW_MS = 15 * 60_000;
@@ -61,7 +62,7 @@ export function boardGuard(settings: BoardGuardSettings): RequestHandler[] {
     const referer = req.get('referer');
     const fromBoard = origin !== undefined ? origin === own : referer !== undefined && referer.startsWith(`${own}${req.baseUrl}`);
     if (!fromBoard) return sendError(res, 403, 'CROSS_SITE_REQUEST', 'Board actions are accepted only from the board’s own pages (Origin or Referer of this site).');
-    if (settings.readOnly && !RETRY.test(req.path)) {
+    if (settings.readOnly && !isRetryPage(req.path)) {
       return sendError(res, 403, 'BOARD_READ_ONLY', 'The board is read-only (BOARD_READ_ONLY=true): only retries are allowed.');
     }
     next();

@@ -4,14 +4,16 @@
  * clear, sealed secrets are bound to their row and keys rotate. Each refusal: status, code, nothing written.
  */
 import { hostname } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeliveryError, EmailChannel, sendWebhook, smtpTransportOptions } from '../../src/alerts/channels.js';
 import { webhookUrlProblem } from '../../src/alerts/safe-target.js';
 import { Subscription } from '../../src/db/entities/subscription.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { resealSecrets } from '../../src/db/reseal-secrets.js';
 import { SEALED_AT, SecretBox } from '../../src/shared/secret-box.js';
-import { BOARD_PASSWORD, BOARD_USER, createHarness, simulatorEnv, type Harness } from '../helpers/harness.js';
+import { BOARD_PASSWORD, BOARD_USER, createHarness, simulatorEnv, TEST_REDIS_URL, type Harness } from '../helpers/harness.js';
 import { jsonInit, supplierBody, SUPPLIER_SIRET } from '../helpers/invoices.js';
 import { startSmtpServer, startWebhookReceiver } from '../helpers/receivers.js';
 
@@ -96,7 +98,7 @@ describe('Bull Board', () => {
     }
   });
 
-  it('read-only (BOARD_READ_ONLY): every action but retry refused from the board itself', async () => {
+  it('read-only (BOARD_READ_ONLY): every action refused, Bull Board’s own read-only mode hides them all', async () => {
     const own = { origin: h.baseUrl };
     const obliterate = await board('/api/queues/deposit/obliterate', { method: 'PUT', headers: own });
     expect([obliterate.status, ((await obliterate.json()) as { error: { code: string } }).error.code]).toEqual([403, 'BOARD_READ_ONLY']);
@@ -104,9 +106,54 @@ describe('Bull Board', () => {
     const pause = await board('/api/queues/deposit/pause', { method: 'PUT', headers: own });
     expect(pause.status).toBe(403);
     expect(await h.ctx.queues.deposit.isPaused()).toBe(false);
-    const retry = await board('/api/queues/deposit/retry/failed', { method: 'PUT', headers: own });
-    expect(retry.status).not.toBe(403);
-    expect(retry.status).toBeLessThan(500);
+    // Bull Board's retry calls too: its read-only UI shows no retry button, retries go through our page.
+    expect((await board('/api/queues/deposit/retry/failed', { method: 'PUT', headers: own })).status).toBe(403);
+    const { queues } = (await (await board('/api/queues')).json()) as { queues: Array<{ name: string; readOnlyMode: boolean }> };
+    expect(queues.length).toBeGreaterThan(0);
+    expect(queues.filter((q) => !q.readOnlyMode).map((q) => q.name)).toEqual([]);
+  });
+
+  it('read-only (BOARD_READ_ONLY): a failed job links to a page whose one button retries it, from the board’s own pages only', async () => {
+    const queue = h.ctx.queues.checks;
+    const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+    const worker = new Worker(
+      queue.name,
+      () => {
+        throw new Error('Chorus Pro <timed out> after 30 s');
+      },
+      { connection, prefix: queue.opts.prefix!, autorun: true },
+    );
+    try {
+      const job = await queue.add('overdue-payments', {}, { attempts: 1 });
+      await vi.waitFor(async () => expect(await job.getState()).toBe('failed'), { timeout: 10_000, interval: 50 });
+    } finally {
+      await worker.close();
+      await connection.quit();
+    }
+    const listing = (await (await board(`/api/queues?activeQueue=${queue.name}&status=failed&page=1`)).json()) as {
+      queues: Array<{ name: string; jobs: Array<{ id: string; externalUrl?: { href: string; displayText?: string } }> }>;
+    };
+    const failed = listing.queues.find((q) => q.name === queue.name)!.jobs;
+    expect(failed).toHaveLength(1);
+    const href = failed[0]!.externalUrl?.href;
+    expect(href).toBe(`/admin/queues/read-only/retry/${queue.name}/${failed[0]!.id}`);
+
+    const pageRes = await fetch(`${h.baseUrl}${href}`, { headers: { authorization: basic() } });
+    const html = await pageRes.text();
+    expect(pageRes.status).toBe(200);
+    expect(html).toContain('Chorus Pro &lt;timed out&gt; after 30 s');
+    expect(html).toContain('<form method="post">');
+    expect((await fetch(`${h.baseUrl}${href}`)).status).toBe(401);
+
+    const crossSite = await fetch(`${h.baseUrl}${href}`, { method: 'POST', headers: { authorization: basic(), origin: 'https://evil.example' } });
+    expect(crossSite.status).toBe(403);
+    expect(await (await queue.getJob(failed[0]!.id))!.getState()).toBe('failed');
+
+    const retried = await fetch(`${h.baseUrl}${href}`, { method: 'POST', redirect: 'manual', headers: { authorization: basic(), origin: h.baseUrl } });
+    expect(retried.status).toBe(303);
+    expect(retried.headers.get('location')).toBe(`/admin/queues/queue/${queue.name}?status=failed`);
+    expect(await (await queue.getJob(failed[0]!.id))!.getState()).toBe('waiting');
+    await queue.obliterate({ force: true });
   });
 
   it('answers without X-Powered-By', async () => {
