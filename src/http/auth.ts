@@ -3,8 +3,8 @@
  * (role and suppliers); each route of the table needs a permission; every mutating call is audited.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
-import { recordCall } from '../access/audit.js';
+import type { Request, RequestHandler, Response } from 'express';
+import { recordCall, type AuditLine } from '../access/audit.js';
 import type { ApiKeyRegistry } from '../access/keys.js';
 import { allows, inScope, ROLE_NEEDED, type Caller, type Permission } from '../access/roles.js';
 import type { AppContext } from '../context.js';
@@ -69,6 +69,23 @@ interface AuditLocals {
   caller?: Caller;
   auditRoute?: string;
   auditTarget?: string;
+  /** The handler wrote the audit line itself, with what the call changed (the intake's one statement). */
+  audited?: boolean;
+}
+
+/** What the audit line of this call says but its status: who, which route, on what. Null before authentication. */
+export function auditLineOf(req: Request, res: Response): AuditLine | null {
+  const locals = res.locals as AuditLocals;
+  const caller = locals.caller;
+  if (!caller) return null;
+  const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
+  const named = locals.auditTarget ?? [body.siret, body.supplierSiret].find((v): v is string => typeof v === 'string');
+  return { keyId: caller.keyId, keyName: caller.keyName, method: req.method, route: locals.auditRoute ?? `${req.baseUrl}${req.path}`, target: named ?? null };
+}
+
+/** The handler wrote the audit line with its own write: the middleware leaves it. */
+export function markAudited(res: Response): void {
+  (res.locals as AuditLocals).audited = true;
 }
 
 /** Writes an audit entry when a mutating call ends, whatever its outcome; a failure to write is logged, not raised. */
@@ -76,14 +93,11 @@ export function audit(ctx: AppContext): RequestHandler {
   return (req, res, next) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     res.on('finish', () => {
-      const caller = (res.locals as { caller?: Caller }).caller;
-      if (!caller) return;
-      const locals = res.locals as AuditLocals;
-      const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
-      const named = locals.auditTarget ?? [body.siret, body.supplierSiret].find((v): v is string => typeof v === 'string');
-      const route = locals.auditRoute ?? `${req.baseUrl}${req.path}`;
-      recordCall(ctx.orm.em.fork(), { caller, method: req.method, route, target: named ?? null, status: res.statusCode }).catch((error: unknown) =>
-        ctx.logger.error('Audit entry not written', { route, keyId: caller.keyId, error: error instanceof Error ? error.message : String(error) }),
+      if ((res.locals as AuditLocals).audited) return;
+      const line = auditLineOf(req, res);
+      if (!line) return;
+      recordCall(ctx.orm.em.fork(), { ...line, status: res.statusCode }).catch((error: unknown) =>
+        ctx.logger.error('Audit entry not written', { route: line.route, keyId: line.keyId, error: error instanceof Error ? error.message : String(error) }),
       );
     });
     next();

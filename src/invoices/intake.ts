@@ -4,6 +4,7 @@
  */
 import { ref } from '@mikro-orm/core';
 import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import type { AuditLine } from '../access/audit.js';
 import { FollowUp } from '../db/entities/follow-up.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { InvoiceEvent } from '../db/entities/invoice-event.js';
@@ -11,13 +12,21 @@ import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { DomainError } from '../shared/domain-error.js';
 import { registeredSupplier } from '../suppliers/accounts.js';
 import { markCorrected, received } from './lifecycle.js';
+import { createInOneStatement } from './intake-statement.js';
 import { normaliseAmount } from './money.js';
 import { sha256, submissionFingerprint, type InvoiceSubmission } from './submission.js';
 
-export type IntakeOutcome = { kind: 'created'; invoice: Invoice } | { kind: 'replayed'; invoice: Invoice };
+/** `audited`: the call's audit line was written with the invoice (only on the one-statement path). */
+export type IntakeOutcome = { kind: 'created'; invoice: Invoice; audited: boolean } | { kind: 'replayed'; invoice: Invoice; audited: false };
 
-export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null): Promise<IntakeOutcome> {
+const receivedMessage = (number: string) => `Invoice ${number} received and queued for deposit.`;
+
+export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null, audit: AuditLine | null = null): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
+  if (!submission.correctsInvoiceId) {
+    const created = await createInOneStatement(em, { submission, idempotencyKey, fingerprint, message: receivedMessage(submission.number), audit });
+    if (created) return { kind: 'created', invoice: created, audited: audit !== null };
+  }
   const fork = em.fork();
   const supplier = await registeredSupplier(fork, submission.supplierSiret);
 
@@ -50,9 +59,7 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
       });
       const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
       received(tx, created, {
-        message: original
-          ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.`
-          : `Invoice ${submission.number} received and queued for deposit.`,
+        message: original ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.` : receivedMessage(submission.number),
         details: {
           fileName: submission.file.name,
           fileSize: submission.file.content.length,
@@ -62,7 +69,7 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
       });
       return created;
     });
-    return { kind: 'created', invoice };
+    return { kind: 'created', invoice, audited: false };
   } catch (error) {
     if (!(error instanceof UniqueConstraintViolationException)) throw error;
     // A concurrent request won the race for this number or key: answer as if it had come first.
@@ -105,7 +112,7 @@ async function findEarlier(em: EntityManager, supplier: SupplierAccount, number:
   });
   const sameKey = idempotencyKey === null ? undefined : matches.find((m) => m.idempotencyKey === idempotencyKey);
   if (sameKey) {
-    if (sameKey.requestHash === fingerprint) return { kind: 'replayed', invoice: sameKey };
+    if (sameKey.requestHash === fingerprint) return { kind: 'replayed', invoice: sameKey, audited: false };
     throw new DomainError(
       'conflict',
       'IDEMPOTENCY_KEY_REUSED',

@@ -182,4 +182,22 @@ describe('audit', () => {
     expect(retry!.status).not.toBe(403);
     expect(suppliers).toMatchObject({ method: 'POST', route: '/v1/suppliers', target: A, status: 403 });
   });
+
+  it('records an accepted invoice once, written with it, and a refused one after it', async () => {
+    const key = await newKey('audited intake', 'submitter', [A]);
+    const body = await invoiceBody({ supplierSiret: A, number: 'AUDIT-2026-1' });
+    const accepted = await as(key, '/v1/invoices', jsonInit(body));
+    expect(accepted.status).toBe(202);
+    const duplicate = await as(key, '/v1/invoices', jsonInit(body));
+    expect(duplicate.status).toBe(409);
+    const entries = async () =>
+      ((await json(await h.api('/v1/audit?limit=500'))) as { data: Array<{ keyName: string; method: string; route: string; target: string | null; status: number }> }).data.filter(
+        (e) => e.keyName === 'audited intake',
+      );
+    await expect.poll(async () => (await entries()).length, { timeout: 5_000 }).toBe(2);
+    expect((await entries()).map((e) => [e.method, e.route, e.target, e.status])).toEqual([
+      ['POST', '/v1/invoices', A, 409],
+      ['POST', '/v1/invoices', A, 202],
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { assertSupplierVisible, callerOf } from '../auth.js';
+import { assertSupplierVisible, auditLineOf, callerOf, markAudited } from '../auth.js';
 import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
 import { retryDeposit } from '../../invoices/retry.js';
@@ -56,8 +56,9 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const mismatches = checkFileConsistency(submission, inspection.data);
     if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
 
-    const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey);
+    const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey, auditLineOf(req, res));
     const { invoice } = outcome;
+    if (outcome.audited) markAudited(res);
     if (outcome.kind === 'created') {
       const { correlationId } = res.locals as { correlationId?: string };
       await enqueueDepositAfterCommit(ctx, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id, ...(correlationId ? { correlationId } : {}) });

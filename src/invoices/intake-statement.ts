@@ -1,0 +1,165 @@
+/**
+ * The intake's hot path in one round trip: a new invoice, its first timeline line and, when asked, the audit line
+ * of the call, written by one SQL statement (one implicit transaction) instead of a unit of work of five queries.
+ * It writes only when the way is clear: the supplier exists, and no invoice of that supplier holds the number
+ * (outside `rejected`) or the idempotency key. In every other case it writes nothing and the caller takes the
+ * careful path (intake.ts), which tells a replay from a conflict or an unknown supplier. A concurrent request
+ * that wins the race makes the insert do nothing (ON CONFLICT on the unique indexes), never a half-written row.
+ */
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { auditRoute, auditTarget, type AuditLine } from '../access/audit.js';
+import { Invoice } from '../db/entities/invoice.js';
+import { SupplierAccount } from '../db/entities/supplier-account.js';
+import { actionRequiredOf } from './action-required.js';
+import { normaliseAmount } from './money.js';
+import { sha256, type InvoiceSubmission } from './submission.js';
+
+export interface StatementInput {
+  submission: InvoiceSubmission;
+  idempotencyKey: string | null;
+  fingerprint: string;
+  message: string;
+  /** The call's audit line, written with the invoice (status 202) when there is one. */
+  audit: AuditLine | null;
+}
+
+const INVOICE_COLUMNS = [
+  'id',
+  'supplier_id',
+  'number',
+  'issue_date',
+  'type',
+  'billing_frame',
+  'recipient_siret',
+  'service_code',
+  'engagement_number',
+  'market_number',
+  'currency',
+  'amount_without_vat',
+  'vat_amount',
+  'amount_with_vat',
+  'file_name',
+  'file_content',
+  'file_size',
+  'file_sha256',
+  'syntaxe_flux',
+  'state',
+  'idempotency_key',
+  'request_hash',
+  'action_required',
+  'status_followed',
+  'version',
+  'created_at',
+  'updated_at',
+];
+
+const STATEMENT = `
+with supplier as (
+  select id, paused_at from supplier_account where siret = ?
+), clash as (
+  select 1 from invoice i join supplier s on i.supplier_id = s.id
+  where (i.number = ? and i.state <> 'rejected') or (?::varchar is not null and i.idempotency_key = ?)
+  limit 1
+), created as (
+  insert into invoice (${INVOICE_COLUMNS.join(', ')})
+  select ?, s.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?,
+         case when s.paused_at is null then ? else ? end, false, 1, ?, ?
+  from supplier s where not exists (select 1 from clash)
+  on conflict do nothing
+  returning id, supplier_id, action_required
+), timeline as (
+  insert into invoice_event (invoice_id, at, type, source, message, details)
+  select id, ?, 'received', 'intake', ?, ?::jsonb from created
+), audited as (
+  insert into audit_entry (at, key_id, key_name, method, route, target, status)
+  select ?, ?, ?, ?, ?, ?, 202 from created where ?
+)
+select supplier_id, action_required from created`;
+
+/**
+ * Creates the invoice if the way is clear, and returns it (built for the answer, not loaded); null when nothing
+ * was written, for the careful path to explain why.
+ */
+export async function createInOneStatement(em: EntityManager, input: StatementInput): Promise<Invoice | null> {
+  const { submission: s, idempotencyKey, fingerprint, audit } = input;
+  const id = randomUUID();
+  const now = new Date();
+  const amounts = { amountWithoutVat: normaliseAmount(s.amountWithoutVat), vatAmount: normaliseAmount(s.vatAmount), amountWithVat: normaliseAmount(s.amountWithVat) };
+  const fileSha256 = sha256(s.file.content);
+  const details = { fileName: s.file.name, fileSize: s.file.content.length, syntaxeFlux: s.syntaxeFlux };
+  const reason = (supplierPaused: boolean) => actionRequiredOf({ state: 'queued', chorusStatus: null, correctedBy: null, supplierPaused });
+  const params = [
+    s.supplierSiret,
+    s.number,
+    idempotencyKey,
+    idempotencyKey,
+    id,
+    s.number,
+    s.issueDate,
+    s.type,
+    s.billingFrame,
+    s.recipientSiret,
+    s.serviceCode,
+    s.engagementNumber,
+    s.marketNumber,
+    s.currency,
+    amounts.amountWithoutVat,
+    amounts.vatAmount,
+    amounts.amountWithVat,
+    s.file.name,
+    s.file.content,
+    s.file.content.length,
+    fileSha256,
+    s.syntaxeFlux,
+    idempotencyKey,
+    fingerprint,
+    reason(false),
+    reason(true),
+    now,
+    now,
+    now,
+    input.message,
+    JSON.stringify(details),
+    now,
+    audit?.keyId ?? '',
+    audit?.keyName ?? '',
+    audit?.method ?? '',
+    auditRoute(audit?.route ?? ''),
+    auditTarget(audit?.target ?? null),
+    audit !== null,
+  ];
+  // Through knex, so the values go as bind parameters (the file as binary), not inlined into the SQL text.
+  const result = await em.getKnex().raw<{ rows: Array<{ supplier_id: string; action_required: Invoice['actionRequired'] }> }>(STATEMENT, params);
+  const row = result.rows[0];
+  if (!row) return null;
+  // Built for the 202 answer and the deposit job, never flushed: the row is already written.
+  return em.create(
+    Invoice,
+    {
+      id,
+      supplier: em.getReference(SupplierAccount, row.supplier_id),
+      number: s.number,
+      issueDate: s.issueDate,
+      type: s.type,
+      billingFrame: s.billingFrame,
+      recipientSiret: s.recipientSiret,
+      serviceCode: s.serviceCode,
+      engagementNumber: s.engagementNumber,
+      marketNumber: s.marketNumber,
+      currency: s.currency,
+      ...amounts,
+      fileName: s.file.name,
+      fileContent: s.file.content,
+      fileSize: s.file.content.length,
+      fileSha256,
+      syntaxeFlux: s.syntaxeFlux,
+      idempotencyKey,
+      requestHash: fingerprint,
+      actionRequired: row.action_required,
+      createdAt: now,
+      updatedAt: now,
+    },
+    { persist: false },
+  );
+}
