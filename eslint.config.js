@@ -59,7 +59,7 @@ export default tseslint.config(
         'error',
         {
           paths: [
-            { name: 'fast-xml-parser', message: 'The intake reads XML with it; the simulator uses xmlbuilder2.' },
+            { name: 'saxes', message: 'The intake reads XML with it; the simulator uses xmlbuilder2.' },
             { name: 'fflate', message: 'The intake unzips with it; the simulator reads archives itself.' },
           ],
         },

@@ -23,6 +23,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { loadSeed } from '../src/simulator/model.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
+import { processTreeCpuMs } from './lib/cpu.js';
 import { generateSampleInvoice } from './lib/sample-invoices.js';
 
 const { values } = parseArgs({
@@ -233,9 +234,13 @@ const report = (line: string) => {
 };
 const template = await ublTemplate();
 
-/** `total` POSTs from `clients` concurrent clients, each invoice with a new number; after a warm-up of 50. */
-async function load(base: string, prefix: string, total: number, clients: number) {
+/**
+ * `total` POSTs from `clients` concurrent clients, each invoice with a new number; after a warm-up of 50. With
+ * `serverPid`, also the CPU the server's processes used per request (all threads: file checks included).
+ */
+async function load(base: string, prefix: string, total: number, clients: number, serverPid?: number) {
   for (let i = 0; i < 50; i++) await post(base, template(`${prefix}W-${i}`));
+  const cpuBefore = serverPid === undefined ? 0 : processTreeCpuMs(serverPid);
   const latencies: number[] = [];
   let next = 0;
   let errors = 0;
@@ -251,8 +256,9 @@ async function load(base: string, prefix: string, total: number, clients: number
     }),
   );
   const rate = total / ((performance.now() - started) / 1000);
+  const cpuMsPerRequest = serverPid === undefined ? null : (processTreeCpuMs(serverPid) - cpuBefore) / total;
   latencies.sort((a, b) => a - b);
-  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return { rate, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, cpuMsPerRequest };
 }
 
 const runs = (letter: string) => values.only.includes(letter);
@@ -262,12 +268,13 @@ if (runs('a'))
   await stage('intake', { WEB_CONCURRENCY: '1' }, async (name, base, simulator) => {
     const total = Number(values.intake);
     const clients = Number(values.clients);
-    const ours = await load(base, 'I', total, clients);
+    const ours = await load(base, 'I', total, clients, children[0]?.pid);
     const floorPort = String(40_000 + Math.floor(Math.random() * 20_000));
-    await start('dist/scripts/bench-floor.js', env(name, simulator, { PORT: floorPort, QUEUE_PREFIX: `${name}_floor` }), /Floor intake listening/);
-    const floor = await load(`http://127.0.0.1:${floorPort}`, 'F', total, clients);
+    const floorProcess = await start('dist/scripts/bench-floor.js', env(name, simulator, { PORT: floorPort, QUEUE_PREFIX: `${name}_floor` }), /Floor intake listening/);
+    const floor = await load(`http://127.0.0.1:${floorPort}`, 'F', total, clients, floorProcess.pid);
     const kb = Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024);
-    const line = (r: typeof ours) => `${r.rate.toFixed(0)} invoices/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`;
+    const cpu = (r: typeof ours) => (r.cpuMsPerRequest === null ? '' : `, ${r.cpuMsPerRequest.toFixed(2)} ms of server CPU per invoice`);
+    const line = (r: typeof ours) => `${r.rate.toFixed(0)} invoices/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors${cpu(r)}`;
     report(`(a) intake: ${total} POST /v1/invoices (UBL ${kb} KB, a new number each) with ${clients} clients, 1 web process: ${line(ours)}`);
     report(`(a) floor (express.json, one INSERT with the file, one BullMQ add), same load: ${line(floor)}; intake / floor = ${(ours.rate / floor.rate).toFixed(2)}`);
   });

@@ -101,6 +101,12 @@ const envSchema = z.object({
   FILE_CHECK_TIMEOUT_MS: z.coerce.number().int().positive().default(DEFAULT_FILE_LIMITS.timeoutMs),
   FILE_CHECK_MEMORY_MB: z.coerce.number().int().min(16).default(DEFAULT_FILE_LIMITS.memoryMb),
   FILE_CHECK_THREADS: z.coerce.number().int().positive().max(16).default(DEFAULT_FILE_LIMITS.threads),
+  FILE_INLINE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1024 * 1024)
+    .default(DEFAULT_FILE_LIMITS.inlineMaxBytes),
   // Production accounts: PISTE's production application and URLs.
   PISTE_CLIENT_ID: z.string().min(1).optional(),
   PISTE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -382,6 +388,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.FILE_CHECK_TIMEOUT_MS,
       memoryMb: e.FILE_CHECK_MEMORY_MB,
       threads: e.FILE_CHECK_THREADS,
+      inlineMaxBytes: e.FILE_INLINE_MAX_BYTES,
     }),
     chorus: chorusEnvironments({
       production: { clientId: e.PISTE_CLIENT_ID, clientSecret: e.PISTE_CLIENT_SECRET, apiUrl: e.CHORUS_API_URL, oauthUrl: e.CHORUS_OAUTH_URL },

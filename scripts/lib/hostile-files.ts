@@ -58,6 +58,24 @@ export function ublWithSiblings(count: number): Buffer {
   return Buffer.from(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>1</a>'.repeat(count)}</Invoice>`);
 }
 
+/**
+ * The costliest small XML for the parser found (attributes, then sibling elements), just under `maxBytes`: the
+ * kind of file read on the event loop (FILE_INLINE_MAX_BYTES), whose cost must stay bounded by its size.
+ */
+export function ublOfManyAttributes(maxBytes: number): Buffer {
+  const head = '<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"><a ';
+  const tail = '/></Invoice>';
+  const attributes: string[] = [];
+  let size = head.length + tail.length;
+  for (let i = 0; ; i++) {
+    const attribute = `x${i}="1" `;
+    if (size + attribute.length > maxBytes) break;
+    attributes.push(attribute);
+    size += attribute.length;
+  }
+  return Buffer.from(head + attributes.join('') + tail);
+}
+
 /** A UBL invoice nested `depth` levels deep. */
 export function ublNested(depth: number): Buffer {
   return Buffer.from(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</Invoice>`);

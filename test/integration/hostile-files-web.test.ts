@@ -6,7 +6,8 @@
  * its file holds (measured by `npm run bench:hostile-files`), which is not what is checked here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deflatedZeros, pdfEmbedding, pdfOfEmptyStreams, ublNested, ublWithSiblings } from '../../scripts/lib/hostile-files.js';
+import { deflatedZeros, pdfEmbedding, pdfOfEmptyStreams, ublNested, ublOfManyAttributes, ublWithSiblings } from '../../scripts/lib/hostile-files.js';
+import { DEFAULT_FILE_LIMITS } from '../../src/invoices/einvoice/limits.js';
 import { measureWhile } from '../../scripts/lib/responsiveness.js';
 import { API_KEY, createHarness, simulatorEnv, type Harness } from '../helpers/harness.js';
 import { invoiceBody, jsonInit, supplierBody } from '../helpers/invoices.js';
@@ -67,5 +68,23 @@ describe('the web process while it checks a hostile file', () => {
     expect(measured.healthzAnswers).toBeGreaterThan(0);
     expect(measured.maxHealthzMs).toBeLessThan(HEALTHZ_BOUND_MS);
     expect(measured.peakRssMb - measured.idleRssMb).toBeLessThan(MEMORY_BOUND_MB);
+  });
+
+  it(`32 XML files of the costliest shape at the inline limit at once, read on the event loop: /healthz within ${HEALTHZ_BOUND_MS} ms`, async () => {
+    const content = ublOfManyAttributes(DEFAULT_FILE_LIMITS.inlineMaxBytes);
+    expect(content.length).toBeLessThanOrEqual(DEFAULT_FILE_LIMITS.inlineMaxBytes);
+    const { result, measured } = await measureWhile(baseUrl, web.child.pid!, () =>
+      Promise.all(
+        Array.from({ length: 32 }, async () => {
+          const res = await fetch(`${baseUrl}/v1/invoices`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}` }, body: await form('IN_DP_E1_UBL_INVOICE', content) });
+          await res.arrayBuffer();
+          return res.status;
+        }),
+      ),
+    );
+    console.log(`inline XML flood, 32 × ${content.length} bytes: ${JSON.stringify(measured)}`);
+    expect(result.every((status) => status === 422)).toBe(true);
+    expect(measured.healthzAnswers).toBeGreaterThan(0);
+    expect(measured.maxHealthzMs).toBeLessThan(HEALTHZ_BOUND_MS);
   });
 });

@@ -3,13 +3,13 @@
  * `syntaxeFlux` promises, and the data it carries (to compare with the request). Pure and synchronous: it runs
  * in a worker thread (file-checker.ts), never on the web process's event loop.
  */
-import { XMLValidator } from 'fast-xml-parser';
 import { expectedFileKind, type SyntaxeFlux } from '../../chorus/codes.js';
 import type { Issue } from '../../shared/domain-error.js';
 import { FileTooComplexError, type FileLimits } from './limits.js';
 import { facturXml } from './pdf.js';
 import { readInvoiceXml, UnreadableInvoiceError, type EInvoiceData } from './read-invoice.js';
 import { guardXml } from './xml-guard.js';
+import { wellFormednessProblem } from './xml-tree.js';
 
 /** The syntaxes whose data we read (UBL, CII, Factur-X); PES, xCBL and Chorus's own minimal XML are only checked as XML. */
 const READABLE = new Set<SyntaxeFlux>([
@@ -46,10 +46,8 @@ export function inspectInvoiceFile(content: Buffer, syntaxeFlux: SyntaxeFlux, li
     if (asXml && !xml.trimStart().startsWith('<')) return issue('file_not_xml', `syntaxeFlux ${syntaxeFlux} expects a well-formed XML file: it does not start with "<".`);
     guardXml(xml, limits);
     if (!READABLE.has(syntaxeFlux)) {
-      const valid = XMLValidator.validate(xml);
-      return valid === true
-        ? { issues: [], data: null }
-        : issue('file_not_xml', `syntaxeFlux ${syntaxeFlux} expects a well-formed XML file: ${valid.err.msg} (line ${valid.err.line}).`);
+      const problem = wellFormednessProblem(xml);
+      return problem === null ? { issues: [], data: null } : issue('file_not_xml', `syntaxeFlux ${syntaxeFlux} expects a well-formed XML file. ${problem}.`);
     }
     return { issues: [], data: readInvoiceXml(xml) };
   } catch (error) {

@@ -16,6 +16,8 @@ export interface FileLimits {
   memoryMb: number;
   /** Worker threads reading files. (Default: 2) */
   threads: number;
+  /** A plain XML file up to this size is read on the event loop, not in a worker thread. (Default: 8 KiB) */
+  inlineMaxBytes: number;
 }
 
 export const DEFAULT_FILE_LIMITS: FileLimits = {
@@ -27,6 +29,7 @@ export const DEFAULT_FILE_LIMITS: FileLimits = {
   timeoutMs: 10_000,
   memoryMb: 256,
   threads: 2,
+  inlineMaxBytes: 8 * 1024,
 };
 
 /** A file beyond a limit: refused with the limit it crossed, never read further. */

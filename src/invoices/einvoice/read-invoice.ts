@@ -3,7 +3,7 @@
  * (also the one a Factur-X PDF embeds, found by pdf.ts). Where each datum sits follows einvoice-formats.md ("where Chorus data
  * goes": BT-10 service code, BT-13 engagement number, BT-29/BT-46 SIRET with scheme 0009...).
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { MalformedXmlError, parseXmlTree, type XmlNode } from './xml-tree.js';
 
 export type EInvoiceSyntax = 'UBL' | 'CII';
 
@@ -36,30 +36,19 @@ export class UnreadableInvoiceError extends Error {
   }
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  removeNSPrefix: true,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  isArray: () => false,
-});
-
-type Node = Record<string, unknown>;
+type Node = XmlNode;
 
 /**
  * Reads the data of an invoice XML (UBL or CII) that guardXml let through; throws UnreadableInvoiceError when it
  * is not well-formed or is neither.
  */
 export function readInvoiceXml(xml: string): EInvoiceData {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new UnreadableInvoiceError(`The XML is not well-formed: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`);
   let doc: Node;
   try {
-    doc = parser.parse(xml) as Node;
+    doc = parseXmlTree(xml);
   } catch (error) {
-    throw new UnreadableInvoiceError(`The XML cannot be read: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof MalformedXmlError) throw new UnreadableInvoiceError(error.message);
+    throw error;
   }
   if (doc.Invoice || doc.CreditNote) return readUbl((doc.Invoice ?? doc.CreditNote) as Node, doc.CreditNote ? '381' : null);
   if (doc.CrossIndustryInvoice) return readCii(doc.CrossIndustryInvoice as Node);
