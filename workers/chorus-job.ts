@@ -98,7 +98,7 @@ export function chorusJob<T, R>(deps: ChorusJobDeps, spec: ChorusJobSpec<T, R>) 
       later: (ms) => postpone(job, token, ms),
       async refuse(alert, sentence) {
         await em.flush();
-        if (alert) await publishNotifications(deps, [alert]);
+        if (alert) await publishNotifications(deps, [alert], (job.data as { correlationId?: string }).correlationId);
         await bestEffort(() => job.log(sentence));
         throw new UnrecoverableError(sentence);
       },

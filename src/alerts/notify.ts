@@ -10,6 +10,7 @@ import { Notification } from '../db/entities/notification.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { NEXT_STEP, type ActionReason } from '../invoices/action-required.js';
 import type { Logger } from '../logger.js';
+import { withCorrelation } from '../queues/jobs.js';
 import type { Queues } from '../queues/queues.js';
 import type { NotificationEvent } from './events.js';
 
@@ -138,12 +139,12 @@ export function notifySupplier(
 }
 
 /** After the commit. A failure here loses nothing: the sweeper adds the job of any notification left unsent. */
-export async function publishNotifications(deps: { queues: Queues; logger: Logger }, notifications: Notification[]): Promise<void> {
+export async function publishNotifications(deps: { queues: Queues; logger: Logger }, notifications: Notification[], correlationId?: string): Promise<void> {
   for (const n of notifications) {
     try {
       await deps.queues.alerts.add(
         `${n.event} ${n.invoice ? (n.payload.invoice as InvoiceSnapshot).number : (n.payload.supplier as { siret: string }).siret}`,
-        { notificationId: n.id },
+        withCorrelation({ notificationId: n.id }, correlationId),
         { jobId: n.id },
       );
     } catch (error) {

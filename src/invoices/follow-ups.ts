@@ -29,6 +29,7 @@ async function request(
   kind: FollowUpKind,
   body: RecycleRequest | CompleteRequest,
   attachment: Buffer | null,
+  correlationId: string | undefined,
 ): Promise<{ invoice: Invoice; followUp: FollowUp }> {
   const em = ctx.orm.em.fork();
   const { invoice, followUp } = await em.transactional(async (tx) => {
@@ -59,22 +60,23 @@ async function request(
     return { invoice, followUp };
   });
   try {
-    await enqueueFollowUp(ctx.queues, { id: followUp.id, kind, invoiceNumber: invoice.number });
+    await enqueueFollowUp(ctx.queues, { id: followUp.id, kind, invoiceNumber: invoice.number }, correlationId);
   } catch (error) {
     ctx.logger.warn('Follow-up job not enqueued; the sweeper will add it', { followUpId: followUp.id, error: error instanceof Error ? error.message : String(error) });
   }
   return { invoice, followUp };
 }
 
-export function requestRecycle(ctx: AppContext, invoiceId: string, routing: RecycleRequest) {
-  return request(ctx, invoiceId, 'recycle', routing, null);
+/** `correlationId`: the request's X-Request-Id, carried into the follow-up's job. */
+export function requestRecycle(ctx: AppContext, invoiceId: string, routing: RecycleRequest, correlationId?: string) {
+  return request(ctx, invoiceId, 'recycle', routing, null, correlationId);
 }
 
-export function requestCompletion(ctx: AppContext, invoiceId: string, input: CompletionInput) {
+export function requestCompletion(ctx: AppContext, invoiceId: string, input: CompletionInput, correlationId?: string) {
   const extension = input.attachment ? (/\.([A-Za-z0-9]{1,8})$/.exec(input.attachment.name)?.[1] ?? 'PDF').toUpperCase() : '';
   const body: CompleteRequest = {
     comment: input.comment,
     attachment: input.attachment ? { name: input.attachment.name, mimeType: input.attachment.mimeType, extension } : null,
   };
-  return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null);
+  return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null, correlationId);
 }

@@ -2,6 +2,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '../logger.js';
 import type { FairPriorities } from './fair-priority.js';
+import { withCorrelation } from './jobs.js';
 import type { Queues } from './queues.js';
 
 export interface DepositJobRef {
@@ -20,7 +21,7 @@ export interface EnqueueDeps {
 /** Job id: the invoice id. Priority: fair order across suppliers (fair-priority.ts). */
 export async function enqueueDeposit(deps: EnqueueDeps, invoice: DepositJobRef): Promise<void> {
   const priority = await deps.priorities.next(invoice.supplierId);
-  const data = invoice.correlationId ? { invoiceId: invoice.id, correlationId: invoice.correlationId } : { invoiceId: invoice.id };
+  const data = withCorrelation({ invoiceId: invoice.id }, invoice.correlationId);
   await deps.queues.deposit.add(`deposit ${invoice.number}`, data, { jobId: invoice.id, priority });
 }
 
@@ -55,16 +56,16 @@ export async function enqueueDepositAfterCommit(deps: EnqueueDeps & { redis: Red
 
 /** Job id: the invoice id; a flux has one report to follow. */
 export async function enqueueReport(queues: Queues, invoice: { id: string; number: string }, delayMs: number, correlationId?: string): Promise<void> {
-  const data = correlationId ? { invoiceId: invoice.id, poll: 0, correlationId } : { invoiceId: invoice.id, poll: 0 };
+  const data = withCorrelation({ invoiceId: invoice.id, poll: 0 }, correlationId);
   await queues['deposit-report'].add(`report ${invoice.number}`, data, { jobId: invoice.id, delay: Math.max(0, Math.round(delayMs)) });
 }
 
 /** Job id: the follow-up id. */
-export async function enqueueFollowUp(queues: Queues, followUp: { id: string; kind: string; invoiceNumber: string }): Promise<void> {
-  await queues['follow-ups'].add(`${followUp.kind} ${followUp.invoiceNumber}`, { followUpId: followUp.id }, { jobId: followUp.id });
+export async function enqueueFollowUp(queues: Queues, followUp: { id: string; kind: string; invoiceNumber: string }, correlationId?: string): Promise<void> {
+  await queues['follow-ups'].add(`${followUp.kind} ${followUp.invoiceNumber}`, withCorrelation({ followUpId: followUp.id }, correlationId), { jobId: followUp.id });
 }
 
 /** Job id: the delivery id. */
-export async function enqueueDelivery(queues: Queues, delivery: { id: string; channel: string; label: string }): Promise<void> {
-  await queues.deliveries.add(`${delivery.channel} ${delivery.label}`, { deliveryId: delivery.id }, { jobId: delivery.id });
+export async function enqueueDelivery(queues: Queues, delivery: { id: string; channel: string; label: string }, correlationId?: string): Promise<void> {
+  await queues.deliveries.add(`${delivery.channel} ${delivery.label}`, withCorrelation({ deliveryId: delivery.id }, correlationId), { jobId: delivery.id });
 }

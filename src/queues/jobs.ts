@@ -22,6 +22,10 @@ import type { PipelineConfig } from '../config.js';
 export const QUEUE_NAMES = ['deposit', 'deposit-report', 'status-sync', 'follow-ups', 'alerts', 'deliveries', 'checks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
+/** The request that caused a job (X-Request-Id), carried from job to job so their log lines can be joined. */
+export const withCorrelation = <T extends object>(data: T, correlationId: string | undefined): T & { correlationId?: string } =>
+  correlationId ? { ...data, correlationId } : data;
+
 export interface JobPayloads {
   /** Deposit one invoice with Chorus Pro, or find out what became of a deposit whose outcome is unknown. Job id: the invoice id. */
   deposit: { invoiceId: string; correlationId?: string };
@@ -30,11 +34,11 @@ export interface JobPayloads {
   /** Bring the Chorus statuses of one supplier account's invoices up to date. */
   'status-sync': { supplierAccountId: string };
   /** Send a recycle or completion to Chorus Pro. Job id: the follow-up id. */
-  'follow-ups': { followUpId: string };
+  'follow-ups': { followUpId: string; correlationId?: string };
   /** Fan a notification out to the subscriptions that want it. Job id: the notification id. */
-  alerts: { notificationId: string };
+  alerts: { notificationId: string; correlationId?: string };
   /** Send one e-mail or webhook call. Job id: the delivery id. */
-  deliveries: { deliveryId: string };
+  deliveries: { deliveryId: string; correlationId?: string };
   /** Periodic look-outs (overdue payments, expiring passwords, recipients that never report payment). */
   checks: Record<string, never>;
 }

@@ -58,9 +58,13 @@ describe('recycling', () => {
     expect(invoice.actionRequired?.reason).toBe('to_recycle');
     expect(await actionAlerts(invoice.id)).toEqual(['to_recycle']);
 
-    const res = await p.h.api(`/v1/invoices/${invoice.id}/recycle`, jsonInit({ recipientSiret: '21750001600019', serviceCode: 'VOIRIE', comment: 'Destinataire corrigé' }));
+    const res = await p.h.api(
+      `/v1/invoices/${invoice.id}/recycle`,
+      jsonInit({ recipientSiret: '21750001600019', serviceCode: 'VOIRIE', comment: 'Destinataire corrigé' }, { 'x-request-id': 'corr-recycle-3' }),
+    );
     expect(res.status, await res.clone().text()).toBe(202);
     const { followUpId } = (await res.json()) as { followUpId: string };
+    expect((await p.h.ctx.queues['follow-ups'].getJob(followUpId))?.data).toEqual({ followUpId, correlationId: 'corr-recycle-3' });
     await chorusStatus(invoice.id, 'MISE_A_DISPOSITION');
 
     const after = await read(p.h, invoice.id);

@@ -81,7 +81,7 @@ describe('GET /metrics', () => {
   it('counts the invoices that need action by reason, and the deliveries of their alerts by channel and outcome', async () => {
     expect((await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: '73282932000074', channel: 'email', emails: ['compta@example.fr'] }))).status).toBe(201);
     // The ministry requires a service code: refused at the pre-check, an alert goes out (and fails: no SMTP server here).
-    const res = await p.h.api('/v1/invoices', jsonInit(await invoiceBody({ serviceCode: null })));
+    const res = await p.h.api('/v1/invoices', jsonInit(await invoiceBody({ serviceCode: null }), { 'x-request-id': 'corr-alert-7' }));
     expect(res.status).toBe(202);
     const worker = startWorker(p.h.ctx);
     try {
@@ -101,6 +101,11 @@ describe('GET /metrics', () => {
     expect(value(series, 'chorus_relay_invoices_needing_action{reason="precheck_failed"}')).toBe(1);
     expect(value(series, 'chorus_relay_invoices{state="precheck_failed"}')).toBe(1);
     expect(value(series, 'chorus_relay_jobs_total{outcome="completed",queue="alerts"}')).toBeGreaterThanOrEqual(1);
+    // The request's id follows the refusal into the alert's job and the e-mail's delivery job.
+    const alertJobs = await p.h.ctx.queues.alerts.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
+    expect(alertJobs.map((j) => j.data.correlationId)).toContain('corr-alert-7');
+    const deliveryJobs = await p.h.ctx.queues.deliveries.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
+    expect(deliveryJobs.map((j) => j.data.correlationId)).toContain('corr-alert-7');
   });
 
   it('serves every metric the Grafana dashboard of docs/ queries', async () => {

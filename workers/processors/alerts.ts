@@ -27,7 +27,7 @@ export function makeAlertsProcessor(deps: AppContext) {
       notification.fannedOutAt = new Date();
       await em.flush();
     }
-    for (const d of deliveries) await enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: job.name });
+    for (const d of deliveries) await enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: job.name }, job.data.correlationId);
     await job.log(`${deliveries.length} delivery(ies) for ${notification.event}`);
     return { deliveries: deliveries.length };
   };

@@ -82,7 +82,7 @@ export function makeDepositReportProcessor(deps: ChorusJobDeps) {
             details: { fluxState: finalState, chorusInvoiceId: found.chorusInvoiceId, status: found.status },
           });
           await em.flush();
-          await publishNotifications(deps, notifications);
+          await publishNotifications(deps, notifications, (run.job.data as JobPayloads['deposit-report']).correlationId);
           return { outcome: 'integrated', detail: found.chorusInvoiceId };
         }
         if (ourErrors.length === 0 && finalState === 'IN_INTEGRE' && poll < SEARCH_LAG_POLLS) return later();

@@ -163,7 +163,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
       const alert = transition(run.em, invoice, lastAttempt ? 'deposit-failed' : 'deposit-attempt-failed', { message });
       try {
         await run.em.flush();
-        if (alert) await publishNotifications(deps, [alert]);
+        if (alert) await publishNotifications(deps, [alert], (run.job.data as JobPayloads['deposit']).correlationId);
       } catch (flushError) {
         // The database itself may be what failed; the row still says where the invoice stands.
         deps.logger.warn('Could not record the failed attempt', { invoiceId: invoice.id, error: flushError instanceof Error ? flushError.message : String(flushError) });
@@ -200,7 +200,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
         details: { fluxNumber: found.fluxNumber, chorusInvoiceId: found.chorusInvoiceId, status: found.status },
       });
       await em.flush();
-      await publishNotifications(deps, notifications);
+      await publishNotifications(deps, notifications, (run.job.data as JobPayloads['deposit']).correlationId);
       await run.log(`Reconciled: Chorus Pro has ${invoice.number} as ${found.chorusInvoiceId} (${found.status ?? '?'})`);
       return { outcome: 'reconciled', detail: found.chorusInvoiceId };
     }

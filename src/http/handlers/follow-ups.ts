@@ -12,13 +12,10 @@ export function recycleInvoice(ctx: AppContext): RequestHandler {
     const parsed = recycleInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'recycling request');
     const { recipientSiret, serviceCode, engagementNumber, comment } = parsed.data;
-    const { followUp } = await requestRecycle(ctx, id, {
-      recipientSiret: recipientSiret ?? null,
-      serviceCode: serviceCode ?? null,
-      engagementNumber: engagementNumber ?? null,
-      comment: comment ?? null,
-    });
-    ctx.logger.info('Recycling requested', { invoiceId: id, followUpId: followUp.id });
+    const { correlationId } = res.locals as { correlationId?: string };
+    const routing = { recipientSiret: recipientSiret ?? null, serviceCode: serviceCode ?? null, engagementNumber: engagementNumber ?? null, comment: comment ?? null };
+    const { followUp } = await requestRecycle(ctx, id, routing, correlationId);
+    ctx.logger.info('Recycling requested', { invoiceId: id, followUpId: followUp.id, correlationId });
     res.status(202).location(`/v1/invoices/${id}`).json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
   };
 }
@@ -29,11 +26,10 @@ export function completeInvoice(ctx: AppContext): RequestHandler {
     const parsed = completeInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'completion');
     const { comment, attachment } = parsed.data;
-    const { followUp } = await requestCompletion(ctx, id, {
-      comment,
-      attachment: attachment ? { name: attachment.name, mimeType: attachment.mimeType, content: attachment.contentBase64 } : null,
-    });
-    ctx.logger.info('Completion requested', { invoiceId: id, followUpId: followUp.id });
+    const { correlationId } = res.locals as { correlationId?: string };
+    const input = { comment, attachment: attachment ? { name: attachment.name, mimeType: attachment.mimeType, content: attachment.contentBase64 } : null };
+    const { followUp } = await requestCompletion(ctx, id, input, correlationId);
+    ctx.logger.info('Completion requested', { invoiceId: id, followUpId: followUp.id, correlationId });
     res.status(202).location(`/v1/invoices/${id}`).json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
   };
 }
