@@ -12,8 +12,18 @@ import { loadScenario } from '../src/simulator/scenario.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { exitOnStartupError, onShutdownSignal } from '../src/shared/shutdown.js';
 import { startWorker } from '../workers/worker.js';
+import { ensureDevelopmentEnv } from './lib/dev-env.js';
 
 try {
+  const created = ensureDevelopmentEnv(process.env);
+  if (created) {
+    // Printed, not logged: the key is a fresh development one, and the newcomer needs it to make the first call.
+    const base = `http://localhost:${process.env.PORT ?? '3000'}`;
+    process.stdout.write(
+      `No .env: wrote ${created.path} with fresh development values. API key: ${created.apiKey} ` +
+        `(curl -H "Authorization: Bearer ${created.apiKey}" ${base}/v1/invoices). Bull Board: ${base}/admin/queues (${created.boardUser} / ${created.boardPassword}).\n`,
+    );
+  }
   let config = loadConfig();
   let simulator: Simulator | undefined;
   if (config.chorus === null) {

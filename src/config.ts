@@ -289,9 +289,21 @@ export interface ChorusConfig {
   readonly depositTimeoutMs: number;
 }
 
+/** What each required variable is and how to make one, for the message that says it is missing. */
+const REQUIRED_HINTS: Record<string, string> = {
+  API_KEYS: "the intake's API keys, comma-separated, at least 16 characters each (openssl rand -hex 16)",
+  BOARD_USER: "the user name of Bull Board's login",
+  BOARD_PASSWORD: "the password of Bull Board's login",
+  SECRET_KEY: 'the key that seals Chorus passwords and webhook secrets, 32 bytes as hex (openssl rand -hex 32)',
+  DATABASE_URL: 'postgres://user:password@host:5432/database',
+};
+
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\n` +
+        'Set them in the environment (Heroku: heroku config:set NAME=value) or in .env (see .env.example; README, Configuration).',
+    );
     this.name = 'ConfigError';
   }
 }
@@ -347,7 +359,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
           ctx.addIssue({ code: 'custom', path: [e[id] === undefined ? id : secret], message: `must be set together with ${e[id] === undefined ? secret : id}` });
         }
       }
-      if (e.SECRET_KEY === undefined && e.SECRET_KEYS === undefined) ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: 'is required but not set (or SECRET_KEYS)' });
+      if (e.SECRET_KEY === undefined && e.SECRET_KEYS === undefined)
+        ctx.addIssue({ code: 'custom', path: ['SECRET_KEY'], message: `is required but not set (or SECRET_KEYS): ${REQUIRED_HINTS.SECRET_KEY}` });
       if (e.SECRET_KEY !== undefined && e.SECRET_KEYS !== undefined)
         ctx.addIssue({ code: 'custom', path: ['SECRET_KEYS'], message: 'replaces SECRET_KEY: set one of them, not both' });
     })
@@ -355,10 +368,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.join('.');
-      return issue.code === 'invalid_type' && env[name] === undefined ? `${name} is required but not set` : `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
+      if (issue.code === 'invalid_type' && env[name] === undefined) return `${name} is required but not set${REQUIRED_HINTS[name] ? `: ${REQUIRED_HINTS[name]}` : ''}`;
+      return `${name} ${issue.message.replace(/^Invalid input: /, '')}`;
     });
     // The cross-field checks run only once every field parses; say this one anyway.
-    const noKey = 'SECRET_KEY is required but not set (or SECRET_KEYS)';
+    const noKey = `SECRET_KEY is required but not set (or SECRET_KEYS): ${REQUIRED_HINTS.SECRET_KEY}`;
     if (env.SECRET_KEY === undefined && env.SECRET_KEYS === undefined && !problems.includes(noKey)) problems.push(noKey);
     throw new ConfigError(problems);
   }

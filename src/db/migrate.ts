@@ -17,6 +17,8 @@ export async function migrate(orm: MikroORM, logger: Logger): Promise<string[]> 
 export async function assertSchemaIsCurrent(orm: MikroORM): Promise<void> {
   const pending = await orm.migrator.getPendingMigrations();
   if (pending.length > 0) {
-    throw new Error(`The database has ${pending.length} pending migration(s) (${pending.map((m) => m.name).join(', ')}): run \`npm run migrate\` first`);
+    throw new Error(
+      `The database has ${pending.length} pending migration(s) (${pending.map((m) => m.name).join(', ')}): run \`node dist/scripts/migrate.js\` first (the Procfile's release phase; \`npm run migrate\` in a checkout)`,
+    );
   }
 }

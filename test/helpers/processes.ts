@@ -1,5 +1,6 @@
 /** Real child processes running our entry points through tsx, with their output captured. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -13,10 +14,12 @@ export interface RunningProcess {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startProcess(entry: string, env: Record<string, string>): RunningProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+/** `options.cwd`: where it runs (default: the repository); `options.nodeArgs`: before tsx, as `npm start` passes --env-file. */
+export function startProcess(entry: string, env: Record<string, string>, options: { cwd?: string; nodeArgs?: string[] } = {}): RunningProcess {
+  // tsx and the repository's tsconfig (legacy decorators for the entities) from the repository, wherever it runs.
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), resolve(ROOT, entry)], {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
