@@ -116,6 +116,7 @@ export const CSV_COLUMNS = [
   'last_update',
   'chorus_status',
   'stage',
+  'stage_label_fr',
   'action_required',
   'state',
   'supplier_siret',
@@ -136,6 +137,7 @@ export function csvRow(invoice: Invoice): string[] {
     invoice.recipientSiret,
     (invoice.chorusStatusAt ?? invoice.updatedAt).toISOString(),
     invoice.chorusStatus ?? '',
+    meaning?.stage ?? '',
     meaning ? STAGE_LABELS_FR[meaning.stage] : '',
     invoice.actionRequired ?? '',
     invoice.state,
@@ -147,6 +149,9 @@ export function csvRow(invoice: Invoice): string[] {
     invoice.id,
   ];
 }
+
+/** A UTF-8 byte order mark first: without it Excel reads the file as Windows-1252 ("Déposée" turns to "DÃ©posÃ©e"). */
+export const CSV_BOM = '\uFEFF';
 
 /** RFC 4180 quoting; a cell a spreadsheet would run as a formula is prefixed with a quote. */
 export function csvLine(cells: readonly string[]): string {

@@ -131,7 +131,10 @@ describe('GET /v1/invoices', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?invoices.csv"?$/);
-    const lines = (await res.text()).trimEnd().split('\r\n');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    // Excel opens UTF-8 only with its byte order mark.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
     expect(lines[0]!.split(',').slice(0, 7)).toEqual(['invoice_number', 'bdc_number', 'amount_with_vat', 'currency', 'recipient_siret', 'last_update', 'chorus_status']);
     // limit is for pages: the export holds every match.
@@ -140,7 +143,13 @@ describe('GET /v1/invoices', () => {
     expect(rows.map((r) => r[2])).toEqual(['120.00', '600.00', '2400.00']);
     expect(rows[0]!.slice(1, 7)).toEqual(['BDC-A', '120.00', 'EUR', '11000201100044', '2026-11-21T10:00:00.000Z', 'REJETEE']);
     expect(rows[2]!.slice(1, 7)).toEqual(['', '2400.00', 'EUR', '21750001600019', rows[2]![5], '']);
-    expect(rows.map((r) => r[8])).toEqual(['rejected_by_recipient', 'suspended', 'precheck_failed']);
+    // The stage as its code, then its French label in a column of its own (REJETEE is rejected, SUSPENDUE on hold).
+    expect(rows.map((r) => [r[7], r[8]])).toEqual([
+      ['rejected', 'Rejetée'],
+      ['on_hold', 'Mise en attente'],
+      ['', ''],
+    ]);
+    expect(rows.map((r) => r[9])).toEqual(['rejected_by_recipient', 'suspended', 'precheck_failed']);
   });
 });
 

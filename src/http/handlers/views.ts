@@ -5,7 +5,7 @@ import type { AppContext } from '../../context.js';
 import { eachInvoice, invoiceStats, listInvoices, type InvoiceFilters, type SortField } from '../../invoices/listing.js';
 import { HttpError } from '../errors.js';
 import { queryOf } from '../params.js';
-import { CSV_COLUMNS, csvLine, csvRow, invoiceView } from '../presenters.js';
+import { CSV_BOM, CSV_COLUMNS, csvLine, csvRow, invoiceView } from '../presenters.js';
 import { invoiceListQuerySchema, statsQuerySchema } from '../schemas.js';
 
 function parseQuery(query: unknown) {
@@ -23,7 +23,7 @@ export function listInvoicesHandler(ctx: AppContext): RequestHandler {
     if (wantsCsv) {
       // The whole selection, streamed page by page: an export is not limited to one page.
       res.status(200).type('text/csv; charset=utf-8').attachment('invoices.csv');
-      res.write(csvLine(CSV_COLUMNS));
+      res.write(CSV_BOM + csvLine(CSV_COLUMNS));
       for await (const invoice of eachInvoice(ctx.orm.em, filters, { sort, descending })) {
         if (!res.write(csvLine(csvRow(invoice)))) await new Promise((resolve) => res.once('drain', resolve));
       }
