@@ -1,6 +1,10 @@
 /** The OpenAPI 3.1 document served at /openapi.json, generated from the zod schemas that validate requests. */
 import { z } from 'zod';
 import {
+  auditQuerySchema,
+  deliveryListQuerySchema,
+  statsQuerySchema,
+  subscriptionListQuerySchema,
   apiKeyInputSchema,
   apiKeyViewSchema,
   auditEntryViewSchema,
@@ -33,6 +37,46 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   422: 'Invalid: details lists each problem with its field path',
 };
 
+/** Method names for client generators, one per operation ("METHOD path"); a new route without one fails the lint test. */
+const OPERATION_IDS: Record<string, string> = {
+  'POST /v1/suppliers': 'registerSupplier',
+  'GET /v1/suppliers': 'listSuppliers',
+  'POST /v1/invoices': 'submitInvoice',
+  'GET /v1/invoices': 'listInvoices',
+  'GET /v1/invoices/{id}': 'getInvoice',
+  'POST /v1/invoices/{id}/retry': 'retryInvoice',
+  'POST /v1/invoices/{id}/recycle': 'recycleInvoice',
+  'POST /v1/invoices/{id}/complete': 'completeInvoice',
+  'GET /v1/stats': 'getStats',
+  'POST /v1/subscriptions': 'createSubscription',
+  'GET /v1/subscriptions': 'listSubscriptions',
+  'DELETE /v1/subscriptions/{id}': 'deactivateSubscription',
+  'GET /v1/subscriptions/{id}/deliveries': 'listDeliveries',
+  'POST /v1/deliveries/{id}/replay': 'replayDelivery',
+  'POST /v1/api-keys': 'createApiKey',
+  'GET /v1/api-keys': 'listApiKeys',
+  'DELETE /v1/api-keys/{id}': 'revokeApiKey',
+  'GET /v1/audit': 'listAuditEntries',
+};
+
+function withOperationIds(paths: Record<string, Record<string, Record<string, unknown>>>): Record<string, Record<string, Record<string, unknown>>> {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, operations]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(operations).map(([method, operation]) => {
+          const operationId = OPERATION_IDS[`${method.toUpperCase()} ${path}`];
+          return [method, operationId ? { operationId, ...operation } : operation];
+        }),
+      ),
+    ]),
+  );
+}
+
+/**
+ * The intake API (/v1). The probes /healthz and /readyz are for the platform, not for API clients: they are in the
+ * README (Operations), not here.
+ */
 export function buildOpenApiDocument(version: string): Record<string, unknown> {
   const multipart = json(invoiceFieldsSchema, 'input') as { properties?: Record<string, unknown>; required?: string[] };
   return {
@@ -41,7 +85,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       title: 'chorus-relay intake API',
       version,
       description: 'Deposit supplier invoices on Chorus Pro and follow them until they are paid.',
+      license: { name: 'MIT', identifier: 'MIT' },
     },
+    servers: [{ url: '/', description: 'The root of the relay’s own address (http://localhost:3000 with npm start)' }],
     components: {
       securitySchemes: {
         apiKey: {
@@ -67,7 +113,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       },
     },
     security: [{ apiKey: [] }],
-    paths: {
+    paths: withOperationIds({
       '/v1/suppliers': {
         post: {
           summary: 'Register a supplier account, or replace its Chorus Pro credentials',
@@ -129,7 +175,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
         get: {
           summary: 'List invoices (filters, sort, cursor pages); with Accept: text/csv, the whole selection as CSV',
-          parameters: listParameters(),
+          parameters: queryParameters(invoiceListQuerySchema),
           responses: {
             '200': {
               description: 'A page (JSON) or the export (CSV: invoice number, BDC number, amount, recipient, last update, Chorus status first)',
@@ -156,7 +202,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/v1/stats': {
         get: {
           summary: 'Counts per stage, per state and per needs-action reason (optionally for one supplierSiret)',
-          parameters: [{ name: 'supplierSiret', in: 'query', required: false, schema: { type: 'string' } }],
+          parameters: queryParameters(statsQuerySchema),
           responses: { '200': { description: 'The counts' }, ...errors(401, 404, 422) },
         },
       },
@@ -174,6 +220,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         },
         get: {
           summary: 'List subscriptions (optionally ?supplierSiret=)',
+          parameters: queryParameters(subscriptionListQuerySchema),
           responses: {
             '200': {
               description: 'The subscriptions',
@@ -193,7 +240,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/v1/subscriptions/{id}/deliveries': {
         get: {
           summary: 'The delivery log of a subscription, newest first',
-          parameters: [idParameter],
+          parameters: [idParameter, ...queryParameters(deliveryListQuerySchema)],
           responses: {
             '200': {
               description: 'Deliveries',
@@ -241,23 +288,32 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       '/v1/audit': {
         get: {
           summary: 'Every mutating call, newest first (admin of every supplier)',
-          parameters: [
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 500 } },
-            { name: 'before', in: 'query', required: false, schema: { type: 'string' }, description: 'nextBefore of the previous page' },
-          ],
-          responses: { '200': { description: '`{ data: AuditEntry[], nextBefore }`' }, ...errors(401, 403, 422) },
+          parameters: queryParameters(auditQuerySchema),
+          responses: {
+            '200': {
+              description: 'A page of the trail; nextBefore asks for the next one',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: { data: { type: 'array', items: { $ref: '#/components/schemas/AuditEntry' } }, nextBefore: { type: ['string', 'null'] } },
+                  },
+                },
+              },
+            },
+            ...errors(401, 403, 422),
+          },
         },
       },
-      '/healthz': { get: { summary: 'The process is up', security: [], responses: { '200': { description: 'OK' } } } },
-      '/readyz': { get: { summary: 'Redis and PostgreSQL answer', security: [], responses: { '200': { description: 'Ready' }, '503': { description: 'Not ready' } } } },
-    },
+    }),
   };
 }
 
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 
-function listParameters(): Array<Record<string, unknown>> {
-  const schema = json(invoiceListQuerySchema, 'input') as { properties: Record<string, { description?: string }> };
+/** The query parameters of a route, from the zod schema that validates them: what is declared is what is accepted. */
+function queryParameters(querySchema: z.ZodType): Array<Record<string, unknown>> {
+  const schema = json(querySchema, 'input') as { properties: Record<string, { description?: string }> };
   return Object.entries(schema.properties).map(([name, property]) => ({
     name,
     in: 'query',
@@ -267,7 +323,7 @@ function listParameters(): Array<Record<string, unknown>> {
   }));
 }
 
-function followUpPath(summary: string, input: string): Record<string, unknown> {
+function followUpPath(summary: string, input: string): Record<string, Record<string, unknown>> {
   return {
     post: {
       summary,
