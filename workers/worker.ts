@@ -4,6 +4,7 @@
  * finish, then closes the BullMQ connections it opened.
  */
 import { Worker, type Processor } from 'bullmq';
+import { ConfigError } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
 import { startDepositSweeper } from '../src/queues/deposit-sweeper.js';
 import { ensureSchedulers } from '../src/queues/status-sync-schedulers.js';
@@ -25,9 +26,9 @@ export interface RunningWorker {
 
 export function startWorker(ctx: AppContext): RunningWorker {
   if (!ctx.chorus.production && !ctx.chorus.sandbox) {
-    throw new Error(
-      'No Chorus Pro is configured: set PISTE_CLIENT_ID and PISTE_CLIENT_SECRET (production) or PISTE_SANDBOX_CLIENT_ID and PISTE_SANDBOX_CLIENT_SECRET (sandbox); npm start uses the simulator',
-    );
+    throw new ConfigError([
+      'PISTE_CLIENT_ID and PISTE_CLIENT_SECRET (production accounts) or PISTE_SANDBOX_CLIENT_ID and PISTE_SANDBOX_CLIENT_SECRET (sandbox accounts) are required: a worker needs a Chorus Pro to talk to (npm start runs the simulator instead)',
+    ]);
   }
   const workers: Worker[] = [];
   const start = <N extends QueueName>(name: N, processor: Processor<JobPayloads[N]>, concurrency: number) => {
