@@ -25,26 +25,69 @@ export class HttpError extends Error {
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = { invalid: 422, conflict: 409, 'not-found': 404 };
 
 export function sendError(res: Response, status: number, code: string, message: string, details: readonly Issue[] = [], extra: Record<string, unknown> = {}): void {
-  res.status(status).json({ error: { code, message, details, ...extra } });
+  res.status(status).json({ error: { code, message: message.replace(/\.{2,}$/, '.'), details, ...extra } });
 }
 
-/** zod issues as our details: the dotted path, our own code when a rule set one, and the sentence. */
+/** zod's own wording ("Too big: expected number to be <=200"): replaced by a sentence of ours. */
+const ZOD_DEFAULT = /^(Too big|Too small|Invalid|Expected)\b/;
+const TYPE_NAMES: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array', int: 'a whole number' };
+
+function ownWording(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return /received undefined/.test(issue.message) ? 'is required' : `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+    case 'too_small': {
+      const at = `${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}`;
+      if (issue.origin === 'string') return Number(issue.minimum) === 1 ? 'must not be empty' : `must be ${at} characters long`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must hold ${at} item(s)`;
+      return `must be ${at}`;
+    }
+    case 'too_big': {
+      const at = `${issue.inclusive === false ? 'less than' : 'at most'} ${String(issue.maximum)}`;
+      if (issue.origin === 'string') return `must be ${at} characters long`;
+      if (issue.origin === 'array' || issue.origin === 'set') return `must hold ${at} item(s)`;
+      return `must be ${at}`;
+    }
+    case 'invalid_format':
+      return issue.format === 'uuid'
+        ? 'must be a UUID'
+        : issue.format === 'email'
+          ? 'must be an e-mail address'
+          : issue.format === 'url'
+            ? 'must be a URL'
+            : `is not a valid ${issue.format}`;
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map(String).join(', ')}`;
+    case 'not_multiple_of':
+      return `must be a multiple of ${String(issue.divisor)}`;
+    case 'unrecognized_keys':
+      return `unknown field(s): ${issue.keys.join(', ')}`;
+    case 'invalid_union':
+      return 'matches none of the accepted forms';
+    default:
+      return 'is not valid';
+  }
+}
+
+/** zod issues as our details: the dotted path, our own code when a rule set one, and a sentence of ours. */
 export function issuesFromZod(error: z.ZodError, pathPrefix: readonly (string | number)[] = []): Issue[] {
   return error.issues.map((issue) => {
     const path = [...pathPrefix, ...issue.path].map(String).join('.');
     const ownCode = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
-    let message = issue.message.replace(/^Invalid input: /, '');
-    if (issue.code === 'unrecognized_keys') message = `unknown field(s): ${issue.keys.join(', ')}`;
-    if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) message = 'is required';
-    if (issue.code === 'invalid_value') message = `must be one of: ${issue.values.map(String).join(', ')}`;
+    const given = issue.message.replace(/^Invalid input: /, '');
+    const alwaysOurs = issue.code === 'unrecognized_keys' || issue.code === 'invalid_value' || (issue.code === 'invalid_type' && /received undefined/.test(issue.message));
+    const message = alwaysOurs || ZOD_DEFAULT.test(issue.message) ? ownWording(issue) : given;
     return { path, code: ownCode ?? issue.code, message: path ? `${path} ${message}` : message };
   });
 }
 
+/** A sentence ends with one full stop, whatever the part before it ended with. */
+const sentence = (text: string) => `${text.replace(/[.\s]+$/, '')}.`;
+
 export function validationError(issues: Issue[], what = 'request'): HttpError {
   const first = issues[0];
   const summary = issues.length === 1 && first ? first.message : `${issues.length} problems`;
-  return new HttpError(422, 'VALIDATION_FAILED', `The ${what} is invalid: ${summary}.`, issues);
+  return new HttpError(422, 'VALIDATION_FAILED', sentence(`The ${what} is invalid: ${summary}`), issues);
 }
 
 export const notFound: RequestHandler = (req, res) => {

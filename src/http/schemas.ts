@@ -118,8 +118,11 @@ const contentBase64 = z
     return bytes;
   });
 
+/** The file of a JSON request: its name and its bytes in base64 (decoded by the schema). */
+export const invoiceFileSchema = z.strictObject({ name: fileName, contentBase64 });
+
 export const invoiceJsonSchema = invoiceFieldsSchema
-  .extend({ file: z.strictObject({ name: fileName, contentBase64 }) })
+  .extend({ file: invoiceFileSchema })
   .transform(({ file, ...fields }) => ({ ...fields, file: { name: file.name, content: file.contentBase64 } }));
 
 /** multipart/form-data: the same fields as form fields, the file as a part named `file`. */

@@ -35,23 +35,27 @@ export function frenchToday(now: Date): string {
   return PARIS_DAY.format(now);
 }
 
-/** The rules that look at several fields together, or at the file's bytes. Field formats are checked at the edge. */
-export function checkSubmission(submission: InvoiceSubmission, today: string): Issue[] {
+/** The fields the rules below look at; any may be missing when the request's other fields are wrong. */
+export type CheckedFields = Partial<Pick<InvoiceSubmission, 'issueDate' | 'amountWithoutVat' | 'vatAmount' | 'amountWithVat' | 'file'>>;
+
+/**
+ * The rules that look at several fields together, or at the file's bytes; field formats are checked at the edge.
+ * Each rule runs when its fields are there and well-formed, so one answer lists every problem of a request.
+ */
+export function checkSubmission(submission: CheckedFields, today: string): Issue[] {
   const issues: Issue[] = [];
-  if (submission.issueDate > today) {
+  if (submission.issueDate !== undefined && submission.issueDate > today) {
     issues.push({ path: 'issueDate', code: 'date_in_future', message: `The issue date ${submission.issueDate} is after today (${today}).` });
   }
-  const net = toCents(submission.amountWithoutVat);
-  const vat = toCents(submission.vatAmount);
-  const gross = toCents(submission.amountWithVat);
-  if (net + vat !== gross) {
+  const { amountWithoutVat, vatAmount, amountWithVat } = submission;
+  if (amountWithoutVat !== undefined && vatAmount !== undefined && amountWithVat !== undefined && toCents(amountWithoutVat) + toCents(vatAmount) !== toCents(amountWithVat)) {
     issues.push({
       path: 'amountWithVat',
       code: 'amounts_do_not_add_up',
-      message: `The amount with VAT (${submission.amountWithVat}) must equal the amount without VAT (${submission.amountWithoutVat}) plus VAT (${submission.vatAmount}).`,
+      message: `The amount with VAT (${amountWithVat}) must equal the amount without VAT (${amountWithoutVat}) plus VAT (${vatAmount}).`,
     });
   }
-  issues.push(...checkFile(submission.file.content));
+  if (submission.file) issues.push(...checkFile(submission.file.content));
   return issues;
 }
 

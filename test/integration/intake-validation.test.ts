@@ -86,6 +86,52 @@ describe('POST /v1/invoices refuses invalid input with 422, the field path, and 
     expect(body.error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['supplierSiret', 'type', 'syntaxeFlux']));
   });
 
+  it('lists the rules on fields that parsed, and the file’s problems, with the format problems of the others', async () => {
+    // Before: the future date and the amounts were told only once the other fields were fixed, the file after that.
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(
+        await invoiceBody({
+          supplierSiret: '1',
+          type: 'X',
+          number: '',
+          issueDate: '2999-01-01',
+          amountWithVat: '1.00',
+          syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+          file: xmlFile('<Invoice><ID>1</Invoice>'),
+        }),
+      ),
+    );
+    const body = await expectRefused(res, 422, 'VALIDATION_FAILED');
+    expect(body.error.details.map((d) => [d.path, d.code])).toEqual(
+      expect.arrayContaining([
+        ['supplierSiret', 'invalid_format'],
+        ['type', 'invalid_value'],
+        ['number', 'invalid_format'],
+        ['issueDate', 'date_in_future'],
+        ['amountWithVat', 'amounts_do_not_add_up'],
+        ['file', 'file_not_xml'],
+      ]),
+    );
+    expect(body.error.message).toBe(`The invoice is invalid: ${body.error.details.length} problems.`);
+  });
+
+  it('words every problem as a sentence of its own, with one full stop', async () => {
+    const bodies = [
+      await (await h.api('/v1/invoices?limit=500')).json(),
+      await (await h.api('/v1/suppliers', jsonInit(supplierBody({ chorusLogin: '' })))).json(),
+      await (await h.api('/v1/invoices', jsonInit(await invoiceBody({ number: 42, comment: 'x' })))).json(),
+      await (await h.api('/v1/invoices', jsonInit(await invoiceBody({ serviceCode: 'S'.repeat(101) })))).json(),
+    ] as ErrorBody[];
+    const messages = bodies.flatMap((b) => [b.error.message, ...b.error.details.map((d) => d.message)]);
+    expect(messages.filter((m) => /Too big|Too small|expected \w+ to|Invalid input|received \w+/.test(m))).toEqual([]);
+    expect(messages.filter((m) => /\.\.$/.test(m))).toEqual([]);
+    expect(bodies[0]!.error.details).toContainEqual(expect.objectContaining({ path: 'limit', message: 'limit must be at most 200' }));
+    expect(bodies[1]!.error.details).toContainEqual(expect.objectContaining({ path: 'chorusLogin', message: 'chorusLogin must not be empty' }));
+    expect(bodies[2]!.error.details).toContainEqual(expect.objectContaining({ path: 'number', message: 'number must be a string' }));
+    expect(bodies[3]!.error.details).toContainEqual(expect.objectContaining({ path: 'serviceCode', message: 'serviceCode must be at most 100 characters long' }));
+  });
+
   it('accepts a La Poste SIRET that only passes the La Poste rule', async () => {
     const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ recipientSiret: '35600000049837' })));
     expect(res.status).toBe(202);

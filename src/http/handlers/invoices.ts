@@ -4,17 +4,39 @@ import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
 import { retryDeposit } from '../../invoices/retry.js';
 import { checkFileConsistency } from '../../invoices/file-consistency.js';
-import { checkSubmission, frenchToday, type InvoiceSubmission } from '../../invoices/submission.js';
+import type { SyntaxeFlux } from '../../chorus/codes.js';
+import { checkSubmission, frenchToday, type CheckedFields, type InvoiceSubmission } from '../../invoices/submission.js';
+import type { Issue } from '../../shared/domain-error.js';
 import { enqueueDepositAfterCommit } from '../../queues/enqueue.js';
 import { HttpError, issuesFromZod, validationError } from '../errors.js';
 import { idParam } from '../params.js';
 import { invoiceView } from '../presenters.js';
-import { idempotencyKeySchema, invoiceJsonSchema, invoiceMultipartFieldsSchema, multipartFileNameSchema } from '../schemas.js';
+import { idempotencyKeySchema, invoiceFieldsSchema, invoiceFileSchema, invoiceJsonSchema, invoiceMultipartFieldsSchema, multipartFileNameSchema } from '../schemas.js';
+
+type Parsed =
+  | { ok: true; submission: InvoiceSubmission }
+  /** `wellFormed`: the fields the rules of checkSubmission and the file checker need, those that did parse. */
+  | { ok: false; issues: Issue[]; wellFormed: CheckedFields & { syntaxeFlux?: SyntaxeFlux } };
+
+/** The fields that parse on their own, when the request as a whole does not: the other rules still look at them. */
+function wellFormedFields(body: Record<string, unknown>, file: { name: string; content: Buffer } | undefined): CheckedFields & { syntaxeFlux?: SyntaxeFlux } {
+  const { shape } = invoiceFieldsSchema;
+  const fields: CheckedFields & { syntaxeFlux?: SyntaxeFlux } = {};
+  const issueDate = shape.issueDate.safeParse(body.issueDate);
+  if (issueDate.success) fields.issueDate = issueDate.data;
+  const [net, vat, gross] = [shape.amountWithoutVat.safeParse(body.amountWithoutVat), shape.vatAmount.safeParse(body.vatAmount), shape.amountWithVat.safeParse(body.amountWithVat)];
+  if (net.success && vat.success && gross.success) Object.assign(fields, { amountWithoutVat: net.data, vatAmount: vat.data, amountWithVat: gross.data });
+  const syntaxeFlux = shape.syntaxeFlux.safeParse(body.syntaxeFlux);
+  if (syntaxeFlux.success) fields.syntaxeFlux = syntaxeFlux.data;
+  if (file) fields.file = file;
+  return fields;
+}
 
 /** The submission from either encoding; the multipart parser has already run when `req.file` is set. */
-function parseSubmission(req: Request): InvoiceSubmission {
+function parseSubmission(req: Request): Parsed {
   if (req.is('multipart/form-data')) {
-    const fields = invoiceMultipartFieldsSchema.safeParse(req.body ?? {});
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    const fields = invoiceMultipartFieldsSchema.safeParse(body);
     const issues = fields.success ? [] : issuesFromZod(fields.error);
     const file = req.file;
     if (!file) {
@@ -23,15 +45,21 @@ function parseSubmission(req: Request): InvoiceSubmission {
       const name = multipartFileNameSchema.safeParse(file.originalname);
       if (!name.success) issues.push(...issuesFromZod(name.error, ['file', 'name']));
     }
-    if (!fields.success || !file || issues.length > 0) throw validationError(issues, 'invoice');
-    return { ...fields.data, file: { name: file.originalname, content: file.buffer } };
+    if (fields.success && file && issues.length === 0) return { ok: true, submission: { ...fields.data, file: { name: file.originalname, content: file.buffer } } };
+    return { ok: false, issues, wellFormed: wellFormedFields(body, file ? { name: file.originalname, content: file.buffer } : undefined) };
   }
   if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
     throw new HttpError(400, 'MALFORMED_BODY', 'The body must be a JSON object (Content-Type: application/json) or multipart/form-data.');
   }
   const parsed = invoiceJsonSchema.safeParse(req.body);
-  if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'invoice');
-  return parsed.data;
+  if (parsed.success) return { ok: true, submission: parsed.data };
+  const body = req.body as Record<string, unknown>;
+  const file = invoiceFileSchema.safeParse(body.file);
+  return {
+    ok: false,
+    issues: issuesFromZod(parsed.error),
+    wellFormed: wellFormedFields(body, file.success ? { name: file.data.name, content: file.data.contentBase64 } : undefined),
+  };
 }
 
 function idempotencyKeyOf(req: Request): string | null {
@@ -46,9 +74,21 @@ function idempotencyKeyOf(req: Request): string | null {
 export function createInvoice(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const idempotencyKey = idempotencyKeyOf(req);
-    const submission = parseSubmission(req);
+    const today = frenchToday(ctx.clock.now());
+    const parsed = parseSubmission(req);
+    if (!parsed.ok) {
+      // Every problem in one answer: the rules and the file checker look at the fields that did parse.
+      const { wellFormed } = parsed;
+      const more = checkSubmission(wellFormed, today);
+      const fileIssues =
+        wellFormed.file && wellFormed.syntaxeFlux && !more.some((i) => i.path === 'file')
+          ? (await ctx.fileChecker.inspect(wellFormed.file.content, wellFormed.syntaxeFlux)).issues
+          : [];
+      throw validationError([...parsed.issues, ...more, ...fileIssues], 'invoice');
+    }
+    const { submission } = parsed;
     assertSupplierVisible(callerOf(res), submission.supplierSiret);
-    const issues = checkSubmission(submission, frenchToday(ctx.clock.now()));
+    const issues = checkSubmission(submission, today);
     if (issues.length > 0) throw validationError(issues, 'invoice');
     // Read in a worker thread, within the file limits: a hostile file cannot hold the event loop.
     const inspection = await ctx.fileChecker.inspect(submission.file.content, submission.syntaxeFlux);
