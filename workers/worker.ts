@@ -67,7 +67,10 @@ export function startWorker(ctx: AppContext): RunningWorker {
     ensureSchedulers(ctx).catch((error: unknown) =>
       ctx.logger.warn('Could not set up the status-sync schedulers; will try again', { error: error instanceof Error ? error.message : String(error) }),
     );
-  void keepSchedulers();
+  // The shared connection fails fast instead of queueing commands: the first try waits until it is ready, or a
+  // worker started before its connection was up would log a scheduler error it did not have.
+  const ready = ctx.redis.status === 'ready' ? Promise.resolve() : new Promise<void>((resolve) => ctx.redis.once('ready', () => resolve()));
+  void ready.then(keepSchedulers);
   const schedulerTimer = setInterval(() => void keepSchedulers(), ctx.config.sweepIntervalMs);
 
   const sweeper = startDepositSweeper(

@@ -27,8 +27,11 @@ beforeAll(async () => {
   expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(201);
 });
 afterEach(() => {
+  const outputs = running.map((p) => p.output());
   for (const p of running.splice(0)) p.child.kill('SIGKILL');
   simulator.faults.replace({});
+  // A worker process starts its schedulers once its Redis connection is up, without an error on the way.
+  expect(outputs.filter((o) => o.includes('Could not set up the status-sync schedulers'))).toEqual([]);
 });
 afterAll(async () => {
   await redis.quit();
