@@ -4,6 +4,7 @@
  * finish, then closes the BullMQ connections it opened.
  */
 import { Worker, type Processor } from 'bullmq';
+import { callPriority } from '../src/chorus/rate-limiter.js';
 import { ConfigError } from '../src/config.js';
 import type { AppContext } from '../src/context.js';
 import { startDepositSweeper } from '../src/queues/deposit-sweeper.js';
@@ -33,7 +34,9 @@ export function startWorker(ctx: AppContext): RunningWorker {
   const workers: Worker[] = [];
   const start = <N extends QueueName>(name: N, processor: Processor<JobPayloads[N]>, concurrency: number) => {
     // BullMQ opens (and closes) its own blocking connections from these options.
-    const worker = new Worker<JobPayloads[N]>(name, processor, {
+    // Its Chorus Pro calls wait for the rate limit in the order of the job's priority (the fair order of deposits).
+    const prioritised: Processor<JobPayloads[N]> = (job, ...rest) => callPriority.run(job.opts.priority ?? 0, () => processor(job, ...rest));
+    const worker = new Worker<JobPayloads[N]>(name, prioritised, {
       connection: workerConnection(ctx.config.redis),
       prefix: ctx.config.queuePrefix,
       concurrency,
