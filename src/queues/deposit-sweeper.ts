@@ -35,8 +35,17 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       batch.map((invoice): Promise<Job | undefined> => (STATES_AWAITING_REPORT.includes(invoice.state) ? deps.queues['deposit-report'] : deps.queues.deposit).getJob(invoice.id)),
     );
     for (const [i, invoice] of batch.entries()) {
-      const job = jobs[i];
+      let job = jobs[i];
       const forReport = STATES_AWAITING_REPORT.includes(invoice.state);
+      const queue = forReport ? deps.queues['deposit-report'] : deps.queues.deposit;
+      // A flush in the middle of a job can leave its hash behind with no state (the running job wrote its progress
+      // or its log into it after): such a job never runs, and adding one under its id would do nothing. Remove it.
+      let ghost = false;
+      if (job && (await job.getState()) === 'unknown') {
+        if ((await queue.remove(invoice.id)) !== 1) continue; // still locked by a worker: next pass
+        job = undefined;
+        ghost = true;
+      }
       if (job && (await job.isFailed())) {
         await job.retry('failed');
       } else if (job) {
@@ -46,10 +55,13 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       } else {
         await enqueueDeposit(deps, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
       }
+      const what = forReport ? 'report' : 'deposit';
       record(em, invoice, 'deposit-re-enqueued', 'worker', {
         message: job
-          ? `The ${forReport ? 'report' : 'deposit'} job had failed without a decision (a crash); it was started again.`
-          : `The ${forReport ? 'report' : 'deposit'} job was missing from Redis and has been added again.`,
+          ? `The ${what} job had failed without a decision (a crash); it was started again.`
+          : ghost
+            ? `The ${what} job was left in Redis without a state (Redis lost its data mid-run); it has been added again.`
+            : `The ${what} job was missing from Redis and has been added again.`,
       });
       deps.logger.warn(job ? 'Job left failed by a crash; retried' : 'Job was missing from Redis; added it again', {
         invoiceId: invoice.id,

@@ -62,6 +62,20 @@ describe('the deposit sweeper', () => {
     expect(await sweep()).toEqual([]);
   });
 
+  it('gives a job back when a flush left only part of it: a hash in no state, which a new add would not replace', async () => {
+    const [id] = await submit(1);
+    await flushOurRedisKeys();
+    // What a job running through the flush leaves: its progress written into a job hash that no list holds.
+    await redis.hset(`${h.config.queuePrefix}:deposit:${id}`, 'progress', '50');
+    expect(await (await h.ctx.queues.deposit.getJob(id!))?.getState()).toBe('unknown');
+
+    expect(await sweep()).toContain(id); // with the jobs of the earlier invoices, flushed too
+    expect(['waiting', 'prioritized']).toContain(await (await h.ctx.queues.deposit.getJob(id!))?.getState());
+    const events = await h.ctx.orm.em.fork().find(InvoiceEvent, { invoice: id!, type: 'deposit-re-enqueued' });
+    expect(events.map((e) => e.message)).toEqual(['The deposit job was left in Redis without a state (Redis lost its data mid-run); it has been added again.']);
+    expect(await sweep()).toEqual([]);
+  });
+
   it('leaves alone invoices younger than the grace period', async () => {
     const [id] = await submit(1);
     await flushOurRedisKeys();
