@@ -24,6 +24,15 @@ export interface OutboxSweeperDeps {
 }
 
 async function ensureJob(job: Job | undefined, add: () => Promise<void>): Promise<boolean> {
+  if (job && (await job.getState()) === 'unknown') {
+    // Left by a flush mid-run as a hash in no state (see deposit-sweeper.ts): it would never run, nor let an add in.
+    const removed = await job.remove().then(
+      () => true,
+      () => false, // still locked by a worker: the next pass
+    );
+    if (!removed) return false;
+    job = undefined;
+  }
   if (job && (await job.isFailed())) {
     await job.retry('failed');
     return true;
