@@ -38,10 +38,11 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       let job = jobs[i];
       const forReport = STATES_AWAITING_REPORT.includes(invoice.state);
       const queue = forReport ? deps.queues['deposit-report'] : deps.queues.deposit;
-      // A flush in the middle of a job can leave its hash behind with no state (the running job wrote its progress
-      // or its log into it after): such a job never runs, and adding one under its id would do nothing. Remove it.
+      // A flush in the middle of a job can leave its hash behind without its data or its state (the running job
+      // wrote its progress, its log or its next delay into it after): such a job never runs, or runs without an
+      // invoice and fails for ever, and an add under its id would do nothing. Remove it, then add it again.
       let ghost = false;
-      if (job && (await job.getState()) === 'unknown') {
+      if (job && ((job.data as { invoiceId?: unknown } | undefined)?.invoiceId !== invoice.id || (await job.getState()) === 'unknown')) {
         if ((await queue.remove(invoice.id)) !== 1) continue; // still locked by a worker: next pass
         job = undefined;
         ghost = true;
@@ -60,7 +61,7 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
         message: job
           ? `The ${what} job had failed without a decision (a crash); it was started again.`
           : ghost
-            ? `The ${what} job was left in Redis without a state (Redis lost its data mid-run); it has been added again.`
+            ? `The ${what} job was left in Redis without its data or its state (Redis lost its data mid-run); it has been added again.`
             : `The ${what} job was missing from Redis and has been added again.`,
       });
       deps.logger.warn(job ? 'Job left failed by a crash; retried' : 'Job was missing from Redis; added it again', {

@@ -23,9 +23,11 @@ export interface OutboxSweeperDeps {
   graceMs: number;
 }
 
-async function ensureJob(job: Job | undefined, add: () => Promise<void>): Promise<boolean> {
-  if (job && (await job.getState()) === 'unknown') {
-    // Left by a flush mid-run as a hash in no state (see deposit-sweeper.ts): it would never run, nor let an add in.
+/** `rowId`: the id its data must name; `key`: where (notificationId, deliveryId, followUpId). */
+async function ensureJob(job: Job | undefined, add: () => Promise<void>, key: string, rowId: string): Promise<boolean> {
+  if (job && ((job.data as Record<string, unknown> | undefined)?.[key] !== rowId || (await job.getState()) === 'unknown')) {
+    // Left by a flush mid-run without its data or its state (see deposit-sweeper.ts): it would never run, or run
+    // without its row and fail for ever, and it would not let an add in.
     const removed = await job.remove().then(
       () => true,
       () => false, // still locked by a worker: the next pass
@@ -50,12 +52,20 @@ export async function sweepOutbox(deps: OutboxSweeperDeps): Promise<number> {
 
   const notifications = await em.find(Notification, { fannedOutAt: null, createdAt: { $lte: olderThan } }, { orderBy: { createdAt: 'asc' }, limit: BATCH_SIZE });
   for (const n of notifications) {
-    if (await ensureJob(await deps.queues.alerts.getJob(n.id), async () => void (await deps.queues.alerts.add(`${n.event} (swept)`, { notificationId: n.id }, { jobId: n.id }))))
+    if (
+      await ensureJob(
+        await deps.queues.alerts.getJob(n.id),
+        async () => void (await deps.queues.alerts.add(`${n.event} (swept)`, { notificationId: n.id }, { jobId: n.id })),
+        'notificationId',
+        n.id,
+      )
+    )
       restored += 1;
   }
   const deliveries = await em.find(Delivery, { status: 'pending', updatedAt: { $lte: olderThan } }, { orderBy: { updatedAt: 'asc' }, limit: BATCH_SIZE });
   for (const d of deliveries) {
-    if (await ensureJob(await deps.queues.deliveries.getJob(d.id), () => enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: '(swept)' }))) restored += 1;
+    if (await ensureJob(await deps.queues.deliveries.getJob(d.id), () => enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: '(swept)' }), 'deliveryId', d.id))
+      restored += 1;
   }
   const followUps = await em.find(
     FollowUp,
@@ -63,7 +73,14 @@ export async function sweepOutbox(deps: OutboxSweeperDeps): Promise<number> {
     { orderBy: { updatedAt: 'asc' }, limit: BATCH_SIZE, populate: ['invoice'] },
   );
   for (const f of followUps) {
-    if (await ensureJob(await deps.queues['follow-ups'].getJob(f.id), () => enqueueFollowUp(deps.queues, { id: f.id, kind: f.kind, invoiceNumber: f.invoice.getEntity().number })))
+    if (
+      await ensureJob(
+        await deps.queues['follow-ups'].getJob(f.id),
+        () => enqueueFollowUp(deps.queues, { id: f.id, kind: f.kind, invoiceNumber: f.invoice.getEntity().number }),
+        'followUpId',
+        f.id,
+      )
+    )
       restored += 1;
   }
   if (restored > 0) deps.logger.warn('Alert, delivery or follow-up jobs were missing or left failed by a crash; added them again', { restored });

@@ -72,7 +72,24 @@ describe('the deposit sweeper', () => {
     expect(await sweep()).toContain(id); // with the jobs of the earlier invoices, flushed too
     expect(['waiting', 'prioritized']).toContain(await (await h.ctx.queues.deposit.getJob(id!))?.getState());
     const events = await h.ctx.orm.em.fork().find(InvoiceEvent, { invoice: id!, type: 'deposit-re-enqueued' });
-    expect(events.map((e) => e.message)).toEqual(['The deposit job was left in Redis without a state (Redis lost its data mid-run); it has been added again.']);
+    expect(events.map((e) => e.message)).toEqual(['The deposit job was left in Redis without its data or its state (Redis lost its data mid-run); it has been added again.']);
+    expect(await sweep()).toEqual([]);
+  });
+
+  it('gives a job back when a flush left it failed without its data, instead of retrying it for ever', async () => {
+    const [id] = await submit(1);
+    await flushOurRedisKeys();
+    // What a CI run saw: the report job ran on after the flush, its next delay re-listed an id whose hash had lost
+    // its data; it failed ("empty where"), and the sweeper retried it, 39 times.
+    const key = `${h.config.queuePrefix}:deposit:${id}`;
+    await redis.hset(key, 'data', '{}', 'failedReason', 'no invoice id', 'attemptsMade', '1');
+    await redis.zadd(`${h.config.queuePrefix}:deposit:failed`, Date.now(), id!);
+    expect(await (await h.ctx.queues.deposit.getJob(id!))?.getState()).toBe('failed');
+
+    expect(await sweep()).toContain(id);
+    const job = await h.ctx.queues.deposit.getJob(id!);
+    expect(job?.data).toEqual({ invoiceId: id });
+    expect(['waiting', 'prioritized']).toContain(await job?.getState());
     expect(await sweep()).toEqual([]);
   });
 
