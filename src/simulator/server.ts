@@ -81,6 +81,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
 
   const server = app.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  // Clients close idle keep-alive connections, not the server: otherwise a request sent as the server closes one
+  // fails ("other side closed"; seen once in CI under load with Node's 5 s default).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await once(server, 'listening');
   const sockets = new Set<Socket>();
   server.on('connection', (socket: Socket) => {
