@@ -14,6 +14,7 @@ import { record } from '../invoices/lifecycle.js';
 import { STATES_AWAITING_DEPOSIT, STATES_AWAITING_REPORT } from '../invoices/states.js';
 import type { Logger } from '../logger.js';
 import { enqueueDeposit, enqueueReport, type EnqueueDeps } from './enqueue.js';
+import { withoutGhost } from './ghost-jobs.js';
 
 const BATCH_SIZE = 500;
 
@@ -35,18 +36,10 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       batch.map((invoice): Promise<Job | undefined> => (STATES_AWAITING_REPORT.includes(invoice.state) ? deps.queues['deposit-report'] : deps.queues.deposit).getJob(invoice.id)),
     );
     for (const [i, invoice] of batch.entries()) {
-      let job = jobs[i];
       const forReport = STATES_AWAITING_REPORT.includes(invoice.state);
-      const queue = forReport ? deps.queues['deposit-report'] : deps.queues.deposit;
-      // A flush in the middle of a job can leave its hash behind without its data or its state (the running job
-      // wrote its progress, its log or its next delay into it after): such a job never runs, or runs without an
-      // invoice and fails for ever, and an add under its id would do nothing. Remove it, then add it again.
-      let ghost = false;
-      if (job && ((job.data as { invoiceId?: unknown } | undefined)?.invoiceId !== invoice.id || (await job.getState()) === 'unknown')) {
-        if ((await queue.remove(invoice.id)) !== 1) continue; // still locked by a worker: next pass
-        job = undefined;
-        ghost = true;
-      }
+      const found = await withoutGhost(jobs[i], 'invoiceId', invoice.id);
+      if (found === 'locked') continue;
+      const { job, ghost } = found;
       if (job && (await job.isFailed())) {
         await job.retry('failed');
       } else if (job) {

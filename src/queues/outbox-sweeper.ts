@@ -11,6 +11,7 @@ import { FollowUp } from '../db/entities/follow-up.js';
 import { Notification } from '../db/entities/notification.js';
 import type { Logger } from '../logger.js';
 import { enqueueDelivery, enqueueFollowUp } from './enqueue.js';
+import { withoutGhost } from './ghost-jobs.js';
 import type { Queues } from './queues.js';
 
 const BATCH_SIZE = 500;
@@ -23,18 +24,11 @@ export interface OutboxSweeperDeps {
   graceMs: number;
 }
 
-/** `rowId`: the id its data must name; `key`: where (notificationId, deliveryId, followUpId). */
-async function ensureJob(job: Job | undefined, add: () => Promise<void>, key: string, rowId: string): Promise<boolean> {
-  if (job && ((job.data as Record<string, unknown> | undefined)?.[key] !== rowId || (await job.getState()) === 'unknown')) {
-    // Left by a flush mid-run without its data or its state (see deposit-sweeper.ts): it would never run, or run
-    // without its row and fail for ever, and it would not let an add in.
-    const removed = await job.remove().then(
-      () => true,
-      () => false, // still locked by a worker: the next pass
-    );
-    if (!removed) return false;
-    job = undefined;
-  }
+/** `key` and `rowId`: where its data must name its row (see ghost-jobs.ts). */
+async function ensureJob(found: Job | undefined, add: () => Promise<void>, key: string, rowId: string): Promise<boolean> {
+  const checked = await withoutGhost(found, key, rowId);
+  if (checked === 'locked') return false;
+  const { job } = checked;
   if (job && (await job.isFailed())) {
     await job.retry('failed');
     return true;
