@@ -10,14 +10,15 @@ import { MAX_FILE_BYTES } from '../invoices/submission.js';
 import { BOARD_PATH, createBoardRouter } from './admin.js';
 import { ApiKeyRegistry } from '../access/keys.js';
 import type { Permission } from '../access/roles.js';
-import { audit, authenticate, permit, sameSecret } from './auth.js';
+import { audit, authenticate, permit, setCorrelationId } from './auth.js';
 import { boardGuard } from './board-guard.js';
 import { auditHandler, createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from './handlers/access.js';
 import { refuseHiddenCharacters } from './text-guard.js';
 import { visible } from './visibility.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
-import { errorHandler, HttpError, notFound, sendError } from './errors.js';
+import { errorHandler, HttpError, notFound } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
+import { metricsRoute } from './handlers/metrics.js';
 import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
 import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
 import { completeInvoice, recycleInvoice } from './handlers/follow-ups.js';
@@ -36,7 +37,7 @@ function requestLog(ctx: AppContext, metrics: Metrics): RequestHandler {
     const started = process.hrtime.bigint();
     const given = req.get('x-request-id');
     const correlationId = given && REQUEST_ID.test(given) ? given : randomUUID();
-    (res.locals as { correlationId?: string }).correlationId = correlationId;
+    setCorrelationId(res, correlationId);
     res.setHeader('X-Request-Id', correlationId);
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
@@ -47,20 +48,6 @@ function requestLog(ctx: AppContext, metrics: Metrics): RequestHandler {
       metrics.httpDuration.observe({ method: req.method, route, status_class: `${Math.floor(res.statusCode / 100)}xx` }, ms / 1000);
     });
     next();
-  };
-}
-
-/** GET /metrics, for Prometheus: behind its own bearer token (METRICS_TOKEN); without one, there is no such route. */
-function metricsRoute(ctx: AppContext, metrics: Metrics): RequestHandler {
-  return async (req, res) => {
-    const token = ctx.config.metricsToken;
-    if (token === null) return sendError(res, 404, 'NOT_FOUND', 'No route for GET /metrics (set METRICS_TOKEN to serve it).');
-    const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim() ?? '';
-    if (!sameSecret(given, token)) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="chorus-relay metrics"');
-      return sendError(res, 401, 'UNAUTHORIZED', 'Send METRICS_TOKEN as "Authorization: Bearer <token>".');
-    }
-    res.type(metrics.contentType).send(await metrics.render());
   };
 }
 

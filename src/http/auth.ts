@@ -18,6 +18,20 @@ export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/** The token of `Authorization: Bearer <token>`, or '' (API keys and METRICS_TOKEN come this way). */
+export function bearerToken(req: Request): string {
+  return /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim() ?? '';
+}
+
+/** The request's correlation id (its X-Request-Id, or one made for it), set first by the request log. */
+export function correlationIdOf(res: Response): string | undefined {
+  return (res.locals as { correlationId?: string }).correlationId;
+}
+
+export function setCorrelationId(res: Response, correlationId: string): void {
+  (res.locals as { correlationId?: string }).correlationId = correlationId;
+}
+
 /** The caller `authenticate` found; every /v1 handler runs after it. */
 export function callerOf(res: Response): Caller {
   const caller = (res.locals as { caller?: Caller }).caller;
@@ -27,7 +41,7 @@ export function callerOf(res: Response): Caller {
 
 export function authenticate(ctx: AppContext, keys: ApiKeyRegistry): RequestHandler {
   return async (req, res, next) => {
-    const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1]?.trim();
+    const given = bearerToken(req);
     const caller = given ? await keys.identify(ctx.orm.em.fork(), given) : null;
     if (!caller) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="chorus-relay"');

@@ -1,6 +1,7 @@
 /** POST /v1/invoices/{id}/recycle and /complete: 202 once the request is stored and on its way. */
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
+import { correlationIdOf } from '../auth.js';
 import { requestCompletion, requestRecycle } from '../../invoices/follow-ups.js';
 import { issuesFromZod, validationError } from '../errors.js';
 import { idParam } from '../params.js';
@@ -12,7 +13,7 @@ export function recycleInvoice(ctx: AppContext): RequestHandler {
     const parsed = recycleInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'recycling request');
     const { recipientSiret, serviceCode, engagementNumber, comment } = parsed.data;
-    const { correlationId } = res.locals as { correlationId?: string };
+    const correlationId = correlationIdOf(res);
     const routing = { recipientSiret: recipientSiret ?? null, serviceCode: serviceCode ?? null, engagementNumber: engagementNumber ?? null, comment: comment ?? null };
     const { followUp } = await requestRecycle(ctx, id, routing, correlationId);
     ctx.logger.info('Recycling requested', { invoiceId: id, followUpId: followUp.id, correlationId });
@@ -26,7 +27,7 @@ export function completeInvoice(ctx: AppContext): RequestHandler {
     const parsed = completeInputSchema.safeParse(req.body ?? {});
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'completion');
     const { comment, attachment } = parsed.data;
-    const { correlationId } = res.locals as { correlationId?: string };
+    const correlationId = correlationIdOf(res);
     const input = { comment, attachment: attachment ? { name: attachment.name, mimeType: attachment.mimeType, content: attachment.contentBase64 } : null };
     const { followUp } = await requestCompletion(ctx, id, input, correlationId);
     ctx.logger.info('Completion requested', { invoiceId: id, followUpId: followUp.id, correlationId });

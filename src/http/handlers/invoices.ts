@@ -1,5 +1,5 @@
 import type { Request, RequestHandler } from 'express';
-import { assertSupplierVisible, auditLineOf, callerOf, markAudited } from '../auth.js';
+import { assertSupplierVisible, auditLineOf, callerOf, correlationIdOf, markAudited } from '../auth.js';
 import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
 import { retryDeposit } from '../../invoices/retry.js';
@@ -8,6 +8,7 @@ import type { SyntaxeFlux } from '../../chorus/codes.js';
 import { checkSubmission, frenchToday, type CheckedFields, type InvoiceSubmission } from '../../invoices/submission.js';
 import type { Issue } from '../../shared/domain-error.js';
 import { enqueueDepositAfterCommit } from '../../queues/enqueue.js';
+import { withCorrelation } from '../../queues/jobs.js';
 import { HttpError, issuesFromZod, validationError } from '../errors.js';
 import { idParam } from '../params.js';
 import { invoiceView } from '../presenters.js';
@@ -100,8 +101,8 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const { invoice } = outcome;
     if (outcome.audited) markAudited(res);
     if (outcome.kind === 'created') {
-      const { correlationId } = res.locals as { correlationId?: string };
-      await enqueueDepositAfterCommit(ctx, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id, ...(correlationId ? { correlationId } : {}) });
+      const correlationId = correlationIdOf(res);
+      await enqueueDepositAfterCommit(ctx, withCorrelation({ id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id }, correlationId));
       ctx.logger.info('Invoice received', { invoiceId: invoice.id, number: invoice.number, supplierSiret: submission.supplierSiret, correlationId });
     } else {
       ctx.logger.info('Invoice request replayed under the same Idempotency-Key', { invoiceId: invoice.id });
