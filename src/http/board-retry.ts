@@ -6,7 +6,7 @@
  * job and its failure, and its one button retries that job, and nothing else.
  */
 import express, { type Router } from 'express';
-import type { Queue } from 'bullmq';
+import type { Job, Queue } from 'bullmq';
 import type { Queues } from '../queues/queues.js';
 import { QUEUE_NAMES, type QueueName } from '../queues/jobs.js';
 
@@ -33,50 +33,49 @@ export function createRetryPageRouter(queues: Queues, boardPath: string): Router
   const router = express.Router();
   const backToQueue = (queue: QueueName) => `${boardPath}/queue/${encodeURIComponent(queue)}?status=failed`;
 
-  const findJob = async (queueName: string, jobId: string) => {
-    if (!isQueueName(queueName)) return undefined;
-    const queue = queues[queueName] as Queue;
-    const job = await queue.getJob(jobId);
-    return job ? { queueName, job } : undefined;
-  };
-  const notFound = (res: express.Response) =>
-    res.status(404).type('html').send(page('Job not found', '<h1>Job not found</h1><p>No such job in this queue: it may have been removed since the board was loaded.</p>'));
+  const back = (queue: QueueName) => `<p><a href="${escapeHtml(backToQueue(queue))}">Back to the board</a></p>`;
 
-  router.get(`${RETRY_PAGE_PATH}/:queue/:jobId`, async (req, res) => {
-    const found = await findJob(req.params.queue, req.params.jobId);
-    if (!found) {
-      notFound(res);
-      return;
-    }
-    const { queueName, job } = found;
-    const state = await job.getState();
-    const heading = `<h1>Job ${escapeHtml(job.id ?? '')} of the ${escapeHtml(queueName)} queue</h1>`;
-    if (state !== 'failed') {
-      const back = `<p><a href="${escapeHtml(backToQueue(queueName))}">Back to the board</a></p>`;
-      res.type('html').send(page('Nothing to retry', `${heading}<p>This job is ${escapeHtml(state)}, not failed: there is nothing to retry.</p>${back}`));
-      return;
-    }
-    res.type('html').send(
-      page(
-        `Retry job ${job.id ?? ''}`,
-        `${heading}<p>Failed after ${job.attemptsMade} attempt(s):</p><pre>${escapeHtml(job.failedReason ?? '')}</pre>
+  /** A route on one job of one of our queues; an unknown queue or job gets the same 404 page. */
+  const onJob =
+    (handle: (job: Job, queue: QueueName, res: express.Response) => Promise<void>): express.RequestHandler<{ queue: string; jobId: string }> =>
+    async (req, res) => {
+      const queueName = req.params.queue;
+      const job = isQueueName(queueName) ? await (queues[queueName] as Queue).getJob(req.params.jobId) : undefined;
+      if (!job || !isQueueName(queueName)) {
+        res.status(404).type('html').send(page('Job not found', '<h1>Job not found</h1><p>No such job in this queue: it may have been removed since the board was loaded.</p>'));
+        return;
+      }
+      await handle(job, queueName, res);
+    };
+
+  router.get(
+    `${RETRY_PAGE_PATH}/:queue/:jobId`,
+    onJob(async (job, queueName, res) => {
+      const state = await job.getState();
+      const heading = `<h1>Job ${escapeHtml(job.id ?? '')} of the ${escapeHtml(queueName)} queue</h1>`;
+      if (state !== 'failed') {
+        res.type('html').send(page('Nothing to retry', `${heading}<p>This job is ${escapeHtml(state)}, not failed: there is nothing to retry.</p>${back(queueName)}`));
+        return;
+      }
+      res.type('html').send(
+        page(
+          `Retry job ${job.id ?? ''}`,
+          `${heading}<p>Failed after ${job.attemptsMade} attempt(s):</p><pre>${escapeHtml(job.failedReason ?? '')}</pre>
 <p>The board is read-only (BOARD_READ_ONLY=true): retrying a failed job is the one action it allows.</p>
 <form method="post"><button type="submit">Retry this job</button></form>
-<p><a href="${escapeHtml(backToQueue(queueName))}">Back to the board</a></p>`,
-      ),
-    );
-  });
+${back(queueName)}`,
+        ),
+      );
+    }),
+  );
 
-  router.post(`${RETRY_PAGE_PATH}/:queue/:jobId`, async (req, res) => {
-    const found = await findJob(req.params.queue, req.params.jobId);
-    if (!found) {
-      notFound(res);
-      return;
-    }
-    const { queueName, job } = found;
-    if ((await job.getState()) === 'failed') await job.retry('failed');
-    res.redirect(303, backToQueue(queueName));
-  });
+  router.post(
+    `${RETRY_PAGE_PATH}/:queue/:jobId`,
+    onJob(async (job, queueName, res) => {
+      if ((await job.getState()) === 'failed') await job.retry('failed');
+      res.redirect(303, backToQueue(queueName));
+    }),
+  );
 
   return router;
 }
