@@ -263,6 +263,16 @@ async function load(base: string, prefix: string, total: number, clients: number
 
 const runs = (letter: string) => values.only.includes(letter);
 
+/** A backlog: `total` invoices posted by 16 clients before any worker runs. */
+async function submitBacklog(base: string, prefix: string, total: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < total) await post(base, template(`${prefix}-${next++}`));
+    }),
+  );
+}
+
 // (a) Intake, against the floor, one web process each, the same load.
 if (runs('a'))
   await stage('intake', { WEB_CONCURRENCY: '1' }, async (name, base, simulator) => {
@@ -330,12 +340,7 @@ if (runs('d'))
   await stage('limited', {}, async (name, base, simulator) => {
     const rps = Number(values.rps);
     const total = Number(values.limited);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < total) await post(base, template(`L-${next++}`));
-      }),
-    );
+    await submitBacklog(base, 'L', total);
     simulator.counter.reset();
     // Three workers share the limit: it holds across processes.
     const workerEnv = env(name, simulator, { CHORUS_MAX_RPS: String(rps) });
@@ -363,12 +368,7 @@ if (runs('e'))
   await stage('scaled', {}, async (name, base, simulator) => {
     const rps = Number(values.rps);
     const total = Number(values.scaled);
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < total) await post(base, template(`S-${next++}`));
-      }),
-    );
+    await submitBacklog(base, 'S', total);
     simulator.counter.reset();
     // A deposit cut by the kill has an unknown outcome: it is looked for at Chorus Pro until RECONCILE_WINDOW_SECONDS
     // (6 h in production), then sent again; the simulator integrates within milliseconds, so 20 s is plenty here.

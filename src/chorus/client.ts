@@ -76,7 +76,6 @@ export class ChorusClient {
 
   // Typed methods, one per endpoint.
 
-  /** Sends a flux. Never retried unless it surely did not leave: a second deposit would be a duplicate invoice. */
   /**
    * Sends a flux. Never retried unless it surely did not leave: a second deposit would be a duplicate invoice.
    * `beforeSend` runs once the request is admitted (token, rate limit), right before it leaves: the caller records
