@@ -1,5 +1,6 @@
 /** Request bodies for the intake API, with e-invoice files made by a real generator that agree with the fields. */
-import { generateSampleInvoice, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
+import { expect } from 'vitest';
+import { FILE_EXTENSION_OF, generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
 
 export const SUPPLIER_SIRET = '73282932000074';
 export const RECIPIENT_SIRET = '11000201100044';
@@ -89,3 +90,24 @@ export const jsonInit = (body: unknown, headers: Record<string, string> = {}): R
   headers: { 'content-type': 'application/json', ...headers },
   body: JSON.stringify(body),
 });
+
+/**
+ * What the README's quick start does against a running `npm start`: register the simulator's demo technical account
+ * for a supplier (201), then deposit one sample invoice in `format`. Returns the intake's answer.
+ */
+export async function depositLikeTheQuickStart(api: string, apiKey: string, number: string, format: SampleFormat): Promise<Response> {
+  const auth = { authorization: `Bearer ${apiKey}` };
+  const demoAccount = { siret: SUPPLIER_SIRET, chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' };
+  expect((await fetch(`${api}/v1/suppliers`, jsonInit(demoAccount, auth))).status).toBe(201);
+  const sample = { number, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: RECIPIENT_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' };
+  const file = await generateSampleInvoice(sample, format);
+  const body = {
+    ...sample,
+    type: 'FACTURE',
+    vatAmount: '200.00',
+    amountWithVat: '1200.00',
+    syntaxeFlux: SYNTAXE_FLUX_OF[format],
+    file: { name: `${number}.${FILE_EXTENSION_OF[format]}`, contentBase64: file.toString('base64') },
+  };
+  return fetch(`${api}/v1/invoices`, jsonInit(body, auth));
+}

@@ -8,9 +8,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleInvoice, SYNTAXE_FLUX_OF } from '../../scripts/lib/sample-invoices.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { jsonInit } from '../helpers/invoices.js';
+import { depositLikeTheQuickStart } from '../helpers/invoices.js';
 import { freePort } from '../helpers/ports.js';
 import { ROOT, startProcess } from '../helpers/processes.js';
 
@@ -58,31 +57,7 @@ describe('npm start without .env, outside production', () => {
       expect(written).toContain('WEBHOOK_ALLOW_PRIVATE_NETWORKS=true\n');
       expect(statSync(join(dir, '.env')).mode & 0o777).toBe(0o600);
 
-      const api = `http://127.0.0.1:${port}`;
-      const auth = { authorization: `Bearer ${apiKey}` };
-      const supplier = await fetch(
-        `${api}/v1/suppliers`,
-        jsonInit({ siret: '73282932000074', chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }, auth),
-      );
-      expect(supplier.status).toBe(201);
-      const sample = {
-        number: 'FIRST-1',
-        issueDate: '2026-11-20',
-        supplierSiret: '73282932000074',
-        recipientSiret: '11000201100044',
-        serviceCode: 'SERVICE-BTP',
-        amountWithoutVat: '1000.00',
-      };
-      const file = await generateSampleInvoice(sample, 'UBL');
-      const body = {
-        ...sample,
-        type: 'FACTURE',
-        vatAmount: '200.00',
-        amountWithVat: '1200.00',
-        syntaxeFlux: SYNTAXE_FLUX_OF.UBL,
-        file: { name: 'FIRST-1.xml', contentBase64: file.toString('base64') },
-      };
-      const res = await fetch(`${api}/v1/invoices`, jsonInit(body, auth));
+      const res = await depositLikeTheQuickStart(`http://127.0.0.1:${port}`, apiKey, 'FIRST-1', 'UBL');
       expect(res.status, await res.clone().text()).toBe(202);
       invoiceId = ((await res.json()) as { id: string }).id;
 

@@ -1,8 +1,7 @@
 /** The entry points as the Procfile and `npm start` run them. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleInvoice, SYNTAXE_FLUX_OF } from '../../scripts/lib/sample-invoices.js';
 import { API_KEY, createHarness, type Harness } from '../helpers/harness.js';
-import { jsonInit } from '../helpers/invoices.js';
+import { depositLikeTheQuickStart } from '../helpers/invoices.js';
 import { freePort } from '../helpers/ports.js';
 import { startProcess } from '../helpers/processes.js';
 
@@ -59,36 +58,7 @@ describe('npm start without PISTE credentials', () => {
       );
       expect((await fetch(`http://127.0.0.1:${simulatorPort}/simulator/counts`)).status).toBe(200);
 
-      const api = `http://127.0.0.1:${port}`;
-      const auth = { authorization: `Bearer ${API_KEY}` };
-      const supplier = await fetch(
-        `${api}/v1/suppliers`,
-        jsonInit({ siret: '73282932000074', chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }, auth),
-      );
-      expect(supplier.status).toBe(201);
-      const sample = {
-        number: 'START-1',
-        issueDate: '2026-11-20',
-        supplierSiret: '73282932000074',
-        recipientSiret: '11000201100044',
-        serviceCode: 'SERVICE-BTP',
-        amountWithoutVat: '1000.00',
-      };
-      const file = await generateSampleInvoice(sample, 'Factur-X');
-      const res = await fetch(
-        `${api}/v1/invoices`,
-        jsonInit(
-          {
-            ...sample,
-            type: 'FACTURE',
-            vatAmount: '200.00',
-            amountWithVat: '1200.00',
-            syntaxeFlux: SYNTAXE_FLUX_OF['Factur-X'],
-            file: { name: 'START-1.pdf', contentBase64: file.toString('base64') },
-          },
-          auth,
-        ),
-      );
+      const res = await depositLikeTheQuickStart(`http://127.0.0.1:${port}`, API_KEY, 'START-1', 'Factur-X');
       expect(res.status).toBe(202);
 
       start.child.kill('SIGTERM');
