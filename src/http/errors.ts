@@ -25,7 +25,7 @@ export class HttpError extends Error {
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = { invalid: 422, conflict: 409, 'not-found': 404 };
 
 export function sendError(res: Response, status: number, code: string, message: string, details: readonly Issue[] = [], extra: Record<string, unknown> = {}): void {
-  res.status(status).json({ error: { code, message: message.replace(/\.{2,}$/, '.'), details, ...extra } });
+  res.status(status).json({ error: { code, message, details, ...extra } });
 }
 
 /** zod's own wording ("Too big: expected number to be <=200"): replaced by a sentence of ours. */
