@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import { initOrm, type MikroORM } from './db/orm.js';
 import { createLogger, type Logger } from './logger.js';
 import { FairPriorities } from './queues/fair-priority.js';
+import { DepositJobBatcher } from './queues/enqueue.js';
 import { createQueues, closeQueues, type Queues } from './queues/queues.js';
 import { createRedis } from './queues/redis.js';
 import { Releasers } from './shared/releasers.js';
@@ -42,6 +43,8 @@ export interface AppContext {
   readonly queues: Queues;
   /** Fair order of deposits across suppliers. */
   readonly priorities: FairPriorities;
+  /** The intake's deposit jobs, added to `queues` in batches. */
+  readonly depositJobs: DepositJobBatcher;
   readonly secretBox: SecretBox;
   /** Chorus Pro (or the simulator) per environment; null for an environment without PISTE credentials. */
   readonly chorus: Readonly<Record<ChorusEnvironment, ChorusAccess | null>>;
@@ -92,13 +95,15 @@ export async function createContext(config: Config, overrides: ContextOverrides 
     const chorus = { production: access('production'), sandbox: access('sandbox') };
     const fileChecker = createFileChecker(config.fileLimits);
     releasers.add('file checker', () => fileChecker.close());
+    const priorities = new FairPriorities(redis, config.queuePrefix);
     return {
       config,
       logger,
       orm,
       redis,
       queues,
-      priorities: new FairPriorities(redis, config.queuePrefix),
+      priorities,
+      depositJobs: new DepositJobBatcher({ queues, priorities }),
       secretBox,
       chorus,
       clock: overrides.clock ?? systemClock,

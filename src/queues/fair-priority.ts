@@ -4,23 +4,30 @@
  * one step after the later of its own previous invoice and the invoice being served now. Two suppliers with
  * backlogs therefore alternate, and a newcomer goes right after what is being served.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 
 /** BullMQ priorities stop at 2^21; past this the counters start again from 1 (a moment of FIFO order). */
 const MAX_PRIORITY = 2_000_000;
 
+/** The priorities of several deposits at once, in order (ARGV[1] is the ceiling, then one supplier per job). */
 const NEXT = `
-local served = tonumber(redis.call('GET', KEYS[2]) or '0')
-local last = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
-local p = math.max(last, served) + 1
-if p > tonumber(ARGV[2]) then
-  redis.call('DEL', KEYS[1])
-  redis.call('SET', KEYS[2], '0')
-  p = 1
+local priorities = {}
+for i = 2, #ARGV do
+  local served = tonumber(redis.call('GET', KEYS[2]) or '0')
+  local last = tonumber(redis.call('HGET', KEYS[1], ARGV[i]) or '0')
+  local p = math.max(last, served) + 1
+  if p > tonumber(ARGV[1]) then
+    redis.call('DEL', KEYS[1])
+    redis.call('SET', KEYS[2], '0')
+    p = 1
+  end
+  redis.call('HSET', KEYS[1], ARGV[i], p)
+  priorities[#priorities + 1] = p
 end
-redis.call('HSET', KEYS[1], ARGV[1], p)
-return p
+return priorities
 `;
+const NEXT_SHA = createHash('sha1').update(NEXT).digest('hex');
 
 const SERVED = `
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
@@ -42,7 +49,20 @@ export class FairPriorities {
 
   /** The priority of the next deposit of this supplier. */
   async next(supplierKey: string): Promise<number> {
-    return Number(await this.redis.eval(NEXT, 2, this.#lastKey, this.#servedKey, supplierKey, MAX_PRIORITY));
+    const [priority] = await this.nextOfEach([supplierKey]);
+    return priority ?? 1;
+  }
+
+  /** The priorities of the next deposits of these suppliers (one per entry, a supplier may repeat), in one call. */
+  async nextOfEach(supplierKeys: readonly string[]): Promise<number[]> {
+    if (supplierKeys.length === 0) return [];
+    const args = [this.#lastKey, this.#servedKey, MAX_PRIORITY, ...supplierKeys];
+    // By its digest: the script's text goes over the wire only when Redis does not have it yet (after a restart).
+    const answer = await this.redis.evalsha(NEXT_SHA, 2, ...args).catch((error: unknown) => {
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return this.redis.eval(NEXT, 2, ...args);
+      throw error;
+    });
+    return Array.isArray(answer) ? answer.map(Number) : [];
   }
 
   /** A job of this priority has started. */
