@@ -94,8 +94,8 @@ function env(name: string, simulator: Simulator, extra: Record<string, string> =
 }
 
 function start(entry: string, vars: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
-  // BENCH_PROFILE=dir writes a CPU profile of the web process there (open it in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE && entry.includes('web') ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  // BENCH_PROFILE=dir writes CPU profiles of the web and floor processes there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE && /web|floor/.test(entry) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const child = spawn(process.execPath, [...profile, entry], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';

@@ -42,7 +42,7 @@ export function callerOf(res: Response): Caller {
 export function authenticate(ctx: AppContext, keys: ApiKeyRegistry): RequestHandler {
   return async (req, res, next) => {
     const given = bearerToken(req);
-    const caller = given ? await keys.identify(ctx.orm.em.fork(), given) : null;
+    const caller = given ? await keys.identify(ctx.orm.em, given) : null;
     if (!caller) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="chorus-relay"');
       return sendError(res, 401, 'UNAUTHORIZED', 'Send a valid API key as "Authorization: Bearer <key>".');

@@ -1,12 +1,13 @@
 /** Rows as the API shows them. Nothing secret (password, file bytes) is ever copied here. */
 import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
-import type { Invoice } from '../db/entities/invoice.js';
 import type { InvoiceEvent } from '../db/entities/invoice-event.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
 import type { Delivery } from '../db/entities/delivery.js';
 import type { FollowUp } from '../db/entities/follow-up.js';
 import type { Subscription } from '../db/entities/subscription.js';
 import { NEXT_STEP } from '../invoices/action-required.js';
+import type { Invoice } from '../db/entities/invoice.js';
+import type { InvoiceFields } from '../invoices/intake-statement.js';
 import type { DeliveryView, InvoiceView, SubscriptionView, SupplierView } from './schemas.js';
 
 export function supplierView(account: SupplierAccount): SupplierView {
@@ -24,7 +25,7 @@ export function supplierView(account: SupplierAccount): SupplierView {
   };
 }
 
-export function invoiceView(invoice: Invoice, supplierSiret: string, events?: InvoiceEvent[], followUps?: FollowUp[]): InvoiceView {
+export function invoiceView(invoice: InvoiceFields, supplierSiret: string, events?: InvoiceEvent[], followUps?: FollowUp[]): InvoiceView {
   const meaning = meaningOf(invoice.chorusStatus);
   return {
     id: invoice.id,

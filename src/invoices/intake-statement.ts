@@ -9,11 +9,18 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { auditRoute, auditTarget, type AuditLine } from '../access/audit.js';
-import { Invoice } from '../db/entities/invoice.js';
-import { SupplierAccount } from '../db/entities/supplier-account.js';
+import type { OptionalProps } from '@mikro-orm/core';
+import type { Invoice } from '../db/entities/invoice.js';
 import { actionRequiredOf } from './action-required.js';
 import { normaliseAmount } from './money.js';
 import { sha256, type InvoiceSubmission } from './submission.js';
+
+/** What the API shows of an invoice: an `Invoice` entity has it, and so has the plain record this path returns. */
+export type InvoiceFields = Omit<Invoice, 'supplier' | 'corrects' | 'correctedBy' | 'fileContent' | 'chorusHistorySeen' | 'overdueAlertedAt' | 'version' | typeof OptionalProps> & {
+  supplier: { id: string };
+  corrects: { id: string } | null;
+  correctedBy: { id: string } | null;
+};
 
 export interface StatementInput {
   submission: InvoiceSubmission;
@@ -104,10 +111,11 @@ async function runPrepared<R>(em: EntityManager, values: unknown[]): Promise<R[]
 }
 
 /**
- * Creates the invoice if the way is clear, and returns it (built for the answer, not loaded); null when nothing
- * was written, for the careful path to explain why.
+ * Creates the invoice if the way is clear, and returns what was written (a plain record for the answer and the
+ * deposit job: building an entity here cost more than the insert); null when nothing was written, for the careful
+ * path to explain why.
  */
-export async function createInOneStatement(em: EntityManager, input: StatementInput): Promise<Invoice | null> {
+export async function createInOneStatement(em: EntityManager, input: StatementInput): Promise<InvoiceFields | null> {
   const { submission: s, idempotencyKey, fingerprint, audit } = input;
   const id = randomUUID();
   const now = new Date();
@@ -157,33 +165,38 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
   ];
   const [row] = await runPrepared<{ supplier_id: string; action_required: Invoice['actionRequired'] }>(em, params);
   if (!row) return null;
-  // Built for the 202 answer and the deposit job, never flushed: the row is already written.
-  return em.create(
-    Invoice,
-    {
-      id,
-      supplier: em.getReference(SupplierAccount, row.supplier_id),
-      number: s.number,
-      issueDate: s.issueDate,
-      type: s.type,
-      billingFrame: s.billingFrame,
-      recipientSiret: s.recipientSiret,
-      serviceCode: s.serviceCode,
-      engagementNumber: s.engagementNumber,
-      marketNumber: s.marketNumber,
-      currency: s.currency,
-      ...amounts,
-      fileName: s.file.name,
-      fileContent: s.file.content,
-      fileSize: s.file.content.length,
-      fileSha256,
-      syntaxeFlux: s.syntaxeFlux,
-      idempotencyKey,
-      requestHash: fingerprint,
-      actionRequired: row.action_required,
-      createdAt: now,
-      updatedAt: now,
-    },
-    { persist: false },
-  );
+  return {
+    id,
+    supplier: { id: row.supplier_id },
+    number: s.number,
+    issueDate: s.issueDate,
+    type: s.type,
+    billingFrame: s.billingFrame,
+    recipientSiret: s.recipientSiret,
+    serviceCode: s.serviceCode,
+    engagementNumber: s.engagementNumber,
+    marketNumber: s.marketNumber,
+    currency: s.currency,
+    ...amounts,
+    fileName: s.file.name,
+    fileSize: s.file.content.length,
+    fileSha256,
+    syntaxeFlux: s.syntaxeFlux,
+    state: 'queued',
+    chorusFluxNumber: null,
+    chorusInvoiceId: null,
+    chorusStatus: null,
+    chorusStatusAt: null,
+    lastError: null,
+    idempotencyKey,
+    requestHash: fingerprint,
+    actionRequired: row.action_required,
+    depositedAt: null,
+    madeAvailableAt: null,
+    statusFollowed: false,
+    corrects: null,
+    correctedBy: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

@@ -12,15 +12,16 @@ import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { DomainError } from '../shared/domain-error.js';
 import { registeredSupplier } from '../suppliers/accounts.js';
 import { markCorrected, received } from './lifecycle.js';
-import { createInOneStatement } from './intake-statement.js';
+import { createInOneStatement, type InvoiceFields } from './intake-statement.js';
 import { normaliseAmount } from './money.js';
 import { sha256, submissionFingerprint, type InvoiceSubmission } from './submission.js';
 
 /** `audited`: the call's audit line was written with the invoice (only on the one-statement path). */
-export type IntakeOutcome = { kind: 'created'; invoice: Invoice; audited: boolean } | { kind: 'replayed'; invoice: Invoice; audited: false };
+export type IntakeOutcome = { kind: 'created'; invoice: InvoiceFields; audited: boolean } | { kind: 'replayed'; invoice: Invoice; audited: false };
 
 const receivedMessage = (number: string) => `Invoice ${number} received and queued for deposit.`;
 
+/** `em` may be the global manager: the one-statement path uses only its connection pool, the careful path forks it. */
 export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null, audit: AuditLine | null = null): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
   if (!submission.correctsInvoiceId) {

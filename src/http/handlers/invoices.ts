@@ -97,7 +97,7 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     const mismatches = checkFileConsistency(submission, inspection.data);
     if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
 
-    const outcome = await receiveInvoice(ctx.orm.em.fork(), submission, idempotencyKey, auditLineOf(req, res));
+    const outcome = await receiveInvoice(ctx.orm.em, submission, idempotencyKey, auditLineOf(req, res));
     const { invoice } = outcome;
     if (outcome.audited) markAudited(res);
     if (outcome.kind === 'created') {
