@@ -121,6 +121,31 @@ async function visiblePdf(sample: SampleInvoice): Promise<Uint8Array> {
   return doc.save();
 }
 
+/**
+ * A plain PDF invoice, no XML inside, for the PDF-with-metadata deposit. Its printed fields also go in the
+ * document's Keywords, which is where the simulator's OCR stand-in reads them (src/simulator/files/ocr.ts);
+ * `printed` makes the PDF say something else than the sample, as a scan that disagrees with the data typed in.
+ */
+export async function generatePlainPdf(sample: SampleInvoice, printed: Partial<Pick<SampleInvoice, 'number' | 'recipientSiret' | 'amountWithoutVat'>> = {}): Promise<Buffer> {
+  const shown = { ...sample, ...printed };
+  const doc = await PDFDocument.load(await visiblePdf(shown));
+  const { vat, gross } = vatOf(shown);
+  const fields = {
+    numero: shown.number,
+    date: shown.issueDate,
+    fournisseur: shown.supplierSiret,
+    destinataire: shown.recipientSiret,
+    service: shown.serviceCode ?? '',
+    engagement: shown.engagementNumber ?? '',
+    devise: 'EUR',
+    ht: money(cents(shown.amountWithoutVat)),
+    tva: vat,
+    ttc: gross,
+  };
+  doc.setKeywords(Object.entries(fields).map(([k, v]) => `${k}=${v}`));
+  return Buffer.from(await doc.save());
+}
+
 /** The file's bytes. Factur-X uses the Extended profile: the generator's EN16931 profile drops the order reference (BT-13). */
 export async function generateSampleInvoice(sample: SampleInvoice, format: SampleFormat): Promise<Buffer> {
   const data = ublData(sample);

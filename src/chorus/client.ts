@@ -15,7 +15,15 @@ import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusReque
 import type { PisteTokenProvider } from './token-provider.js';
 
 /** Endpoints that change something at Chorus Pro. */
-const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>(['deposerFlux', 'recyclerFacture', 'completerFacture', 'ajouterFichier', 'traiterFactureRecue']);
+const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
+  'deposerFlux',
+  'deposerPdf',
+  'soumettre',
+  'recyclerFacture',
+  'completerFacture',
+  'ajouterFichier',
+  'traiterFactureRecue',
+]);
 /** A supplier's Chorus Pro technical account (sent as the `cpro-account` header), as a job opened it. */
 export interface TechnicalAccount {
   login: string;
@@ -92,6 +100,22 @@ export class ChorusClient {
       { fichierFlux: flux.fichierFlux.toString('base64'), nomFichier: flux.nomFichier, syntaxeFlux: flux.syntaxeFlux, avecSignature: false },
       options,
     );
+  }
+
+  /**
+   * Sends a plain PDF for Chorus Pro to read; the answer is what it read and the id of the PDF, which `soumettre`
+   * then names. Not an invoice yet (INTERPRETEE_OCR): sending it twice leaves a second unread draft, no duplicate.
+   */
+  deposerPdf(account: TechnicalAccount, pdf: { fichierFacture: Buffer; nomFichier: string }): Promise<ResponseOf<'deposerPdf'>> {
+    return this.call('deposerPdf', account, { fichierFacture: pdf.fichierFacture.toString('base64'), nomFichier: pdf.nomFichier, formatDepot: 'PDF_NON_SIGNE' });
+  }
+
+  /**
+   * Submits one invoice; the answer carries its Chorus Pro id at once. Not idempotent, like deposerFlux: never
+   * resent blindly, and `beforeSend` runs right before it leaves.
+   */
+  soumettre(account: TechnicalAccount, body: RequestOf<'soumettre'>, options: { beforeSend?: () => Promise<void> } = {}): Promise<ResponseOf<'soumettre'>> {
+    return this.call('soumettre', account, body, options);
   }
 
   consulterCRDetaille(account: TechnicalAccount, numeroFluxDepot: string): Promise<ResponseOf<'consulterCRDetaille'>> {
@@ -223,7 +247,7 @@ export class ChorusClient {
         field,
       );
     }
-    const isDeposit = name === 'deposerFlux';
+    const isDeposit = name === 'deposerFlux' || name === 'deposerPdf' || name === 'soumettre';
     // Writes are never resent blindly when they may have arrived: the caller looks up what happened first.
     const isWrite = WRITES.has(name);
     const signal = options.signal ?? account.signal;

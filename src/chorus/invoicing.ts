@@ -6,6 +6,7 @@ import type { SyntaxeFlux } from './codes.js';
 import { SEARCH_RESULT_CAP, type ChorusClient, type TechnicalAccount } from './client.js';
 import { chorusDay, parisWallClock, parseChorusDate } from './dates.js';
 import type { ResponseOf } from './contract/endpoints.js';
+import { readPdf, submit, type PdfReading, type SubmissionData, type SubmissionReceipt } from './submit.js';
 
 export interface DepositReceipt {
   /** `numeroFluxDepot` */
@@ -77,6 +78,16 @@ export class ChorusInvoicing {
       syntaxeFlux: res.syntaxeFlux ?? null,
       answer: `codeRetour ${res.codeRetour} (${res.libelle})`,
     };
+  }
+
+  /** `deposer/pdf`: what Chorus Pro read in a plain PDF (see submit.ts). */
+  readPdf(account: TechnicalAccount, pdf: { content: Buffer; name: string }): Promise<PdfReading> {
+    return readPdf(this.client, account, pdf);
+  }
+
+  /** `soumettre`: an invoice from a PDF read before, or from data alone; `beforeSend` as for deposit. */
+  submit(account: TechnicalAccount, data: SubmissionData, beforeSend?: () => Promise<void>): Promise<SubmissionReceipt> {
+    return submit(this.client, account, data, beforeSend);
   }
 
   async report(account: TechnicalAccount, fluxNumber: string): Promise<FluxReport> {

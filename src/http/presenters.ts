@@ -43,8 +43,13 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
     amountWithoutVat: invoice.amountWithoutVat,
     vatAmount: invoice.vatAmount,
     amountWithVat: invoice.amountWithVat,
+    depositMode: invoice.depositMode,
     syntaxeFlux: invoice.syntaxeFlux,
-    file: { name: invoice.fileName, size: invoice.fileSize, sha256: invoice.fileSha256 },
+    file:
+      invoice.fileName !== null && invoice.fileSize !== null && invoice.fileSha256 !== null ? { name: invoice.fileName, size: invoice.fileSize, sha256: invoice.fileSha256 } : null,
+    vatBreakdown: invoice.vatBreakdown,
+    lines: invoice.lines,
+    comment: invoice.comment,
     chorus: {
       fluxNumber: invoice.chorusFluxNumber,
       invoiceId: invoice.chorusInvoiceId,

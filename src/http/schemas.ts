@@ -16,7 +16,7 @@ import { SUBSCRIPTION_CHANNELS } from '../db/entities/subscription.js';
 import { CHORUS_ENVIRONMENTS } from '../chorus/environments.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
 import { isValidSiret } from '../invoices/siret.js';
-import { MAX_FILE_BYTES } from '../invoices/submission.js';
+import { DEPOSIT_MODES, MAX_FILE_BYTES } from '../invoices/submission.js';
 
 /** A rule whose failure carries a stable code of ours in `params.code` (see errors.ts). */
 function rule<T>(schema: z.ZodType<T>, code: string, message: string, check: (value: T) => boolean): z.ZodType<T> {
@@ -50,6 +50,33 @@ const optionalText = (max: number) =>
     .nullish()
     .transform((v) => v ?? null);
 
+const vatRate = z
+  .string()
+  .regex(/^(100|\d{1,2})(\.\d{1,2})?$/, 'must be a VAT rate in percent with at most 2 decimals, such as "20" or "5.5"')
+  .meta({ example: '20' });
+
+/** A list of 1 to `max` items, or nothing (null). */
+const optionalList = <T extends z.ZodType>(item: T, max: number) =>
+  z
+    .array(item)
+    .min(1)
+    .max(max)
+    .nullish()
+    .transform((v) => v ?? null);
+
+const vatLineSchema = z.strictObject({ rate: vatRate, base: amount, vat: amount });
+
+const invoiceLineSchema = z.strictObject({
+  description: z.string().trim().min(1).max(200),
+  quantity: z
+    .string()
+    .regex(/^(0|[1-9]\d{0,8})(\.\d{1,4})?$/, 'must be a non-negative quantity with at most 4 decimals, such as "2.5"')
+    .meta({ example: '3' }),
+  unit: z.string().trim().min(1).max(20).meta({ example: 'jour' }),
+  unitPrice: amount,
+  vatRate,
+});
+
 export const invoiceFieldsSchema = z.strictObject({
   supplierSiret: siret,
   recipientSiret: siret,
@@ -73,7 +100,18 @@ export const invoiceFieldsSchema = z.strictObject({
   amountWithoutVat: amount,
   vatAmount: amount,
   amountWithVat: amount,
-  syntaxeFlux: z.enum(SYNTAXE_FLUX),
+  depositMode: z
+    .enum(DEPOSIT_MODES)
+    .default('flux')
+    .meta({ description: 'flux: a structured file (Factur-X, UBL, CII) with its syntaxeFlux; pdf: a plain PDF with vatBreakdown; data: lines, no file' }),
+  syntaxeFlux: z
+    .enum(SYNTAXE_FLUX)
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({ description: 'The structured file’s format (depositMode flux only)' }),
+  vatBreakdown: optionalList(vatLineSchema, 20).meta({ description: 'One line per VAT rate (depositMode pdf; for data, worked out from the lines when left out)' }),
+  lines: optionalList(invoiceLineSchema, 1000).meta({ description: 'The invoice lines (depositMode data)' }),
+  comment: optionalText(1000).meta({ description: 'Sent to Chorus Pro as the invoice’s comment (depositMode pdf and data)' }),
   correctsInvoiceId: z
     .uuid('must be the id of the rejected invoice this one corrects')
     .nullish()
@@ -122,13 +160,31 @@ const contentBase64 = z
 export const invoiceFileSchema = z.strictObject({ name: fileName, contentBase64 });
 
 export const invoiceJsonSchema = invoiceFieldsSchema
-  .extend({ file: invoiceFileSchema })
-  .transform(({ file, ...fields }) => ({ ...fields, file: { name: file.name, content: file.contentBase64 } }));
+  .extend({ file: invoiceFileSchema.nullish().meta({ description: 'The invoice file (depositMode flux and pdf; none for data)' }) })
+  .transform(({ file, ...fields }) => ({ ...fields, file: file ? { name: file.name, content: file.contentBase64 } : null }));
 
-/** multipart/form-data: the same fields as form fields, the file as a part named `file`. */
+const LIST_FIELDS = new Set(['vatBreakdown', 'lines']);
+/** A form field holding JSON; left as it is when it is not JSON, for the schema to refuse with its own words. */
+function jsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** multipart/form-data: the same fields as form fields (vatBreakdown and lines as JSON text), the file as a part named `file`. */
 export const invoiceMultipartFieldsSchema = z.preprocess(
-  // Forms send empty strings for blank fields: treat them as absent.
-  (body) => (body && typeof body === 'object' ? Object.fromEntries(Object.entries(body).filter(([, v]) => v !== '')) : body),
+  // Forms send empty strings for blank fields: treat them as absent; lists come as JSON text.
+  (body) =>
+    body && typeof body === 'object'
+      ? Object.fromEntries(
+          Object.entries(body)
+            .filter(([, v]) => v !== '')
+            .map(([k, v]) => [k, LIST_FIELDS.has(k) ? jsonText(v) : v]),
+        )
+      : body,
   invoiceFieldsSchema,
 );
 export const multipartFileNameSchema = fileName;
@@ -192,8 +248,12 @@ export const invoiceViewSchema = z.object({
   amountWithoutVat: z.string(),
   vatAmount: z.string(),
   amountWithVat: z.string(),
-  syntaxeFlux: z.enum(SYNTAXE_FLUX),
-  file: z.object({ name: z.string(), size: z.number().int(), sha256: z.string() }),
+  depositMode: z.enum(DEPOSIT_MODES),
+  syntaxeFlux: z.enum(SYNTAXE_FLUX).nullable(),
+  file: z.object({ name: z.string(), size: z.number().int(), sha256: z.string() }).nullable(),
+  vatBreakdown: z.array(vatLineSchema).nullable(),
+  lines: z.array(invoiceLineSchema).nullable(),
+  comment: z.string().nullable(),
   chorus: z.object({
     fluxNumber: z.string().nullable().meta({ description: 'Chorus Pro numeroFluxDepot' }),
     invoiceId: z.string().nullable().meta({ description: 'Chorus Pro identifiantFactureCPP' }),

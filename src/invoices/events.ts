@@ -5,6 +5,8 @@ export const INVOICE_EVENT_TYPES = [
   'precheck-passed',
   'precheck-failed',
   'deposit-sent',
+  'pdf-read',
+  'submitted',
   'deposit-attempt-failed',
   'deposit-outcome-unknown',
   'deposit-reconciled',

@@ -12,8 +12,7 @@ import { auditRoute, auditTarget, type AuditLine } from '../access/audit.js';
 import type { OptionalProps } from '@mikro-orm/core';
 import type { Invoice } from '../db/entities/invoice.js';
 import { actionRequiredOf } from './action-required.js';
-import { normaliseAmount } from './money.js';
-import { sha256, type InvoiceSubmission } from './submission.js';
+import { receivedDetailsOf, storedFieldsOf, type InvoiceSubmission } from './submission.js';
 
 /** What the API shows of an invoice: an `Invoice` entity has it, and so has the plain record this path returns. */
 export type InvoiceFields = Omit<Invoice, 'supplier' | 'corrects' | 'correctedBy' | 'fileContent' | 'chorusHistorySeen' | 'overdueAlertedAt' | 'version' | typeof OptionalProps> & {
@@ -51,6 +50,10 @@ const INVOICE_COLUMNS = [
   'file_size',
   'file_sha256',
   'syntaxe_flux',
+  'deposit_mode',
+  'vat_breakdown',
+  'lines',
+  'comment',
   'state',
   'idempotency_key',
   'request_hash',
@@ -70,7 +73,7 @@ with supplier as (
   limit 1
 ), created as (
   insert into invoice (${INVOICE_COLUMNS.join(', ')})
-  select ?, s.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?,
+  select ?, s.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, 'queued', ?, ?,
          case when s.paused_at is null then ? else ? end, false, 1, ?, ?
   from supplier s where not exists (select 1 from clash)
   on conflict do nothing
@@ -119,9 +122,8 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
   const { submission: s, idempotencyKey, fingerprint, audit } = input;
   const id = randomUUID();
   const now = new Date();
-  const amounts = { amountWithoutVat: normaliseAmount(s.amountWithoutVat), vatAmount: normaliseAmount(s.vatAmount), amountWithVat: normaliseAmount(s.amountWithVat) };
-  const fileSha256 = sha256(s.file.content);
-  const details = { fileName: s.file.name, fileSize: s.file.content.length, syntaxeFlux: s.syntaxeFlux };
+  const stored = storedFieldsOf(s);
+  const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
   const reason = (supplierPaused: boolean) => actionRequiredOf({ state: 'queued', chorusStatus: null, correctedBy: null, supplierPaused });
   const params = [
     s.supplierSiret,
@@ -138,14 +140,18 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     s.engagementNumber,
     s.marketNumber,
     s.currency,
-    amounts.amountWithoutVat,
-    amounts.vatAmount,
-    amounts.amountWithVat,
-    s.file.name,
-    s.file.content,
-    s.file.content.length,
-    fileSha256,
-    s.syntaxeFlux,
+    stored.amountWithoutVat,
+    stored.vatAmount,
+    stored.amountWithVat,
+    stored.fileName,
+    stored.fileContent,
+    stored.fileSize,
+    stored.fileSha256,
+    stored.syntaxeFlux,
+    stored.depositMode,
+    json(stored.vatBreakdown),
+    json(stored.lines),
+    stored.comment,
     idempotencyKey,
     fingerprint,
     reason(false),
@@ -154,7 +160,7 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     now,
     now,
     input.message,
-    JSON.stringify(details),
+    JSON.stringify(receivedDetailsOf(s)),
     now,
     audit?.keyId ?? '',
     audit?.keyName ?? '',
@@ -177,11 +183,18 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     engagementNumber: s.engagementNumber,
     marketNumber: s.marketNumber,
     currency: s.currency,
-    ...amounts,
-    fileName: s.file.name,
-    fileSize: s.file.content.length,
-    fileSha256,
-    syntaxeFlux: s.syntaxeFlux,
+    amountWithoutVat: stored.amountWithoutVat,
+    vatAmount: stored.vatAmount,
+    amountWithVat: stored.amountWithVat,
+    depositMode: stored.depositMode,
+    fileName: stored.fileName,
+    fileSize: stored.fileSize,
+    fileSha256: stored.fileSha256,
+    syntaxeFlux: stored.syntaxeFlux,
+    vatBreakdown: stored.vatBreakdown,
+    lines: stored.lines,
+    comment: stored.comment,
+    chorusAttachmentId: null,
     state: 'queued',
     chorusFluxNumber: null,
     chorusInvoiceId: null,

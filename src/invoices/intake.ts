@@ -13,8 +13,7 @@ import { DomainError } from '../shared/domain-error.js';
 import { registeredSupplier } from '../suppliers/accounts.js';
 import { markCorrected, received } from './lifecycle.js';
 import { createInOneStatement, type InvoiceFields } from './intake-statement.js';
-import { normaliseAmount } from './money.js';
-import { sha256, submissionFingerprint, type InvoiceSubmission } from './submission.js';
+import { receivedDetailsOf, storedFieldsOf, submissionFingerprint, type InvoiceSubmission } from './submission.js';
 
 /** `audited`: the call's audit line was written with the invoice (only on the one-statement path). */
 export type IntakeOutcome = { kind: 'created'; invoice: InvoiceFields; audited: boolean } | { kind: 'replayed'; invoice: Invoice; audited: false };
@@ -47,26 +46,14 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
         engagementNumber: submission.engagementNumber,
         marketNumber: submission.marketNumber,
         currency: submission.currency,
-        amountWithoutVat: normaliseAmount(submission.amountWithoutVat),
-        vatAmount: normaliseAmount(submission.vatAmount),
-        amountWithVat: normaliseAmount(submission.amountWithVat),
-        fileName: submission.file.name,
-        fileContent: submission.file.content,
-        fileSize: submission.file.content.length,
-        fileSha256: sha256(submission.file.content),
-        syntaxeFlux: submission.syntaxeFlux,
+        ...storedFieldsOf(submission),
         idempotencyKey,
         requestHash: fingerprint,
       });
       const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
       received(tx, created, {
         message: original ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.` : receivedMessage(submission.number),
-        details: {
-          fileName: submission.file.name,
-          fileSize: submission.file.content.length,
-          syntaxeFlux: submission.syntaxeFlux,
-          ...(original ? { correctsInvoiceId: original.id } : {}),
-        },
+        details: { ...receivedDetailsOf(submission), ...(original ? { correctsInvoiceId: original.id } : {}) },
       });
       return created;
     });

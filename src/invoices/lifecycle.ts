@@ -48,6 +48,8 @@ export const TRANSITIONS = {
   'precheck-failed': { from: WAITING_FOR_DEPOSIT, to: 'precheck_failed', line: 'precheck-failed', source: 'worker', error: 'from-cause', alert: 'precheck_failed' },
   'deposit-sent': { from: ['depositing'], to: 'awaiting_report', line: 'deposit-sent', source: 'chorus', error: 'clear', alert: null },
   'deposit-reconciled': { from: ['depositing'], to: 'integrated', line: 'deposit-reconciled', source: 'worker', error: 'clear', alert: null },
+  /** soumettre (pdf and data): Chorus Pro answers with the invoice itself; there is no flux to report on. */
+  submitted: { from: ['depositing'], to: 'integrated', line: 'submitted', source: 'chorus', error: 'clear', alert: null },
   'deposit-refused': { from: WAITING_FOR_DEPOSIT, to: 'rejected', line: 'deposit-refused', source: 'chorus', error: 'DEPOSIT_REFUSED', alert: 'rejected_at_integration' },
   'deposit-failed': { from: WAITING_FOR_DEPOSIT, to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'DEPOSIT_FAILED', alert: 'deposit_failed' },
   'deposit-outcome-lost': { from: ['depositing'], to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'DEPOSIT_OUTCOME_UNKNOWN', alert: 'deposit_failed' },
@@ -191,7 +193,7 @@ export function observeStatuses(em: EntityManager, invoice: Invoice, seen: reado
 export function integrate(
   em: EntityManager,
   invoice: Invoice,
-  how: 'integrated' | 'deposit-reconciled',
+  how: 'integrated' | 'deposit-reconciled' | 'submitted',
   found: { chorusInvoiceId: string; fluxNumber: string | null; status: string | null; statusAt: Date | null; comment: string | null },
   history: StatusHistoryEntry[],
   text: LineText,

@@ -1,11 +1,17 @@
 /** An invoice as an internal system submits it, after the HTTP layer has parsed its shape. */
 import { createHash } from 'node:crypto';
 import type { InvoiceType, SyntaxeFlux } from '../chorus/codes.js';
+import type { InvoiceLine, VatLine } from '../chorus/submit.js';
 import type { Issue } from '../shared/domain-error.js';
-import { toCents } from './money.js';
+import { checkDepositMode, vatBreakdownOf } from './deposit-modes.js';
+import { normaliseAmount, toCents } from './money.js';
 
 /** Chorus Pro refuses larger files. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** `flux`: a structured file; `pdf`: a plain PDF with its data; `data`: the lines alone (see the Invoice entity). */
+export const DEPOSIT_MODES = ['flux', 'pdf', 'data'] as const;
+export type DepositMode = (typeof DEPOSIT_MODES)[number];
 
 export interface InvoiceSubmission {
   supplierSiret: string;
@@ -21,10 +27,18 @@ export interface InvoiceSubmission {
   amountWithoutVat: string;
   vatAmount: string;
   amountWithVat: string;
-  syntaxeFlux: SyntaxeFlux;
+  depositMode: DepositMode;
+  /** `flux` only. */
+  syntaxeFlux: SyntaxeFlux | null;
+  /** `pdf` and `data` (for `data`, worked out from the lines when not given). */
+  vatBreakdown: VatLine[] | null;
+  /** `data` only. */
+  lines: InvoiceLine[] | null;
+  comment: string | null;
   /** The rejected invoice this one corrects (under a new number); optional. */
   correctsInvoiceId?: string | null;
-  file: { name: string; content: Buffer };
+  /** `flux` and `pdf`; none for `data`. */
+  file: { name: string; content: Buffer } | null;
 }
 
 /** Built once: creating an Intl.DateTimeFormat costs more than the rest of a date check (seen in the intake profile). */
@@ -36,7 +50,12 @@ export function frenchToday(now: Date): string {
 }
 
 /** The fields the rules below look at; any may be missing when the request's other fields are wrong. */
-export type CheckedFields = Partial<Pick<InvoiceSubmission, 'issueDate' | 'amountWithoutVat' | 'vatAmount' | 'amountWithVat' | 'file'>>;
+export type CheckedFields = Partial<
+  Pick<
+    InvoiceSubmission,
+    'issueDate' | 'amountWithoutVat' | 'vatAmount' | 'amountWithVat' | 'file' | 'depositMode' | 'syntaxeFlux' | 'billingFrame' | 'type' | 'vatBreakdown' | 'lines'
+  >
+>;
 
 /**
  * The rules that look at several fields together, or at the file's bytes; field formats are checked at the edge.
@@ -56,6 +75,7 @@ export function checkSubmission(submission: CheckedFields, today: string): Issue
     });
   }
   if (submission.file) issues.push(...checkFile(submission.file.content));
+  issues.push(...checkDepositMode(submission));
   return issues;
 }
 
@@ -73,6 +93,9 @@ export function sha256(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
+/** Fields added after requests were first fingerprinted count only when set: an earlier request's replay still matches. */
+const ADDED_LATER = { depositMode: 'flux', syntaxeFlux: null, vatBreakdown: null, lines: null, comment: null } as const;
+
 /**
  * A fingerprint of what was asked, whatever the encoding (JSON or multipart): a retry under the same
  * Idempotency-Key must have the same fingerprint, a different request must not.
@@ -81,6 +104,35 @@ export function submissionFingerprint(submission: InvoiceSubmission): string {
   const { file, ...fields } = submission;
   const canonical = Object.keys(fields)
     .sort()
-    .map((key) => [key, fields[key as keyof typeof fields]]);
-  return sha256(JSON.stringify({ fields: canonical, file: { name: file.name, sha256: sha256(file.content) } }));
+    .map((key) => [key, fields[key as keyof typeof fields]])
+    .filter(([key, value]) => !(typeof key === 'string' && key in ADDED_LATER && ADDED_LATER[key as keyof typeof ADDED_LATER] === value));
+  return sha256(JSON.stringify({ fields: canonical, file: file ? { name: file.name, sha256: sha256(file.content) } : null }));
+}
+
+/** What the intake stores of a submission beyond its plain fields, the same on both of its paths (intake.ts). */
+export function storedFieldsOf(s: InvoiceSubmission) {
+  return {
+    amountWithoutVat: normaliseAmount(s.amountWithoutVat),
+    vatAmount: normaliseAmount(s.vatAmount),
+    amountWithVat: normaliseAmount(s.amountWithVat),
+    depositMode: s.depositMode,
+    fileName: s.file?.name ?? null,
+    fileContent: s.file?.content ?? null,
+    fileSize: s.file?.content.length ?? null,
+    fileSha256: s.file ? sha256(s.file.content) : null,
+    syntaxeFlux: s.syntaxeFlux,
+    vatBreakdown: s.vatBreakdown ?? (s.lines ? vatBreakdownOf(s.lines) : null),
+    lines: s.lines,
+    comment: s.comment,
+  };
+}
+
+/** The details of the first timeline line: what came in. */
+export function receivedDetailsOf(s: InvoiceSubmission): Record<string, unknown> {
+  return {
+    depositMode: s.depositMode,
+    ...(s.file ? { fileName: s.file.name, fileSize: s.file.content.length } : {}),
+    ...(s.syntaxeFlux ? { syntaxeFlux: s.syntaxeFlux } : {}),
+    ...(s.lines ? { lines: s.lines.length } : {}),
+  };
 }

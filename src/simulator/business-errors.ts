@@ -18,6 +18,17 @@ export const BUSINESS_ERRORS = {
     tooLarge: e(20001, 'GDP_MSG_11.022', 'Le fichier du flux dépasse la taille maximale autorisée.'),
     notBase64: e(20002, 'GDP_MSG_11.020', 'Le fichier du flux doit être encodé en base64.'),
   },
+  deposerPdf: {
+    tooLarge: e(20001, 'GDP_MSG_12.022', 'Le fichier PDF dépasse la taille maximale autorisée (10 Mo).'),
+    notBase64: e(20002, 'GDP_MSG_12.020', 'Le fichier PDF doit être encodé en base64.'),
+    notPdf: e(20003, 'GDP_MSG_12.021', "Le fichier déposé n'est pas un PDF lisible."),
+  },
+  soumettre: {
+    unknownPdf: e(20001, 'FAC_MSG_05.001', 'La pièce jointe principale est introuvable ou ne provient pas de deposer/pdf.'),
+    linesRequired: e(20002, 'FAC_MSG_05.002', 'Une facture saisie doit comporter au moins une ligne de poste.'),
+    totalsInconsistent: e(20003, 'FAC_MSG_05.003', 'Les montants de la facture sont incohérents.'),
+    refused: e(20004, 'FAC_MSG_05.004', 'La facture est refusée.'),
+  },
   search: {
     noResult: e(20000, 'TRA_MSG_00.015', "La recherche n'a retourné aucun résultat."),
   },

@@ -4,7 +4,7 @@
  * and ends integrated, partly integrated or rejected by the rules; each integrated invoice is routed
  * (DEPOSEE, EN_COURS_ACHEMINEMENT, MISE_A_DISPOSITION), then gets what its recipient's scenario decides.
  */
-import type { ErreurDP, ErreurTechnique, FluxFile, SimFlux, SimInvoice, StatusCode, TerminalFluxState } from './model.js';
+import type { ErreurDP, ErreurTechnique, FluxFile, SimFlux, SimInvoice, SimInvoiceData, StatusCode, TerminalFluxState } from './model.js';
 import { checkInvoice } from './rules.js';
 import type { Decision } from './scenario.js';
 import type { ChorusWorld } from './world.js';
@@ -46,6 +46,48 @@ export class LifecycleEngine {
       this.world.depositsByInvoiceNumber.set(number, (this.world.depositsByInvoiceNumber.get(number) ?? 0) + 1);
     }
     return flux;
+  }
+
+  /** An invoice submitted with soumettre: the rules of a flux's invoices, then routed at once (there is no flux). */
+  submit(login: string, data: SimInvoiceData): { ok: true; invoice: SimInvoice } | { ok: false; message: string } {
+    const account = this.world.account(login);
+    const result = checkInvoice(data, {
+      supplierStructures: account ? this.world.structuresOf(account) : [],
+      structureBySiret: (siret) => this.world.structureBySiret(siret),
+      isDuplicate: (supplierSiret, number) => this.#integratedWith(supplierSiret, number),
+    });
+    if (!result.ok) return result;
+    const now = this.world.clock.now();
+    const invoice = this.#createRouted(data, result, null, now, now);
+    this.world.depositsByInvoiceNumber.set(invoice.number, (this.world.depositsByInvoiceNumber.get(invoice.number) ?? 0) + 1);
+    return { ok: true, invoice };
+  }
+
+  /** A new invoice, DEPOSEE at `at` and routed on from there. */
+  #createRouted(data: SimInvoiceData, where: Pick<SimInvoice, 'supplier' | 'recipient' | 'service'>, fluxNumber: string | null, depositedAt: number, at: number): SimInvoice {
+    const { supplier, recipient, service } = where;
+    const invoice: SimInvoice = {
+      id: this.world.next.invoice++,
+      number: data.number!,
+      fluxNumber,
+      supplier,
+      recipient,
+      service,
+      data,
+      depositedAt,
+      status: 'DEPOSEE',
+      statusAt: at,
+      comment: null,
+      history: [],
+      upcoming: [],
+    };
+    this.route(invoice, at, null);
+    this.world.invoices.set(invoice.id, invoice);
+    return invoice;
+  }
+
+  #integratedWith(supplierSiret: string, number: string): boolean {
+    return [...this.world.invoices.values()].some((i) => i.supplier.siret === supplierSiret && i.number === number && i.status !== 'SUPPRIMEE');
   }
 
   fluxState(flux: SimFlux): { state: string; at: number } {
@@ -119,32 +161,14 @@ export class LifecycleEngine {
       const result = checkInvoice(data, {
         supplierStructures: account ? this.world.structuresOf(account) : [],
         structureBySiret: (siret) => this.world.structureBySiret(siret),
-        isDuplicate: (supplierSiret, number) =>
-          seenInFlux.has(`${supplierSiret}|${number}`) ||
-          [...this.world.invoices.values()].some((i) => i.supplier.siret === supplierSiret && i.number === number && i.status !== 'SUPPRIMEE'),
+        isDuplicate: (supplierSiret, number) => seenInFlux.has(`${supplierSiret}|${number}`) || this.#integratedWith(supplierSiret, number),
       });
       if (!result.ok) {
         refuse(result.message);
         continue;
       }
       seenInFlux.add(`${result.supplier.siret}|${data.number}`);
-      const invoice: SimInvoice = {
-        id: this.world.next.invoice++,
-        number: data.number!,
-        fluxNumber: flux.number,
-        supplier: result.supplier,
-        recipient: result.recipient,
-        service: result.service,
-        data,
-        depositedAt: flux.depositedAt,
-        status: 'DEPOSEE',
-        statusAt: at,
-        comment: null,
-        history: [],
-        upcoming: [],
-      };
-      this.route(invoice, at, null);
-      this.world.invoices.set(invoice.id, invoice);
+      const invoice = this.#createRouted(data, result, flux.number, flux.depositedAt, at);
       invoiceIds.push(invoice.id);
     }
     const anyError = erreursDP.length + erreursTechniques.length > 0;

@@ -69,7 +69,8 @@ export function loadSeed(path: string | URL = DEFAULT_SEED_PATH): Seed {
 
 /** What the simulator read in a deposited invoice file: only what its rules and answers need. */
 export interface SimInvoiceData {
-  syntax: 'UBL' | 'CII';
+  /** Where the data came from: a flux's XML, or soumettre's fields (a PDF read by OCR, or data alone). */
+  syntax: 'UBL' | 'CII' | 'SOUMETTRE';
   number: string | null;
   issueDate: string | null;
   typeCode: string | null;
@@ -93,10 +94,20 @@ export interface HistoryEntry {
   comment: string | null;
 }
 
+/** A file uploaded with ajouter/fichier or deposer/pdf. */
+export interface SimAttachment {
+  login: string;
+  name: string;
+  size: number;
+  /** deposer/pdf: what the OCR read, until soumettre makes an invoice of it. */
+  reading?: SimInvoiceData;
+}
+
 export interface SimInvoice {
   id: number;
   number: string;
-  fluxNumber: string;
+  /** Null for an invoice submitted with soumettre: it came in no flux. */
+  fluxNumber: string | null;
   supplier: SimStructure;
   recipient: SimStructure;
   service: SimService | null;

@@ -12,7 +12,7 @@ export function searchItem(invoice: SimInvoice): Record<string, unknown> {
   return {
     identifiantFactureCPP: invoice.id,
     numeroFacture: invoice.number,
-    numeroFluxDepot: invoice.fluxNumber,
+    ...(invoice.fluxNumber ? { numeroFluxDepot: invoice.fluxNumber } : {}),
     statut: invoice.status,
     dateHeureEtatCourant: isoParis(invoice.statusAt),
     ...(invoice.comment ? { commentaireEtatCourant: invoice.comment } : {}),

@@ -14,20 +14,21 @@ export interface RuleContext {
 
 export type RuleOutcome = { ok: true; supplier: SimStructure; recipient: SimStructure; service: SimService | null } | { ok: false; message: string };
 
-const tag = (data: SimInvoiceData, ubl: string, cii: string) => (data.syntax === 'UBL' ? ubl : cii);
+/** The element at fault in the file, or the field of soumettre's request. */
+const tag = (data: SimInvoiceData, ubl: string, cii: string, soumettre: string) => (data.syntax === 'UBL' ? ubl : data.syntax === 'CII' ? cii : soumettre);
 
 export function checkInvoice(data: SimInvoiceData, ctx: RuleContext): RuleOutcome {
   const fail = (message: string): RuleOutcome => ({ ok: false, message });
   if (!data.number) {
-    return fail(`Le numéro de la demande de paiement est obligatoire (balise : ${tag(data, 'Invoice.ID', 'ExchangedDocument.ID')}).`);
+    return fail(`Le numéro de la demande de paiement est obligatoire (balise : ${tag(data, 'Invoice.ID', 'ExchangedDocument.ID', 'numeroFactureSaisi')}).`);
   }
   const supplier = ctx.supplierStructures.find((s) => s.siret === data.supplierSiret);
   if (!supplier) {
     return fail(
-      `L'identifiant fournisseur de la demande de paiement (balise : ${tag(data, 'AccountingSupplierParty.Party.PartyIdentification.ID.value', 'SellerTradeParty.GlobalID.value')}) n'est pas reference dans notre systeme.`,
+      `L'identifiant fournisseur de la demande de paiement (balise : ${tag(data, 'AccountingSupplierParty.Party.PartyIdentification.ID.value', 'SellerTradeParty.GlobalID.value', 'fournisseur.idFournisseur')}) n'est pas reference dans notre systeme.`,
     );
   }
-  const recipientTag = tag(data, 'AccountingCustomerParty.Party.PartyIdentification.ID.value', 'BuyerTradeParty.ID.value');
+  const recipientTag = tag(data, 'AccountingCustomerParty.Party.PartyIdentification.ID.value', 'BuyerTradeParty.ID.value', 'destinataire.codeDestinataire');
   const recipient = data.recipientSiret ? ctx.structureBySiret(data.recipientSiret) : undefined;
   if (!recipient || recipient.type !== 'PUBLIQUE') {
     return fail(`L'identifiant destinataire de la demande de paiement (balise : ${recipientTag}) n'est pas reference dans notre systeme.`);
@@ -35,8 +36,8 @@ export function checkInvoice(data: SimInvoiceData, ctx: RuleContext): RuleOutcom
   if (!recipient.active) {
     return fail(`La structure destinataire ${recipient.siret} est inactive : elle ne peut pas recevoir de facture.`);
   }
-  const serviceTag = tag(data, 'BuyerReference', 'ApplicableHeaderTradeAgreement.BuyerReference');
-  const engagementTag = tag(data, 'OrderReference.ID', 'BuyerOrderReferencedDocument.IssuerAssignedID');
+  const serviceTag = tag(data, 'BuyerReference', 'ApplicableHeaderTradeAgreement.BuyerReference', 'destinataire.codeServiceExecutant');
+  const engagementTag = tag(data, 'OrderReference.ID', 'BuyerOrderReferencedDocument.IssuerAssignedID', 'references.numeroBonCommande');
   let service: SimService | null = null;
   if (data.serviceCode) {
     service = recipient.services.find((s) => s.codeService === data.serviceCode) ?? null;

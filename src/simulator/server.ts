@@ -12,6 +12,7 @@ import { adminRoutes } from './admin.js';
 import type { ApiContext } from './api/answers.js';
 import { engagementsApi } from './api/engagements.js';
 import { facturesApi } from './api/factures.js';
+import { soumettreApi } from './api/soumettre.js';
 import { structuresApi } from './api/structures.js';
 import { transversesApi } from './api/transverses.js';
 import { RequestCounter } from './counters.js';
@@ -69,7 +70,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (kept) world.onChange = () => kept.schedule();
 
   const ctx: ApiContext = { world, engine, actions, faults, variants };
-  const handlers = { ...facturesApi(ctx), ...structuresApi(ctx), ...transversesApi(ctx), ...engagementsApi(ctx) };
+  const handlers = { ...facturesApi(ctx), ...soumettreApi(ctx), ...structuresApi(ctx), ...transversesApi(ctx), ...engagementsApi(ctx) };
 
   const app = express();
   app.disable('x-powered-by');

@@ -3,7 +3,7 @@
  * knows: a JSON file written (to a temporary name, then renamed) shortly after each change, and read at start.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { SimAccount, SimFlux, SimInvoice, SimStructure } from './model.js';
+import type { SimAccount, SimAttachment, SimFlux, SimInvoice, SimStructure } from './model.js';
 import type { ChorusWorld } from './world.js';
 
 const VERSION = 1;
@@ -17,7 +17,7 @@ interface StoredState {
   accounts: SimAccount[];
   fluxes: SimFlux[];
   invoices: StoredInvoice[];
-  attachments: Array<[number, { login: string; name: string; size: number }]>;
+  attachments: Array<[number, SimAttachment]>;
   depositsByInvoiceNumber: Array<[string, number]>;
 }
 

@@ -4,7 +4,17 @@
  */
 import { BUSINESS_ERRORS, BusinessError } from './business-errors.js';
 import { SimClock } from './clock.js';
-import { PASSWORD_LIFETIME_DAYS, type Seed, type SimAccount, type SimFlux, type SimInvoice, type SimStructure, type StatusCode } from './model.js';
+import {
+  PASSWORD_LIFETIME_DAYS,
+  type Seed,
+  type SimAttachment,
+  type SimAccount,
+  type SimFlux,
+  type SimInvoice,
+  type SimInvoiceData,
+  type SimStructure,
+  type StatusCode,
+} from './model.js';
 
 export class ChorusWorld {
   readonly clock = new SimClock();
@@ -12,8 +22,8 @@ export class ChorusWorld {
   /** Fluxes in deposit order, which is time order. */
   readonly fluxOrder: SimFlux[] = [];
   readonly invoices = new Map<number, SimInvoice>();
-  /** Attachments uploaded with `ajouter/fichier`: the owner's login, name and size. */
-  readonly attachments = new Map<number, { login: string; name: string; size: number }>();
+  /** Attachments uploaded with `ajouter/fichier` or `deposer/pdf`: the owner's login, name and size, and what OCR read in a PDF. */
+  readonly attachments = new Map<number, SimAttachment>();
   /** Deposits seen per invoice number (read from the files), to prove nothing is sent twice. */
   readonly depositsByInvoiceNumber = new Map<string, number>();
   /**
@@ -79,9 +89,9 @@ export class ChorusWorld {
     return invoice;
   }
 
-  addAttachment(login: string, name: string, size: number): number {
+  addAttachment(login: string, name: string, size: number, reading?: SimInvoiceData): number {
     const id = this.next.attachment++;
-    this.attachments.set(id, { login, name, size });
+    this.attachments.set(id, { login, name, size, ...(reading ? { reading } : {}) });
     return id;
   }
 }

@@ -49,12 +49,9 @@ export async function fileFor(fields: Record<string, unknown>): Promise<Buffer> 
   }
 }
 
-/**
- * A valid invoice request (VAT at 20 %) whose file agrees with its fields. Overrides apply to the fields;
- * `file` replaces the generated file.
- */
-export async function invoiceBody(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const fields: Record<string, unknown> = {
+/** The fields of a valid invoice request (VAT at 20 %), whatever its deposit mode: no file, no format. */
+export function invoiceFields(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
     supplierSiret: SUPPLIER_SIRET,
     recipientSiret: RECIPIENT_SIRET,
     serviceCode: 'SERVICE-BTP',
@@ -68,9 +65,16 @@ export async function invoiceBody(overrides: Record<string, unknown> = {}): Prom
     amountWithoutVat: '1000.00',
     vatAmount: '200.00',
     amountWithVat: '1200.00',
-    syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
     ...overrides,
   };
+}
+
+/**
+ * A valid invoice request (VAT at 20 %) whose file agrees with its fields. Overrides apply to the fields;
+ * `file` replaces the generated file.
+ */
+export async function invoiceBody(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const fields = invoiceFields({ syntaxeFlux: 'IN_DP_E2_CII_FACTURX', ...overrides });
   if ('file' in overrides) return fields;
   const extension = FORMAT_OF[String(fields.syntaxeFlux)] === 'Factur-X' || !FORMAT_OF[String(fields.syntaxeFlux)] ? 'pdf' : 'xml';
   const content = await fileFor({ ...fields, vatRate: vatRateOf(fields) });

@@ -73,7 +73,7 @@ describe('GET /openapi.json', () => {
     const doc = (await (await fetch(`${h.baseUrl}/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, Record<string, unknown>>;
-      components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }>; required?: string[] }> };
+      components: { schemas: Record<string, { properties?: Record<string, { enum?: string[]; anyOf?: Array<{ enum?: string[] }> }>; required?: string[] }> };
     };
     expect(doc.openapi).toMatch(/^3\./);
     // Every route of the route table (src/http/app.ts), with its methods.
@@ -104,8 +104,11 @@ describe('GET /openapi.json', () => {
     const served = (createApp(h.ctx).locals.apiRoutes as Array<{ method: string; path: string }>).map((r) => `${r.method.toUpperCase()} /v1${r.path.replace(/:(\w+)/g, '{$1}')}`);
     expect(served.sort()).toEqual(documented.sort());
     const input = doc.components.schemas.InvoiceInput!;
-    expect(input.required).toEqual(expect.arrayContaining(['supplierSiret', 'recipientSiret', 'number', 'issueDate', 'syntaxeFlux', 'file']));
-    expect(input.properties?.syntaxeFlux?.enum).toContain('IN_DP_E2_CII_FACTURX');
+    expect(input.required).toEqual(expect.arrayContaining(['supplierSiret', 'recipientSiret', 'number', 'issueDate']));
+    // What a deposit mode needs (syntaxeFlux and file for a flux, lines for data...) is a rule of the mode, not of the shape.
+    expect(input.required).not.toContain('file');
+    expect(input.properties?.depositMode?.enum).toEqual(['flux', 'pdf', 'data']);
+    expect(input.properties?.syntaxeFlux?.anyOf?.[0]?.enum).toContain('IN_DP_E2_CII_FACTURX');
     expect(input.properties?.type?.enum).toEqual(['FACTURE', 'AVOIR', 'ACOMPTE']);
     expect(doc.components.schemas.SupplierInput!.required).toContain('chorusPassword');
     expect(doc.components.schemas.Supplier!.properties).not.toHaveProperty('chorusPassword');

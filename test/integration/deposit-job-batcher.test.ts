@@ -28,7 +28,7 @@ class CountedPriorities extends FairPriorities {
   }
 }
 
-beforeAll(async () => {
+beforeAll(() => {
   prefix = `{${uniqueName()}}`;
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   queues = createQueues(redis, prefix, PIPELINE);

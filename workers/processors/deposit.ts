@@ -1,5 +1,6 @@
 /**
- * `deposit` jobs: check the recipient, deposit the invoice's flux once, and hand over to the report job.
+ * `deposit` jobs: check the recipient, then deposit the invoice once: its flux (deposer/flux, then the report job
+ * follows it), or without a flux, soumettre (after deposer/pdf has read a plain PDF), whose answer integrates it.
  *
  * Exactly once: an attempt row is written before the call (`prepared`), marked `sending` just before the
  * request leaves, and `sent` with the numeroFluxDepot once Chorus Pro answered. A worker killed at any point
@@ -12,6 +13,8 @@ import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { integrate, record, transition } from '../../src/invoices/lifecycle.js';
 import { checkRecipient } from '../../src/invoices/recipient-check.js';
+import { readingDisagreements, submissionDataOf } from '../../src/invoices/without-flux.js';
+import type { SubmissionData } from '../../src/chorus/submit.js';
 import { RETRYABLE_STATES } from '../../src/invoices/states.js';
 import { publishNotifications } from '../../src/alerts/notify.js';
 import { enqueueReport } from '../../src/queues/enqueue.js';
@@ -60,7 +63,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
     },
 
     async run(run) {
-      const { em, subject, account } = run;
+      const { em, subject, account, supplier } = run;
       const { invoice } = subject;
       const last = await em.findOne(DepositAttempt, { invoice }, { orderBy: { number: 'desc' } });
       if (invoice.state === 'depositing' && last?.phase === 'sending') return reconcile(run, last);
@@ -92,6 +95,19 @@ export function makeDepositProcessor(deps: DepositDeps) {
         });
       }
 
+      let submission: SubmissionData | null = null;
+      if (invoice.depositMode !== 'flux') {
+        if (invoice.depositMode === 'pdf') await readPdfOnce(run);
+        const structureId = supplier.chorusStructureId ?? (await run.structures.ownStructure(account, supplier.siret, null))?.structureId ?? null;
+        if (structureId === null) {
+          const message = `Chorus Pro shows no structure for the supplier's SIRET ${supplier.siret} on technical account ${supplier.chorusLogin}, so the invoice cannot be submitted. Attach the account to the structure in the Chorus Pro portal, then retry.`;
+          const alert = transition(em, invoice, 'precheck-failed', { message }, { errorCode: 'SUPPLIER_STRUCTURE_UNKNOWN' });
+          return run.refuse(alert, `Pre-check refused invoice ${invoice.number}: ${message}`);
+        }
+        submission = submissionDataOf(invoice, structureId);
+        if (!submission) throw new Error(`Invoice ${invoice.number} (${invoice.depositMode}) lacks what soumettre needs; the intake should have refused it`);
+      }
+
       subject.attempt = em.create(DepositAttempt, { invoice, number: (last?.number ?? 0) + 1, phase: 'prepared' });
       transition(em, invoice, 'deposit-started', null);
       // The version check makes a second, concurrent run of this job fail here rather than deposit again.
@@ -101,33 +117,12 @@ export function makeDepositProcessor(deps: DepositDeps) {
       // 'sending' (the outcome may be unknown from now on) is written once the request is admitted, right before it
       // leaves: a worker killed while it waited for the rate limit or a token leaves 'prepared', safely sent again.
       const attempt = subject.attempt;
-      const receipt = await run.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux }, async () => {
+      const markSending = async () => {
         if (attempt.phase === 'sending') return;
         attempt.phase = 'sending';
         await em.flush();
-      });
-      failpoint(deps.config.failpoints, 'deposit:after-response');
-      const { fluxNumber } = receipt;
-      if (!fluxNumber) {
-        // Accepted without a receipt number: it may be there; the next run looks it up.
-        return unknownOutcome(run, 'Chorus Pro accepted the deposit without a numeroFluxDepot');
-      }
-      attempt.phase = 'sent';
-      attempt.fluxNumber = fluxNumber;
-      attempt.finishedAt = new Date();
-      invoice.chorusFluxNumber = fluxNumber;
-      invoice.depositedAt = attempt.finishedAt;
-      transition(em, invoice, 'deposit-sent', {
-        message: `Chorus Pro received the invoice: flux ${fluxNumber}, deposited on ${receipt.depositDate ?? 'an unstated date'}.`,
-        details: { fluxNumber, depositDate: receipt.depositDate, syntaxeFlux: receipt.syntaxeFlux, answer: receipt.answer },
-      });
-      await em.flush();
-      await run.log(`deposerFlux: ${receipt.answer}, numeroFluxDepot ${fluxNumber}, dateDepot ${receipt.depositDate ?? '?'}`);
-      await run.progress(100);
-      const { correlationId } = run.job.data as JobPayloads['deposit'];
-      deps.logger.info('Invoice deposited', { invoiceId: invoice.id, fluxNumber, correlationId });
-      await enqueueReport(deps.queues, invoice, deps.config.pipeline.reportPollFirstMs, correlationId);
-      return { outcome: 'deposited', detail: fluxNumber };
+      };
+      return submission ? submit(run, attempt, submission, markSending) : depositFlux(run, attempt, markSending);
     },
 
     async beforeWaiting(run) {
@@ -171,6 +166,80 @@ export function makeDepositProcessor(deps: DepositDeps) {
       return undefined;
     },
   });
+
+  /** deposer/flux, then the report job follows the flux until Chorus Pro integrated its invoice. */
+  async function depositFlux(run: Run, attempt: DepositAttempt, markSending: () => Promise<void>): Promise<DepositResult> {
+    const { em, account } = run;
+    const { invoice } = run.subject;
+    if (!invoice.fileContent || !invoice.fileName || !invoice.syntaxeFlux) throw new Error(`Invoice ${invoice.number} has no structured file to deposit`);
+    const receipt = await run.invoicing.deposit(account, { content: invoice.fileContent, name: invoice.fileName, syntaxeFlux: invoice.syntaxeFlux }, markSending);
+    failpoint(deps.config.failpoints, 'deposit:after-response');
+    const { fluxNumber } = receipt;
+    if (!fluxNumber) {
+      // Accepted without a receipt number: it may be there; the next run looks it up.
+      return unknownOutcome(run, 'Chorus Pro accepted the deposit without a numeroFluxDepot');
+    }
+    attempt.phase = 'sent';
+    attempt.fluxNumber = fluxNumber;
+    attempt.finishedAt = new Date();
+    invoice.chorusFluxNumber = fluxNumber;
+    invoice.depositedAt = attempt.finishedAt;
+    transition(em, invoice, 'deposit-sent', {
+      message: `Chorus Pro received the invoice: flux ${fluxNumber}, deposited on ${receipt.depositDate ?? 'an unstated date'}.`,
+      details: { fluxNumber, depositDate: receipt.depositDate, syntaxeFlux: receipt.syntaxeFlux, answer: receipt.answer },
+    });
+    await em.flush();
+    await run.log(`deposerFlux: ${receipt.answer}, numeroFluxDepot ${fluxNumber}, dateDepot ${receipt.depositDate ?? '?'}`);
+    await run.progress(100);
+    const { correlationId } = run.job.data as JobPayloads['deposit'];
+    deps.logger.info('Invoice deposited', { invoiceId: invoice.id, fluxNumber, correlationId });
+    await enqueueReport(deps.queues, invoice, deps.config.pipeline.reportPollFirstMs, correlationId);
+    return { outcome: 'deposited', detail: fluxNumber };
+  }
+
+  /** soumettre (pdf and data): the answer is the invoice itself, integrated at once. */
+  async function submit(run: Run, attempt: DepositAttempt, data: SubmissionData, markSending: () => Promise<void>): Promise<DepositResult> {
+    const { em, account } = run;
+    const { invoice } = run.subject;
+    const receipt = await run.invoicing.submit(account, data, markSending);
+    failpoint(deps.config.failpoints, 'deposit:after-response');
+    const { chorusInvoiceId } = receipt;
+    if (!chorusInvoiceId) return unknownOutcome(run, 'Chorus Pro accepted soumettre without an identifiantFactureCPP');
+    attempt.phase = 'sent';
+    attempt.finishedAt = new Date();
+    invoice.depositedAt = receipt.depositDate ?? attempt.finishedAt;
+    const notifications = integrate(em, invoice, 'submitted', { chorusInvoiceId, fluxNumber: null, status: receipt.status, statusAt: receipt.depositDate, comment: null }, [], {
+      message: `Chorus Pro received the invoice (${data.mode === 'pdf' ? 'PDF with its data' : 'data alone'}, soumettre ${data.mode === 'pdf' ? 'DEPOT_PDF_API' : 'SAISIE_API'}): invoice ${chorusInvoiceId}, status ${receipt.status ?? 'unknown'}.`,
+      details: { chorusInvoiceId, status: receipt.status, answer: receipt.answer },
+    });
+    await em.flush();
+    const { correlationId } = run.job.data as JobPayloads['deposit'];
+    await publishNotifications(deps, notifications, correlationId);
+    await run.log(`soumettre: ${receipt.answer}, identifiantFactureCPP ${chorusInvoiceId}`);
+    await run.progress(100);
+    deps.logger.info('Invoice submitted', { invoiceId: invoice.id, chorusInvoiceId, correlationId });
+    return { outcome: 'deposited', detail: chorusInvoiceId };
+  }
+
+  /** deposer/pdf once: Chorus Pro's reading goes on the timeline, with where it differs from the data given. */
+  async function readPdfOnce(run: Run): Promise<void> {
+    const { em, account } = run;
+    const { invoice } = run.subject;
+    if (invoice.chorusAttachmentId) return;
+    if (!invoice.fileContent || !invoice.fileName) throw new Error(`Invoice ${invoice.number} has no PDF to deposit`);
+    const reading = await run.invoicing.readPdf(account, { content: invoice.fileContent, name: invoice.fileName });
+    invoice.chorusAttachmentId = reading.attachmentId;
+    const differences = readingDisagreements(invoice, reading);
+    const said = differences.map((d) => `${d.field} given ${d.given ?? '(none)'}, read ${d.read ?? '(nothing)'}`).join('; ');
+    record(em, invoice, 'pdf-read', 'chorus', {
+      message:
+        differences.length === 0
+          ? `Chorus Pro read the PDF (attachment ${reading.attachmentId}) and agrees with the data given.`
+          : `Chorus Pro read the PDF (attachment ${reading.attachmentId}) differently from the data given: ${said}. The invoice is submitted with the data given; check the PDF says the same.`,
+      details: { attachmentId: reading.attachmentId, disagreements: differences },
+    });
+    await em.flush();
+  }
 
   /** No readable answer: the attempt stays `sending`, so the next run looks the invoice up before any new deposit. */
   async function unknownOutcome(run: Run, reason: string): Promise<never> {

@@ -34,6 +34,22 @@ export const ENDPOINTS = {
     swagger: { request: 'DeposerFluxFactureParam', response: 'WsRetourDeposerFluxFacture' },
     successLibelle: 'GCU_MSG_01_000',
   }),
+  deposerPdf: endpoint({
+    api: 'factures',
+    path: '/cpro/factures/v1/deposer/pdf',
+    request: f.deposerPdfRequest,
+    response: f.deposerPdfResponse,
+    swagger: { request: 'DeposerPdfFactureParam', response: 'WsRetourDeposerPdfFacture' },
+    successLibelle: 'GCU_MSG_01_000',
+  }),
+  soumettre: endpoint({
+    api: 'factures',
+    path: '/cpro/factures/v1/soumettre',
+    request: f.soumettreRequest,
+    response: f.soumettreResponse,
+    swagger: { request: 'SoumettreFactureParam', response: 'WsRetourSoumettreFacture' },
+    successLibelle: 'GCU_MSG_01_000',
+  }),
   rechercherFactureParFournisseur: endpoint({
     api: 'factures',
     path: '/cpro/factures/v1/rechercher/fournisseur',

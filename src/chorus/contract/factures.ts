@@ -1,6 +1,16 @@
 /** The Factures API (`/cpro/factures/v1/...`), from the official Swagger `swagger-factures.json`. */
 import { z } from 'zod';
-import { CADRES_FACTURATION, INVOICE_STATUSES, INVOICE_TYPES, SYNTAXE_FLUX } from './vocabulary.js';
+import {
+  CADRES_FACTURATION,
+  CADRES_FACTURATION_SOUMETTRE,
+  FORMATS_DEPOT_PDF,
+  INVOICE_STATUSES,
+  INVOICE_TYPES,
+  MODES_DEPOT_SOUMETTRE,
+  MODES_PAIEMENT,
+  SYNTAXE_FLUX,
+  TYPES_TVA,
+} from './vocabulary.js';
 import { dateTime, double, envelope, int32, int64, listOf, request, response, TRI_SENS } from './common.js';
 
 const MODES_DEPOT = [
@@ -303,6 +313,27 @@ export const consulterHistoriqueFactureResponse = response({
   }).optional(),
 });
 
+/** The invoice references of recycler (`reference`) and soumettre (`references`): the same eight fields. */
+const invoiceReferences = () =>
+  request({
+    deviseFacture: z.string(),
+    typeFacture: z.enum(['AVOIR', 'FACTURE']),
+    typeTva: z.enum(TYPES_TVA),
+    motifExonerationTva: z.string(),
+    numeroMarche: z.string(),
+    numeroBonCommande: z.string(),
+    numeroFactureOrigine: z.string(),
+    modePaiement: z.enum(MODES_PAIEMENT),
+  });
+
+/** An additional attachment of completer and soumettre (soumettre adds its link id). */
+const ADDITIONAL_ATTACHMENT = {
+  pieceJointeComplementaireDesignation: z.string(),
+  pieceJointeComplementaireType: z.string(),
+  pieceJointeComplementaireNumeroLigneFacture: int32(),
+  pieceJointeComplementaireId: int64(),
+};
+
 // recycler
 
 export const recyclerFactureRequest = request({
@@ -310,16 +341,7 @@ export const recyclerFactureRequest = request({
   identifiantFactureCPP: int64(),
   destinataire: request({ codeDestinataire: z.string(), codeServiceExecutant: z.string() }),
   commentaire: z.string(),
-  reference: request({
-    deviseFacture: z.string(),
-    typeFacture: z.enum(['AVOIR', 'FACTURE']),
-    typeTva: z.enum(['TVA_SUR_DEBIT', 'TVA_SUR_ENCAISSEMENT', 'EXONERATION', 'SANS_TVA']),
-    motifExonerationTva: z.string(),
-    numeroMarche: z.string(),
-    numeroBonCommande: z.string(),
-    numeroFactureOrigine: z.string(),
-    modePaiement: z.enum(['CHEQUE', 'PRELEVEMENT', 'VIREMENT', 'ESPECE', 'AUTRE', 'REPORT']),
-  }),
+  reference: invoiceReferences(),
 });
 export const recyclerFactureResponse = response({
   ...envelope,
@@ -334,14 +356,7 @@ export const recyclerFactureResponse = response({
 export const completerFactureRequest = request({
   idUtilisateurCourant: int64(),
   identifiantFactureCPP: int64(),
-  pieceJointeComplementaire: z.array(
-    request({
-      pieceJointeComplementaireDesignation: z.string(),
-      pieceJointeComplementaireType: z.string(),
-      pieceJointeComplementaireNumeroLigneFacture: int32(),
-      pieceJointeComplementaireId: int64(),
-    }),
-  ),
+  pieceJointeComplementaire: z.array(request(ADDITIONAL_ATTACHMENT)),
   commentaire: z.string(),
 });
 export const completerFactureResponse = response({
@@ -366,4 +381,78 @@ export const traiterFactureRecueResponse = response({
   numeroFacture: z.string().optional(),
   dateTraitement: dateTime().optional(),
   nouveauStatut: z.string().optional(),
+});
+
+// deposer/pdf: a PDF that Chorus Pro reads (OCR); the invoice waits as INTERPRETEE_OCR until soumettre
+
+export const deposerPdfRequest = request({
+  idUtilisateurCourant: int64(),
+  fichierFacture: z.string(),
+  nomFichier: z.string(),
+  formatDepot: z.enum(FORMATS_DEPOT_PDF),
+});
+/** What Chorus Pro read in the PDF. The Swagger lists no codeRetour here (a loose object keeps one if it comes). */
+export const deposerPdfResponse = response({
+  numeroFacture: z.string().optional(),
+  dateFacture: dateTime().optional(),
+  codeDestinataire: z.string().optional(),
+  codeServiceExecutant: z.string().optional(),
+  codeFournisseur: z.string().optional(),
+  codeDeviseFacture: z.string().optional(),
+  typeFacture: z.string().optional(),
+  typeTva: z.string().optional(),
+  numeroBonCommande: z.string().optional(),
+  montantTtcAvantRemiseGlobalTTC: double().optional(),
+  montantAPayer: double().optional(),
+  montantHtTotal: double().optional(),
+  montantTVA: double().optional(),
+  pieceJointeId: int64().optional(),
+});
+
+// soumettre: one invoice from data (SAISIE_API) or from a PDF deposited before (DEPOT_PDF_API)
+
+export const soumettreRequest = request({
+  idUtilisateurCourant: int64(),
+  modeDepot: z.enum(MODES_DEPOT_SOUMETTRE),
+  numeroFactureSaisi: z.string(),
+  dateFacture: dateTime(),
+  destinataire: request({ codeDestinataire: z.string(), codeServiceExecutant: z.string() }),
+  fournisseur: request({ idFournisseur: int64(), idServiceFournisseur: int64(), codeCoordonneesBancairesFournisseur: int64() }),
+  cadreDeFacturation: request({ codeCadreFacturation: z.enum(CADRES_FACTURATION_SOUMETTRE), codeStructureValideur: z.string(), codeServiceValideur: z.string() }),
+  references: invoiceReferences(),
+  lignePoste: z.array(
+    request({
+      lignePosteNumero: int32(),
+      lignePosteReference: z.string(),
+      lignePosteDenomination: z.string(),
+      lignePosteQuantite: double(),
+      lignePosteUnite: z.string(),
+      lignePosteMontantUnitaireHT: double(),
+      lignePosteMontantRemiseHT: double(),
+      lignePosteTauxTva: z.string(),
+      lignePosteTauxTvaManuel: double(),
+    }),
+  ),
+  ligneTva: z.array(request({ ligneTvaTaux: z.string(), ligneTvaMontantBaseHtParTaux: double(), ligneTvaMontantTvaParTaux: double(), ligneTvaTauxManuel: double() })),
+  montantTotal: request({
+    montantHtTotal: double(),
+    montantTVA: double(),
+    montantTtcTotal: double(),
+    montantRemiseGlobaleTTC: double(),
+    motifRemiseGlobaleTTC: z.string(),
+    montantAPayer: double(),
+  }),
+  /** An object in the Swagger; one client sends an array (unconfirmed): we send the Swagger's object. */
+  pieceJointePrincipale: request({ pieceJointePrincipaleDesignation: z.string(), pieceJointePrincipaleId: int64() }),
+  pieceJointeComplementaire: z.array(request({ ...ADDITIONAL_ATTACHMENT, pieceJointeComplementaireIdLiaison: int64() })),
+  commentaire: z.string(),
+});
+export const soumettreResponse = response({
+  ...envelope,
+  identifiantFactureCPP: int64().optional(),
+  numeroFacture: z.string().optional(),
+  statutFacture: z.string().optional(),
+  dateDepot: dateTime().optional(),
+  identifiantStructure: z.string().optional(),
+  empreinteCertificatDepot: z.string().optional(),
 });

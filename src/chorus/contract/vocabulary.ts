@@ -122,3 +122,18 @@ export const CADRES_FACTURATION = [
   'A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE',
 ] as const;
 export type CadreFacturation = (typeof CADRES_FACTURATION)[number];
+
+/** `SoumettreFactureCadreDeFacturation.codeCadreFacturation`: the four frames an invoice submitted from data may use. */
+export const CADRES_FACTURATION_SOUMETTRE = ['A1_FACTURE_FOURNISSEUR', 'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE', 'A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'] as const;
+
+/** `SoumettreFactureParam.modeDepot`: from data (SAISIE_API) or from a PDF read by Chorus Pro. */
+export const MODES_DEPOT_SOUMETTRE = ['SAISIE_API', 'DEPOT_PDF_API', 'DEPOT_PDF_SIGNE_API'] as const;
+
+/** `DeposerPdfFactureParam.formatDepot` */
+export const FORMATS_DEPOT_PDF = ['PDF_NON_SIGNE', 'PDF_SIGNE_PADES', 'PDF_SIGNE_XADES'] as const;
+
+/** `typeTva` of soumettre, deposer/pdf and recycler. */
+export const TYPES_TVA = ['TVA_SUR_DEBIT', 'TVA_SUR_ENCAISSEMENT', 'EXONERATION', 'SANS_TVA'] as const;
+
+/** `modePaiement` of soumettre and recycler. */
+export const MODES_PAIEMENT = ['CHEQUE', 'PRELEVEMENT', 'VIREMENT', 'ESPECE', 'AUTRE', 'REPORT'] as const;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import type { InvoiceType, SyntaxeFlux } from '../../chorus/codes.js';
+import type { InvoiceLine, VatLine } from '../../chorus/submit.js';
+import type { DepositMode } from '../../invoices/submission.js';
 import type { ActionReason } from '../../invoices/action-required.js';
 import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
 import { SupplierAccount } from './supplier-account.js';
@@ -41,7 +43,17 @@ export class Invoice {
     | 'statusFollowed'
     | 'corrects'
     | 'correctedBy'
-    | 'overdueAlertedAt';
+    | 'overdueAlertedAt'
+    | 'depositMode'
+    | 'vatBreakdown'
+    | 'lines'
+    | 'comment'
+    | 'chorusAttachmentId'
+    | 'syntaxeFlux'
+    | 'fileName'
+    | 'fileContent'
+    | 'fileSize'
+    | 'fileSha256';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -90,21 +102,46 @@ export class Invoice {
   @Property({ type: 'decimal', precision: 15, scale: 2 })
   amountWithVat!: string;
 
-  @Property({ type: 'string', length: 200 })
-  fileName!: string;
+  /**
+   * How it goes to Chorus Pro: `flux`, a structured file (deposer/flux); `pdf`, a plain PDF and its data (deposer/pdf
+   * then soumettre); `data`, its lines alone (soumettre, SAISIE_API), without a file.
+   */
+  @Property({ type: 'string', length: 8 })
+  depositMode: DepositMode = 'flux';
+
+  /** Null for a `data` invoice. */
+  @Property({ type: 'string', length: 200, nullable: true })
+  fileName: string | null = null;
 
   /** Loaded only when asked for (`populate: ['fileContent']`): lists and timelines never drag the bytes along. */
-  @Property({ type: 'blob', lazy: true })
-  fileContent!: Buffer;
+  @Property({ type: 'blob', lazy: true, nullable: true })
+  fileContent: Buffer | null = null;
 
-  @Property({ type: 'integer' })
-  fileSize!: number;
+  @Property({ type: 'integer', nullable: true })
+  fileSize: number | null = null;
 
-  @Property({ type: 'string', length: 64 })
-  fileSha256!: string;
+  @Property({ type: 'string', length: 64, nullable: true })
+  fileSha256: string | null = null;
 
-  @Property({ type: 'string', length: 40 })
-  syntaxeFlux!: SyntaxeFlux;
+  /** Only for a `flux` invoice. */
+  @Property({ type: 'string', length: 40, nullable: true })
+  syntaxeFlux: SyntaxeFlux | null = null;
+
+  /** `pdf` and `data`: the VAT summary, one line per rate (for `data`, worked out from the lines when not given). */
+  @Property({ type: 'json', nullable: true })
+  vatBreakdown: VatLine[] | null = null;
+
+  /** `data`: the invoice lines. */
+  @Property({ type: 'json', nullable: true })
+  lines: InvoiceLine[] | null = null;
+
+  /** Sent to Chorus Pro as `commentaire` (pdf and data). */
+  @Property({ type: 'text', nullable: true })
+  comment: string | null = null;
+
+  /** `pdf`: the `pieceJointeId` Chorus Pro gave the PDF it read, which soumettre names. */
+  @Property({ type: 'string', length: 32, nullable: true })
+  chorusAttachmentId: string | null = null;
 
   @Property({ type: 'string', length: 32 })
   state: InvoiceState = 'queued';

@@ -5,6 +5,7 @@ import { Migration20261128045605_status_sync } from './Migration20261128045605_s
 import { Migration20261128064550_alerts_and_follow_ups } from './Migration20261128064550_alerts_and_follow_ups.js';
 import { Migration20261130060000_lifecycle } from './Migration20261130060000_lifecycle.js';
 import { Migration20261130070000_access } from './Migration20261130070000_access.js';
+import { Migration20261130120000_deposit_modes } from './Migration20261130120000_deposit_modes.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261128064550_alerts_and_follow_ups', class: Migration20261128064550_alerts_and_follow_ups },
   { name: 'Migration20261130060000_lifecycle', class: Migration20261130060000_lifecycle },
   { name: 'Migration20261130070000_access', class: Migration20261130070000_access },
+  { name: 'Migration20261130120000_deposit_modes', class: Migration20261130120000_deposit_modes },
 ];

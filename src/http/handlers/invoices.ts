@@ -4,7 +4,6 @@ import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline, receiveInvoice } from '../../invoices/intake.js';
 import { retryDeposit } from '../../invoices/retry.js';
 import { checkFileConsistency } from '../../invoices/file-consistency.js';
-import type { SyntaxeFlux } from '../../chorus/codes.js';
 import { checkSubmission, frenchToday, type CheckedFields, type InvoiceSubmission } from '../../invoices/submission.js';
 import type { Issue } from '../../shared/domain-error.js';
 import { enqueueDepositAfterCommit } from '../../queues/enqueue.js';
@@ -17,19 +16,31 @@ import { idempotencyKeySchema, invoiceFieldsSchema, invoiceFileSchema, invoiceJs
 type Parsed =
   | { ok: true; submission: InvoiceSubmission }
   /** `wellFormed`: the fields the rules of checkSubmission and the file checker need, those that did parse. */
-  | { ok: false; issues: Issue[]; wellFormed: CheckedFields & { syntaxeFlux?: SyntaxeFlux } };
+  | { ok: false; issues: Issue[]; wellFormed: CheckedFields };
 
 /** The fields that parse on their own, when the request as a whole does not: the other rules still look at them. */
-function wellFormedFields(body: Record<string, unknown>, file: { name: string; content: Buffer } | undefined): CheckedFields & { syntaxeFlux?: SyntaxeFlux } {
+function wellFormedFields(body: Record<string, unknown>, file: { name: string; content: Buffer } | null | undefined): CheckedFields {
   const { shape } = invoiceFieldsSchema;
-  const fields: CheckedFields & { syntaxeFlux?: SyntaxeFlux } = {};
+  const fields: CheckedFields = {};
   const issueDate = shape.issueDate.safeParse(body.issueDate);
   if (issueDate.success) fields.issueDate = issueDate.data;
   const [net, vat, gross] = [shape.amountWithoutVat.safeParse(body.amountWithoutVat), shape.vatAmount.safeParse(body.vatAmount), shape.amountWithVat.safeParse(body.amountWithVat)];
   if (net.success && vat.success && gross.success) Object.assign(fields, { amountWithoutVat: net.data, vatAmount: vat.data, amountWithVat: gross.data });
-  const syntaxeFlux = shape.syntaxeFlux.safeParse(body.syntaxeFlux);
-  if (syntaxeFlux.success) fields.syntaxeFlux = syntaxeFlux.data;
-  if (file) fields.file = file;
+  const each = {
+    depositMode: shape.depositMode.safeParse(body.depositMode),
+    syntaxeFlux: shape.syntaxeFlux.safeParse(body.syntaxeFlux),
+    billingFrame: shape.billingFrame.safeParse(body.billingFrame),
+    type: shape.type.safeParse(body.type),
+    vatBreakdown: shape.vatBreakdown.safeParse(body.vatBreakdown),
+    lines: shape.lines.safeParse(body.lines),
+  };
+  if (each.depositMode.success) fields.depositMode = each.depositMode.data;
+  if (each.syntaxeFlux.success) fields.syntaxeFlux = each.syntaxeFlux.data;
+  if (each.billingFrame.success) fields.billingFrame = each.billingFrame.data;
+  if (each.type.success) fields.type = each.type.data;
+  if (each.vatBreakdown.success) fields.vatBreakdown = each.vatBreakdown.data;
+  if (each.lines.success) fields.lines = each.lines.data;
+  if (file !== undefined) fields.file = file;
   return fields;
 }
 
@@ -41,13 +52,14 @@ function parseSubmission(req: Request): Parsed {
     const issues = fields.success ? [] : issuesFromZod(fields.error);
     const file = req.file;
     if (!file) {
-      issues.push({ path: 'file', code: 'invalid_type', message: 'file is required: send it as a part named "file"' });
+      if (body.depositMode !== 'data') issues.push({ path: 'file', code: 'invalid_type', message: 'file is required: send it as a part named "file"' });
     } else {
       const name = multipartFileNameSchema.safeParse(file.originalname);
       if (!name.success) issues.push(...issuesFromZod(name.error, ['file', 'name']));
     }
-    if (fields.success && file && issues.length === 0) return { ok: true, submission: { ...fields.data, file: { name: file.originalname, content: file.buffer } } };
-    return { ok: false, issues, wellFormed: wellFormedFields(body, file ? { name: file.originalname, content: file.buffer } : undefined) };
+    const given = file ? { name: file.originalname, content: file.buffer } : null;
+    if (fields.success && issues.length === 0) return { ok: true, submission: { ...fields.data, file: given } };
+    return { ok: false, issues, wellFormed: wellFormedFields(body, given) };
   }
   if (req.body === undefined || req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) {
     throw new HttpError(400, 'MALFORMED_BODY', 'The body must be a JSON object (Content-Type: application/json) or multipart/form-data.');
@@ -59,7 +71,10 @@ function parseSubmission(req: Request): Parsed {
   return {
     ok: false,
     issues: issuesFromZod(parsed.error),
-    wellFormed: wellFormedFields(body, file.success ? { name: file.data.name, content: file.data.contentBase64 } : undefined),
+    wellFormed: wellFormedFields(
+      body,
+      file.success ? { name: file.data.name, content: file.data.contentBase64 } : body.file === undefined || body.file === null ? null : undefined,
+    ),
   };
 }
 
@@ -82,7 +97,7 @@ export function createInvoice(ctx: AppContext): RequestHandler {
       const { wellFormed } = parsed;
       const more = checkSubmission(wellFormed, today);
       const fileIssues =
-        wellFormed.file && wellFormed.syntaxeFlux && !more.some((i) => i.path === 'file')
+        wellFormed.file && wellFormed.syntaxeFlux && (wellFormed.depositMode ?? 'flux') === 'flux' && !more.some((i) => i.path === 'file')
           ? (await ctx.fileChecker.inspect(wellFormed.file.content, wellFormed.syntaxeFlux)).issues
           : [];
       throw validationError([...parsed.issues, ...more, ...fileIssues], 'invoice');
@@ -91,11 +106,13 @@ export function createInvoice(ctx: AppContext): RequestHandler {
     assertSupplierVisible(callerOf(res), submission.supplierSiret);
     const issues = checkSubmission(submission, today);
     if (issues.length > 0) throw validationError(issues, 'invoice');
-    // Read in a worker thread, within the file limits: a hostile file cannot hold the event loop.
-    const inspection = await ctx.fileChecker.inspect(submission.file.content, submission.syntaxeFlux);
-    if (inspection.issues.length > 0) throw validationError(inspection.issues, 'invoice');
-    const mismatches = checkFileConsistency(submission, inspection.data);
-    if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
+    if (submission.file && submission.syntaxeFlux) {
+      // Read in a worker thread, within the file limits: a hostile file cannot hold the event loop.
+      const inspection = await ctx.fileChecker.inspect(submission.file.content, submission.syntaxeFlux);
+      if (inspection.issues.length > 0) throw validationError(inspection.issues, 'invoice');
+      const mismatches = checkFileConsistency(submission, inspection.data);
+      if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
+    }
 
     const outcome = await receiveInvoice(ctx.orm.em, submission, idempotencyKey, auditLineOf(req, res));
     const { invoice } = outcome;

@@ -15,7 +15,7 @@ const SORT_KEYS: Record<string, (i: SimInvoice) => number | string> = {
   DateDepot: (i) => i.depositedAt,
   NumeroFacture: (i) => i.number,
   Statut: (i) => i.status,
-  NumeroFluxDepot: (i) => i.fluxNumber,
+  NumeroFluxDepot: (i) => i.fluxNumber ?? '',
   DateFacture: (i) => i.data.issueDate ?? '',
   MontantHT: (i) => Number(i.data.amountWithoutVat ?? 0),
   MontantTTC: (i) => Number(i.data.amountWithVat ?? 0),
