@@ -11,6 +11,13 @@ export interface DepositJobRef {
   supplierId: string;
   /** The request that caused it (X-Request-Id), carried into the job's log lines. */
   correlationId?: string;
+  /** The batch it came in: the job's name says so, so Bull Board's search finds a batch's jobs together. */
+  batchId?: string;
+}
+
+/** `deposit F2026-0042`, or `batch 3f2a9c1e · deposit F2026-0042` for an entry of a batch. */
+export function depositJobName(invoice: Pick<DepositJobRef, 'number' | 'batchId'>): string {
+  return `${invoice.batchId ? `batch ${invoice.batchId.slice(0, 8)} · ` : ''}deposit ${invoice.number}`;
 }
 
 export interface EnqueueDeps {
@@ -28,7 +35,7 @@ async function enqueueDeposits(deps: EnqueueDeps, invoices: readonly DepositJobR
   const priorities = await deps.priorities.nextOfEach(invoices.map((invoice) => invoice.supplierId));
   await deps.queues.deposit.addBulk(
     invoices.map((invoice, i) => ({
-      name: `deposit ${invoice.number}`,
+      name: depositJobName(invoice),
       data: withCorrelation({ invoiceId: invoice.id }, invoice.correlationId),
       opts: { jobId: invoice.id, priority: priorities[i] ?? 1 },
     })),
