@@ -3,6 +3,7 @@
  * A missing or invalid variable stops the process with a message naming it, before any connection is opened.
  */
 import { z } from 'zod';
+import { DEFAULT_BATCH_LIMITS, type BatchLimits } from './batches/archive.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from './invoices/einvoice/limits.js';
 import { CHORUS_ENVIRONMENTS, CHORUS_URLS, type ChorusEnvironment } from './chorus/environments.js';
 
@@ -107,6 +108,13 @@ const envSchema = z.object({
     .min(0)
     .max(1024 * 1024)
     .default(DEFAULT_FILE_LIMITS.inlineMaxBytes),
+  BATCH_MAX_ENTRIES: z.coerce.number().int().positive().default(DEFAULT_BATCH_LIMITS.maxEntries),
+  BATCH_MAX_TOTAL_MB: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(DEFAULT_BATCH_LIMITS.maxTotalBytes / 1024 / 1024),
+  BATCH_MAX_RATIO: z.coerce.number().positive().default(DEFAULT_BATCH_LIMITS.maxRatio),
   // Production accounts: PISTE's production application and URLs.
   PISTE_CLIENT_ID: z.string().min(1).optional(),
   PISTE_CLIENT_SECRET: z.string().min(1).optional(),
@@ -206,6 +214,8 @@ export interface Config {
   readonly shutdownTimeoutMs: number;
   /** How far the intake reads an invoice file before refusing it as too complex. */
   readonly fileLimits: FileLimits;
+  /** What a batch's ZIP may hold, checked before anything is unpacked or written. */
+  readonly batchLimits: BatchLimits;
   /**
    * Chorus Pro through PISTE, per environment (a supplier account says which it uses); an environment without
    * credentials is null, and `chorus` is null when neither has any (npm start then uses the simulator for both).
@@ -404,6 +414,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       threads: e.FILE_CHECK_THREADS,
       inlineMaxBytes: e.FILE_INLINE_MAX_BYTES,
     }),
+    batchLimits: Object.freeze({ maxEntries: e.BATCH_MAX_ENTRIES, maxTotalBytes: e.BATCH_MAX_TOTAL_MB * 1024 * 1024, maxRatio: e.BATCH_MAX_RATIO }),
     chorus: chorusEnvironments({
       production: { clientId: e.PISTE_CLIENT_ID, clientSecret: e.PISTE_CLIENT_SECRET, apiUrl: e.CHORUS_API_URL, oauthUrl: e.CHORUS_OAUTH_URL },
       sandbox: { clientId: e.PISTE_SANDBOX_CLIENT_ID, clientSecret: e.PISTE_SANDBOX_CLIENT_SECRET, apiUrl: e.CHORUS_SANDBOX_API_URL, oauthUrl: e.CHORUS_SANDBOX_OAUTH_URL },

@@ -5,6 +5,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { Logger } from '../logger.js';
 import { ApiKey } from './entities/api-key.js';
 import { AuditEntry } from './entities/audit-entry.js';
+import { Batch, BatchEntry } from './entities/batch.js';
 import { Delivery } from './entities/delivery.js';
 import { DepositAttempt } from './entities/deposit-attempt.js';
 import { FollowUp } from './entities/follow-up.js';
@@ -15,7 +16,7 @@ import { Subscription } from './entities/subscription.js';
 import { SupplierAccount } from './entities/supplier-account.js';
 import { migrationsList } from './migrations/index.js';
 
-export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt, Subscription, Notification, Delivery, FollowUp, ApiKey, AuditEntry];
+export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt, Subscription, Notification, Delivery, FollowUp, ApiKey, AuditEntry, Batch, BatchEntry];
 
 export interface OrmOptions {
   url: string;

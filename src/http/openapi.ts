@@ -47,6 +47,8 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/invoices/{id}/retry': 'retryInvoice',
   'POST /v1/invoices/{id}/recycle': 'recycleInvoice',
   'POST /v1/invoices/{id}/complete': 'completeInvoice',
+  'POST /v1/batches': 'submitBatch',
+  'GET /v1/batches/{id}': 'getBatch',
   'GET /v1/stats': 'getStats',
   'POST /v1/subscriptions': 'createSubscription',
   'GET /v1/subscriptions': 'listSubscriptions',
@@ -267,6 +269,39 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/batches': {
+        post: {
+          summary: 'Submit several invoices: a ZIP (files and manifest.csv or manifest.json) or a JSON list of invoice requests',
+          parameters: [
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'Sending the same batch again under the same key returns the first (200); another batch under the key is 409.',
+              schema: { type: 'string', maxLength: 255 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: {
+              'application/zip': { schema: { type: 'string', format: 'binary' } },
+              'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/InvoiceInput' } } },
+            },
+          },
+          responses: {
+            '202': { description: 'Each entry went through the intake: its invoice, or why it was refused', content: { 'application/json': { schema: BATCH_SCHEMA } } },
+            '200': { description: 'Replay of an earlier batch with the same Idempotency-Key', content: { 'application/json': { schema: BATCH_SCHEMA } } },
+            ...errors(400, 401, 409, 413, 415, 422),
+          },
+        },
+      },
+      '/v1/batches/{id}': {
+        get: {
+          summary: 'A batch: counts per state and each entry (file, manifest row, invoice and state, or its error)',
+          parameters: [idParameter],
+          responses: { '200': { description: 'The batch', content: { 'application/json': { schema: BATCH_SCHEMA } } }, ...errors(401, 404) },
+        },
+      },
       '/v1/api-keys': {
         post: {
           summary: 'Create an API key (admin): role reader, submitter or admin, for some suppliers or all; the key is in this answer only',
@@ -308,6 +343,38 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
     }),
   };
 }
+
+const ERROR_SHAPE = {
+  type: 'object',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'array', items: { type: 'object' } } },
+};
+
+const BATCH_SCHEMA = {
+  type: 'object',
+  properties: {
+    id: { type: 'string', format: 'uuid' },
+    source: { type: 'string', enum: ['zip', 'json'] },
+    createdAt: { type: 'string', format: 'date-time' },
+    entryCount: { type: 'integer' },
+    counts: { type: 'object', additionalProperties: { type: 'integer' }, description: '`refused`, then the invoices by state' },
+    entries: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          position: { type: 'integer' },
+          file: { type: ['string', 'null'] },
+          manifestRow: { type: ['integer', 'null'] },
+          invoiceId: { type: ['string', 'null'] },
+          number: { type: ['string', 'null'] },
+          state: { type: ['string', 'null'] },
+          chorusStatus: { type: ['string', 'null'] },
+          error: { oneOf: [ERROR_SHAPE, { type: 'null' }] },
+        },
+      },
+    },
+  },
+};
 
 const idParameter = { name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } };
 

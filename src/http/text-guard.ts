@@ -36,6 +36,13 @@ function findIn(value: unknown, path: string[], found: Issue[]): void {
   }
 }
 
+/** The hidden characters in a value that did not come through the request body (a batch's manifest row). */
+export function hiddenCharactersIn(value: unknown): Issue[] {
+  const found: Issue[] = [];
+  findIn(value, [], found);
+  return found;
+}
+
 /** Runs after the body is parsed (JSON or multipart); a file's own bytes are not text and are not looked at. */
 export const refuseHiddenCharacters: RequestHandler = (req, _res, next) => {
   const found: Issue[] = [];

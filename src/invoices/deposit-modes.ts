@@ -63,7 +63,7 @@ export function checkDepositMode(f: ModeFields): Issue[] {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
   if (mode === 'flux') {
-    if (!f.syntaxeFlux) add('syntaxeFlux', 'invalid_type', 'syntaxeFlux is required for a structured file (depositMode "flux"): it names the file’s format.');
+    if (f.syntaxeFlux === null) add('syntaxeFlux', 'invalid_type', 'syntaxeFlux is required for a structured file (depositMode "flux"): it names the file’s format.');
     if (f.file === null) add('file', 'invalid_type', 'file is required for depositMode "flux".');
     if (f.lines) add('lines', 'not_allowed', 'lines are for depositMode "data"; a structured file carries its own lines.');
     if (f.vatBreakdown) add('vatBreakdown', 'not_allowed', 'vatBreakdown is for depositMode "pdf" or "data"; a structured file carries its own.');

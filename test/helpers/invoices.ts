@@ -1,6 +1,6 @@
 /** Request bodies for the intake API, with e-invoice files made by a real generator that agree with the fields. */
 import { expect } from 'vitest';
-import { FILE_EXTENSION_OF, generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
+import { FILE_EXTENSION_OF, generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat, type SampleInvoice } from '../../scripts/lib/sample-invoices.js';
 
 export const SUPPLIER_SIRET = '73282932000074';
 export const RECIPIENT_SIRET = '11000201100044';
@@ -47,6 +47,19 @@ export async function fileFor(fields: Record<string, unknown>): Promise<Buffer> 
   } catch {
     return MINIMAL_PDF;
   }
+}
+
+/** The sample invoice (scripts/lib/sample-invoices.ts) that agrees with `invoiceFields()` under this number. */
+export function sampleOf(number: string): SampleInvoice {
+  return {
+    number,
+    issueDate: '2026-11-20',
+    supplierSiret: SUPPLIER_SIRET,
+    recipientSiret: RECIPIENT_SIRET,
+    serviceCode: 'SERVICE-BTP',
+    engagementNumber: 'BDC-2026-77',
+    amountWithoutVat: '1000.00',
+  };
 }
 
 /** The fields of a valid invoice request (VAT at 20 %), whatever its deposit mode: no file, no format. */

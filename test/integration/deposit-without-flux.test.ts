@@ -10,7 +10,7 @@ import { ChorusBusinessError } from '../../src/chorus/errors.js';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
-import { invoiceFields, invoiceNumber, jsonInit, RECIPIENT_SIRET, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { invoiceFields, invoiceNumber, jsonInit, RECIPIENT_SIRET, sampleOf, SUPPLIER_SIRET } from '../helpers/invoices.js';
 import { createPipelineHarness, read, settled, type InvoiceState, type PipelineHarness } from '../helpers/pipeline.js';
 import { startProcess, type RunningProcess } from '../helpers/processes.js';
 
@@ -39,18 +39,7 @@ const metadata = invoiceFields;
 
 async function pdfBody(printed: Parameters<typeof generatePlainPdf>[1] = {}, overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const fields = metadata(overrides);
-  const pdf = await generatePlainPdf(
-    {
-      number: String(fields.number),
-      issueDate: '2026-11-20',
-      supplierSiret: SUPPLIER_SIRET,
-      recipientSiret: RECIPIENT_SIRET,
-      serviceCode: 'SERVICE-BTP',
-      engagementNumber: 'BDC-2026-77',
-      amountWithoutVat: '1000.00',
-    },
-    printed,
-  );
+  const pdf = await generatePlainPdf(sampleOf(String(fields.number)), printed);
   return {
     ...fields,
     depositMode: 'pdf',

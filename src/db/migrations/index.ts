@@ -6,6 +6,7 @@ import { Migration20261128064550_alerts_and_follow_ups } from './Migration202611
 import { Migration20261130060000_lifecycle } from './Migration20261130060000_lifecycle.js';
 import { Migration20261130070000_access } from './Migration20261130070000_access.js';
 import { Migration20261130120000_deposit_modes } from './Migration20261130120000_deposit_modes.js';
+import { Migration20261130130000_batches } from './Migration20261130130000_batches.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261130060000_lifecycle', class: Migration20261130060000_lifecycle },
   { name: 'Migration20261130070000_access', class: Migration20261130070000_access },
   { name: 'Migration20261130120000_deposit_modes', class: Migration20261130120000_deposit_modes },
+  { name: 'Migration20261130130000_batches', class: Migration20261130130000_batches },
 ];

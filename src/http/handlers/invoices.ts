@@ -3,10 +3,9 @@ import { auditLineOf, callerOf, correlationIdOf, markAudited } from '../auth.js'
 import type { AppContext } from '../../context.js';
 import { findInvoiceWithTimeline } from '../../invoices/intake.js';
 import { retryDeposit } from '../../invoices/retry.js';
-import { HttpError, issuesFromZod, validationError } from '../errors.js';
-import { idParam } from '../params.js';
+import { HttpError } from '../errors.js';
+import { idempotencyKeyOf, idParam } from '../params.js';
 import { invoiceView } from '../presenters.js';
-import { idempotencyKeySchema } from '../schemas.js';
 import { parseFormSubmission, parseJsonSubmission, takeInvoice, type Parsed } from '../invoice-intake.js';
 
 /** The submission from either encoding; the multipart parser has already run when `req.file` is set. */
@@ -18,14 +17,6 @@ function parseSubmission(req: Request): Parsed {
     throw new HttpError(400, 'MALFORMED_BODY', 'The body must be a JSON object (Content-Type: application/json) or multipart/form-data.');
   }
   return parseJsonSubmission(req.body as Record<string, unknown>);
-}
-
-function idempotencyKeyOf(req: Request): string | null {
-  const header = req.get('idempotency-key');
-  if (header === undefined) return null;
-  const parsed = idempotencyKeySchema.safeParse(header);
-  if (!parsed.success) throw validationError(issuesFromZod(parsed.error, ['Idempotency-Key']), 'Idempotency-Key header');
-  return parsed.data;
 }
 
 /** POST /v1/invoices: 202 for a new invoice, 200 for the replay of an earlier request with the same Idempotency-Key. */

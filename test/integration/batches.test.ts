@@ -1,0 +1,176 @@
+/**
+ * POST /v1/batches: a ZIP (files and a manifest) or a JSON list. Each entry is an invoice or a precise refusal,
+ * a bad entry never blocks the good ones, and a hostile archive is refused before anything is written.
+ */
+import { zipSync } from 'fflate';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
+import { Batch } from '../../src/db/entities/batch.js';
+import type { BatchView } from '../../src/http/batch-intake.js';
+import { Invoice } from '../../src/db/entities/invoice.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { API_KEY } from '../helpers/harness.js';
+import { invoiceBody, invoiceFields, invoiceNumber, jsonInit, RECIPIENT_SIRET, sampleOf, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline.js';
+
+let p: PipelineHarness;
+let worker: RunningWorker;
+beforeAll(async () => {
+  p = await createPipelineHarness();
+  worker = startWorker(p.h.ctx);
+});
+afterAll(async () => {
+  await worker.stop();
+  await p.close();
+});
+
+/** The batch as the API shows it, or an error. */
+type BatchAnswer = BatchView & { error?: { code: string; message: string; details: Array<{ path: string; code: string; message: string }> } };
+
+async function sendZip(zip: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; body: BatchAnswer }> {
+  const res = await fetch(`${p.h.baseUrl}/v1/batches`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/zip', ...headers },
+    body: zip,
+  });
+  return { status: res.status, body: (await res.json()) as BatchAnswer };
+}
+
+const counted = async () => ({ batches: await p.h.ctx.orm.em.fork().count(Batch), invoices: await p.h.ctx.orm.em.fork().count(Invoice) });
+
+const COLUMNS = [
+  'file',
+  'supplierSiret',
+  'recipientSiret',
+  'serviceCode',
+  'engagementNumber',
+  'number',
+  'issueDate',
+  'type',
+  'amountWithoutVat',
+  'vatAmount',
+  'amountWithVat',
+  'syntaxeFlux',
+];
+
+describe('a ZIP batch', () => {
+  it('of 50 entries with 3 bad ones gives 47 invoices, deposited, and 3 precise entry errors', async () => {
+    const files: Record<string, Uint8Array> = {};
+    const rows: string[][] = [];
+    for (let i = 0; i < 50; i++) {
+      const fields = invoiceFields({ number: invoiceNumber() });
+      const name = `factures/${String(fields.number)}.xml`;
+      files[name] = await generateSampleInvoice(sampleOf(String(fields.number)), 'UBL');
+      rows.push([
+        name,
+        SUPPLIER_SIRET,
+        RECIPIENT_SIRET,
+        'SERVICE-BTP',
+        'BDC-2026-77',
+        String(fields.number),
+        '2026-11-20',
+        'FACTURE',
+        '1000.00',
+        '200.00',
+        '1200.00',
+        'IN_DP_E1_UBL_INVOICE',
+      ]);
+    }
+    rows[4]![2] = '11000201100045'; // a recipient SIRET whose checksum is wrong
+    rows[9]![8] = '999.00'; // amounts that are not the file's (and do not add up)
+    rows[9]![10] = '1199.00';
+    delete files[rows[14]![0]!];
+    rows[14]![0] = 'factures/missing.xml'; // a row naming a file that is not in the archive
+    const csv = '\uFEFF' + [COLUMNS, ...rows].map((r) => r.join(';')).join('\r\n') + '\r\n';
+    const before = await counted();
+    const sent = await sendZip(zipSync({ ...files, 'manifest.csv': new TextEncoder().encode(csv) }));
+    expect(sent.status, JSON.stringify(sent.body.error)).toBe(202);
+    const batch = sent.body;
+    expect(batch.entryCount).toBe(50);
+    expect(batch.entries.filter((e) => e.invoiceId !== null)).toHaveLength(47);
+    expect((await counted()).invoices - before.invoices).toBe(47);
+    const refusals = batch.entries.filter((e) => e.error !== null);
+    expect(refusals.map((e) => [e.manifestRow, e.file, e.error!.details.map((d) => `${d.path}:${d.code}`)])).toEqual([
+      [6, rows[4]![0], ['recipientSiret:invalid_siret']],
+      [11, rows[9]![0], ['amountWithoutVat:file_mismatch', 'amountWithVat:file_mismatch']],
+      [16, 'factures/missing.xml', ['file:file_not_in_archive']],
+    ]);
+    expect(refusals[0]!.error!.details[0]!.message).toContain('checksum');
+    expect(batch.counts.refused).toBe(3);
+
+    // Bull Board: the batch's deposit jobs carry its name.
+    const jobs = await p.h.ctx.queues.deposit.getJobs(['waiting', 'active', 'completed', 'prioritized', 'delayed'], 0, 200);
+    const ours = jobs.filter((j) => j.name.startsWith(`batch ${batch.id.slice(0, 8)} · deposit `));
+    expect(ours.length).toBeGreaterThan(0);
+
+    // Progress: every good entry goes on to integrated; GET counts them by state.
+    await expect.poll(async () => ((await (await p.h.api(`/v1/batches/${batch.id}`)).json()) as BatchAnswer).counts.integrated ?? 0, { timeout: 60_000, interval: 250 }).toBe(47);
+    const progress = (await (await p.h.api(`/v1/batches/${batch.id}`)).json()) as BatchAnswer;
+    expect(progress.counts).toEqual({ refused: 3, integrated: 47 });
+    for (const e of progress.entries.filter((x) => x.invoiceId)) expect(p.simulator.world.depositsByInvoiceNumber.get(rows[e.position - 1]![5]!)).toBe(1);
+  }, 120_000);
+
+  it('with a JSON manifest: a file no row names is an entry of its own, refused as such, not lost', async () => {
+    const number = invoiceNumber();
+    const fields = invoiceFields({ number, syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const manifest = JSON.stringify([{ file: `${number}.xml`, ...fields }]);
+    const zip = zipSync({
+      [`${number}.xml`]: await generateSampleInvoice(sampleOf(number), 'UBL'),
+      'stray.xml': new TextEncoder().encode('<x/>'),
+      'manifest.json': new TextEncoder().encode(manifest),
+    });
+    const sent = await sendZip(zip);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    expect(sent.body.entries.map((e) => [e.file, e.manifestRow, e.invoiceId !== null, e.error?.details[0]?.code ?? null])).toEqual([
+      [`${number}.xml`, 1, true, null],
+      ['stray.xml', null, false, 'not_in_manifest'],
+    ]);
+  });
+
+  it('is refused whole, before anything is written, when it is hostile', async () => {
+    const before = await counted();
+    const manifest = { 'manifest.csv': new TextEncoder().encode('file;number\n') };
+    const bomb = zipSync({ ...manifest, 'bomb.xml': new Uint8Array(9 * 1024 * 1024) }, { level: 9 });
+    const traversal = zipSync({ ...manifest, '../../etc/cron.d/evil.xml': new TextEncoder().encode('<x/>') });
+    const many: Record<string, Uint8Array> = { ...manifest };
+    for (let i = 0; i < 10_000; i++) many[`f${i}.xml`] = new Uint8Array(1);
+    const crowd = zipSync(many, { level: 0 });
+    const twins = zipSync({ ...manifest, 'a.xml': new Uint8Array([1]), 'A.XML': new Uint8Array([2]) });
+    const cases: Array<[Uint8Array, string]> = [
+      [bomb, 'ARCHIVE_SUSPICIOUS_RATIO'],
+      [traversal, 'ARCHIVE_UNSAFE_PATH'],
+      [crowd, 'ARCHIVE_TOO_MANY_ENTRIES'],
+      [twins, 'ARCHIVE_DUPLICATE_NAME'],
+      [new TextEncoder().encode('not a zip'), 'ARCHIVE_NOT_ZIP'],
+      [zipSync({ 'a.xml': new Uint8Array([1]) }), 'ARCHIVE_MANIFEST_MISSING'],
+    ];
+    for (const [zip, code] of cases) {
+      const sent = await sendZip(zip);
+      expect([sent.status, sent.body.error?.code], code).toEqual([422, code]);
+    }
+    const traversalAnswer = await sendZip(traversal);
+    expect(traversalAnswer.body.error?.details[0]).toMatchObject({ path: '../../etc/cron.d/evil.xml', code: 'unsafe_path' });
+    expect(await counted()).toEqual(before);
+  });
+});
+
+describe('a JSON batch', () => {
+  it('takes a list of invoice requests, and answers a retry under the same Idempotency-Key with the same batch', async () => {
+    const invoices = [await invoiceBody(), await invoiceBody({ recipientSiret: 'not-a-siret' })];
+    const init = (body: unknown) => ({ ...jsonInit(body), headers: { ...jsonInit(body).headers, 'idempotency-key': `batch-${invoiceNumber()}` } });
+    const first = init({ invoices });
+    const sent = await p.h.api('/v1/batches', first);
+    expect(sent.status).toBe(202);
+    const batch = (await sent.json()) as BatchAnswer;
+    expect(batch.entries.map((e) => [e.position, e.invoiceId !== null, e.error?.details[0]?.path ?? null])).toEqual([
+      [1, true, null],
+      [2, false, 'recipientSiret'],
+    ]);
+    const again = await p.h.api('/v1/batches', first);
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as BatchAnswer).id).toBe(batch.id);
+    const other = await p.h.api('/v1/batches', { ...first, body: JSON.stringify({ invoices: [invoices[1]] }) });
+    expect([other.status, ((await other.json()) as BatchAnswer).error?.code]).toEqual([409, 'IDEMPOTENCY_KEY_REUSED']);
+    expect(await p.h.ctx.orm.em.fork().count(Invoice, { number: String(invoices[0]!.number) })).toBe(1);
+  });
+});
