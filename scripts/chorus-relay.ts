@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * The command line for people who are not integrators (the package's `bin`):
+ *   chorus-relay submit FILES|ZIP [--manifest m.csv] [--wait 300] [--idempotency-key K] [--json]
+ *   chorus-relay status ID [--json]
+ *   chorus-relay list --needs-action [--json]
+ *   chorus-relay retry ID [--json]
+ * It talks to the API at CHORUS_RELAY_URL with CHORUS_RELAY_API_KEY. Exit status: 0 all went through, 1 an entry
+ * (or the invoice) was refused or needs action, 2 the command could not run (usage, connection, API error).
+ */
+import { parseArgs } from 'node:util';
+import { describeInvoice, invoiceTable, needingAction, retry, status } from './cli/invoices.js';
+import { connectionFromEnv, RelayError } from './cli/relay-api.js';
+import { submit, summarise, summaryTable } from './cli/submit.js';
+
+const USAGE = `Usage:
+  chorus-relay submit FILES|ZIP [--manifest m.csv] [--wait SECONDS] [--idempotency-key KEY] [--json]
+  chorus-relay status ID [--json]
+  chorus-relay list --needs-action [--json]
+  chorus-relay retry ID [--json]
+Environment: CHORUS_RELAY_URL (default http://localhost:3000), CHORUS_RELAY_API_KEY.`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      manifest: { type: 'string' },
+      wait: { type: 'string', default: '300' },
+      'idempotency-key': { type: 'string' },
+      'needs-action': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  const [command, ...args] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? 0 : 2;
+  }
+  const relay = connectionFromEnv(process.env);
+  const print = (json: unknown, text: string) => process.stdout.write(`${values.json ? JSON.stringify(json, null, 2) : text}\n`);
+  switch (command) {
+    case 'submit': {
+      if (args.length === 0) throw new RelayError('submit needs the files (or one ZIP) to send.', null);
+      const wait = Number(values.wait);
+      if (!Number.isFinite(wait) || wait < 0) throw new RelayError('--wait takes a number of seconds.', null);
+      const batch = await submit(relay, {
+        files: args,
+        manifest: values.manifest,
+        waitSeconds: wait,
+        idempotencyKey: values['idempotency-key'],
+        out: process.stderr,
+        interactive: !values.json && process.stderr.isTTY === true,
+      });
+      const summary = summarise(batch);
+      print({ summary, batch }, summaryTable(summary));
+      return summary.refused.length > 0 ? 1 : 0;
+    }
+    case 'status': {
+      if (args.length !== 1) throw new RelayError('status needs one invoice id.', null);
+      const invoice = await status(relay, args[0]!);
+      print(invoice, describeInvoice(invoice));
+      return invoice.actionRequired ? 1 : 0;
+    }
+    case 'list': {
+      if (!values['needs-action']) throw new RelayError('list takes --needs-action (the invoices someone must act on).', null);
+      const invoices = await needingAction(relay);
+      print(invoices, invoiceTable(invoices));
+      return 0;
+    }
+    case 'retry': {
+      if (args.length !== 1) throw new RelayError('retry needs one invoice id.', null);
+      const invoice = await retry(relay, args[0]!);
+      print(invoice, `Invoice ${invoice.number} is back in the deposit queue (${invoice.state}).`);
+      return 0;
+    }
+    default:
+      throw new RelayError(`Unknown command "${command}".\n${USAGE}`, null);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`chorus-relay: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
