@@ -64,6 +64,8 @@ export interface SubmissionData {
   vatBreakdown: VatLine[];
   lines: InvoiceLine[];
   mainAttachment: { id: string; name: string } | null;
+  /** Uploaded beforehand with ajouter/fichier. */
+  additionalAttachments: Array<{ id: string; name: string }>;
   comment: string | null;
 }
 
@@ -136,6 +138,15 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
     },
     ...(data.mainAttachment
       ? { pieceJointePrincipale: { pieceJointePrincipaleId: Number(data.mainAttachment.id), pieceJointePrincipaleDesignation: data.mainAttachment.name.slice(0, 50) } }
+      : {}),
+    ...(data.additionalAttachments.length > 0
+      ? // The values `pieceJointeComplementaireType` takes are documented nowhere we know of: it is left out, as for completer.
+        {
+          pieceJointeComplementaire: data.additionalAttachments.map((a) => ({
+            pieceJointeComplementaireId: Number(a.id),
+            pieceJointeComplementaireDesignation: a.name.slice(0, 50),
+          })),
+        }
       : {}),
     ...(data.comment ? { commentaire: data.comment } : {}),
   };

@@ -10,13 +10,28 @@ import { Delivery } from './entities/delivery.js';
 import { DepositAttempt } from './entities/deposit-attempt.js';
 import { FollowUp } from './entities/follow-up.js';
 import { Invoice } from './entities/invoice.js';
+import { InvoiceAttachment } from './entities/invoice-attachment.js';
 import { InvoiceEvent } from './entities/invoice-event.js';
 import { Notification } from './entities/notification.js';
 import { Subscription } from './entities/subscription.js';
 import { SupplierAccount } from './entities/supplier-account.js';
 import { migrationsList } from './migrations/index.js';
 
-export const ENTITIES = [SupplierAccount, Invoice, InvoiceEvent, DepositAttempt, Subscription, Notification, Delivery, FollowUp, ApiKey, AuditEntry, Batch, BatchEntry];
+export const ENTITIES = [
+  SupplierAccount,
+  Invoice,
+  InvoiceEvent,
+  DepositAttempt,
+  Subscription,
+  Notification,
+  Delivery,
+  FollowUp,
+  ApiKey,
+  AuditEntry,
+  Batch,
+  BatchEntry,
+  InvoiceAttachment,
+];
 
 export interface OrmOptions {
   url: string;

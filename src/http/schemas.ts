@@ -64,6 +64,30 @@ const optionalList = <T extends z.ZodType>(item: T, max: number) =>
     .nullish()
     .transform((v) => v ?? null);
 
+/** A file name without a path or control characters, of at most `max` characters. */
+function plainFileName(max: number) {
+  return z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20), {
+      message: 'must be a plain file name, without a path or control characters',
+      params: { code: 'invalid_format' },
+    });
+}
+
+/** Chorus Pro names an attachment in at most 50 characters (`pieceJointeNom`). */
+const attachmentSchema = z
+  .strictObject({
+    name: plainFileName(50).meta({ example: 'attachement-situation-3.pdf' }),
+    mimeType: z
+      .string()
+      .regex(/^[\w.+-]+\/[\w.+-]+$/, 'must be a media type such as application/pdf')
+      .default('application/pdf'),
+    contentBase64: z.lazy(() => contentBase64),
+  })
+  .transform(({ name, mimeType, contentBase64: content }) => ({ name, mimeType, content }));
+
 const vatLineSchema = z.strictObject({ rate: vatRate, base: amount, vat: amount });
 
 const invoiceLineSchema = z.strictObject({
@@ -112,6 +136,7 @@ export const invoiceFieldsSchema = z.strictObject({
   vatBreakdown: optionalList(vatLineSchema, 20).meta({ description: 'One line per VAT rate (depositMode pdf; for data, worked out from the lines when left out)' }),
   lines: optionalList(invoiceLineSchema, 1000).meta({ description: 'The invoice lines (depositMode data)' }),
   comment: optionalText(1000).meta({ description: 'Sent to Chorus Pro as the invoice’s comment (depositMode pdf and data)' }),
+  attachments: optionalList(attachmentSchema, 10).meta({ description: 'Supporting documents (depositMode pdf and data), uploaded with ajouter/fichier' }),
   correctsInvoiceId: z
     .uuid('must be the id of the rejected invoice this one corrects')
     .nullish()
@@ -119,15 +144,7 @@ export const invoiceFieldsSchema = z.strictObject({
     .meta({ description: 'The id of a rejected invoice this one corrects under a new number: the two are linked and the rejected one no longer needs action' }),
 });
 
-const fileName = z
-  .string()
-  .min(1)
-  .max(200)
-  .refine((name) => !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 0x20), {
-    message: 'must be a plain file name, without a path or control characters',
-    params: { code: 'invalid_format' },
-  })
-  .meta({ example: 'F2026-0042.pdf' });
+const fileName = plainFileName(200).meta({ example: 'F2026-0042.pdf' });
 
 /** Base64 of at most 10 MB once decoded. */
 const MAX_BASE64_LENGTH = Math.ceil(MAX_FILE_BYTES / 3) * 4;

@@ -22,6 +22,7 @@ export interface ModeFields {
   amountWithoutVat?: string;
   vatAmount?: string;
   file?: { content: Buffer } | null;
+  attachments?: Array<{ name: string }> | null;
 }
 
 const euros = (cents: bigint) => `${cents < 0n ? '-' : ''}${(cents < 0n ? -cents : cents) / 100n}.${String((cents < 0n ? -cents : cents) % 100n).padStart(2, '0')}`;
@@ -67,6 +68,7 @@ export function checkDepositMode(f: ModeFields): Issue[] {
     if (f.file === null) add('file', 'invalid_type', 'file is required for depositMode "flux".');
     if (f.lines) add('lines', 'not_allowed', 'lines are for depositMode "data"; a structured file carries its own lines.');
     if (f.vatBreakdown) add('vatBreakdown', 'not_allowed', 'vatBreakdown is for depositMode "pdf" or "data"; a structured file carries its own.');
+    if (f.attachments) add('attachments', 'not_allowed', 'attachments are for depositMode "pdf" or "data"; a structured file carries its own.');
     return issues;
   }
   if (f.syntaxeFlux) add('syntaxeFlux', 'not_allowed', `syntaxeFlux names a structured file's format; depositMode "${mode}" sends none.`);

@@ -7,6 +7,7 @@ import { LockMode, UniqueConstraintViolationException, type EntityManager } from
 import type { AuditLine } from '../access/audit.js';
 import { FollowUp } from '../db/entities/follow-up.js';
 import { Invoice } from '../db/entities/invoice.js';
+import { InvoiceAttachment } from '../db/entities/invoice-attachment.js';
 import { InvoiceEvent } from '../db/entities/invoice-event.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -23,7 +24,8 @@ const receivedMessage = (number: string) => `Invoice ${number} received and queu
 /** `em` may be the global manager: the one-statement path uses only its connection pool, the careful path forks it. */
 export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null, audit: AuditLine | null = null): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
-  if (!submission.correctsInvoiceId) {
+  // The one statement writes the invoice alone: a correction or attachments take the unit of work below.
+  if (!submission.correctsInvoiceId && !submission.attachments) {
     const created = await createInOneStatement(em, { submission, idempotencyKey, fingerprint, message: receivedMessage(submission.number), audit });
     if (created) return { kind: 'created', invoice: created, audited: audit !== null };
   }
@@ -51,6 +53,7 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
         requestHash: fingerprint,
       });
       const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
+      (submission.attachments ?? []).forEach((a, i) => tx.create(InvoiceAttachment, { invoice: created, position: i + 1, name: a.name, mimeType: a.mimeType, content: a.content }));
       received(tx, created, {
         message: original ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.` : receivedMessage(submission.number),
         details: { ...receivedDetailsOf(submission), ...(original ? { correctsInvoiceId: original.id } : {}) },

@@ -13,6 +13,12 @@ export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const DEPOSIT_MODES = ['flux', 'pdf', 'data'] as const;
 export type DepositMode = (typeof DEPOSIT_MODES)[number];
 
+export interface AttachmentInput {
+  name: string;
+  mimeType: string;
+  content: Buffer;
+}
+
 export interface InvoiceSubmission {
   supplierSiret: string;
   recipientSiret: string;
@@ -35,6 +41,8 @@ export interface InvoiceSubmission {
   /** `data` only. */
   lines: InvoiceLine[] | null;
   comment: string | null;
+  /** `pdf` and `data`: supporting documents, uploaded to Chorus Pro before the invoice is submitted. */
+  attachments: AttachmentInput[] | null;
   /** The rejected invoice this one corrects (under a new number); optional. */
   correctsInvoiceId?: string | null;
   /** `flux` and `pdf`; none for `data`. */
@@ -94,14 +102,16 @@ export function sha256(content: Buffer | string): string {
 }
 
 /** Fields added after requests were first fingerprinted count only when set: an earlier request's replay still matches. */
-const ADDED_LATER = { depositMode: 'flux', syntaxeFlux: null, vatBreakdown: null, lines: null, comment: null } as const;
+const ADDED_LATER = { depositMode: 'flux', syntaxeFlux: null, vatBreakdown: null, lines: null, comment: null, attachments: null } as const;
 
 /**
  * A fingerprint of what was asked, whatever the encoding (JSON or multipart): a retry under the same
  * Idempotency-Key must have the same fingerprint, a different request must not.
  */
 export function submissionFingerprint(submission: InvoiceSubmission): string {
-  const { file, ...fields } = submission;
+  const { file, attachments, ...rest } = submission;
+  // Files count by their digest: the bytes themselves would make the fingerprint as large as the request.
+  const fields = { ...rest, attachments: attachments?.map((a) => ({ name: a.name, mimeType: a.mimeType, sha256: sha256(a.content) })) ?? null };
   const canonical = Object.keys(fields)
     .sort()
     .map((key) => [key, fields[key as keyof typeof fields]])
@@ -134,5 +144,6 @@ export function receivedDetailsOf(s: InvoiceSubmission): Record<string, unknown>
     ...(s.file ? { fileName: s.file.name, fileSize: s.file.content.length } : {}),
     ...(s.syntaxeFlux ? { syntaxeFlux: s.syntaxeFlux } : {}),
     ...(s.lines ? { lines: s.lines.length } : {}),
+    ...(s.attachments ? { attachments: s.attachments.map((a) => a.name) } : {}),
   };
 }

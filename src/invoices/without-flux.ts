@@ -14,7 +14,7 @@ export interface ReadingDisagreement {
 }
 
 /** What soumettre says of the invoice; null when the row cannot be submitted so (a bug of the intake's checks). */
-export function submissionDataOf(invoice: Invoice, supplierStructureId: number): SubmissionData | null {
+export function submissionDataOf(invoice: Invoice, supplierStructureId: number, attachments: Array<{ id: string; name: string }> = []): SubmissionData | null {
   const frame = SUBMIT_FRAMES.find((f) => f === invoice.billingFrame);
   if (!frame || invoice.type === 'ACOMPTE' || invoice.depositMode === 'flux' || !invoice.vatBreakdown) return null;
   if (invoice.depositMode === 'pdf' && (!invoice.chorusAttachmentId || !invoice.fileName)) return null;
@@ -36,6 +36,7 @@ export function submissionDataOf(invoice: Invoice, supplierStructureId: number):
     vatBreakdown: invoice.vatBreakdown,
     lines: invoice.lines ?? [],
     mainAttachment: invoice.depositMode === 'pdf' && invoice.chorusAttachmentId && invoice.fileName ? { id: invoice.chorusAttachmentId, name: invoice.fileName } : null,
+    additionalAttachments: attachments,
     comment: invoice.comment,
   };
 }

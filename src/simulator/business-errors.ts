@@ -28,6 +28,7 @@ export const BUSINESS_ERRORS = {
     linesRequired: e(20002, 'FAC_MSG_05.002', 'Une facture saisie doit comporter au moins une ligne de poste.'),
     totalsInconsistent: e(20003, 'FAC_MSG_05.003', 'Les montants de la facture sont incohérents.'),
     refused: e(20004, 'FAC_MSG_05.004', 'La facture est refusée.'),
+    unknownAttachment: e(20005, 'FAC_MSG_05.005', 'Une pièce jointe complémentaire est introuvable.'),
   },
   search: {
     noResult: e(20000, 'TRA_MSG_00.015', "La recherche n'a retourné aucun résultat."),

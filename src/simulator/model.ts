@@ -121,6 +121,8 @@ export interface SimInvoice {
   upcoming: Array<{ code: StatusCode; at: number; comment?: string | null }>;
   /** The attachment ids of its last `completer`. */
   completedWith?: number[];
+  /** The additional attachments soumettre named. */
+  attachedWith?: number[];
 }
 
 export interface ErreurDP {

@@ -9,6 +9,7 @@ import { generatePlainPdf, vatOf } from '../../scripts/lib/sample-invoices.js';
 import { ChorusBusinessError } from '../../src/chorus/errors.js';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
+import { InvoiceAttachment } from '../../src/db/entities/invoice-attachment.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { invoiceFields, invoiceNumber, jsonInit, RECIPIENT_SIRET, sampleOf, SUPPLIER_SIRET } from '../helpers/invoices.js';
 import { createPipelineHarness, read, settled, type InvoiceState, type PipelineHarness } from '../helpers/pipeline.js';
@@ -134,6 +135,26 @@ describe('data alone (SAISIE_API)', () => {
     expect(invoice.events[2]!.message).toContain('SAISIE_API');
   });
 
+  it('uploads its attachments once (ajouter/fichier) and names them in soumettre', async () => {
+    inProcessWorker();
+    const uploadsBefore = calls('ajouterFichier');
+    const attachments = [
+      { name: 'attachement-situation-3.pdf', contentBase64: (await generatePlainPdf(sampleOf('ATT-1'))).toString('base64') },
+      { name: 'photos-chantier.jpg', mimeType: 'image/jpeg', contentBase64: Buffer.from('not really a photo').toString('base64') },
+    ];
+    const accepted = await post(dataBody({ attachments }));
+    expect(accepted.status, JSON.stringify(accepted.json)).toBe(202);
+    const invoice = await settled(p.h, accepted.json.id!, ['integrated'], 30_000);
+    expect(calls('ajouterFichier') - uploadsBefore).toBe(2);
+    const rows = await p.h.ctx.orm.em.fork().find(InvoiceAttachment, { invoice: invoice.id }, { orderBy: { position: 'asc' } });
+    expect(rows.map((r) => [r.name, r.mimeType, r.chorusAttachmentId !== null])).toEqual([
+      ['attachement-situation-3.pdf', 'application/pdf', true],
+      ['photos-chantier.jpg', 'image/jpeg', true],
+    ]);
+    const held = p.simulator.world.invoices.get(Number(invoice.chorus.invoiceId))!;
+    expect(held.attachedWith?.map((id) => p.simulator.world.attachments.get(id)?.name)).toEqual(['attachement-situation-3.pdf', 'photos-chantier.jpg']);
+  });
+
   it('refuses lines, VAT lines or totals that do not add up, naming the field, and writes nothing', async () => {
     const cases: Array<[Record<string, unknown>, { path: string; code: string }]> = [
       [{ lines: [{ description: 'Terrassement', quantity: '3', unit: 'jour', unitPrice: '333.33', vatRate: '20' }] }, { path: 'lines', code: 'lines_do_not_add_up' }],
@@ -149,6 +170,7 @@ describe('data alone (SAISIE_API)', () => {
       [{ file: { name: 'f.pdf', contentBase64: Buffer.from('%PDF-1.7').toString('base64') } }, { path: 'file', code: 'not_allowed' }],
       [{ billingFrame: 'A4' }, { path: 'billingFrame', code: 'frame_not_submittable' }],
       [{ type: 'ACOMPTE' }, { path: 'type', code: 'type_not_submittable' }],
+      [{ attachments: [{ name: `${'a'.repeat(51)}.pdf`, contentBase64: 'JVBERi0=' }] }, { path: 'attachments.0.name', code: 'too_big' }],
     ];
     for (const [overrides, expected] of cases) {
       const body = dataBody(overrides);
@@ -194,6 +216,10 @@ describe('a PDF deposit and its mode rules at the intake', () => {
       [{ file: { name: 'f.pdf', contentBase64: Buffer.from('<Invoice/>').toString('base64') } }, { path: 'file', code: 'file_not_pdf' }],
       [{ vatBreakdown: undefined }, { path: 'vatBreakdown', code: 'invalid_type' }],
       [{ syntaxeFlux: 'IN_DP_E2_CII_FACTURX' }, { path: 'syntaxeFlux', code: 'not_allowed' }],
+      [
+        { depositMode: 'flux', syntaxeFlux: 'IN_DP_E2_CII_FACTURX', vatBreakdown: undefined, attachments: [{ name: 'a.pdf', contentBase64: 'JVBERi0=' }] },
+        { path: 'attachments', code: 'not_allowed' },
+      ],
       [{ vatBreakdown: [{ rate: '20', base: '900.00', vat: '180.00' }] }, { path: 'vatBreakdown', code: 'vat_bases_do_not_add_up' }],
     ];
     for (const [overrides, expected] of cases) {
@@ -205,7 +231,7 @@ describe('a PDF deposit and its mode rules at the intake', () => {
 });
 
 describe('a worker killed with SIGKILL during the soumettre call', () => {
-  it('leaves the outcome unknown; the next worker finds the invoice at Chorus Pro and does not submit it again', async () => {
+  it.each(['data', 'pdf'] as const)('%s: leaves the outcome unknown; the next worker finds the invoice at Chorus Pro and does not submit it again', async (mode) => {
     await worker?.stop();
     worker = null;
     p.simulator.faults.replace({ endpoints: { soumettre: { latencyMs: 1500 } } });
@@ -213,7 +239,7 @@ describe('a worker killed with SIGKILL during the soumettre call', () => {
     running.push(first);
     await first.waitFor(/Worker started/);
     const before = calls('soumettre');
-    const body = dataBody();
+    const body = mode === 'data' ? dataBody() : await pdfBody();
     const accepted = await post(body);
     expect(accepted.status).toBe(202);
     await expect.poll(() => calls('soumettre'), { timeout: 15_000, interval: 10 }).toBe(before + 1);

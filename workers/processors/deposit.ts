@@ -11,6 +11,7 @@
 import type { Job } from 'bullmq';
 import { DepositAttempt } from '../../src/db/entities/deposit-attempt.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
+import { InvoiceAttachment } from '../../src/db/entities/invoice-attachment.js';
 import { integrate, record, transition } from '../../src/invoices/lifecycle.js';
 import { checkRecipient } from '../../src/invoices/recipient-check.js';
 import { readingDisagreements, submissionDataOf } from '../../src/invoices/without-flux.js';
@@ -104,7 +105,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
           const alert = transition(em, invoice, 'precheck-failed', { message }, { errorCode: 'SUPPLIER_STRUCTURE_UNKNOWN' });
           return run.refuse(alert, `Pre-check refused invoice ${invoice.number}: ${message}`);
         }
-        submission = submissionDataOf(invoice, structureId);
+        submission = submissionDataOf(invoice, structureId, await uploadAttachmentsOnce(run));
         if (!submission) throw new Error(`Invoice ${invoice.number} (${invoice.depositMode}) lacks what soumettre needs; the intake should have refused it`);
       }
 
@@ -219,6 +220,26 @@ export function makeDepositProcessor(deps: DepositDeps) {
     await run.progress(100);
     deps.logger.info('Invoice submitted', { invoiceId: invoice.id, chorusInvoiceId, correlationId });
     return { outcome: 'deposited', detail: chorusInvoiceId };
+  }
+
+  /**
+   * ajouter/fichier for each attachment not yet uploaded, its id kept at once: a retry uploads only what is left
+   * (an upload whose answer was lost leaves an unused file at Chorus Pro, never a second invoice).
+   */
+  async function uploadAttachmentsOnce(run: Run): Promise<Array<{ id: string; name: string }>> {
+    const { em, account } = run;
+    const attachments = await em.find(InvoiceAttachment, { invoice: run.subject.invoice }, { orderBy: { position: 'asc' }, populate: ['content'] });
+    for (const attachment of attachments.filter((a) => a.chorusAttachmentId === null)) {
+      const extension = attachment.name.includes('.') ? attachment.name.slice(attachment.name.lastIndexOf('.') + 1) : 'PDF';
+      attachment.chorusAttachmentId = await run.invoicing.uploadAttachment(account, {
+        name: attachment.name,
+        mimeType: attachment.mimeType,
+        extension,
+        content: attachment.content,
+      });
+      await em.flush();
+    }
+    return attachments.map((a) => ({ id: a.chorusAttachmentId!, name: a.name }));
   }
 
   /** deposer/pdf once: Chorus Pro's reading goes on the timeline, with where it differs from the data given. */

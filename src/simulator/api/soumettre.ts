@@ -78,6 +78,10 @@ export function soumettreApi(ctx: ApiContext): Handlers {
         const pdf = world.attachments.get(Number(main.pieceJointePrincipaleId));
         if (!pdf?.reading || pdf.login !== account.login) throw new BusinessError(BUSINESS_ERRORS.soumettre.unknownPdf);
       }
+      const attached = (Array.isArray(body.pieceJointeComplementaire) ? (body.pieceJointeComplementaire as unknown[]) : []).map((a) =>
+        Number(objectOf(a).pieceJointeComplementaireId),
+      );
+      if (attached.some((id) => world.attachments.get(id)?.login !== account.login)) throw new BusinessError(BUSINESS_ERRORS.soumettre.unknownAttachment);
       checkTotals(body, mode);
       const destinataire = objectOf(body.destinataire);
       const references = objectOf(body.references);
@@ -100,6 +104,7 @@ export function soumettreApi(ctx: ApiContext): Handlers {
       const outcome = engine.submit(account.login, data);
       if (!outcome.ok) throw new BusinessError(BUSINESS_ERRORS.soumettre.refused, outcome.message);
       const { invoice } = outcome;
+      if (attached.length > 0) invoice.attachedWith = attached;
       return ok('GCU_MSG_01_000', {
         identifiantFactureCPP: invoice.id,
         numeroFacture: invoice.number,
