@@ -4,7 +4,7 @@
  */
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
+import { generatePlainPdf, generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
 import { Batch } from '../../src/db/entities/batch.js';
 import type { BatchView } from '../../src/http/batch-intake.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
@@ -125,6 +125,36 @@ describe('a ZIP batch', () => {
       [`${number}.xml`, 1, true, null],
       ['stray.xml', null, false, 'not_in_manifest'],
     ]);
+  });
+
+  it('takes every deposit mode in one manifest: a structured file, a plain PDF with its VAT summary, data alone without a file', async () => {
+    const [flux, pdf, data] = [invoiceNumber(), invoiceNumber(), invoiceNumber()];
+    const vat = JSON.stringify([{ rate: '20', base: '1000.00', vat: '200.00' }]);
+    const lines = JSON.stringify([{ description: 'Terrassement', quantity: '2', unit: 'jour', unitPrice: '500.00', vatRate: '20' }]);
+    const row = (number: string, file: string, extra: string) => `${file};${SUPPLIER_SIRET};${RECIPIENT_SIRET};SERVICE-BTP;BDC-2026-77;${number};2026-11-20;FACTURE;1000.00;200.00;1200.00;${extra}`;
+    const quoted = (json: string) => `"${json.replace(/"/g, '""')}"`;
+    const csv = [
+      'file;supplierSiret;recipientSiret;serviceCode;engagementNumber;number;issueDate;type;amountWithoutVat;vatAmount;amountWithVat;depositMode;syntaxeFlux;vatBreakdown;lines',
+      row(flux, `${flux}.xml`, 'flux;IN_DP_E1_UBL_INVOICE;;'),
+      row(pdf, `${pdf}.pdf`, `pdf;;${quoted(vat)};`),
+      row(data, '', `data;;;${quoted(lines)}`),
+    ].join('\n');
+    const zip = zipSync({
+      [`${flux}.xml`]: await generateSampleInvoice(sampleOf(flux), 'UBL'),
+      [`${pdf}.pdf`]: await generatePlainPdf(sampleOf(pdf)),
+      'manifest.csv': new TextEncoder().encode(csv),
+    });
+    const sent = await sendZip(zip);
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    expect(sent.body.entries.map((e) => [e.manifestRow, e.error])).toEqual([
+      [2, null],
+      [3, null],
+      [4, null],
+    ]);
+    await expect
+      .poll(async () => ((await (await p.h.api(`/v1/batches/${sent.body.id}`)).json()) as BatchAnswer).counts.integrated ?? 0, { timeout: 30_000, interval: 100 })
+      .toBe(3);
+    for (const number of [flux, pdf, data]) expect(p.simulator.world.depositsByInvoiceNumber.get(number)).toBe(1);
   });
 
   it('is refused whole, before anything is written, when it is hostile', async () => {
