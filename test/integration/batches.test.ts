@@ -131,7 +131,8 @@ describe('a ZIP batch', () => {
     const [flux, pdf, data] = [invoiceNumber(), invoiceNumber(), invoiceNumber()];
     const vat = JSON.stringify([{ rate: '20', base: '1000.00', vat: '200.00' }]);
     const lines = JSON.stringify([{ description: 'Terrassement', quantity: '2', unit: 'jour', unitPrice: '500.00', vatRate: '20' }]);
-    const row = (number: string, file: string, extra: string) => `${file};${SUPPLIER_SIRET};${RECIPIENT_SIRET};SERVICE-BTP;BDC-2026-77;${number};2026-11-20;FACTURE;1000.00;200.00;1200.00;${extra}`;
+    const row = (number: string, file: string, extra: string) =>
+      `${file};${SUPPLIER_SIRET};${RECIPIENT_SIRET};SERVICE-BTP;BDC-2026-77;${number};2026-11-20;FACTURE;1000.00;200.00;1200.00;${extra}`;
     const quoted = (json: string) => `"${json.replace(/"/g, '""')}"`;
     const csv = [
       'file;supplierSiret;recipientSiret;serviceCode;engagementNumber;number;issueDate;type;amountWithoutVat;vatAmount;amountWithVat;depositMode;syntaxeFlux;vatBreakdown;lines',
