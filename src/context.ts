@@ -15,6 +15,7 @@ import { initOrm, type MikroORM } from './db/orm.js';
 import { createLogger, type Logger } from './logger.js';
 import { FairPriorities } from './queues/fair-priority.js';
 import { DepositJobBatcher } from './queues/enqueue.js';
+import { ContractDirectory } from './contracts/directory.js';
 import { createQueues, closeQueues, type Queues } from './queues/queues.js';
 import { createRedis } from './queues/redis.js';
 import { Releasers } from './shared/releasers.js';
@@ -45,6 +46,8 @@ export interface AppContext {
   readonly priorities: FairPriorities;
   /** The intake's deposit jobs, added to `queues` in batches. */
   readonly depositJobs: DepositJobBatcher;
+  /** Contract profiles by market number, briefly cached for the intake. */
+  readonly contracts: ContractDirectory;
   readonly secretBox: SecretBox;
   /** Chorus Pro (or the simulator) per environment; null for an environment without PISTE credentials. */
   readonly chorus: Readonly<Record<ChorusEnvironment, ChorusAccess | null>>;
@@ -104,6 +107,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       queues,
       priorities,
       depositJobs: new DepositJobBatcher({ queues, priorities }),
+      contracts: new ContractDirectory(),
       secretBox,
       chorus,
       clock: overrides.clock ?? systemClock,

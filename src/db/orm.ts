@@ -6,6 +6,7 @@ import type { Logger } from '../logger.js';
 import { ApiKey } from './entities/api-key.js';
 import { AuditEntry } from './entities/audit-entry.js';
 import { Batch, BatchEntry } from './entities/batch.js';
+import { Contract } from './entities/contract.js';
 import { Delivery } from './entities/delivery.js';
 import { DepositAttempt } from './entities/deposit-attempt.js';
 import { FollowUp } from './entities/follow-up.js';
@@ -31,6 +32,7 @@ export const ENTITIES = [
   Batch,
   BatchEntry,
   InvoiceAttachment,
+  Contract,
 ];
 
 export interface OrmOptions {

@@ -21,6 +21,7 @@ import { healthz, readyz } from './handlers/health.js';
 import { metricsRoute } from './handlers/metrics.js';
 import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
 import { createBatch, getBatch } from './handlers/batches.js';
+import { listContracts, upsertContract } from './handlers/contracts.js';
 import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
 import { completeInvoice, recycleInvoice } from './handlers/follow-ups.js';
 import { createSubscriptionHandler, deactivateSubscriptionHandler, listDeliveriesHandler, listSubscriptionsHandler, replayDeliveryHandler } from './handlers/subscriptions.js';
@@ -98,6 +99,8 @@ export function apiRoutes(ctx: AppContext, keys: ApiKeyRegistry): ApiRoute[] {
     route('post', '/invoices/:id/retry', 'submit', visible(ctx, 'invoice'), retryInvoice(ctx)),
     route('post', '/invoices/:id/recycle', 'submit', visible(ctx, 'invoice'), recycleInvoice(ctx)),
     route('post', '/invoices/:id/complete', 'submit', visible(ctx, 'invoice'), completeInvoice(ctx)),
+    route('post', '/contracts', 'submit', upsertContract(ctx)),
+    route('get', '/contracts', 'read', listContracts(ctx)),
     route('post', '/batches', 'submit', ...createBatch(ctx)),
     route('get', '/batches/:id', 'read', getBatch(ctx)),
     route('get', '/stats', 'read', statsHandler(ctx)),

@@ -5,6 +5,7 @@
 import type { AuditLine } from '../access/audit.js';
 import type { Caller } from '../access/roles.js';
 import type { AppContext } from '../context.js';
+import { checkAgainstContracts } from '../contracts/profile.js';
 import { receiveInvoice, type IntakeOutcome } from '../invoices/intake.js';
 import { checkFileConsistency } from '../invoices/file-consistency.js';
 import { checkSubmission, frenchToday, type CheckedFields, type InvoiceSubmission } from '../invoices/submission.js';
@@ -73,6 +74,14 @@ export function parseJsonSubmission(body: Record<string, unknown>): Parsed {
   };
 }
 
+/** The contract profile of the invoice's market, if any: its service code fills a blank one, and its rules apply. */
+async function withContract(ctx: AppContext, submission: InvoiceSubmission): Promise<{ submission: InvoiceSubmission; issues: Issue[] }> {
+  if (!submission.marketNumber) return { submission, issues: [] };
+  const { contract, issues } = checkAgainstContracts(submission, await ctx.contracts.forMarket(ctx.orm.em, submission.marketNumber));
+  const serviceCode = submission.serviceCode ?? contract?.buyer.serviceCode ?? null;
+  return { submission: serviceCode === submission.serviceCode ? submission : { ...submission, serviceCode }, issues };
+}
+
 export interface IntakeCall {
   caller: Caller;
   idempotencyKey: string | null;
@@ -98,9 +107,9 @@ export async function takeInvoice(ctx: AppContext, parsed: Parsed, call: IntakeC
         : [];
     throw validationError([...parsed.issues, ...more, ...fileIssues], 'invoice');
   }
-  const { submission } = parsed;
-  assertSupplierVisible(call.caller, submission.supplierSiret);
-  const issues = checkSubmission(submission, today);
+  assertSupplierVisible(call.caller, parsed.submission.supplierSiret);
+  const { submission, issues: contractIssues } = await withContract(ctx, parsed.submission);
+  const issues = [...contractIssues, ...checkSubmission(submission, today)];
   if (issues.length > 0) throw validationError(issues, 'invoice');
   if (submission.file && submission.syntaxeFlux) {
     // Read in a worker thread, within the file limits: a hostile file cannot hold the event loop.

@@ -19,6 +19,7 @@ import {
   subscriptionInputSchema,
   subscriptionViewSchema,
   supplierInputSchema,
+  contractInputSchema,
   supplierViewSchema,
 } from './schemas.js';
 
@@ -47,6 +48,8 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/invoices/{id}/retry': 'retryInvoice',
   'POST /v1/invoices/{id}/recycle': 'recycleInvoice',
   'POST /v1/invoices/{id}/complete': 'completeInvoice',
+  'POST /v1/contracts': 'saveContractProfile',
+  'GET /v1/contracts': 'listContractProfiles',
   'POST /v1/batches': 'submitBatch',
   'GET /v1/batches/{id}': 'getBatch',
   'GET /v1/stats': 'getStats',
@@ -104,6 +107,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         InvoiceInput: json(invoiceJsonSchema, 'input'),
         Supplier: json(supplierViewSchema, 'output'),
         SupplierInput: json(supplierInputSchema, 'input'),
+        ContractInput: json(contractInputSchema, 'input'),
         RecycleInput: json(recycleInputSchema, 'input'),
         CompleteInput: json(completeInputSchema, 'input'),
         Subscription: json(subscriptionViewSchema, 'output'),
@@ -268,6 +272,18 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
             ...errors(401, 404),
           },
         },
+      },
+      '/v1/contracts': {
+        post: {
+          summary: 'Save a contract profile (fiche d’identité du marché): invoices naming its market are pre-filled and pre-checked from it',
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/ContractInput' } } } },
+          responses: {
+            '201': { description: 'Created' },
+            '200': { description: 'Replaced the profile of the same market and buyer' },
+            ...errors(400, 401, 403, 422),
+          },
+        },
+        get: { summary: 'The contract profiles of the caller’s suppliers', responses: { '200': { description: '`{ data: Contract[] }`' }, ...errors(401) } },
       },
       '/v1/batches': {
         post: {

@@ -356,6 +356,7 @@ export const invoiceListQuerySchema = z.strictObject({
   recipientSiret: siretQuery,
   supplierSiret: siretQuery,
   engagementNumber: z.string().min(1).max(50).optional(),
+  marketNumber: z.string().min(1).max(50).optional(),
   issuedFrom: isoDate.optional(),
   issuedTo: isoDate.optional(),
   depositedFrom: instant.optional(),
@@ -370,7 +371,28 @@ export const invoiceListQuerySchema = z.strictObject({
   cursor: z.string().max(500).optional(),
 });
 
-export const statsQuerySchema = z.strictObject({ supplierSiret: siretQuery });
+export const statsQuerySchema = z.strictObject({ supplierSiret: siretQuery, marketNumber: z.string().min(1).max(50).optional() });
+
+const contractParty = z.strictObject({ siret, serviceCode: optionalText(100) });
+const frameList = z.array(z.enum(BILLING_FRAMES as [string, ...string[]])).min(1);
+
+/** POST /v1/contracts: a public contract's profile (fiche d'identité du marché). */
+export const contractInputSchema = z.strictObject({
+  marketNumber: z.string().trim().min(1).max(50),
+  buyer: contractParty,
+  moe: contractParty.nullish().transform((v) => v ?? null),
+  moa: contractParty.nullish().transform((v) => v ?? null),
+  holderSiret: siret.meta({ description: 'The main contractor (titulaire), or the group’s representative' }),
+  frames: z
+    .strictObject({ holder: frameList.optional(), cocontractor: frameList.optional(), subcontractor: frameList.optional() })
+    .default({})
+    .meta({ description: 'The billing frames each party deposits; by default A1, A2, A4, A7 / A12, A13, A14 / A9, A10, A11' }),
+  cocontractors: z.array(siret).max(50).default([]),
+  subcontractors: z
+    .array(z.strictObject({ siret, directPayment: z.boolean().default(true) }))
+    .max(200)
+    .default([]),
+});
 export const subscriptionListQuerySchema = z.strictObject({ supplierSiret: siretQuery });
 export const deliveryListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 

@@ -26,6 +26,7 @@ export interface InvoiceFilters {
   /** The suppliers the caller may see (its key's scope). */
   supplierSirets?: readonly string[];
   engagementNumber?: string;
+  marketNumber?: string;
   issuedFrom?: string;
   issuedTo?: string;
   depositedFrom?: Date;
@@ -59,6 +60,7 @@ function where(filters: InvoiceFilters): FilterQuery<Invoice> {
   if (filters.supplierSiret) and.push({ supplier: { siret: filters.supplierSiret } });
   if (filters.supplierSirets) and.push({ supplier: { siret: { $in: [...filters.supplierSirets] } } });
   if (filters.engagementNumber) and.push({ engagementNumber: filters.engagementNumber });
+  if (filters.marketNumber) and.push({ marketNumber: filters.marketNumber });
   if (filters.issuedFrom) and.push({ issueDate: { $gte: filters.issuedFrom } });
   if (filters.issuedTo) and.push({ issueDate: { $lte: filters.issuedTo } });
   if (filters.depositedFrom) and.push({ depositedAt: { $gte: filters.depositedFrom } });
@@ -152,8 +154,8 @@ export async function needsActionCounts(em: EntityManager): Promise<Record<strin
   return Object.fromEntries(rows.map((row) => [row.action_required, Number(row.n)]));
 }
 
-/** Counts for a dashboard, optionally for one supplier. */
-export async function invoiceStats(em: EntityManager, supplierSiret?: string, scope: Scope = null): Promise<InvoiceStats> {
+/** Counts for a dashboard, optionally for one supplier and one market. */
+export async function invoiceStats(em: EntityManager, supplierSiret?: string, scope: Scope = null, marketNumber?: string): Promise<InvoiceStats> {
   const supplierFilter = supplierSiret && inScope(scope, supplierSiret) ? await em.findOne(SupplierAccount, { siret: supplierSiret }, { fields: ['id'] }) : null;
   if (supplierSiret && !supplierFilter) throw new DomainError('not-found', 'SUPPLIER_NOT_FOUND', `No supplier account is registered for SIRET ${supplierSiret}.`);
   const conn = em.getConnection();
@@ -163,9 +165,10 @@ export async function invoiceStats(em: EntityManager, supplierSiret?: string, sc
     : scope !== null
       ? { sql: 'where supplier_id in (select id from supplier_account where siret in (?))', params: [scope.length > 0 ? [...scope] : ['']] }
       : { sql: '', params: [] };
-  const params = filter.params;
+  const market = marketNumber ? `${filter.sql ? ' and' : 'where'} market_number = ?` : '';
+  const params = marketNumber ? [...filter.params, marketNumber] : filter.params;
   const rows = await conn.execute<Array<{ state: string; chorus_status: string | null; action_required: string | null; n: string }>>(
-    `select state, chorus_status, action_required, count(*) as n from invoice ${filter.sql} group by state, chorus_status, action_required`,
+    `select state, chorus_status, action_required, count(*) as n from invoice ${filter.sql}${market} group by state, chorus_status, action_required`,
     params,
   );
   const stats: InvoiceStats = {

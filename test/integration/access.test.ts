@@ -24,6 +24,8 @@ const EXPECTED: Record<string, Permission> = {
   'POST /invoices/:id/retry': 'submit',
   'POST /invoices/:id/recycle': 'submit',
   'POST /invoices/:id/complete': 'submit',
+  'POST /contracts': 'submit',
+  'GET /contracts': 'read',
   'POST /batches': 'submit',
   'GET /batches/:id': 'read',
   'GET /stats': 'read',

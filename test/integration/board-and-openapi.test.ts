@@ -88,6 +88,8 @@ describe('GET /openapi.json', () => {
         'POST /v1/invoices/{id}/retry',
         'POST /v1/invoices/{id}/recycle',
         'POST /v1/invoices/{id}/complete',
+        'POST /v1/contracts',
+        'GET /v1/contracts',
         'POST /v1/batches',
         'GET /v1/batches/{id}',
         'GET /v1/stats',

@@ -30,8 +30,8 @@ describe('the OpenAPI document', () => {
     const query = (key: string) => (operations.find((o) => o.key === key)?.operation.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
     expect(query('GET /v1/subscriptions')).toEqual(['supplierSiret']);
     expect(query('GET /v1/subscriptions/{id}/deliveries')).toEqual(['limit']);
-    expect(query('GET /v1/stats')).toEqual(['supplierSiret']);
+    expect(query('GET /v1/stats')).toEqual(['supplierSiret', 'marketNumber']);
     expect(query('GET /v1/audit')).toEqual(expect.arrayContaining(['limit', 'before']));
-    expect(query('GET /v1/invoices')).toEqual(expect.arrayContaining(['stage', 'needsAction', 'supplierSiret', 'sort', 'limit', 'cursor']));
+    expect(query('GET /v1/invoices')).toEqual(expect.arrayContaining(['stage', 'needsAction', 'supplierSiret', 'marketNumber', 'sort', 'limit', 'cursor']));
   });
 });

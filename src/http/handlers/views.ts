@@ -38,7 +38,7 @@ export function listInvoicesHandler(ctx: AppContext): RequestHandler {
 
 export function statsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    const { supplierSiret } = queryOf(statsQuerySchema, req.query);
-    res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret, callerOf(res).scope));
+    const { supplierSiret, marketNumber } = queryOf(statsQuerySchema, req.query);
+    res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret, callerOf(res).scope, marketNumber));
   };
 }

@@ -1,0 +1,78 @@
+/**
+ * What a contract profile says of an invoice that names its market number: which party deposits it (the holder,
+ * a co-contractor, a subcontractor), whether that party may use the invoice's billing frame, whether it goes to
+ * the contract's buyer and service. The service code left out is taken from the profile.
+ */
+import type { Contract, FramesByParty } from '../db/entities/contract.js';
+import type { Issue } from '../shared/domain-error.js';
+
+export type ContractRole = keyof FramesByParty;
+
+/** The frames each party deposits unless the profile says otherwise (works-and-limits §1.2). */
+export const DEFAULT_FRAMES: FramesByParty = {
+  holder: ['A1', 'A2', 'A4', 'A7'],
+  cocontractor: ['A12', 'A13', 'A14'],
+  subcontractor: ['A9', 'A10', 'A11'],
+};
+
+const ROLE_NAMES: Record<ContractRole, string> = { holder: 'the holder (titulaire)', cocontractor: 'a co-contractor', subcontractor: 'a subcontractor' };
+
+export function roleOf(contract: Contract, siret: string): ContractRole | null {
+  if (contract.holderSiret === siret) return 'holder';
+  if (contract.cocontractors.includes(siret)) return 'cocontractor';
+  if (contract.subcontractors.some((s) => s.siret === siret)) return 'subcontractor';
+  return null;
+}
+
+export interface ProfiledFields {
+  supplierSiret: string;
+  recipientSiret: string;
+  serviceCode: string | null;
+  billingFrame: string;
+  marketNumber: string | null;
+}
+
+/**
+ * The contract of this market for this recipient, if there is one, and what it finds wrong. `contracts` are the
+ * profiles with the invoice's market number (one per buyer).
+ */
+export function checkAgainstContracts(invoice: ProfiledFields, contracts: readonly Contract[]): { contract: Contract | null; issues: Issue[] } {
+  if (!invoice.marketNumber || contracts.length === 0) return { contract: null, issues: [] };
+  const contract = contracts.find((c) => c.buyerSiret === invoice.recipientSiret);
+  if (!contract) {
+    const buyers = contracts.map((c) => c.buyerSiret).join(', ');
+    return {
+      contract: null,
+      issues: [
+        {
+          path: 'recipientSiret',
+          code: 'contract_recipient',
+          message: `Market ${invoice.marketNumber} is bought by ${buyers} (its contract profile), not by ${invoice.recipientSiret}.`,
+        },
+      ],
+    };
+  }
+  const issues: Issue[] = [];
+  const role = roleOf(contract, invoice.supplierSiret);
+  if (!role) {
+    issues.push({
+      path: 'supplierSiret',
+      code: 'contract_party',
+      message: `${invoice.supplierSiret} is not a party to market ${invoice.marketNumber}: add it to the contract profile as a co-contractor or subcontractor.`,
+    });
+  } else if (!contract.frames[role].includes(invoice.billingFrame)) {
+    issues.push({
+      path: 'billingFrame',
+      code: 'contract_frame',
+      message: `${invoice.supplierSiret} is ${ROLE_NAMES[role]} of market ${invoice.marketNumber}, which deposits with billing frame ${contract.frames[role].join(', ')}, not ${invoice.billingFrame}.`,
+    });
+  }
+  if (contract.buyer.serviceCode && invoice.serviceCode && invoice.serviceCode !== contract.buyer.serviceCode) {
+    issues.push({
+      path: 'serviceCode',
+      code: 'contract_service_code',
+      message: `Market ${invoice.marketNumber} is billed to service ${contract.buyer.serviceCode}, not ${invoice.serviceCode}.`,
+    });
+  }
+  return { contract, issues };
+}

@@ -1,0 +1,89 @@
+/**
+ * Contract profiles (issue 14, part 3, the first step): the official "fiche d'identité du marché" says who buys,
+ * who deposits with which billing frame; an invoice naming the market is pre-filled and pre-checked from it, and
+ * the views and stats filter by market. Frames by party follow works-and-limits §1.2.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Invoice } from '../../src/db/entities/invoice.js';
+import { createHarness, type Harness } from '../helpers/harness.js';
+import { invoiceBody, invoiceNumber, jsonInit, RECIPIENT_SIRET, SUPPLIER_SIRET, supplierBody } from '../helpers/invoices.js';
+
+const OTHER_SUPPLIER = '44306184100047';
+const OTHER_BUYER = '21750001600019';
+
+let h: Harness;
+let market: string;
+beforeAll(async () => {
+  h = await createHarness();
+  expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(201);
+  market = `M-${invoiceNumber()}`;
+});
+afterAll(async () => {
+  await h.close();
+});
+
+type Answer = { status: number; body: Record<string, unknown> & { error?: { code: string; details: Array<{ path: string; code: string; message: string }> } } };
+async function post(path: string, body: unknown): Promise<Answer> {
+  const res = await h.api(path, jsonInit(body));
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
+}
+
+describe('a contract profile', () => {
+  it('is saved, then replaced for the same market and buyer', async () => {
+    const profile = {
+      marketNumber: market,
+      buyer: { siret: RECIPIENT_SIRET, serviceCode: 'SERVICE-BTP' },
+      holderSiret: SUPPLIER_SIRET,
+      subcontractors: [{ siret: OTHER_SUPPLIER, directPayment: true }],
+    };
+    const created = await post('/v1/contracts', { ...profile, cocontractors: [] });
+    expect(created.status).toBe(201);
+    expect(created.body.frames).toEqual({ holder: ['A1', 'A2', 'A4', 'A7'], cocontractor: ['A12', 'A13', 'A14'], subcontractor: ['A9', 'A10', 'A11'] });
+    const replaced = await post('/v1/contracts', { ...profile, frames: { holder: ['A1', 'A4'] } });
+    expect([replaced.status, replaced.body.id]).toEqual([200, created.body.id]);
+    expect((replaced.body.frames as { holder: string[] }).holder).toEqual(['A1', 'A4']);
+    const refused = await post('/v1/contracts', { ...profile, frames: { holder: ['A99'] } });
+    expect(refused.status).toBe(422);
+    expect(refused.body.error?.details[0]?.path).toBe('frames.holder.0');
+  });
+
+  it('fills in the service code an invoice of the market leaves out', async () => {
+    const body = await invoiceBody({ marketNumber: market }); // the file carries SERVICE-BTP (BT-10)
+    const accepted = await post('/v1/invoices', { ...body, serviceCode: null });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(202);
+    expect(accepted.body.serviceCode).toBe('SERVICE-BTP');
+  });
+
+  it('refuses an invoice of the market with a frame its party does not use, another buyer or service, or a supplier outside it', async () => {
+    const cases: Array<[Record<string, unknown>, { path: string; code: string }, string]> = [
+      [{ billingFrame: 'A9' }, { path: 'billingFrame', code: 'contract_frame' }, 'deposits with billing frame A1, A4, not A9'],
+      [{ recipientSiret: OTHER_BUYER }, { path: 'recipientSiret', code: 'contract_recipient' }, `is bought by ${RECIPIENT_SIRET}`],
+      [{ serviceCode: 'SERVICE-EJ' }, { path: 'serviceCode', code: 'contract_service_code' }, 'billed to service SERVICE-BTP'],
+      [{ supplierSiret: OTHER_SUPPLIER, billingFrame: 'A1' }, { path: 'billingFrame', code: 'contract_frame' }, 'a subcontractor'],
+    ];
+    for (const [overrides, expected, words] of cases) {
+      const body = await invoiceBody({ marketNumber: market, ...overrides });
+      const refused = await post('/v1/invoices', body);
+      expect(refused.status, JSON.stringify(overrides)).toBe(422);
+      const detail = refused.body.error?.details.find((d) => d.path === expected.path);
+      expect(detail, JSON.stringify(refused.body)).toMatchObject(expected);
+      expect(detail?.message).toContain(words);
+      expect(await h.ctx.orm.em.fork().count(Invoice, { number: String(body.number) })).toBe(0);
+    }
+    // A supplier that is no party to the market at all.
+    const profile = { marketNumber: `${market}-B`, buyer: { siret: RECIPIENT_SIRET }, holderSiret: SUPPLIER_SIRET };
+    expect((await post('/v1/contracts', profile)).status).toBe(201);
+    const outsider = await post('/v1/invoices', await invoiceBody({ marketNumber: `${market}-B`, supplierSiret: OTHER_SUPPLIER }));
+    expect(outsider.body.error?.details).toContainEqual(expect.objectContaining({ path: 'supplierSiret', code: 'contract_party' }));
+  });
+
+  it('filters the invoice list and the stats by market', async () => {
+    const other = await post('/v1/invoices', await invoiceBody({ marketNumber: 'M-ANOTHER-ONE' }));
+    expect(other.status).toBe(202);
+    const listed = (await (await h.api(`/v1/invoices?marketNumber=${encodeURIComponent(market)}`)).json()) as { data: Array<{ marketNumber: string }> };
+    expect(listed.data.length).toBe(1);
+    expect(listed.data.every((i) => i.marketNumber === market)).toBe(true);
+    const stats = (await (await h.api(`/v1/stats?marketNumber=${encodeURIComponent(market)}`)).json()) as { total: number };
+    expect(stats.total).toBe(1);
+  });
+});
