@@ -23,6 +23,8 @@ export interface SampleInvoice {
   typeCode?: '380' | '381' | '386';
   supplierName?: string;
   recipientName?: string;
+  /** BT-23 (UBL ProfileID, CII BusinessProcessSpecifiedDocumentContextParameter): the Chorus billing frame, e.g. A4. */
+  billingFrame?: string;
 }
 
 const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined };
@@ -57,6 +59,7 @@ function ublData(sample: SampleInvoice): Invoice {
   const data = {
     'ubl:Invoice': {
       'cbc:ID': sample.number,
+      ...(sample.billingFrame ? { 'cbc:ProfileID': sample.billingFrame } : {}),
       'cbc:IssueDate': sample.issueDate,
       'cbc:InvoiceTypeCode': sample.typeCode ?? '380',
       'cbc:DocumentCurrencyCode': 'EUR',

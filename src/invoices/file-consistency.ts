@@ -36,6 +36,14 @@ function same(field: Compared, given: string | null, inFile: string | null): boo
 export function checkFileConsistency(submission: InvoiceSubmission, data: EInvoiceData | null): Issue[] {
   if (data === null) return [];
   const issues: Issue[] = [];
+  // BT-23 is compared only when the file names a frame: most files leave it out, and Chorus Pro then takes the request's.
+  if (data.billingFrame !== null && data.billingFrame !== submission.billingFrame) {
+    issues.push({
+      path: 'billingFrame',
+      code: 'file_mismatch',
+      message: `The billing frame is "${submission.billingFrame}" in the request but "${data.billingFrame}" in the file (BT-23).`,
+    });
+  }
   for (const field of Object.keys(LABELS) as Compared[]) {
     const given = submission[field];
     const inFile = data[field];

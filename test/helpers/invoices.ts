@@ -40,6 +40,7 @@ export async function fileFor(fields: Record<string, unknown>): Promise<Buffer> 
         serviceCode: (fields.serviceCode as string | null | undefined) ?? null,
         engagementNumber: (fields.engagementNumber as string | null | undefined) ?? null,
         amountWithoutVat: String(fields.amountWithoutVat),
+        billingFrame: typeof fields.billingFrame === 'string' ? fields.billingFrame : 'A1',
         vatRate: typeof fields.vatRate === 'number' || typeof fields.vatRate === 'string' ? String(fields.vatRate) : '20',
       },
       format,

@@ -23,7 +23,15 @@ export interface EInvoiceData {
   amountWithoutVat: string | null;
   vatAmount: string | null;
   amountWithVat: string | null;
+  /**
+   * BT-23 when it holds a Chorus Pro billing frame (A1 to A25): CII `BusinessProcessSpecifiedDocumentContextParameter/ID`,
+   * UBL `ProfileID`. Null otherwise (absent, PEPPOL's default profile, or a reform billing mode such as M1).
+   */
+  billingFrame: string | null;
 }
+
+/** Only A1 to A25 name a billing frame; anything else in BT-23 says nothing about it. */
+const frameIn = (value: string | null) => (value && /^A([1-9]|1\d|2[0-5])$/.test(value.trim()) ? value.trim() : null);
 
 export class UnreadableInvoiceError extends Error {
   constructor(
@@ -106,6 +114,7 @@ function readUbl(root: Node, typeOverride: string | null): EInvoiceData {
     amountWithoutVat: text(at(totals, 'TaxExclusiveAmount')),
     vatAmount: text(at(root, 'TaxTotal', 'TaxAmount')),
     amountWithVat: text(at(totals, 'TaxInclusiveAmount')),
+    billingFrame: frameIn(text(at(root, 'ProfileID'))),
   };
 }
 
@@ -130,5 +139,6 @@ function readCii(root: Node): EInvoiceData {
     amountWithoutVat: text(at(sums, 'TaxBasisTotalAmount')),
     vatAmount: text(vat),
     amountWithVat: text(at(sums, 'GrandTotalAmount')),
+    billingFrame: frameIn(text(at(root, 'ExchangedDocumentContext', 'BusinessProcessSpecifiedDocumentContextParameter', 'ID'))),
   };
 }
