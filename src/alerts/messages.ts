@@ -17,6 +17,7 @@ const REASON_TITLE: Record<string, { fr: string; en: string }> = {
   rejected_by_recipient: { fr: 'rejetée par le destinataire', en: 'rejected by the recipient' },
   suspended: { fr: 'suspendue', en: 'suspended' },
   to_recycle: { fr: 'à recycler', en: 'to recycle' },
+  wrong_validator: { fr: 'valideur erroné', en: 'wrong validator' },
 };
 
 function invoiceLines(invoice: InvoiceSnapshot, lang: 'fr' | 'en'): string[] {

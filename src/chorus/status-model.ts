@@ -19,16 +19,29 @@ export const STAGE_LABELS_FR: Record<Stage, string> = {
   completed: 'Terminée',
 };
 
-/** What the supplier must do: issue a corrected invoice under a new number, complete it, or recycle it. */
-export type SupplierAction = 'issue-corrected-invoice' | 'complete' | 'recycle';
+/**
+ * What the supplier must do: issue a corrected invoice under a new number, complete it, recycle it, or name the
+ * right validator (corriger/valideur/facture).
+ */
+export type SupplierAction = 'issue-corrected-invoice' | 'complete' | 'recycle' | 'correct-validator';
+
+/** Who holds the invoice while it is in this status, when someone must act: the supplier, or its validator. */
+export type WaitingFor = 'supplier' | 'validator';
 
 export interface StatusMeaning {
   stage: Stage;
   final: boolean;
   action: SupplierAction | null;
+  /** Who must act now; null when the invoice moves on by itself or the public side has it. */
+  waitingFor: WaitingFor | null;
 }
 
-const S = (stage: Stage, final = false, action: SupplierAction | null = null): StatusMeaning => ({ stage, final, action });
+const S = (stage: Stage, final = false, action: SupplierAction | null = null, waitingFor: WaitingFor | null = action ? 'supplier' : null): StatusMeaning => ({
+  stage,
+  final,
+  action,
+  waitingFor,
+});
 
 export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   BROUILLON: S('deposited'),
@@ -39,8 +52,10 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   ASSOCIEE: S('deposited'),
   TECHNIQUE_INCONNU: S('deposited'),
   // Validation circuits (frames A2, A9, A12) and works invoices (MOE: project manager, MOA: contracting authority).
-  A_VALIDER_1: S('deposited'),
-  A_VALIDER_2: S('deposited'),
+  // _1 is the first validator (the holder, or a co-contractor for its subcontractor), _2 the group's representative;
+  // the validator has 15 days, and its silence validates (ABSENCE_VALIDATION_*_HORS_DELAI: research 2026-11-30 §1.3).
+  A_VALIDER_1: S('deposited', false, null, 'validator'),
+  A_VALIDER_2: S('deposited', false, null, 'validator'),
   VALIDEE_1: S('deposited'),
   VALIDEE_2: S('deposited'),
   A_VALIDER_MOE: S('deposited'),
@@ -51,8 +66,9 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   DUPLIQUE_APRES_REFUS: S('deposited'),
   ABSENCE_VALIDATION_1_HORS_DELAI: S('on_hold'),
   ABSENCE_VALIDATION_2_HORS_DELAI: S('on_hold'),
-  ERREUR_FOURNISSEUR_SUR_VALIDEUR: S('on_hold'),
-  ERREUR_COTRAITANT_SUR_VALIDEUR: S('on_hold'),
+  // The supplier (or the co-contractor) named the wrong validator: it corrects it.
+  ERREUR_FOURNISSEUR_SUR_VALIDEUR: S('on_hold', false, 'correct-validator'),
+  ERREUR_COTRAITANT_SUR_VALIDEUR: S('on_hold', false, 'correct-validator'),
   ERREUR_FOURNISSEUR_SUR_MOE: S('on_hold'),
   ERREUR_MOE_SUR_FOURNISSEUR: S('on_hold'),
   ERREUR_MOA_SUR_FOURNISSEUR: S('on_hold'),

@@ -59,6 +59,7 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
       stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
       final: meaning?.final ?? null,
       action: meaning?.action ?? null,
+      waitingFor: meaning?.waitingFor ?? null,
     },
     lastError: invoice.lastError,
     actionRequired: invoice.actionRequired ? { reason: invoice.actionRequired, nextStep: NEXT_STEP[invoice.actionRequired] } : null,

@@ -279,7 +279,11 @@ export const invoiceViewSchema = z.object({
     stage: z.enum(STAGES).nullable().meta({ description: 'The stage users know from the portal' }),
     stageLabel: z.string().nullable().meta({ description: 'The stage as the portal names it (Déposée, Mise en attente, ...)' }),
     final: z.boolean().nullable().meta({ description: 'Chorus Pro will not move this invoice any further' }),
-    action: z.enum(['issue-corrected-invoice', 'complete', 'recycle']).nullable().meta({ description: 'What the supplier must do, if anything' }),
+    action: z.enum(['issue-corrected-invoice', 'complete', 'recycle', 'correct-validator']).nullable().meta({ description: 'What the supplier must do, if anything' }),
+    waitingFor: z
+      .enum(['supplier', 'validator'])
+      .nullable()
+      .meta({ description: 'Who must act while the invoice is in this status (a validator: the holder or co-contractor of a subcontracted invoice)' }),
   }),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   actionRequired: z

@@ -12,6 +12,7 @@ export const ACTION_REASONS = [
   'rejected_by_recipient',
   'suspended',
   'to_recycle',
+  'wrong_validator',
   'supplier_account_refused',
 ] as const;
 export type ActionReason = (typeof ACTION_REASONS)[number];
@@ -44,6 +45,10 @@ export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
     fr: 'Chorus Pro refuse le compte technique du fournisseur (mot de passe expiré ou changé) : enregistrez ses nouveaux identifiants (POST /v1/suppliers) ; les factures en attente repartiront.',
     en: 'Chorus Pro refuses the supplier’s technical account (password expired or changed): register its new credentials (POST /v1/suppliers); waiting invoices then resume.',
   },
+  wrong_validator: {
+    fr: 'Le valideur indiqué sur la facture n’est pas le bon (titulaire ou cotraitant) : corrigez-le dans Chorus Pro (« modifier le valideur »).',
+    en: 'The validator named on the invoice is not the right one (the holder or co-contractor): correct it in Chorus Pro ("modify the validator").',
+  },
   to_recycle: {
     fr: 'La facture est à recycler : indiquez le bon destinataire, code service ou numéro d’engagement.',
     en: 'The invoice must be recycled: give the right recipient, service code or engagement number.',
@@ -56,7 +61,12 @@ const BY_STATE: Partial<Record<InvoiceState, ActionReason>> = {
   needs_attention: 'deposit_failed',
 };
 
-const BY_SUPPLIER_ACTION = { 'issue-corrected-invoice': 'rejected_by_recipient', complete: 'suspended', recycle: 'to_recycle' } as const;
+const BY_SUPPLIER_ACTION = {
+  'issue-corrected-invoice': 'rejected_by_recipient',
+  complete: 'suspended',
+  recycle: 'to_recycle',
+  'correct-validator': 'wrong_validator',
+} as const;
 
 export function actionRequiredOf(invoice: { state: InvoiceState; chorusStatus: string | null; correctedBy: unknown; supplierPaused: boolean }): ActionReason | null {
   // A corrected invoice under a new number answers a rejection: the old one no longer waits for anything.

@@ -110,6 +110,8 @@ describe('actionRequiredOf', () => {
     [{ state: 'integrated', chorusStatus: 'REFUSEE_MOA' }, 'rejected_by_recipient'],
     [{ state: 'integrated', chorusStatus: 'SUSPENDUE' }, 'suspended'],
     [{ state: 'integrated', chorusStatus: 'A_RECYCLER' }, 'to_recycle'],
+    [{ state: 'integrated', chorusStatus: 'ERREUR_FOURNISSEUR_SUR_VALIDEUR' }, 'wrong_validator'],
+    [{ state: 'integrated', chorusStatus: 'A_VALIDER_1' }, null],
     [{ state: 'integrated', chorusStatus: 'MISE_A_DISPOSITION' }, null],
     [{ state: 'integrated', chorusStatus: 'UN_STATUT_NOUVEAU' }, null],
     [{ state: 'queued', chorusStatus: null }, null],
