@@ -6,6 +6,7 @@
  */
 import { unzipSync, type UnzipFileInfo } from 'fflate';
 import { DomainError, type Issue } from '../shared/domain-error.js';
+import { isZip } from '../invoices/einvoice/archive.js';
 import { MAX_FILE_BYTES } from '../invoices/submission.js';
 
 export interface BatchLimits {
@@ -25,10 +26,6 @@ export interface ArchiveEntry {
 }
 
 const MANIFEST_NAMES = ['manifest.csv', 'manifest.json'];
-
-export function isZip(content: Buffer): boolean {
-  return content.length >= 4 && content.readUInt32LE(0) === 0x04034b50;
-}
 
 /** A name that stays inside the folder it is unpacked into, and that any file system takes. */
 function unsafeName(name: string): string | null {

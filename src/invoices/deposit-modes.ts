@@ -6,7 +6,8 @@
  */
 import type { InvoiceLine, VatLine } from '../chorus/submit.js';
 import type { Issue } from '../shared/domain-error.js';
-import { toCents } from './money.js';
+import { isPdf } from './einvoice/inspect.js';
+import { amountOfCents, toCents } from './money.js';
 import type { DepositMode } from './submission.js';
 
 /** The frames `soumettre` takes (its codeCadreFacturation enum); the others go through a flux. */
@@ -24,8 +25,6 @@ export interface ModeFields {
   file?: { content: Buffer } | null;
   attachments?: Array<{ name: string }> | null;
 }
-
-const euros = (cents: bigint) => `${cents < 0n ? '-' : ''}${(cents < 0n ? -cents : cents) / 100n}.${String((cents < 0n ? -cents : cents) % 100n).padStart(2, '0')}`;
 
 /** A non-negative decimal with at most `places` decimals, as an integer scaled by 10^places. */
 function scaled(value: string, places: number): bigint {
@@ -50,13 +49,11 @@ export function vatCents(baseCents: bigint, rate: string): bigint {
 export function vatBreakdownOf(lines: readonly InvoiceLine[]): VatLine[] {
   const bases = new Map<string, bigint>();
   for (const line of lines) {
-    const rate = euros(scaled(line.vatRate, 2));
+    const rate = amountOfCents(scaled(line.vatRate, 2));
     bases.set(rate, (bases.get(rate) ?? 0n) + lineCents(line));
   }
-  return [...bases].map(([rate, base]) => ({ rate: rate.replace(/\.00$/, ''), base: euros(base), vat: euros(vatCents(base, rate)) }));
+  return [...bases].map(([rate, base]) => ({ rate: rate.replace(/\.00$/, ''), base: amountOfCents(base), vat: amountOfCents(vatCents(base, rate)) }));
 }
-
-const isPdf = (content: Buffer) => content.subarray(0, 1024).includes('%PDF-');
 
 /** The rules of the request's deposit mode; each runs when its fields parsed, so one answer lists every problem. */
 export function checkDepositMode(f: ModeFields): Issue[] {
@@ -101,7 +98,7 @@ function checkAmounts(f: ModeFields): Issue[] {
       issues.push({
         path: 'lines',
         code: 'lines_do_not_add_up',
-        message: `The lines add up to ${euros(sum)} without VAT (each quantity × unit price rounded to the cent), but amountWithoutVat is ${euros(net)}.`,
+        message: `The lines add up to ${amountOfCents(sum)} without VAT (each quantity × unit price rounded to the cent), but amountWithoutVat is ${amountOfCents(net)}.`,
       });
     }
   }
@@ -114,18 +111,22 @@ function checkAmounts(f: ModeFields): Issue[] {
       issues.push({
         path: `vatBreakdown.${i}.vat`,
         code: 'vat_line_wrong',
-        message: `VAT at ${line.rate} % of ${line.base} is ${euros(expected)} (rounded to the cent), not ${line.vat}.`,
+        message: `VAT at ${line.rate} % of ${line.base} is ${amountOfCents(expected)} (rounded to the cent), not ${line.vat}.`,
       });
     }
   });
   const bases = breakdown.reduce((total, line) => total + toCents(line.base), 0n);
   const vats = breakdown.reduce((total, line) => total + toCents(line.vat), 0n);
   if (given && net !== null && bases !== net) {
-    issues.push({ path: 'vatBreakdown', code: 'vat_bases_do_not_add_up', message: `The VAT bases add up to ${euros(bases)}, but amountWithoutVat is ${euros(net)}.` });
+    issues.push({
+      path: 'vatBreakdown',
+      code: 'vat_bases_do_not_add_up',
+      message: `The VAT bases add up to ${amountOfCents(bases)}, but amountWithoutVat is ${amountOfCents(net)}.`,
+    });
   }
   if (vat !== null && vats !== vat) {
     const source = given ? 'The VAT lines add up to' : 'The lines give, rate by rate,';
-    issues.push({ path: 'vatAmount', code: 'vat_does_not_add_up', message: `${source} ${euros(vats)} of VAT, but vatAmount is ${euros(vat)}.` });
+    issues.push({ path: 'vatAmount', code: 'vat_does_not_add_up', message: `${source} ${amountOfCents(vats)} of VAT, but vatAmount is ${amountOfCents(vat)}.` });
   }
   return issues;
 }

@@ -12,8 +12,12 @@ export function toCents(amount: string): bigint {
   return BigInt(units) * 100n + BigInt(decimals.padEnd(2, '0'));
 }
 
+/** Integer cents (non-negative) as the two-decimal amount we store and return: 1250n is "12.50". */
+export function amountOfCents(cents: bigint): string {
+  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+}
+
 /** The canonical two-decimal form we store and return ("12.5" becomes "12.50"). */
 export function normaliseAmount(amount: string): string {
-  const cents = toCents(amount);
-  return `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`;
+  return amountOfCents(toCents(amount));
 }

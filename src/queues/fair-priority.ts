@@ -47,12 +47,6 @@ export class FairPriorities {
     this.#servedKey = `${keyPrefix}:deposit-fair:served`;
   }
 
-  /** The priority of the next deposit of this supplier. */
-  async next(supplierKey: string): Promise<number> {
-    const [priority] = await this.nextOfEach([supplierKey]);
-    return priority ?? 1;
-  }
-
   /** The priorities of the next deposits of these suppliers (one per entry, a supplier may repeat), in one call. */
   async nextOfEach(supplierKeys: readonly string[]): Promise<number[]> {
     if (supplierKeys.length === 0) return [];
