@@ -3,7 +3,9 @@
  * a co-contractor, a subcontractor), whether that party may use the invoice's billing frame, whether it goes to
  * the contract's buyer and service. The service code left out is taken from the profile.
  */
-import type { Contract, FramesByParty } from '../db/entities/contract.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Scope } from '../access/roles.js';
+import { Contract, type FramesByParty } from '../db/entities/contract.js';
 import type { Issue } from '../shared/domain-error.js';
 
 export type ContractRole = keyof FramesByParty;
@@ -75,4 +77,37 @@ export function checkAgainstContracts(invoice: ProfiledFields, contracts: readon
     });
   }
   return { contract, issues };
+}
+
+export interface ContractInput {
+  marketNumber: string;
+  buyer: Contract['buyer'];
+  moe: Contract['moe'];
+  moa: Contract['moa'];
+  holderSiret: string;
+  frames: { [K in keyof FramesByParty]?: string[] | undefined };
+  cocontractors: string[];
+  subcontractors: Contract['subcontractors'];
+}
+
+/** Saves a profile: a new one, or the replacement of the profile of the same market and buyer. */
+export async function saveContract(em: EntityManager, input: ContractInput): Promise<{ contract: Contract; created: boolean }> {
+  const fields = {
+    ...input,
+    buyerSiret: input.buyer.siret,
+    frames: {
+      holder: input.frames.holder ?? DEFAULT_FRAMES.holder,
+      cocontractor: input.frames.cocontractor ?? DEFAULT_FRAMES.cocontractor,
+      subcontractor: input.frames.subcontractor ?? DEFAULT_FRAMES.subcontractor,
+    },
+  };
+  const existing = await em.findOne(Contract, { marketNumber: input.marketNumber, buyerSiret: input.buyer.siret });
+  const contract = existing ? em.assign(existing, fields) : em.create(Contract, fields);
+  await em.flush();
+  return { contract, created: !existing };
+}
+
+/** The profiles whose holder is within the scope (all of them for a key of every supplier). */
+export function contractsWithin(em: EntityManager, scope: Scope): Promise<Contract[]> {
+  return em.find(Contract, scope === null ? {} : { holderSiret: { $in: [...scope] } }, { orderBy: { marketNumber: 'asc' } });
 }

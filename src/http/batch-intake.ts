@@ -1,13 +1,13 @@
 /**
  * A batch: each entry goes through the same intake as POST /v1/invoices (invoice-intake.ts) and gets its own
  * outcome, an invoice or the refusal with its field paths; a bad entry never stops the others. The batch and its
- * entries are recorded as they go, so GET /v1/batches/{id} tells each entry's fate even after a crash midway.
+ * entries are recorded as they go (src/batches/store.ts), so GET /v1/batches/{id} tells each entry's fate even
+ * after a crash midway.
  */
-import { UniqueConstraintViolationException } from '@mikro-orm/postgresql';
 import type { Caller } from '../access/roles.js';
+import { batchSentUnder, createBatch, recordEntry, type EntryError } from '../batches/store.js';
 import type { AppContext } from '../context.js';
-import { Batch, BatchEntry } from '../db/entities/batch.js';
-import { Invoice } from '../db/entities/invoice.js';
+import type { Batch } from '../db/entities/batch.js';
 import { DomainError, type Issue } from '../shared/domain-error.js';
 import { HttpError } from './errors.js';
 import { takeInvoice, type Parsed } from './invoice-intake.js';
@@ -26,8 +26,6 @@ export interface BatchCall {
   correlationId: string | undefined;
 }
 
-type EntryError = NonNullable<BatchEntry['error']>;
-
 function entryErrorOf(error: unknown): EntryError | null {
   if (error instanceof HttpError || error instanceof DomainError) return { code: error.code, message: error.message, details: [...error.details] as Issue[] };
   return null;
@@ -36,7 +34,7 @@ function entryErrorOf(error: unknown): EntryError | null {
 /** The earlier batch sent under this key, if its request was the same; 409 if it was another. */
 async function replayOf(ctx: AppContext, call: BatchCall): Promise<Batch | null> {
   if (call.idempotencyKey === null) return null;
-  const earlier = await ctx.orm.em.fork().findOne(Batch, { keyId: call.caller.keyId, idempotencyKey: call.idempotencyKey });
+  const earlier = await batchSentUnder(ctx.orm.em, call.caller.keyId, call.idempotencyKey);
   if (!earlier) return null;
   if (earlier.requestHash !== call.requestHash) {
     throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', `The Idempotency-Key was already used for another batch (${earlier.id}); use a new key for a new batch.`);
@@ -48,16 +46,12 @@ export async function runBatch(ctx: AppContext, source: Batch['source'], entries
   const earlier = await replayOf(ctx, call);
   if (earlier) return { batch: earlier, replayed: true };
   const em = ctx.orm.em.fork();
-  const batch = em.create(Batch, { source, keyId: call.caller.keyId, idempotencyKey: call.idempotencyKey, requestHash: call.requestHash, entryCount: entries.length });
-  try {
-    await em.flush();
-  } catch (error) {
+  const batch = await createBatch(em, { source, keyId: call.caller.keyId, idempotencyKey: call.idempotencyKey, requestHash: call.requestHash, entryCount: entries.length });
+  if (!batch) {
     // The same batch sent twice at once under one key: the second answers as the replay of the first.
-    if (error instanceof UniqueConstraintViolationException) {
-      const winner = await replayOf(ctx, call);
-      if (winner) return { batch: winner, replayed: true };
-    }
-    throw error;
+    const winner = await replayOf(ctx, call);
+    if (winner) return { batch: winner, replayed: true };
+    throw new Error('A batch with this Idempotency-Key was being written, then could not be found');
   }
   for (const [i, entry] of entries.entries()) {
     let invoiceId: string | null = null;
@@ -72,62 +66,8 @@ export async function runBatch(ctx: AppContext, source: Batch['source'], entries
         failure = { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side with this entry; send it again on its own.', details: [] };
       }
     }
-    await em.insert(BatchEntry, {
-      batch: batch.id,
-      position: i + 1,
-      fileName: entry.fileName,
-      manifestRow: entry.manifestRow,
-      invoice: invoiceId,
-      error: failure,
-    });
+    await recordEntry(em, { batchId: batch.id, position: i + 1, fileName: entry.fileName, manifestRow: entry.manifestRow, invoiceId, error: failure });
   }
   ctx.logger.info('Batch received', { batchId: batch.id, entries: entries.length, correlationId: call.correlationId });
   return { batch, replayed: false };
-}
-
-export interface BatchView {
-  id: string;
-  source: Batch['source'];
-  createdAt: string;
-  entryCount: number;
-  /** `refused` for the entries that made no invoice, then the invoices by pipeline state. */
-  counts: Record<string, number>;
-  entries: Array<{
-    position: number;
-    file: string | null;
-    manifestRow: number | null;
-    invoiceId: string | null;
-    number: string | null;
-    state: string | null;
-    chorusStatus: string | null;
-    error: EntryError | null;
-  }>;
-}
-
-/** The batch as GET /v1/batches/{id} shows it; null when unknown or not the caller's (an admin of all sees all). */
-export async function batchView(ctx: AppContext, id: string, caller: Caller): Promise<BatchView | null> {
-  const em = ctx.orm.em.fork();
-  const batch = await em.findOne(Batch, id);
-  if (!batch || (batch.keyId !== caller.keyId && caller.scope !== null)) return null;
-  const entries = await em.find(BatchEntry, { batch }, { orderBy: { position: 'asc' } });
-  const invoiceIds = entries.flatMap((e) => (e.invoice ? [e.invoice.id] : []));
-  const invoices = new Map((await em.find(Invoice, { id: { $in: invoiceIds } }, { fields: ['id', 'number', 'state', 'chorusStatus'] })).map((i) => [i.id, i]));
-  const counts: Record<string, number> = { refused: 0 };
-  const rows = entries.map((e) => {
-    const invoice = e.invoice ? invoices.get(e.invoice.id) : undefined;
-    const state = invoice?.state ?? null;
-    const bucket = e.error ? 'refused' : (state ?? 'unknown');
-    counts[bucket] = (counts[bucket] ?? 0) + 1;
-    return {
-      position: e.position,
-      file: e.fileName,
-      manifestRow: e.manifestRow,
-      invoiceId: e.invoice?.id ?? null,
-      number: invoice?.number ?? null,
-      state,
-      chorusStatus: invoice?.chorusStatus ?? null,
-      error: e.error,
-    };
-  });
-  return { id: batch.id, source: batch.source, createdAt: batch.createdAt.toISOString(), entryCount: batch.entryCount, counts, entries: rows };
 }

@@ -2,6 +2,7 @@
 import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
 import type { InvoiceEvent } from '../db/entities/invoice-event.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
+import type { Contract } from '../db/entities/contract.js';
 import type { Delivery } from '../db/entities/delivery.js';
 import type { FollowUp } from '../db/entities/follow-up.js';
 import type { Subscription } from '../db/entities/subscription.js';
@@ -168,4 +169,20 @@ export function csvLine(cells: readonly string[]): string {
       return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
     })
     .join(',')}\r\n`;
+}
+
+export function contractView(contract: Contract) {
+  return {
+    id: contract.id,
+    marketNumber: contract.marketNumber,
+    buyer: contract.buyer,
+    moe: contract.moe,
+    moa: contract.moa,
+    holderSiret: contract.holderSiret,
+    frames: contract.frames,
+    cocontractors: contract.cocontractors,
+    subcontractors: contract.subcontractors,
+    createdAt: contract.createdAt.toISOString(),
+    updatedAt: contract.updatedAt.toISOString(),
+  };
 }

@@ -6,7 +6,7 @@ import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePlainPdf, generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
 import { Batch } from '../../src/db/entities/batch.js';
-import type { BatchView } from '../../src/http/batch-intake.js';
+import type { BatchProgress } from '../../src/batches/store.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { API_KEY } from '../helpers/harness.js';
@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 /** The batch as the API shows it, or an error. */
-type BatchAnswer = BatchView & { error?: { code: string; message: string; details: Array<{ path: string; code: string; message: string }> } };
+type BatchAnswer = BatchProgress & { error?: { code: string; message: string; details: Array<{ path: string; code: string; message: string }> } };
 
 async function sendZip(zip: Uint8Array, headers: Record<string, string> = {}): Promise<{ status: number; body: BatchAnswer }> {
   const res = await fetch(`${p.h.baseUrl}/v1/batches`, {

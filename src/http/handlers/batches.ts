@@ -4,7 +4,8 @@ import { unpackBatchArchive } from '../../batches/archive.js';
 import { readManifest } from '../../batches/manifest.js';
 import { sha256 } from '../../invoices/submission.js';
 import { callerOf, correlationIdOf } from '../auth.js';
-import { batchView, runBatch, type BatchEntryInput } from '../batch-intake.js';
+import { batchProgress } from '../../batches/store.js';
+import { runBatch, type BatchEntryInput } from '../batch-intake.js';
 import { HttpError, validationError } from '../errors.js';
 import { parseFormSubmission, parseJsonSubmission, type Parsed } from '../invoice-intake.js';
 import { idempotencyKeyOf, idParam } from '../params.js';
@@ -72,7 +73,7 @@ export function createBatch(ctx: AppContext): RequestHandler[] {
     const requestHash = isZip ? sha256(req.body as Buffer) : sha256(JSON.stringify(req.body));
     const caller = callerOf(res);
     const { batch, replayed } = await runBatch(ctx, isZip ? 'zip' : 'json', entries, { caller, idempotencyKey, requestHash, correlationId: correlationIdOf(res) });
-    const view = await batchView(ctx, batch.id, caller);
+    const view = await batchProgress(ctx.orm.em.fork(), batch.id, caller);
     res
       .status(replayed ? 200 : 202)
       .location(`/v1/batches/${batch.id}`)
@@ -85,7 +86,7 @@ export function createBatch(ctx: AppContext): RequestHandler[] {
 export function getBatch(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const id = idParam(req.params.id, 'batch');
-    const view = await batchView(ctx, id, callerOf(res));
+    const view = await batchProgress(ctx.orm.em.fork(), id, callerOf(res));
     if (!view) throw new HttpError(404, 'BATCH_NOT_FOUND', `No batch has the id ${id}.`);
     res.json(view);
   };
