@@ -185,6 +185,32 @@ describe('a ZIP batch', () => {
   });
 });
 
+/** Rewrites the uncompressed size the archive declares for `name`, in its local header and its central directory entry. */
+function declareSize(zip: Uint8Array, name: string, size: number): Uint8Array {
+  const bytes = Buffer.from(zip);
+  for (let at = 0; at + 46 < bytes.length; at++) {
+    const signature = bytes.readUInt32LE(at);
+    if (signature === 0x04034b50 && bytes.toString('utf8', at + 30, at + 30 + bytes.readUInt16LE(at + 26)) === name) bytes.writeUInt32LE(size, at + 22);
+    if (signature === 0x02014b50 && bytes.toString('utf8', at + 46, at + 46 + bytes.readUInt16LE(at + 28)) === name) bytes.writeUInt32LE(size, at + 24);
+  }
+  return bytes;
+}
+
+describe('a ZIP entry whose header lies about its size', () => {
+  it('is inflated no further than it declares: that entry is refused as truncated, the batch goes on', async () => {
+    const number = invoiceNumber();
+    const file = await generateSampleInvoice(sampleOf(number), 'UBL');
+    const manifest = JSON.stringify([{ file: `${number}.xml`, ...invoiceFields({ number, syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' }) }]);
+    const honest = zipSync({ [`${number}.xml`]: file, 'manifest.json': new TextEncoder().encode(manifest) });
+    const sent = await sendZip(declareSize(honest, `${number}.xml`, 200));
+    expect(sent.status, JSON.stringify(sent.body)).toBe(202);
+    const [entry] = sent.body.entries;
+    expect(entry?.invoiceId).toBeNull();
+    expect(entry?.error?.details[0]).toMatchObject({ path: 'file' });
+    expect(file.length).toBeGreaterThan(200);
+  });
+});
+
 describe('a JSON batch', () => {
   it('takes a list of invoice requests, and answers a retry under the same Idempotency-Key with the same batch', async () => {
     const invoices = [await invoiceBody(), await invoiceBody({ recipientSiret: 'not-a-siret' })];
