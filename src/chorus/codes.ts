@@ -2,7 +2,7 @@
  * Chorus Pro codes that our users know by name, as the official Swagger spells them
  * (`swagger-factures.json`; a contract test compares these lists with it).
  */
-import { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX, type CadreFacturation, type InvoiceType, type SyntaxeFlux } from './contract/vocabulary.js';
+import { CADRES_FACTURATION, CADRES_FACTURATION_SOUMETTRE, INVOICE_TYPES, SYNTAXE_FLUX, type CadreFacturation, type InvoiceType, type SyntaxeFlux } from './contract/vocabulary.js';
 
 export { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX, type CadreFacturation, type InvoiceType, type SyntaxeFlux };
 
@@ -15,4 +15,14 @@ export function expectedFileKind(syntaxeFlux: SyntaxeFlux): FileKind {
   return 'xml';
 }
 
-export const BILLING_FRAMES = CADRES_FACTURATION.map((code) => code.slice(0, code.indexOf('_'))) as readonly string[];
+const prefixOf = (code: string) => code.slice(0, code.indexOf('_'));
+
+export const BILLING_FRAMES = CADRES_FACTURATION.map(prefixOf) as readonly string[];
+
+/** The frames `soumettre` takes (its codeCadreFacturation enum), by prefix: A1, A2, A9, A12. */
+export const SUBMIT_FRAMES = CADRES_FACTURATION_SOUMETTRE.map(prefixOf) as readonly string[];
+
+/** soumettre's code of a frame (A9 gives A9_FACTURE_SOUSTRAITANT); null for a frame it does not take. */
+export function submitFrameCode(frame: string): (typeof CADRES_FACTURATION_SOUMETTRE)[number] | null {
+  return CADRES_FACTURATION_SOUMETTRE.find((code) => prefixOf(code) === frame) ?? null;
+}

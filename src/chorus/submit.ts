@@ -10,6 +10,7 @@
  * - `dateFacture` is sent as `YYYY-MM-DD`, as production clients send date-times elsewhere.
  */
 import type { ChorusClient, TechnicalAccount } from './client.js';
+import type { submitFrameCode } from './codes.js';
 import type { RequestOf } from './contract/endpoints.js';
 import { parseChorusDate } from './dates.js';
 
@@ -52,8 +53,8 @@ export interface SubmissionData {
   supplierStructureId: number;
   recipientSiret: string;
   serviceCode: string | null;
-  /** A1, A2, A9 or A12 */
-  billingFrame: 'A1' | 'A2' | 'A9' | 'A12';
+  /** soumettre's code of the billing frame (A1, A2, A9 or A12 only: see submitFrameCode) */
+  billingFrame: NonNullable<ReturnType<typeof submitFrameCode>>;
   type: 'FACTURE' | 'AVOIR';
   currency: string;
   engagementNumber: string | null;
@@ -76,13 +77,6 @@ export interface SubmissionReceipt {
   depositDate: Date | null;
   answer: string;
 }
-
-const FRAME_CODES = {
-  A1: 'A1_FACTURE_FOURNISSEUR',
-  A2: 'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE',
-  A9: 'A9_FACTURE_SOUSTRAITANT',
-  A12: 'A12_FACTURE_COTRAITANT',
-} as const;
 
 const orNull = <T>(value: T | undefined): T | null => value ?? null;
 const day = (value: string | undefined): string | null => (value ? value.slice(0, 10) : null);
@@ -115,7 +109,7 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
     dateFacture: data.issueDate,
     destinataire: { codeDestinataire: data.recipientSiret, ...(data.serviceCode ? { codeServiceExecutant: data.serviceCode } : {}) },
     fournisseur: { idFournisseur: data.supplierStructureId },
-    cadreDeFacturation: { codeCadreFacturation: FRAME_CODES[data.billingFrame] },
+    cadreDeFacturation: { codeCadreFacturation: data.billingFrame },
     references,
     ...(data.lines.length > 0
       ? {

@@ -4,14 +4,12 @@
  * and the totals must match to the cent, as Chorus Pro checks them (a refusal there costs a round trip and a
  * rejected invoice; here it is a 422 naming the field).
  */
+import { SUBMIT_FRAMES } from '../chorus/codes.js';
 import type { InvoiceLine, VatLine } from '../chorus/submit.js';
 import type { Issue } from '../shared/domain-error.js';
 import { isPdf } from './einvoice/inspect.js';
 import { amountOfCents, toCents } from './money.js';
 import type { DepositMode } from './submission.js';
-
-/** The frames `soumettre` takes (its codeCadreFacturation enum); the others go through a flux. */
-export const SUBMIT_FRAMES = ['A1', 'A2', 'A9', 'A12'] as const;
 
 export interface ModeFields {
   depositMode?: DepositMode;
@@ -69,8 +67,12 @@ export function checkDepositMode(f: ModeFields): Issue[] {
     return issues;
   }
   if (f.syntaxeFlux) add('syntaxeFlux', 'not_allowed', `syntaxeFlux names a structured file's format; depositMode "${mode}" sends none.`);
-  if (f.billingFrame !== undefined && !(SUBMIT_FRAMES as readonly string[]).includes(f.billingFrame)) {
-    add('billingFrame', 'frame_not_submittable', `Chorus Pro takes billing frame ${f.billingFrame} only in a structured file; depositMode "${mode}" allows A1, A2, A9 or A12.`);
+  if (f.billingFrame !== undefined && !SUBMIT_FRAMES.includes(f.billingFrame)) {
+    add(
+      'billingFrame',
+      'frame_not_submittable',
+      `Chorus Pro takes billing frame ${f.billingFrame} only in a structured file; depositMode "${mode}" allows ${SUBMIT_FRAMES.join(', ')}.`,
+    );
   }
   if (f.type === 'ACOMPTE')
     add('type', 'type_not_submittable', `Chorus Pro takes a prepayment invoice (ACOMPTE) only in a structured file; depositMode "${mode}" allows FACTURE or AVOIR.`);

@@ -2,10 +2,10 @@
  * Invoices deposited without a flux (depositMode pdf and data): what soumettre is given, and how Chorus Pro's
  * reading of a PDF compares with the data the invoice was submitted with.
  */
+import { submitFrameCode } from '../chorus/codes.js';
 import type { PdfReading, SubmissionData } from '../chorus/submit.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import { toCents } from './money.js';
-import { SUBMIT_FRAMES } from './deposit-modes.js';
 
 export interface ReadingDisagreement {
   field: string;
@@ -15,7 +15,7 @@ export interface ReadingDisagreement {
 
 /** What soumettre says of the invoice; null when the row cannot be submitted so (a bug of the intake's checks). */
 export function submissionDataOf(invoice: Invoice, supplierStructureId: number, attachments: Array<{ id: string; name: string }> = []): SubmissionData | null {
-  const frame = SUBMIT_FRAMES.find((f) => f === invoice.billingFrame);
+  const frame = submitFrameCode(invoice.billingFrame);
   if (!frame || invoice.type === 'ACOMPTE' || invoice.depositMode === 'flux' || !invoice.vatBreakdown) return null;
   if (invoice.depositMode === 'pdf' && (!invoice.chorusAttachmentId || !invoice.fileName)) return null;
   return {
