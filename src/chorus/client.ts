@@ -23,6 +23,8 @@ const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
   'completerFacture',
   'ajouterFichier',
   'traiterFactureRecue',
+  'traiterFactureAValider',
+  'corrigerValideurFacture',
 ]);
 /** A supplier's Chorus Pro technical account (sent as the `cpro-account` header), as a job opened it. */
 export interface TechnicalAccount {

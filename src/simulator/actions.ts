@@ -69,6 +69,43 @@ export class InvoiceActions {
     return invoice;
   }
 
+  /**
+   * The validator's decision (`traiter/factureAValider`): VALIDATION sends the invoice on to its recipient,
+   * REFUS (with a reason) sends it back to its supplier. The values are go-choruspro's (unconfirmed officially).
+   */
+  validate(invoice: SimInvoice, action: string, reason: string | null, validatorId: number | null): SimInvoice {
+    const errors = BUSINESS_ERRORS.traiterFactureAValider;
+    const level = /^A_VALIDER_([12])$/.exec(invoice.status)?.[1];
+    if (!invoice.validation || !level) throw new BusinessError(errors.notToValidate, `Statut actuel : ${invoice.status}.`);
+    if (validatorId !== null && this.#world.structureById(validatorId)?.siret !== invoice.validation.validatorSiret) throw new BusinessError(errors.notValidator);
+    const now = this.#world.clock.now();
+    if (action === 'VALIDATION') {
+      invoice.validation.decidedAt = now;
+      this.#world.setStatus(invoice, `VALIDEE_${level}`, reason);
+      this.engine.route(invoice, now, null);
+    } else if (action === 'REFUS') {
+      if (!reason) throw new BusinessError(errors.reasonRequired);
+      invoice.validation.decidedAt = now;
+      invoice.upcoming = [];
+      this.#world.setStatus(invoice, `REFUSEE_${level}`, reason);
+    } else {
+      throw new BusinessError(errors.unknownAction, action);
+    }
+    return invoice;
+  }
+
+  /** `corriger/valideur/facture`: the supplier names the right validator; the 15 days start again. */
+  correctValidator(invoice: SimInvoice, validatorSiret: string | null): SimInvoice {
+    const errors = BUSINESS_ERRORS.corrigerValideurFacture;
+    if (invoice.status !== 'ERREUR_FOURNISSEUR_SUR_VALIDEUR' && invoice.status !== 'ERREUR_COTRAITANT_SUR_VALIDEUR') {
+      throw new BusinessError(errors.notInError, `Statut actuel : ${invoice.status}.`);
+    }
+    if (!validatorSiret || !this.#world.structureBySiret(validatorSiret)) throw new BusinessError(errors.unknownValidator);
+    invoice.data = { ...invoice.data, validatorSiret };
+    this.engine.awaitValidation(invoice, validatorSiret, this.#world.clock.now());
+    return invoice;
+  }
+
   /** Back door: any status code, even one outside the Swagger's enum (newer Chorus Pro versions add some). */
   force(invoice: SimInvoice, code: StatusCode, comment: string | null): void {
     invoice.upcoming = [];

@@ -53,6 +53,16 @@ export const BUSINESS_ERRORS = {
     notSuspended: e(20007, 'FAC_MSG_04.001', 'Seule une facture au statut SUSPENDUE peut être complétée.'),
     unknownAttachment: e(20008, 'FAC_MSG_04.002', 'Une pièce jointe est introuvable.'),
   },
+  traiterFactureAValider: {
+    notToValidate: e(20011, 'FAC_MSG_06.001', "La facture n'est pas en attente de validation."),
+    unknownAction: e(20012, 'FAC_MSG_06.002', "L'action demandée n'est pas reconnue (VALIDATION ou REFUS)."),
+    reasonRequired: e(20013, 'FAC_MSG_06.003', 'Le motif de refus est obligatoire.'),
+    notValidator: e(20014, 'FAC_MSG_06.004', "Le valideur indiqué n'est pas celui de la facture."),
+  },
+  corrigerValideurFacture: {
+    notInError: e(20015, 'FAC_MSG_07.001', 'Seule une facture en erreur sur le valideur peut recevoir un nouveau valideur.'),
+    unknownValidator: e(20016, 'FAC_MSG_07.002', 'Le nouveau valideur est introuvable.'),
+  },
   ajouterFichier: {
     tooLarge: e(20001, 'TRA_MSG_01.022', 'La pièce jointe dépasse 10 Mo.'),
     notBase64: e(20002, 'TRA_MSG_01.020', 'La pièce jointe doit être encodée en base64.'),

@@ -14,7 +14,16 @@ export interface EngineTiming {
   fluxStepMs: number;
   /** Time between DEPOSEE, EN_COURS_ACHEMINEMENT and MISE_A_DISPOSITION. (Default: 1 s) */
   invoiceStepMs: number;
+  /** How long a validator may stay silent before the invoice counts as validated (the 15 days of the rules). */
+  validationDelayMs: number;
 }
+
+/** 15 days: a main contractor's silence on its subcontractor's invoice then counts as validation. */
+export const VALIDATION_DELAY_MS = 15 * 86_400_000;
+
+/** The frames whose invoices wait for a validator first (research 2026-11-30 §1.3). */
+const FRAMES_WITH_VALIDATOR = ['A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'];
+export const needsValidator = (frame: string | null | undefined): boolean => FRAMES_WITH_VALIDATOR.includes(frame ?? '');
 
 export const FLUX_STEPS = ['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_COURS_TRAITEMENT_CPP', 'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP'] as const;
 
@@ -57,6 +66,10 @@ export class LifecycleEngine {
       isDuplicate: (supplierSiret, number) => this.#integratedWith(supplierSiret, number),
     });
     if (!result.ok) return result;
+    if (needsValidator(data.frame)) {
+      if (!data.validatorSiret) return { ok: false, message: 'Le valideur (codeStructureValideur) est obligatoire pour une facture de sous-traitant ou de cotraitant.' };
+      if (!this.world.structureBySiret(data.validatorSiret)) return { ok: false, message: `Le valideur ${data.validatorSiret} est inconnu de Chorus Pro.` };
+    }
     const now = this.world.clock.now();
     const invoice = this.#createRouted(data, result, null, now, now);
     this.world.depositsByInvoiceNumber.set(invoice.number, (this.world.depositsByInvoiceNumber.get(invoice.number) ?? 0) + 1);
@@ -81,7 +94,8 @@ export class LifecycleEngine {
       history: [],
       upcoming: [],
     };
-    this.route(invoice, at, null);
+    if (needsValidator(data.frame) && data.validatorSiret) this.awaitValidation(invoice, data.validatorSiret, at);
+    else this.route(invoice, at, null);
     this.world.invoices.set(invoice.id, invoice);
     return invoice;
   }
@@ -113,8 +127,18 @@ export class LifecycleEngine {
         const next = invoice.upcoming.shift()!;
         this.world.setStatus(invoice, next.code, next.comment ?? null, next.at);
         if (next.code === 'MISE_A_DISPOSITION') invoice.upcoming.push(...this.#decided(invoice, next.at));
+        // Silence past the deadline counts as validation: the invoice goes on to its recipient.
+        if (next.code.startsWith('ABSENCE_VALIDATION_')) this.route(invoice, next.at, null);
       }
     }
+  }
+
+  /** A_VALIDER_1 from `at`: the validator decides, or its silence validates when the delay runs out. */
+  awaitValidation(invoice: SimInvoice, validatorSiret: string, at: number): void {
+    const deadline = at + this.timing.validationDelayMs;
+    invoice.validation = { validatorSiret, deadline };
+    this.world.setStatus(invoice, 'A_VALIDER_1', null, at);
+    invoice.upcoming = [{ code: 'ABSENCE_VALIDATION_1_HORS_DELAI', at: deadline, comment: 'Délai de validation dépassé : validation tacite.' }];
   }
 
   /** Routes an invoice from DEPOSEE at `at` (after integration, or after a recycling). */

@@ -82,6 +82,10 @@ export interface SimInvoiceData {
   amountWithoutVat: string | null;
   vatAmount: string | null;
   amountWithVat: string | null;
+  /** soumettre's `codeCadreFacturation` (A1_FACTURE_FOURNISSEUR, A9_FACTURE_SOUSTRAITANT...) */
+  frame?: string | null;
+  /** soumettre's `codeStructureValideur`: who validates a subcontractor's or co-contractor's invoice */
+  validatorSiret?: string | null;
 }
 
 /** A status code: one of the Swagger's, or any other a fault or a newer Chorus Pro brings. */
@@ -123,6 +127,11 @@ export interface SimInvoice {
   completedWith?: number[];
   /** The additional attachments soumettre named. */
   attachedWith?: number[];
+  /**
+   * A subcontractor's or co-contractor's invoice waits for its validator (the main contractor) before it goes to
+   * the buyer: A_VALIDER_1 until a decision, or until `deadline`, when silence counts as validation.
+   */
+  validation?: { validatorSiret: string; deadline: number; decidedAt?: number };
 }
 
 export interface ErreurDP {

@@ -70,6 +70,48 @@ export function consultedInvoice(invoice: SimInvoice): Record<string, unknown> {
       ...(d.engagementNumber ? { numeroBonCommande: d.engagementNumber } : {}),
     },
     montantTotal: { montantHtTotal: amount(d.amountWithoutVat), montantTVA: amount(d.vatAmount), montantTtcTotal: amount(d.amountWithVat), montantAPayer: amount(d.amountWithVat) },
+    ...(d.frame ? { cadreDeFacturation: validationFrame(invoice) } : {}),
+  };
+}
+
+/** `cadreDeFacturation` as consulted: the frame, and the validator with the day it decided. */
+function validationFrame(invoice: SimInvoice): Record<string, unknown> {
+  const v = invoice.validation;
+  return {
+    codeCadreFacturation: invoice.data.frame,
+    ...(v ? { typeIdentifiantValideur1: 'SIRET', codeValideur1: v.validatorSiret, ...(v.decidedAt ? { dateValidation1: isoParis(v.decidedAt) } : {}) } : {}),
+  };
+}
+
+/**
+ * An item of `rechercher/aTraiter/valideur`. Its amounts are typed integer in the Swagger, which euros with cents
+ * cannot be: they are left out, as a reader must then take them from consulter/valideur.
+ */
+export function validatorInboxItem(invoice: SimInvoice, validator: SimStructure): Record<string, unknown> {
+  const d = invoice.data;
+  return {
+    idFacture: invoice.id,
+    typeDemandePaiement: 'FACTURE',
+    idFournisseur: invoice.supplier.idStructureCPP,
+    identifiantFournisseur: invoice.supplier.siret,
+    typeIdentifiantFournisseur: 'SIRET',
+    designationFournisseur: invoice.supplier.designation,
+    idDestinataire: invoice.recipient.idStructureCPP,
+    identifiantDestinataire: invoice.recipient.siret,
+    typeIdentifiantDestinataire: 'SIRET',
+    designationDestinataire: invoice.recipient.designation,
+    ...(invoice.service ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, nomServiceExecutant: invoice.service.libelle } : {}),
+    idValideur: validator.idStructureCPP,
+    identifiantValideur: validator.siret,
+    typeIdentifiantValideur: 'SIRET',
+    designationValideur: validator.designation,
+    typeFacture: TYPE_BY_CODE[d.typeCode ?? ''] ?? 'FACTURE',
+    numeroFacture: invoice.number,
+    ...(d.issueDate ? { dateFacture: d.issueDate } : {}),
+    dateDepot: isoParis(invoice.depositedAt),
+    devise: d.currency ?? 'EUR',
+    statut: invoice.status,
+    ...(d.engagementNumber ? { numeroEngagement: d.engagementNumber } : {}),
   };
 }
 

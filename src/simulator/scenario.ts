@@ -32,7 +32,10 @@ export const scenarioSchema = z.strictObject({
   recipients: z.record(z.string(), z.union([z.array(decisionSchema), z.record(z.string(), z.array(decisionSchema))])).default({}),
   faults: faultSettingsSchema.partial().optional(),
   variants: variantsSchema.partial().optional(),
-  timing: z.strictObject({ fluxStepMs: z.number().int().positive(), invoiceStepMs: z.number().int().positive() }).partial().optional(),
+  timing: z
+    .strictObject({ fluxStepMs: z.number().int().positive(), invoiceStepMs: z.number().int().positive(), validationDelayMs: z.number().int().positive() })
+    .partial()
+    .optional(),
 });
 export type ScenarioFile = z.input<typeof scenarioSchema>;
 

@@ -13,10 +13,11 @@ import type { ApiContext } from './api/answers.js';
 import { engagementsApi } from './api/engagements.js';
 import { facturesApi } from './api/factures.js';
 import { soumettreApi } from './api/soumettre.js';
+import { validatorsApi } from './api/validators.js';
 import { structuresApi } from './api/structures.js';
 import { transversesApi } from './api/transverses.js';
 import { RequestCounter } from './counters.js';
-import { LifecycleEngine, type DecisionBook, type EngineTiming } from './engine.js';
+import { LifecycleEngine, VALIDATION_DELAY_MS, type DecisionBook, type EngineTiming } from './engine.js';
 import { Faults, type FaultSettings } from './faults.js';
 import { gateway } from './gateway.js';
 import { loadSeed, type Seed } from './model.js';
@@ -59,7 +60,11 @@ export interface Simulator {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const scenario = options.scenario;
   const world = new ChorusWorld(options.seed ?? scenario?.seed ?? loadSeed());
-  const engine = new LifecycleEngine(world, { fluxStepMs: 1000, invoiceStepMs: 1000, ...scenario?.timing, ...options.timing }, options.decisions ?? scenario?.decisions ?? {});
+  const engine = new LifecycleEngine(
+    world,
+    { fluxStepMs: 1000, invoiceStepMs: 1000, validationDelayMs: VALIDATION_DELAY_MS, ...scenario?.timing, ...options.timing },
+    options.decisions ?? scenario?.decisions ?? {},
+  );
   const actions = new InvoiceActions(engine);
   const faults = new Faults({ ...scenario?.faults, ...options.faults });
   const counter = new RequestCounter();
@@ -70,7 +75,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (kept) world.onChange = () => kept.schedule();
 
   const ctx: ApiContext = { world, engine, actions, faults, variants };
-  const handlers = { ...facturesApi(ctx), ...soumettreApi(ctx), ...structuresApi(ctx), ...transversesApi(ctx), ...engagementsApi(ctx) };
+  const handlers = { ...facturesApi(ctx), ...soumettreApi(ctx), ...validatorsApi(ctx), ...structuresApi(ctx), ...transversesApi(ctx), ...engagementsApi(ctx) };
 
   const app = express();
   app.disable('x-powered-by');

@@ -89,6 +89,19 @@ export class ChorusWorld {
     return invoice;
   }
 
+  /** Invoices waiting for, or decided by, a validator among this account's structures. */
+  invoicesValidatedBy(account: SimAccount): SimInvoice[] {
+    const sirets = new Set(account.structureSirets);
+    return [...this.invoices.values()].filter((i) => i.validation && sirets.has(i.validation.validatorSiret));
+  }
+
+  /** The invoice, if one of this account's structures is its validator. */
+  invoiceForValidator(account: SimAccount, id: number): SimInvoice {
+    const invoice = this.invoices.get(id);
+    if (!invoice?.validation || !account.structureSirets.includes(invoice.validation.validatorSiret)) throw new BusinessError(BUSINESS_ERRORS.factures.unknownInvoice);
+    return invoice;
+  }
+
   addAttachment(login: string, name: string, size: number, reading?: SimInvoiceData): number {
     const id = this.next.attachment++;
     this.attachments.set(id, { login, name, size, ...(reading ? { reading } : {}) });

@@ -188,11 +188,9 @@ export const rechercherFactureParFournisseurResponse = response({
 
 // consulter/fournisseur
 
-export const consulterFactureParFournisseurRequest = request({
-  idUtilisateurCourant: int64(),
-  identifiantFactureCPP: int64(),
-  codeLangue: z.string(),
-  getpLigneRecapTva: request({
+/** The paging of an invoice's VAT summary, attachments and lines, as consulter/fournisseur and consulter/valideur take them. */
+const vatSummaryPaging = () =>
+  request({
     pageResultatDemandeeListeRecapitulatifTVA: int32(),
     nbResultatsParPageListeListeRecapitulatifTVA: int32(),
     triSensListeRecapitulatifTVA: z.enum(TRI_SENS),
@@ -205,15 +203,17 @@ export const consulterFactureParFournisseurRequest = request({
       'LigneTvaMontantBaseHtParTaux',
     ]),
     ...generic,
-  }),
-  getpListePiecesJointes: request({
+  });
+const attachmentsPaging = () =>
+  request({
     pageResultatDemandeeListePieceJointe: int64(),
     nbResultatsParPageListePieceJointe: int64(),
     triSensListePiecesJointes: z.enum(TRI_SENS),
     triColonneListePiecesJointes: z.enum(['PieceJointeTypeCode', 'PieceJointeTypeLibelle', 'PieceJointeDesignation', 'PieceJointeNumeroLigneFacture', 'PieceJointeExtension']),
     ...generic,
-  }),
-  getpLignesPoste: request({
+  });
+const linesPaging = () =>
+  request({
     pageResultatDemandeeLignesPoste: int32(),
     nbResultatsParPageLignesPoste: int32(),
     triSensListeLignesPoste: z.enum(TRI_SENS),
@@ -233,7 +233,15 @@ export const consulterFactureParFournisseurRequest = request({
       'LignePosteMontantTtcApresRemise',
     ]),
     ...generic,
-  }),
+  });
+
+export const consulterFactureParFournisseurRequest = request({
+  idUtilisateurCourant: int64(),
+  identifiantFactureCPP: int64(),
+  codeLangue: z.string(),
+  getpLigneRecapTva: vatSummaryPaging(),
+  getpListePiecesJointes: attachmentsPaging(),
+  getpLignesPoste: linesPaging(),
 });
 export const consulterFactureParFournisseurResponse = response({
   ...envelope,
@@ -455,4 +463,152 @@ export const soumettreResponse = response({
   dateDepot: dateTime().optional(),
   identifiantStructure: z.string().optional(),
   empreinteCertificatDepot: z.string().optional(),
+});
+
+// The validator's side (sub-contracting and co-contracting, frames A9 and A12): research 2026-11-30 §1.3
+
+const VALIDATOR_SORT_COLUMNS = [
+  'IdFacture',
+  'TypeDemandePaiement',
+  'IdFournisseur',
+  'IdentifiantFournisseur',
+  'TypeIdentifiantFournisseur',
+  'DesignationFournisseur',
+  'CodeServiceFournisseur',
+  'NomServiceFournisseur',
+  'IdMoe',
+  'TypeIdentifiantMoe',
+  'IdentifiantMoe',
+  'DesignationMoe',
+  'IdServiceMoe',
+  'CodeServiceMoe',
+  'NomServiceMoe',
+  'IdMoa',
+  'TypeIdentifiantMoa',
+  'IdentifiantMoa',
+  'DesignationMoa',
+  'IdServiceMoa',
+  'CodeServiceMoa',
+  'NomServiceMoa',
+  'IdDestinataire',
+  'TypeIdentifiantDestinataire',
+  'IdentifiantDestinataire',
+  'DesignationDestinataire',
+  'IdServiceExecutant',
+  'CodeServiceExecutant',
+  'NomServiceExecutant',
+  'IdValideur',
+  'TypeIdentifiantValideur',
+  'IdentifiantValideur',
+  'DesignationValideur',
+  'TypeFacture',
+  'TypeFactureTravaux',
+  'NumeroFacture',
+  'DateFacture',
+  'DateDepot',
+  'MontantHT',
+  'MontantTTC',
+  'MontantAPayer',
+  'Devise',
+  'Statut',
+  'NumeroMarche',
+  'NumeroEngagement',
+] as const;
+const TYPES_IDENTIFIANT = ['SIRET', 'UE_HORS_FRANCE', 'HORS_UE', 'RIDET', 'TAHITI', 'AUTRE', 'PARTICULIER'] as const;
+
+export const rechercherFactureATraiterParValideurRequest = request({
+  idUtilisateurCourant: int64(),
+  idStructure: int64(),
+  typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT),
+  identifiantStructure: z.string(),
+  pagination: request({
+    pageResultatDemandee: int64(),
+    nbResultatsParPage: int64(),
+    triSens: z.enum(TRI_SENS),
+    triColonne: z.enum(VALIDATOR_SORT_COLUMNS),
+    ...generic,
+  }),
+});
+export const factureValideurItem = response({
+  idFacture: int64(),
+  typeDemandePaiement: z.string().optional(),
+  identifiantFournisseur: z.string().nullish(),
+  designationFournisseur: z.string().nullish(),
+  identifiantDestinataire: z.string().nullish(),
+  designationDestinataire: z.string().nullish(),
+  codeServiceExecutant: z.string().nullish(),
+  idValideur: int64().nullish(),
+  identifiantValideur: z.string().nullish(),
+  typeFacture: z.string().nullish(),
+  numeroFacture: z.string().nullish(),
+  dateFacture: dateTime().nullish(),
+  dateDepot: dateTime().nullish(),
+  devise: z.string().nullish(),
+  statut: z.string().nullish(),
+  numeroMarche: z.string().nullish(),
+  numeroEngagement: z.string().nullish(),
+});
+export const rechercherFactureATraiterParValideurResponse = response({
+  ...envelope,
+  parametresRetour: parametresRetour.optional(),
+  listeFactures: listOf(factureValideurItem),
+});
+
+/** The same paging objects as consulter/fournisseur, under other names. */
+export const consulterFactureParValideurRequest = request({
+  idUtilisateurCourant: int64(),
+  identifiantFactureCPP: int64(),
+  codeLangue: z.string(),
+  rechercheLigneTvaRecap: vatSummaryPaging(),
+  recherchePj: attachmentsPaging(),
+  rechercheLignePoste: linesPaging(),
+});
+export const consulterFactureParValideurResponse = response({
+  ...envelope,
+  facture: response({
+    identifiantFactureCPP: int64().optional(),
+    numeroFacture: z.string().optional(),
+    statutFacture: z.string().optional(),
+    montantTotal: response({ montantHtTotal: double().optional(), montantTtcTotal: double().optional(), montantAPayer: double().optional() }).optional(),
+    cadreDeFacturation: response({
+      codeCadreFacturation: z.string().nullish(),
+      idValideur1: int64().nullish(),
+      codeValideur1: z.string().nullish(),
+      dateValidation1: dateTime().nullish(),
+      idValideur2: int64().nullish(),
+      codeValideur2: z.string().nullish(),
+      dateValidation2: dateTime().nullish(),
+    }).optional(),
+  }).optional(),
+});
+
+/**
+ * `action` and `typeValideur` are plain strings in the Swagger; the values are documented nowhere official.
+ * We send go-choruspro's `VALIDATION` and `REFUS` (research 2026-11-30 §1.3) and leave `typeValideur` out.
+ */
+export const traiterFactureAValiderRequest = request({
+  idFacture: int64(),
+  action: z.string(),
+  typeValideur: z.string(),
+  idValideur: int64(),
+  motifRefus: z.string(),
+  complementInfo: z.string(),
+});
+export const traiterFactureAValiderResponse = response({
+  ...envelope,
+  idFacture: int64().optional(),
+  numeroFacture: z.string().optional(),
+  dateTraitement: dateTime().optional(),
+  statutFacture: z.string().optional(),
+});
+
+export const corrigerValideurFactureRequest = request({
+  idFacture: int64(),
+  idStructure: int64(),
+  typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT),
+  identifiantStructure: z.string(),
+});
+export const corrigerValideurFactureResponse = response({
+  ...envelope,
+  idFacture: int64().optional(),
 });

@@ -86,6 +86,7 @@ export function soumettreApi(ctx: ApiContext): Handlers {
       const destinataire = objectOf(body.destinataire);
       const references = objectOf(body.references);
       const totals = objectOf(body.montantTotal);
+      const frame = objectOf(body.cadreDeFacturation);
       const supplier = world.structureById(Number(objectOf(body.fournisseur).idFournisseur));
       const data: SimInvoiceData = {
         syntax: 'SOUMETTRE',
@@ -100,6 +101,8 @@ export function soumettreApi(ctx: ApiContext): Handlers {
         amountWithoutVat: euros(cents(totals.montantHtTotal)),
         vatAmount: euros(cents(totals.montantTVA)),
         amountWithVat: euros(cents(totals.montantTtcTotal)),
+        frame: textOf(frame.codeCadreFacturation),
+        validatorSiret: textOf(frame.codeStructureValideur),
       };
       const outcome = engine.submit(account.login, data);
       if (!outcome.ok) throw new BusinessError(BUSINESS_ERRORS.soumettre.refused, outcome.message);
