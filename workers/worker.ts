@@ -1,6 +1,6 @@
 /**
  * What a worker process runs, as a function so that `npm start` can run it next to the web server and tests can
- * run it in a child process: every processor (deposit, report, status sync, follow-ups, alerts, deliveries, checks), the sweeper and the job schedulers. `stop()` lets in-flight jobs
+ * run it in a child process: every processor (deposit, report, status sync, follow-ups, validator decisions, alerts, deliveries, checks), the sweeper and the job schedulers. `stop()` lets in-flight jobs
  * finish, then closes the BullMQ connections it opened.
  */
 import { Worker, type Processor } from 'bullmq';
@@ -15,6 +15,7 @@ import { makeDepositProcessor } from './processors/deposit.js';
 import { makeDepositReportProcessor } from './processors/deposit-report.js';
 import { makeStatusSyncProcessor } from './processors/status-sync.js';
 import { makeFollowUpProcessor } from './processors/follow-up.js';
+import { makeValidationDecisionProcessor } from './processors/validation-decision.js';
 import { makeAlertsProcessor } from './processors/alerts.js';
 import { makeDeliveriesProcessor } from './processors/deliveries.js';
 import { makeChecksProcessor } from './processors/checks.js';
@@ -59,6 +60,7 @@ export function startWorker(ctx: AppContext): RunningWorker {
   start('deposit-report', makeDepositReportProcessor(ctx), ctx.config.pipeline.depositConcurrency);
   start('status-sync', makeStatusSyncProcessor(ctx), 2);
   start('follow-ups', makeFollowUpProcessor(ctx), 2);
+  start('validations', makeValidationDecisionProcessor(ctx), 2);
   start('alerts', makeAlertsProcessor(ctx), 4);
   // Opened by this worker, so closed by it on stop.
   const email = new EmailChannel({ smtpUrl: ctx.config.alerts.smtpUrl, from: ctx.config.alerts.emailFrom, allowPlaintext: ctx.config.alerts.smtpAllowPlaintext });

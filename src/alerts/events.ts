@@ -5,8 +5,19 @@ export const NOTIFICATION_EVENTS = [
   'invoice.status_changed',
   'supplier.account_refused',
   'supplier.password_expiring',
+  'validation.required',
+  'validation.reminder',
+  'validation.tacitly_approved',
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
 /** The alerts: what a subscription gets when it names no events (every status change is opt-in). */
-export const ALERT_EVENTS: readonly NotificationEvent[] = ['invoice.action_required', 'invoice.payment_overdue', 'supplier.account_refused', 'supplier.password_expiring'];
+export const ALERT_EVENTS: readonly NotificationEvent[] = [
+  'invoice.action_required',
+  'invoice.payment_overdue',
+  'supplier.account_refused',
+  'supplier.password_expiring',
+  'validation.required',
+  'validation.reminder',
+  'validation.tacitly_approved',
+];

@@ -3,7 +3,7 @@
  * summary used in logs and job names. Built from the notification's payload only, so a replay says the same.
  */
 import type { Notification } from '../db/entities/notification.js';
-import type { InvoiceSnapshot } from './notify.js';
+import type { InvoiceSnapshot, ValidationSnapshot } from './notify.js';
 
 export interface EmailMessage {
   subject: string;
@@ -115,5 +115,67 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
         ].join('\n'),
       };
     }
+    case 'validation.required':
+    case 'validation.reminder':
+    case 'validation.tacitly_approved':
+      return validationEmail(notification.event, p, publicUrl);
   }
+}
+
+/** `2026-12-15T10:00:00.000Z` as the day in Paris: 15/12/2026 in French, 2026-12-15 in English. */
+function parisDay(iso: string, lang: 'fr' | 'en'): string {
+  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+  return lang === 'fr' ? day.split('-').reverse().join('/') : day;
+}
+
+function validationEmail(event: 'validation.required' | 'validation.reminder' | 'validation.tacitly_approved', p: Record<string, unknown>, publicUrl: string | null): EmailMessage {
+  const v = p.validation as ValidationSnapshot;
+  const cocontractor = (v.frame ?? '').startsWith('A12');
+  const party = { fr: cocontractor ? 'cotraitant' : 'sous-traitant', en: cocontractor ? 'co-contractor' : 'subcontractor' };
+  const who = `${v.supplierName ?? v.supplierSiret ?? '?'}${v.supplierName && v.supplierSiret ? ` (SIRET ${v.supplierSiret})` : ''}`;
+  const [dayFr, dayEn] = [parisDay(v.deadline, 'fr'), parisDay(v.deadline, 'en')];
+  const daysLeft = typeof p.daysLeft === 'number' ? p.daysLeft : null;
+  const lines = (lang: 'fr' | 'en') => {
+    const fr = lang === 'fr';
+    return [
+      `${fr ? 'Facture' : 'Invoice'}: ${v.invoiceNumber}`,
+      `${fr ? (cocontractor ? 'Cotraitant' : 'Sous-traitant') : cocontractor ? 'Co-contractor' : 'Subcontractor'}: ${who}`,
+      `${fr ? 'Marché' : 'Market'}: ${v.marketNumber ?? '-'}`,
+      `${fr ? 'Acheteur' : 'Buyer'}: ${v.recipientName ?? v.recipientSiret ?? '-'}`,
+      `${fr ? 'Montant TTC' : 'Amount incl. VAT'}: ${v.amountWithVat ?? '-'} EUR`,
+      `${fr ? 'Statut Chorus Pro' : 'Chorus Pro status'}: ${v.chorusStatus}`,
+    ];
+  };
+  const decide = publicUrl
+    ? [`${publicUrl.replace(/\/$/, '')}/v1/validations/${v.id}`]
+    : [`POST /v1/validations/${v.id}/approve | POST /v1/validations/${v.id}/refuse {"reason": "..."}`];
+  if (event === 'validation.tacitly_approved') {
+    return {
+      subject: `Facture ${v.invoiceNumber} validée tacitement / Invoice ${v.invoiceNumber} tacitly approved`,
+      text: [
+        `La facture ${v.invoiceNumber} de votre ${party.fr} ${who} n'a été ni validée ni refusée avant le ${dayFr} : Chorus Pro la considère comme validée et la transmet à l'acheteur.`,
+        ...lines('fr'),
+        '',
+        `Invoice ${v.invoiceNumber} from your ${party.en} ${who} was neither approved nor refused by ${dayEn}: Chorus Pro takes it as approved and sends it on to the buyer.`,
+        ...lines('en'),
+      ].join('\n'),
+    };
+  }
+  const reminder = event === 'validation.reminder';
+  const leftFr = daysLeft === null ? '' : ` (plus que ${daysLeft} jour${daysLeft > 1 ? 's' : ''})`;
+  const leftEn = daysLeft === null ? '' : ` (${daysLeft} day${daysLeft > 1 ? 's' : ''} left)`;
+  return {
+    subject: reminder
+      ? `Rappel : facture ${v.invoiceNumber} à valider avant le ${dayFr}${leftFr} / Reminder: invoice ${v.invoiceNumber} to validate by ${dayEn}${leftEn}`
+      : `Facture ${v.invoiceNumber} de votre ${party.fr} à valider avant le ${dayFr} / Invoice ${v.invoiceNumber} from your ${party.en} to validate by ${dayEn}`,
+    text: [
+      `${reminder ? 'Rappel : v' : 'V'}otre ${party.fr} ${who} a déposé la facture ${v.invoiceNumber} dans Chorus Pro. En tant que titulaire, validez-la ou refusez-la (avec un motif) avant le ${dayFr}${leftFr} ; sans réponse, elle sera réputée validée et transmise à l'acheteur.`,
+      ...lines('fr'),
+      '',
+      `${reminder ? 'Reminder: y' : 'Y'}our ${party.en} ${who} deposited invoice ${v.invoiceNumber} in Chorus Pro. As the main contractor, approve it or refuse it (with a reason) by ${dayEn}${leftEn}; without an answer it counts as approved and goes on to the buyer.`,
+      ...lines('en'),
+      '',
+      ...decide,
+    ].join('\n'),
+  };
 }

@@ -8,6 +8,7 @@ import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import { Notification } from '../db/entities/notification.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
+import type { Validation } from '../db/entities/validation.js';
 import { NEXT_STEP, type ActionReason } from '../invoices/action-required.js';
 import type { Logger } from '../logger.js';
 import { withCorrelation } from '../queues/jobs.js';
@@ -138,15 +139,72 @@ export function notifySupplier(
   });
 }
 
+/** A subcontractor's or co-contractor's invoice as its validator sees it, fixed at the time of the event. */
+export interface ValidationSnapshot {
+  id: string;
+  invoiceNumber: string;
+  chorusInvoiceId: string;
+  supplierSiret: string | null;
+  supplierName: string | null;
+  recipientSiret: string | null;
+  recipientName: string | null;
+  marketNumber: string | null;
+  frame: string | null;
+  amountWithVat: string | null;
+  chorusStatus: string;
+  stage: string;
+  deadline: string;
+}
+
+export function validationSnapshot(v: Validation): ValidationSnapshot {
+  return {
+    id: v.id,
+    invoiceNumber: v.invoiceNumber,
+    chorusInvoiceId: v.chorusInvoiceId,
+    supplierSiret: v.supplierSiret,
+    supplierName: v.supplierName,
+    recipientSiret: v.recipientSiret,
+    recipientName: v.recipientName,
+    marketNumber: v.marketNumber,
+    frame: v.frame,
+    amountWithVat: v.amountWithVat,
+    chorusStatus: v.chorusStatus,
+    stage: v.stage,
+    deadline: v.deadline.toISOString(),
+  };
+}
+
+/**
+ * The validator must act (`validation.required`, `validation.reminder`) or its silence decided
+ * (`validation.tacitly_approved`). `transition` names the occasion (the deposit, the reminder), so each goes once.
+ */
+export function notifyValidation(
+  em: EntityManager,
+  validation: Validation,
+  event: 'validation.required' | 'validation.reminder' | 'validation.tacitly_approved',
+  details: Record<string, unknown> & { message: string },
+  transition: string,
+): Notification {
+  return record(em, {
+    supplierId: validation.validator.id,
+    event,
+    dedupKey: `${event}:${validation.id}:${transition}`,
+    payload: { validation: validationSnapshot(validation), ...details },
+  });
+}
+
+/** What a notification is about, for its job's name in Bull Board: an invoice number, or a supplier's SIRET. */
+function subjectOf(n: Notification): string {
+  if (n.invoice) return (n.payload.invoice as InvoiceSnapshot).number;
+  if (n.payload.validation) return (n.payload.validation as ValidationSnapshot).invoiceNumber;
+  return (n.payload.supplier as { siret: string }).siret;
+}
+
 /** After the commit. A failure here loses nothing: the sweeper adds the job of any notification left unsent. */
 export async function publishNotifications(deps: { queues: Queues; logger: Logger }, notifications: Notification[], correlationId?: string): Promise<void> {
   for (const n of notifications) {
     try {
-      await deps.queues.alerts.add(
-        `${n.event} ${n.invoice ? (n.payload.invoice as InvoiceSnapshot).number : (n.payload.supplier as { siret: string }).siret}`,
-        withCorrelation({ notificationId: n.id }, correlationId),
-        { jobId: n.id },
-      );
+      await deps.queues.alerts.add(`${n.event} ${subjectOf(n)}`, withCorrelation({ notificationId: n.id }, correlationId), { jobId: n.id });
     } catch (error) {
       deps.logger.warn('Alert job not enqueued; the sweeper will add it', { notificationId: n.id, error: error instanceof Error ? error.message : String(error) });
     }

@@ -26,3 +26,6 @@ export const SUBMIT_FRAMES = CADRES_FACTURATION_SOUMETTRE.map(prefixOf) as reado
 export function submitFrameCode(frame: string): (typeof CADRES_FACTURATION_SOUMETTRE)[number] | null {
   return CADRES_FACTURATION_SOUMETTRE.find((code) => prefixOf(code) === frame) ?? null;
 }
+
+/** The frames whose invoices a validator (the main contractor) approves before the buyer gets them (research 2026-11-30 §1.3). */
+export const FRAMES_WITH_VALIDATOR: readonly string[] = ['A9', 'A12'];

@@ -7,6 +7,7 @@ import { SEARCH_RESULT_CAP, type ChorusClient, type TechnicalAccount } from './c
 import { chorusDay, parisWallClock, parseChorusDate } from './dates.js';
 import type { ResponseOf } from './contract/endpoints.js';
 import { readPdf, submit, type PdfReading, type SubmissionData, type SubmissionReceipt } from './submit.js';
+import { correctValidator, decideAsValidator, invoicesToValidate, viewAsValidator, type InvoiceToValidate, type ValidatorDecision, type ValidatorView } from './validator.js';
 
 export interface DepositReceipt {
   /** `numeroFluxDepot` */
@@ -199,5 +200,22 @@ export class ChorusInvoicing {
           { pieceJointeComplementaire: [{ pieceJointeComplementaireId: Number(answer.attachment.id), pieceJointeComplementaireDesignation: answer.attachment.name.slice(0, 50) }] }
         : {}),
     });
+  }
+
+  /** The validator's inbox: invoices of subcontractors and co-contractors waiting for this structure (validator.ts). */
+  invoicesToValidate(account: TechnicalAccount, validatorSiret: string): Promise<InvoiceToValidate[]> {
+    return invoicesToValidate(this.client, account, validatorSiret);
+  }
+
+  viewAsValidator(account: TechnicalAccount, chorusInvoiceId: string): Promise<ValidatorView> {
+    return viewAsValidator(this.client, account, chorusInvoiceId);
+  }
+
+  decideAsValidator(account: TechnicalAccount, chorusInvoiceId: string, validatorStructureId: number | null, decision: ValidatorDecision): Promise<string | null> {
+    return decideAsValidator(this.client, account, chorusInvoiceId, validatorStructureId, decision);
+  }
+
+  correctValidator(account: TechnicalAccount, chorusInvoiceId: string, validatorSiret: string): Promise<void> {
+    return correctValidator(this.client, account, chorusInvoiceId, validatorSiret);
   }
 }

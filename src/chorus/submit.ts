@@ -55,6 +55,8 @@ export interface SubmissionData {
   serviceCode: string | null;
   /** soumettre's code of the billing frame (A1, A2, A9 or A12 only: see submitFrameCode) */
   billingFrame: NonNullable<ReturnType<typeof submitFrameCode>>;
+  /** A9 and A12: the main contractor that validates it first (`codeStructureValideur`, a SIRET) */
+  validatorSiret: string | null;
   type: 'FACTURE' | 'AVOIR';
   currency: string;
   engagementNumber: string | null;
@@ -109,7 +111,7 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
     dateFacture: data.issueDate,
     destinataire: { codeDestinataire: data.recipientSiret, ...(data.serviceCode ? { codeServiceExecutant: data.serviceCode } : {}) },
     fournisseur: { idFournisseur: data.supplierStructureId },
-    cadreDeFacturation: { codeCadreFacturation: data.billingFrame },
+    cadreDeFacturation: { codeCadreFacturation: data.billingFrame, ...(data.validatorSiret ? { codeStructureValideur: data.validatorSiret } : {}) },
     references,
     ...(data.lines.length > 0
       ? {

@@ -5,6 +5,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Scope } from '../access/roles.js';
+import { FRAMES_WITH_VALIDATOR } from '../chorus/codes.js';
 import { Contract, type FramesByParty } from '../db/entities/contract.js';
 import type { Issue } from '../shared/domain-error.js';
 
@@ -32,6 +33,15 @@ export interface ProfiledFields {
   serviceCode: string | null;
   billingFrame: string;
   marketNumber: string | null;
+  validatorSiret: string | null;
+}
+
+/**
+ * Who validates this party's invoice under this frame: the holder (titulaire, or the group's representative) for
+ * a subcontractor's A9 or a co-contractor's A12; nobody otherwise.
+ */
+export function validatorOf(contract: Contract, role: ContractRole | null, billingFrame: string): string | null {
+  return role !== null && role !== 'holder' && FRAMES_WITH_VALIDATOR.includes(billingFrame) ? contract.holderSiret : null;
 }
 
 /**
@@ -67,6 +77,14 @@ export function checkAgainstContracts(invoice: ProfiledFields, contracts: readon
       path: 'billingFrame',
       code: 'contract_frame',
       message: `${invoice.supplierSiret} is ${ROLE_NAMES[role]} of market ${invoice.marketNumber}, which deposits with billing frame ${contract.frames[role].join(', ')}, not ${invoice.billingFrame}.`,
+    });
+  }
+  const validator = validatorOf(contract, role, invoice.billingFrame);
+  if (validator && invoice.validatorSiret && invoice.validatorSiret !== validator) {
+    issues.push({
+      path: 'validatorSiret',
+      code: 'contract_validator',
+      message: `Invoices of ${ROLE_NAMES[role!]} of market ${invoice.marketNumber} are validated by the holder ${validator}, not by ${invoice.validatorSiret}.`,
     });
   }
   if (contract.buyer.serviceCode && invoice.serviceCode && invoice.serviceCode !== contract.buyer.serviceCode) {

@@ -16,6 +16,7 @@ import { InvoiceEvent } from './entities/invoice-event.js';
 import { Notification } from './entities/notification.js';
 import { Subscription } from './entities/subscription.js';
 import { SupplierAccount } from './entities/supplier-account.js';
+import { Validation } from './entities/validation.js';
 import { migrationsList } from './migrations/index.js';
 
 export const ENTITIES = [
@@ -33,6 +34,7 @@ export const ENTITIES = [
   BatchEntry,
   InvoiceAttachment,
   Contract,
+  Validation,
 ];
 
 export interface OrmOptions {

@@ -23,7 +23,8 @@ import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js'
 import { createBatch, getBatch } from './handlers/batches.js';
 import { listContracts, upsertContract } from './handlers/contracts.js';
 import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
-import { completeInvoice, recycleInvoice } from './handlers/follow-ups.js';
+import { completeInvoice, correctValidatorHandler, recycleInvoice } from './handlers/follow-ups.js';
+import { decideHandler, getValidationHandler, listValidationsHandler } from './handlers/validations.js';
 import { createSubscriptionHandler, deactivateSubscriptionHandler, listDeliveriesHandler, listSubscriptionsHandler, replayDeliveryHandler } from './handlers/subscriptions.js';
 import { listInvoicesHandler, statsHandler } from './handlers/views.js';
 import { buildOpenApiDocument } from './openapi.js';
@@ -99,6 +100,11 @@ export function apiRoutes(ctx: AppContext, keys: ApiKeyRegistry): ApiRoute[] {
     route('post', '/invoices/:id/retry', 'submit', visible(ctx, 'invoice'), retryInvoice(ctx)),
     route('post', '/invoices/:id/recycle', 'submit', visible(ctx, 'invoice'), recycleInvoice(ctx)),
     route('post', '/invoices/:id/complete', 'submit', visible(ctx, 'invoice'), completeInvoice(ctx)),
+    route('post', '/invoices/:id/correct-validator', 'submit', visible(ctx, 'invoice'), correctValidatorHandler(ctx)),
+    route('get', '/validations', 'read', listValidationsHandler(ctx)),
+    route('get', '/validations/:id', 'read', visible(ctx, 'validation'), getValidationHandler(ctx)),
+    route('post', '/validations/:id/approve', 'submit', visible(ctx, 'validation'), decideHandler(ctx, 'approve')),
+    route('post', '/validations/:id/refuse', 'submit', visible(ctx, 'validation'), decideHandler(ctx, 'refuse')),
     route('post', '/contracts', 'submit', upsertContract(ctx)),
     route('get', '/contracts', 'read', listContracts(ctx)),
     route('post', '/batches', 'submit', ...createBatch(ctx)),

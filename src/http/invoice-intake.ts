@@ -5,7 +5,7 @@
 import type { AuditLine } from '../access/audit.js';
 import type { Caller } from '../access/roles.js';
 import type { AppContext } from '../context.js';
-import { checkAgainstContracts } from '../contracts/profile.js';
+import { checkAgainstContracts, roleOf, validatorOf } from '../contracts/profile.js';
 import { receiveInvoice, type IntakeOutcome } from '../invoices/intake.js';
 import { checkFileConsistency } from '../invoices/file-consistency.js';
 import { checkSubmission, frenchToday, type CheckedFields, type InvoiceSubmission } from '../invoices/submission.js';
@@ -36,6 +36,7 @@ function wellFormedFields(body: Record<string, unknown>, file: { name: string; c
     type: shape.type.safeParse(body.type),
     vatBreakdown: shape.vatBreakdown.safeParse(body.vatBreakdown),
     lines: shape.lines.safeParse(body.lines),
+    validatorSiret: shape.validatorSiret.safeParse(body.validatorSiret),
   };
   if (each.depositMode.success) fields.depositMode = each.depositMode.data;
   if (each.syntaxeFlux.success) fields.syntaxeFlux = each.syntaxeFlux.data;
@@ -43,6 +44,7 @@ function wellFormedFields(body: Record<string, unknown>, file: { name: string; c
   if (each.type.success) fields.type = each.type.data;
   if (each.vatBreakdown.success) fields.vatBreakdown = each.vatBreakdown.data;
   if (each.lines.success) fields.lines = each.lines.data;
+  if (each.validatorSiret.success) fields.validatorSiret = each.validatorSiret.data;
   if (file !== undefined) fields.file = file;
   return fields;
 }
@@ -74,12 +76,14 @@ export function parseJsonSubmission(body: Record<string, unknown>): Parsed {
   };
 }
 
-/** The contract profile of the invoice's market, if any: its service code fills a blank one, and its rules apply. */
+/** The contract profile of the invoice's market, if any: its service code and validator fill blank ones, and its rules apply. */
 async function withContract(ctx: AppContext, submission: InvoiceSubmission): Promise<{ submission: InvoiceSubmission; issues: Issue[] }> {
   if (!submission.marketNumber) return { submission, issues: [] };
   const { contract, issues } = checkAgainstContracts(submission, await ctx.contracts.forMarket(ctx.orm.em, submission.marketNumber));
-  const serviceCode = submission.serviceCode ?? contract?.buyer.serviceCode ?? null;
-  return { submission: serviceCode === submission.serviceCode ? submission : { ...submission, serviceCode }, issues };
+  if (!contract) return { submission, issues };
+  const serviceCode = submission.serviceCode ?? contract.buyer.serviceCode ?? null;
+  const validatorSiret = submission.validatorSiret ?? validatorOf(contract, roleOf(contract, submission.supplierSiret), submission.billingFrame);
+  return { submission: { ...submission, serviceCode, validatorSiret }, issues };
 }
 
 export interface IntakeCall {

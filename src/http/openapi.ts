@@ -9,6 +9,10 @@ import {
   apiKeyViewSchema,
   auditEntryViewSchema,
   completeInputSchema,
+  correctValidatorInputSchema,
+  approveInputSchema,
+  refuseInputSchema,
+  validationListQuerySchema,
   deliveryViewSchema,
   errorResponseSchema,
   invoiceFieldsSchema,
@@ -48,6 +52,11 @@ const OPERATION_IDS: Record<string, string> = {
   'POST /v1/invoices/{id}/retry': 'retryInvoice',
   'POST /v1/invoices/{id}/recycle': 'recycleInvoice',
   'POST /v1/invoices/{id}/complete': 'completeInvoice',
+  'POST /v1/invoices/{id}/correct-validator': 'correctInvoiceValidator',
+  'GET /v1/validations': 'listValidations',
+  'GET /v1/validations/{id}': 'getValidation',
+  'POST /v1/validations/{id}/approve': 'approveValidation',
+  'POST /v1/validations/{id}/refuse': 'refuseValidation',
   'POST /v1/contracts': 'saveContractProfile',
   'GET /v1/contracts': 'listContractProfiles',
   'POST /v1/batches': 'submitBatch',
@@ -110,6 +119,9 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         ContractInput: json(contractInputSchema, 'input'),
         RecycleInput: json(recycleInputSchema, 'input'),
         CompleteInput: json(completeInputSchema, 'input'),
+        CorrectValidatorInput: json(correctValidatorInputSchema, 'input'),
+        ApproveInput: json(approveInputSchema, 'input'),
+        RefuseInput: json(refuseInputSchema, 'input'),
         Subscription: json(subscriptionViewSchema, 'output'),
         SubscriptionInput: json(subscriptionInputSchema, 'input'),
         Delivery: json(deliveryViewSchema, 'output'),
@@ -273,6 +285,22 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
           },
         },
       },
+      '/v1/invoices/{id}/correct-validator': followUpPath(
+        'Name the right validator of an invoice Chorus Pro holds in ERREUR_FOURNISSEUR_SUR_VALIDEUR or ERREUR_COTRAITANT_SUR_VALIDEUR (calls corriger/valideur/facture in a job)',
+        'CorrectValidatorInput',
+      ),
+      '/v1/validations': {
+        get: {
+          summary: 'The subcontractors’ and co-contractors’ invoices waiting for (or decided by) the caller’s suppliers as validators, soonest deadline first',
+          parameters: queryParameters(validationListQuerySchema),
+          responses: { '200': { description: '`{ data: Validation[] }`' }, ...errors(401, 422) },
+        },
+      },
+      '/v1/validations/{id}': {
+        get: { summary: 'One validation, with its timeline', parameters: [idParameter], responses: { '200': { description: 'The validation' }, ...errors(401, 404) } },
+      },
+      '/v1/validations/{id}/approve': decisionPath('Approve a subcontractor’s or co-contractor’s invoice (traiter/factureAValider, action VALIDATION, in a job)', 'ApproveInput'),
+      '/v1/validations/{id}/refuse': decisionPath('Refuse it with a reason, shown to the subcontractor (traiter/factureAValider, action REFUS, in a job)', 'RefuseInput'),
       '/v1/contracts': {
         post: {
           summary: 'Save a contract profile (fiche d’identité du marché): invoices naming its market are pre-filled and pre-checked from it',
@@ -404,6 +432,20 @@ function queryParameters(querySchema: z.ZodType): Array<Record<string, unknown>>
     schema: property,
     ...(property.description ? { description: property.description } : {}),
   }));
+}
+
+function decisionPath(summary: string, input: string): Record<string, Record<string, unknown>> {
+  return {
+    post: {
+      summary,
+      parameters: [idParameter],
+      requestBody: { required: input === 'RefuseInput', content: { 'application/json': { schema: { $ref: `#/components/schemas/${input}` } } } },
+      responses: {
+        '202': { description: 'Stored and on its way; GET the validation to follow it (decision, timeline)' },
+        ...errors(401, 404, 409, 422),
+      },
+    },
+  };
 }
 
 function followUpPath(summary: string, input: string): Record<string, Record<string, unknown>> {

@@ -6,6 +6,8 @@ import type { Contract } from '../db/entities/contract.js';
 import type { Delivery } from '../db/entities/delivery.js';
 import type { FollowUp } from '../db/entities/follow-up.js';
 import type { Subscription } from '../db/entities/subscription.js';
+import type { Validation } from '../db/entities/validation.js';
+import { whoActs } from '../validations/stages.js';
 import { NEXT_STEP } from '../invoices/action-required.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import type { InvoiceFields } from '../invoices/intake-statement.js';
@@ -40,6 +42,7 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
     issueDate: invoice.issueDate,
     type: invoice.type,
     billingFrame: invoice.billingFrame,
+    validatorSiret: invoice.validatorSiret,
     currency: invoice.currency,
     amountWithoutVat: invoice.amountWithoutVat,
     vatAmount: invoice.vatAmount,
@@ -184,5 +187,37 @@ export function contractView(contract: Contract) {
     subcontractors: contract.subcontractors,
     createdAt: contract.createdAt.toISOString(),
     updatedAt: contract.updatedAt.toISOString(),
+  };
+}
+
+/** A validation as the main contractor sees it: the invoice, its deadline, who must act, and what was decided. */
+export function validationView(v: Validation, withTimeline = false) {
+  return {
+    id: v.id,
+    validatorSiret: v.validator.isInitialized() ? v.validator.getEntity().siret : null,
+    invoice: {
+      chorusInvoiceId: v.chorusInvoiceId,
+      number: v.invoiceNumber,
+      issueDate: v.issueDate,
+      frame: v.frame,
+      supplierSiret: v.supplierSiret,
+      supplierName: v.supplierName,
+      recipientSiret: v.recipientSiret,
+      recipientName: v.recipientName,
+      serviceCode: v.serviceCode,
+      marketNumber: v.marketNumber,
+      engagementNumber: v.engagementNumber,
+      amountWithVat: v.amountWithVat,
+      amountToPay: v.amountToPay,
+      depositedAt: v.depositedAt?.toISOString() ?? null,
+    },
+    chorusStatus: v.chorusStatus,
+    stage: v.stage,
+    waitingFor: whoActs(v.stage),
+    deadline: v.deadline.toISOString(),
+    decision: v.decision ? { action: v.decision.action, text: v.decision.text, requestedAt: v.decision.requestedAt, state: v.decisionState, error: v.decisionError } : null,
+    remindersSent: v.remindersSent,
+    ...(withTimeline ? { timeline: v.timeline } : {}),
+    updatedAt: v.updatedAt.toISOString(),
   };
 }

@@ -12,6 +12,7 @@ import { SORT_FIELDS } from '../invoices/listing.js';
 import { INVOICE_STATES } from '../invoices/states.js';
 import { DELIVERY_STATUSES } from '../db/entities/delivery.js';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_STATES } from '../db/entities/follow-up.js';
+import { VALIDATION_STAGES } from '../db/entities/validation.js';
 import { SUBSCRIPTION_CHANNELS } from '../db/entities/subscription.js';
 import { CHORUS_ENVIRONMENTS } from '../chorus/environments.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
@@ -107,6 +108,13 @@ export const invoiceFieldsSchema = z.strictObject({
   serviceCode: optionalText(100).meta({ description: 'Code service of the recipient (BT-10), when its structure requires one' }),
   engagementNumber: optionalText(50).meta({ description: 'Numéro d’engagement: purchase order (BDC) number (BT-13)' }),
   marketNumber: optionalText(50).meta({ description: 'Public market (marché) number' }),
+  validatorSiret: siret
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({
+      description:
+        'Who validates a subcontractor’s (A9) or co-contractor’s (A12) invoice before the buyer gets it: the main contractor’s SIRET; taken from the market’s contract profile when blank',
+    }),
   number: z
     .string()
     .regex(/^[A-Za-z0-9\-_/+]{1,20}$/, 'must be 1 to 20 characters among letters, digits and - _ / + (Chorus Pro rule)')
@@ -261,6 +269,7 @@ export const invoiceViewSchema = z.object({
   issueDate: z.string(),
   type: z.enum(INVOICE_TYPES),
   billingFrame: z.string(),
+  validatorSiret: z.string().nullable(),
   currency: z.string(),
   amountWithoutVat: z.string(),
   vatAmount: z.string(),
@@ -397,6 +406,31 @@ export const contractInputSchema = z.strictObject({
     .max(200)
     .default([]),
 });
+/** GET /v1/validations: the invoices of subcontractors and co-contractors in the caller's validator inboxes. */
+export const validationListQuerySchema = z.strictObject({
+  pending: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .meta({ description: 'true: only those still waiting for a decision' }),
+  stage: commaSeparated(VALIDATION_STAGES).optional().meta({ description: 'Comma-separated: pending, approved, refused, tacitly_approved, wrong_validator' }),
+  validatorSiret: siretQuery.meta({ description: 'The main contractor whose inbox it is' }),
+  supplierSiret: siretQuery.meta({ description: 'The subcontractor or co-contractor that deposited the invoice' }),
+  marketNumber: z.string().min(1).max(50).optional(),
+  deadlineBefore: instant.optional().meta({ description: 'Only those whose deadline is before this instant (ISO 8601)' }),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const approveInputSchema = z.strictObject({
+  comment: z.string().trim().min(1).max(500).optional().meta({ description: 'An optional comment sent with the approval' }),
+});
+export const refuseInputSchema = z.strictObject({
+  reason: z.string().trim().min(1).max(500).meta({ description: 'Why the invoice is refused (motifRefus), shown to the subcontractor' }),
+});
+export const correctValidatorInputSchema = z.strictObject({
+  validatorSiret: siret.meta({ description: 'The validator the invoice should have named: the main contractor, or the group’s representative' }),
+});
+
 export const subscriptionListQuerySchema = z.strictObject({ supplierSiret: siretQuery });
 export const deliveryListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 

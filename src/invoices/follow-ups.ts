@@ -6,7 +6,7 @@
  */
 import { LockMode } from '@mikro-orm/postgresql';
 import type { AppContext } from '../context.js';
-import { FollowUp, type CompleteRequest, type FollowUpKind, type RecycleRequest } from '../db/entities/follow-up.js';
+import { FollowUp, type CompleteRequest, type CorrectValidatorRequest, type FollowUpKind, type RecycleRequest } from '../db/entities/follow-up.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { enqueueFollowUp } from '../queues/enqueue.js';
 import { DomainError } from '../shared/domain-error.js';
@@ -16,6 +16,7 @@ import { record } from './lifecycle.js';
 export const FOLLOW_UP_FROM: Record<FollowUpKind, readonly string[]> = {
   recycle: ['A_RECYCLER'],
   complete: ['SUSPENDUE'],
+  'correct-validator': ['ERREUR_FOURNISSEUR_SUR_VALIDEUR', 'ERREUR_COTRAITANT_SUR_VALIDEUR'],
 };
 
 export interface CompletionInput {
@@ -27,7 +28,7 @@ async function request(
   ctx: AppContext,
   invoiceId: string,
   kind: FollowUpKind,
-  body: RecycleRequest | CompleteRequest,
+  body: RecycleRequest | CompleteRequest | CorrectValidatorRequest,
   attachment: Buffer | null,
   correlationId: string | undefined,
 ): Promise<{ invoice: Invoice; followUp: FollowUp }> {
@@ -40,8 +41,8 @@ async function request(
     if (invoice.state !== 'integrated' || !invoice.chorusStatus || !expected.includes(invoice.chorusStatus)) {
       throw new DomainError(
         'conflict',
-        kind === 'recycle' ? 'INVOICE_NOT_TO_RECYCLE' : 'INVOICE_NOT_SUSPENDED',
-        `Invoice ${invoice.number} has the Chorus Pro status ${invoice.chorusStatus ?? '(none yet)'}; only an invoice in ${expected.join(' or ')} can be ${kind === 'recycle' ? 'recycled' : 'completed'}.`,
+        { recycle: 'INVOICE_NOT_TO_RECYCLE', complete: 'INVOICE_NOT_SUSPENDED', 'correct-validator': 'INVOICE_VALIDATOR_NOT_IN_ERROR' }[kind],
+        `Invoice ${invoice.number} has the Chorus Pro status ${invoice.chorusStatus ?? '(none yet)'}; only an invoice in ${expected.join(' or ')} can be ${{ recycle: 'recycled', complete: 'completed', 'correct-validator': 'given a new validator' }[kind]}.`,
       );
     }
     const pending = await tx.findOne(FollowUp, { invoice, state: { $in: ['queued', 'sending'] } });
@@ -52,7 +53,12 @@ async function request(
     }
     const followUp = tx.create(FollowUp, { invoice, kind, request: body, attachmentContent: attachment });
     record(tx, invoice, 'follow-up-requested', 'intake', {
-      message: kind === 'recycle' ? 'Recycling requested with new routing data.' : `Completion requested: ${(body as CompleteRequest).comment}`,
+      message:
+        kind === 'recycle'
+          ? 'Recycling requested with new routing data.'
+          : kind === 'complete'
+            ? `Completion requested: ${(body as CompleteRequest).comment}`
+            : `New validator requested: ${(body as CorrectValidatorRequest).validatorSiret}.`,
       details: { followUpId: followUp.id, kind, request: body },
     });
     // The invoice row changes too (its version), so a concurrent status sync and this request serialise.
@@ -79,4 +85,9 @@ export function requestCompletion(ctx: AppContext, invoiceId: string, input: Com
     attachment: input.attachment ? { name: input.attachment.name, mimeType: input.attachment.mimeType, extension } : null,
   };
   return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null, correlationId);
+}
+
+/** ERREUR_FOURNISSEUR_SUR_VALIDEUR (or _COTRAITANT_): the supplier names the right validator (`corriger/valideur/facture`). */
+export function requestValidatorCorrection(ctx: AppContext, invoiceId: string, validatorSiret: string, correlationId?: string) {
+  return request(ctx, invoiceId, 'correct-validator', { validatorSiret }, null, correlationId);
 }

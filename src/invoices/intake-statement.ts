@@ -37,6 +37,7 @@ const INVOICE_COLUMNS = [
   'issue_date',
   'type',
   'billing_frame',
+  'validator_siret',
   'recipient_siret',
   'service_code',
   'engagement_number',
@@ -73,7 +74,7 @@ with supplier as (
   limit 1
 ), created as (
   insert into invoice (${INVOICE_COLUMNS.join(', ')})
-  select ?, s.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, 'queued', ?, ?,
+  select ?, s.id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?, 'queued', ?, ?,
          case when s.paused_at is null then ? else ? end, false, 1, ?, ?
   from supplier s where not exists (select 1 from clash)
   on conflict do nothing
@@ -106,7 +107,7 @@ async function runPrepared<R>(em: EntityManager, values: unknown[]): Promise<R[]
   const connection = await client.acquireConnection();
   try {
     if (!isPreparedQueryClient(connection)) throw new Error('The database pool gave a connection without query()');
-    const result = await connection.query<R>({ name: 'chorus_relay_intake_v1', text: NUMBERED_STATEMENT, values });
+    const result = await connection.query<R>({ name: 'chorus_relay_intake_v2', text: NUMBERED_STATEMENT, values });
     return result.rows;
   } finally {
     await client.releaseConnection(connection);
@@ -135,6 +136,7 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     s.issueDate,
     s.type,
     s.billingFrame,
+    s.validatorSiret,
     s.recipientSiret,
     s.serviceCode,
     s.engagementNumber,
@@ -178,6 +180,7 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     issueDate: s.issueDate,
     type: s.type,
     billingFrame: s.billingFrame,
+    validatorSiret: s.validatorSiret,
     recipientSiret: s.recipientSiret,
     serviceCode: s.serviceCode,
     engagementNumber: s.engagementNumber,

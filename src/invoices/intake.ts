@@ -43,6 +43,7 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
         issueDate: submission.issueDate,
         type: submission.type,
         billingFrame: submission.billingFrame,
+        validatorSiret: submission.validatorSiret,
         recipientSiret: submission.recipientSiret,
         serviceCode: submission.serviceCode,
         engagementNumber: submission.engagementNumber,

@@ -1,6 +1,6 @@
 /** An invoice as an internal system submits it, after the HTTP layer has parsed its shape. */
 import { createHash } from 'node:crypto';
-import type { InvoiceType, SyntaxeFlux } from '../chorus/codes.js';
+import { FRAMES_WITH_VALIDATOR, type InvoiceType, type SyntaxeFlux } from '../chorus/codes.js';
 import type { InvoiceLine, VatLine } from '../chorus/submit.js';
 import type { Issue } from '../shared/domain-error.js';
 import { checkDepositMode, vatBreakdownOf } from './deposit-modes.js';
@@ -29,6 +29,8 @@ export interface InvoiceSubmission {
   issueDate: string;
   type: InvoiceType;
   billingFrame: string;
+  /** A9 and A12: who validates it before the buyer gets it (the main contractor's SIRET). */
+  validatorSiret: string | null;
   currency: string;
   amountWithoutVat: string;
   vatAmount: string;
@@ -61,7 +63,18 @@ export function frenchToday(now: Date): string {
 export type CheckedFields = Partial<
   Pick<
     InvoiceSubmission,
-    'issueDate' | 'amountWithoutVat' | 'vatAmount' | 'amountWithVat' | 'file' | 'depositMode' | 'syntaxeFlux' | 'billingFrame' | 'type' | 'vatBreakdown' | 'lines'
+    | 'issueDate'
+    | 'amountWithoutVat'
+    | 'vatAmount'
+    | 'amountWithVat'
+    | 'file'
+    | 'depositMode'
+    | 'syntaxeFlux'
+    | 'billingFrame'
+    | 'type'
+    | 'vatBreakdown'
+    | 'lines'
+    | 'validatorSiret'
   >
 >;
 
@@ -84,7 +97,37 @@ export function checkSubmission(submission: CheckedFields, today: string): Issue
   }
   if (submission.file) issues.push(...checkFile(submission.file.content));
   issues.push(...checkDepositMode(submission));
+  issues.push(...checkValidator(submission));
   return issues;
+}
+
+/**
+ * A subcontractor's (A9) or co-contractor's (A12) invoice names its validator; no other does. Submitted without a
+ * flux, Chorus Pro needs it in the request (`codeStructureValideur`); in a flux, the file carries it.
+ */
+function checkValidator(submission: CheckedFields): Issue[] {
+  const { billingFrame, validatorSiret, depositMode } = submission;
+  if (billingFrame === undefined || validatorSiret === undefined) return [];
+  const needsOne = FRAMES_WITH_VALIDATOR.includes(billingFrame);
+  if (!needsOne && validatorSiret !== null) {
+    return [
+      {
+        path: 'validatorSiret',
+        code: 'validator_not_expected',
+        message: `Only a subcontractor's (A9) or co-contractor's (A12) invoice names a validator, not one with billing frame ${billingFrame}.`,
+      },
+    ];
+  }
+  if (needsOne && validatorSiret === null && depositMode !== undefined && depositMode !== 'flux') {
+    return [
+      {
+        path: 'validatorSiret',
+        code: 'validator_required',
+        message: `An invoice with billing frame ${billingFrame} goes to its validator (the main contractor) first: give validatorSiret, or a marketNumber whose contract profile names the holder.`,
+      },
+    ];
+  }
+  return [];
 }
 
 /** What can be told of the file without reading it; the rest is the file checker's (einvoice/inspect.ts), off the event loop. */
@@ -102,7 +145,7 @@ export function sha256(content: Buffer | string): string {
 }
 
 /** Fields added after requests were first fingerprinted count only when set: an earlier request's replay still matches. */
-const ADDED_LATER = { depositMode: 'flux', syntaxeFlux: null, vatBreakdown: null, lines: null, comment: null, attachments: null } as const;
+const ADDED_LATER = { validatorSiret: null, depositMode: 'flux', syntaxeFlux: null, vatBreakdown: null, lines: null, comment: null, attachments: null } as const;
 
 /**
  * A fingerprint of what was asked, whatever the encoding (JSON or multipart): a retry under the same

@@ -133,3 +133,14 @@ export async function enqueueFollowUp(queues: Queues, followUp: { id: string; ki
 export async function enqueueDelivery(queues: Queues, delivery: { id: string; channel: string; label: string }, correlationId?: string): Promise<void> {
   await queues.deliveries.add(`${delivery.channel} ${delivery.label}`, withCorrelation({ deliveryId: delivery.id }, correlationId), { jobId: delivery.id });
 }
+
+/** `approve F2026-0042` in Bull Board. Job id: the decision's id (a failed decision may be asked again). */
+export async function enqueueValidationDecision(
+  queues: Queues,
+  validation: { id: string; decisionId: string; action: string; invoiceNumber: string },
+  correlationId?: string,
+): Promise<void> {
+  await queues.validations.add(`${validation.action} ${validation.invoiceNumber}`, withCorrelation({ validationId: validation.id }, correlationId), {
+    jobId: validation.decisionId,
+  });
+}

@@ -12,6 +12,8 @@
  * - processor: the function a worker runs for the jobs of one queue (one file each, in workers/processors).
  * - attempt: one run of a job; BullMQ retries failed attempts with backoff. A deposit attempt is also a row.
  * - follow-up: a supplier's answer to an invoice held at Chorus Pro (recycle, complete); a row, then a job.
+ * - validation: a subcontractor's or co-contractor's invoice in a main contractor's inbox, waiting for its decision
+ *   (approve, refuse); a row, and the decision a job.
  * - notification: something subscribers must hear about (an alert, a status change); a row written with the
  *   change it tells of. Its `alerts` job fans it out into deliveries, one per matching subscription.
  * - delivery: one notification sent to one subscription (an e-mail, a webhook call); a row, then a job.
@@ -19,7 +21,7 @@
 import type { DefaultJobOptions } from 'bullmq';
 import type { PipelineConfig } from '../config.js';
 
-export const QUEUE_NAMES = ['deposit', 'deposit-report', 'status-sync', 'follow-ups', 'alerts', 'deliveries', 'checks'] as const;
+export const QUEUE_NAMES = ['deposit', 'deposit-report', 'status-sync', 'follow-ups', 'validations', 'alerts', 'deliveries', 'checks'] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 /** The request that caused a job (X-Request-Id), carried from job to job so their log lines can be joined. */
@@ -35,6 +37,8 @@ export interface JobPayloads {
   'status-sync': { supplierAccountId: string };
   /** Send a recycle or completion to Chorus Pro. Job id: the follow-up id. */
   'follow-ups': { followUpId: string; correlationId?: string };
+  /** Send a validator's decision (approve, refuse) to Chorus Pro. Job id: the decision's id. */
+  validations: { validationId: string; correlationId?: string };
   /** Fan a notification out to the subscriptions that want it. Job id: the notification id. */
   alerts: { notificationId: string; correlationId?: string };
   /** Send one e-mail or webhook call. Job id: the delivery id. */
@@ -62,6 +66,7 @@ export function defaultJobOptions(pipeline: Pick<PipelineConfig, 'depositBackoff
     'deposit-report': { attempts: 8, backoff: exponential(pipeline.depositBackoffMs), ...KEEP_INVOICE_WORK },
     'status-sync': { attempts: 3, backoff: exponential(60_000), ...KEEP_PERIODIC_WORK },
     'follow-ups': { attempts: 8, backoff: exponential(pipeline.depositBackoffMs), ...KEEP_INVOICE_WORK },
+    validations: { attempts: 8, backoff: exponential(pipeline.depositBackoffMs), ...KEEP_INVOICE_WORK },
     alerts: { attempts: 10, backoff: exponential(5_000), ...KEEP_INVOICE_WORK },
     // A receiver that is down for a while still gets its calls: 12 attempts from the backoff span about 17 hours at 30 s.
     deliveries: { attempts: 12, backoff: exponential(pipeline.deliveryBackoffMs, 0.3), ...KEEP_INVOICE_WORK },

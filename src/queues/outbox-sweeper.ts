@@ -1,6 +1,6 @@
 /**
  * The same guarantee as the deposit sweeper, for the rows that must have a job: notifications not yet fanned out,
- * deliveries still pending and follow-ups not yet settled. A missing job is added again (Redis lost it, or the
+ * deliveries still pending, follow-ups and validator decisions not yet settled. A missing job is added again (Redis lost it, or the
  * process died between commit and enqueue); a job left failed by a crash while its row still waits is retried.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -8,9 +8,10 @@ import type { Job } from 'bullmq';
 import type { Clock } from '../context.js';
 import { Delivery } from '../db/entities/delivery.js';
 import { FollowUp } from '../db/entities/follow-up.js';
+import { Validation } from '../db/entities/validation.js';
 import { Notification } from '../db/entities/notification.js';
 import type { Logger } from '../logger.js';
-import { enqueueDelivery, enqueueFollowUp } from './enqueue.js';
+import { enqueueDelivery, enqueueFollowUp, enqueueValidationDecision } from './enqueue.js';
 import { withoutGhost } from './ghost-jobs.js';
 import type { Queues } from './queues.js';
 
@@ -77,6 +78,15 @@ export async function sweepOutbox(deps: OutboxSweeperDeps): Promise<number> {
     )
       restored += 1;
   }
-  if (restored > 0) deps.logger.warn('Alert, delivery or follow-up jobs were missing or left failed by a crash; added them again', { restored });
+  const decisions = await em.find(
+    Validation,
+    { decisionState: { $in: ['queued', 'sending'] }, updatedAt: { $lte: olderThan } },
+    { orderBy: { updatedAt: 'asc' }, limit: BATCH_SIZE },
+  );
+  for (const v of decisions) {
+    const ref = { id: v.id, decisionId: v.decision!.id, action: v.decision!.action, invoiceNumber: v.invoiceNumber };
+    if (await ensureJob(await deps.queues.validations.getJob(ref.decisionId), () => enqueueValidationDecision(deps.queues, ref), 'validationId', v.id)) restored += 1;
+  }
+  if (restored > 0) deps.logger.warn('Alert, delivery, follow-up or decision jobs were missing or left failed by a crash; added them again', { restored });
   return restored;
 }

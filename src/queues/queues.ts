@@ -16,6 +16,7 @@ export function createQueues(connection: Redis, prefix: string, pipeline: Pick<P
     'deposit-report': make('deposit-report'),
     'status-sync': make('status-sync'),
     'follow-ups': make('follow-ups'),
+    validations: make('validations'),
     alerts: make('alerts'),
     deliveries: make('deliveries'),
     checks: make('checks'),

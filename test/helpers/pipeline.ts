@@ -1,5 +1,6 @@
 /** A simulator with fast clocks, a harness pointed at it, and helpers to watch invoices move. */
 import { expect } from 'vitest';
+import type { Clock } from '../../src/context.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { createHarness, simulatorEnv, type Harness } from './harness.js';
@@ -28,9 +29,9 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-export async function createPipelineHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions } = {}): Promise<PipelineHarness> {
+export async function createPipelineHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions; clock?: Clock } = {}): Promise<PipelineHarness> {
   const simulator = await startSimulator({ seed: loadSeed(), timing: { fluxStepMs: 50, invoiceStepMs: 50 }, ...options.simulator });
-  const h = await createHarness({ env: { ...simulatorEnv(simulator), ...FAST_PIPELINE_ENV, ...options.env } });
+  const h = await createHarness({ env: { ...simulatorEnv(simulator), ...FAST_PIPELINE_ENV, ...options.env }, ...(options.clock ? { clock: options.clock } : {}) });
   expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(201);
   return {
     h,

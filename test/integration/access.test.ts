@@ -24,6 +24,11 @@ const EXPECTED: Record<string, Permission> = {
   'POST /invoices/:id/retry': 'submit',
   'POST /invoices/:id/recycle': 'submit',
   'POST /invoices/:id/complete': 'submit',
+  'POST /invoices/:id/correct-validator': 'submit',
+  'GET /validations': 'read',
+  'GET /validations/:id': 'read',
+  'POST /validations/:id/approve': 'submit',
+  'POST /validations/:id/refuse': 'submit',
   'POST /contracts': 'submit',
   'GET /contracts': 'read',
   'POST /batches': 'submit',
@@ -118,6 +123,7 @@ describe('scope: another supplier does not exist for a key', () => {
       ['submitter-A', `/v1/invoices/${invoiceOfB}/retry`, { method: 'POST' }],
       ['submitter-A', `/v1/invoices/${invoiceOfB}/recycle`, jsonInit({ comment: 'x' })],
       ['submitter-A', `/v1/invoices/${invoiceOfB}/complete`, jsonInit({ comment: 'x' })],
+      ['submitter-A', `/v1/invoices/${invoiceOfB}/correct-validator`, jsonInit({ validatorSiret: A })],
     ] as const) {
       const res = await as(keys[key]!, path, init);
       expect([path, res.status, (await json(res)).error?.code]).toEqual([path, 404, 'INVOICE_NOT_FOUND']);

@@ -74,6 +74,9 @@ describe('subscriptions', () => {
       'invoice.payment_overdue',
       'supplier.account_refused',
       'supplier.password_expiring',
+      'validation.required',
+      'validation.reminder',
+      'validation.tacitly_approved',
     ]);
     const bad = await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: SUPPLIER_SIRET, channel: 'webhook', url: 'ftp://example.fr/x', events: ['invoice.paid'] }));
     expect(bad.status).toBe(422);

@@ -35,7 +35,7 @@ describe('Bull Board at /admin/queues', () => {
     const deposit = await fetch(`${h.baseUrl}/admin/queues/api/queues?activeQueue=deposit&status=prioritized&page=1`, { headers: auth });
     const text = await deposit.text();
     const payload = JSON.parse(text) as { queues: Array<{ name: string; jobs: Array<{ id: string; name: string; data: unknown }> }> };
-    expect(payload.queues.map((q) => q.name).sort()).toEqual(['alerts', 'checks', 'deliveries', 'deposit', 'deposit-report', 'follow-ups', 'status-sync']);
+    expect(payload.queues.map((q) => q.name).sort()).toEqual(['alerts', 'checks', 'deliveries', 'deposit', 'deposit-report', 'follow-ups', 'status-sync', 'validations']);
     const job = payload.queues.find((q) => q.name === 'deposit')!.jobs.find((j) => j.id === created.id);
     expect(job).toMatchObject({ name: `deposit ${String(body.number)}`, data: { invoiceId: created.id } });
     expect(text).not.toContain((body.file as { contentBase64: string }).contentBase64.slice(0, 200));
@@ -88,6 +88,11 @@ describe('GET /openapi.json', () => {
         'POST /v1/invoices/{id}/retry',
         'POST /v1/invoices/{id}/recycle',
         'POST /v1/invoices/{id}/complete',
+        'POST /v1/invoices/{id}/correct-validator',
+        'GET /v1/validations',
+        'GET /v1/validations/{id}',
+        'POST /v1/validations/{id}/approve',
+        'POST /v1/validations/{id}/refuse',
         'POST /v1/contracts',
         'GET /v1/contracts',
         'POST /v1/batches',

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { invoiceBody, invoiceNumber, jsonInit, RECIPIENT_SIRET, SUPPLIER_SIRET, supplierBody } from '../helpers/invoices.js';
+import { invoiceBody, invoiceFields, invoiceNumber, jsonInit, RECIPIENT_SIRET, SUPPLIER_SIRET, supplierBody } from '../helpers/invoices.js';
 
 const OTHER_SUPPLIER = '44306184100047';
 const OTHER_BUYER = '21750001600019';
@@ -77,13 +77,39 @@ describe('a contract profile', () => {
     expect(outsider.body.error?.details).toContainEqual(expect.objectContaining({ path: 'supplierSiret', code: 'contract_party' }));
   });
 
+  it('names the holder as the validator of a subcontractor’s invoice (A9), and refuses another validator', async () => {
+    expect((await post('/v1/suppliers', supplierBody({ siret: OTHER_SUPPLIER }))).status).toBe(201);
+    // Submitted without a flux, Chorus Pro needs the validator in the request (cadreDeFacturation.codeStructureValideur).
+    const subcontractorInvoice = (overrides: Record<string, unknown>) =>
+      invoiceFields({
+        supplierSiret: OTHER_SUPPLIER,
+        billingFrame: 'A9',
+        depositMode: 'data',
+        lines: [{ description: 'Lot peinture', quantity: '1', unit: 'forfait', unitPrice: '1000.00', vatRate: '20' }],
+        ...overrides,
+      });
+    const filled = await post('/v1/invoices', subcontractorInvoice({ marketNumber: market }));
+    expect(filled.status, JSON.stringify(filled.body)).toBe(202);
+    expect(filled.body).toMatchObject({ validatorSiret: SUPPLIER_SIRET, serviceCode: 'SERVICE-BTP' });
+
+    const wrong = await post('/v1/invoices', subcontractorInvoice({ marketNumber: market, validatorSiret: OTHER_BUYER }));
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error?.details).toContainEqual(expect.objectContaining({ path: 'validatorSiret', code: 'contract_validator' }));
+    // Without a profile to take it from, the validator must be given; an A1 invoice names none.
+    const missing = await post('/v1/invoices', subcontractorInvoice({}));
+    expect(missing.body.error?.details).toEqual([expect.objectContaining({ path: 'validatorSiret', code: 'validator_required' })]);
+    const unexpected = await post('/v1/invoices', await invoiceBody({ validatorSiret: OTHER_SUPPLIER }));
+    expect(unexpected.body.error?.details).toEqual([expect.objectContaining({ path: 'validatorSiret', code: 'validator_not_expected' })]);
+  });
+
   it('filters the invoice list and the stats by market', async () => {
     const other = await post('/v1/invoices', await invoiceBody({ marketNumber: 'M-ANOTHER-ONE' }));
     expect(other.status).toBe(202);
     const listed = (await (await h.api(`/v1/invoices?marketNumber=${encodeURIComponent(market)}`)).json()) as { data: Array<{ marketNumber: string }> };
-    expect(listed.data.length).toBe(1);
+    // The holder's invoice and its subcontractor's, from the tests above.
+    expect(listed.data.length).toBe(2);
     expect(listed.data.every((i) => i.marketNumber === market)).toBe(true);
     const stats = (await (await h.api(`/v1/stats?marketNumber=${encodeURIComponent(market)}`)).json()) as { total: number };
-    expect(stats.total).toBe(1);
+    expect(stats.total).toBe(2);
   });
 });

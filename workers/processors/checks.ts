@@ -5,7 +5,8 @@
  * - password expiry: a technical account whose password expires within the warning window gets one alert per
  *   expiry date (an expired password stops every deposit of the supplier);
  * - payment follow: recipients that never report payment (statutMiseEnPaiementNestPasRemonte) would be followed
- *   for ever; their invoices stop being followed once the configured delay after MISE_A_DISPOSITION has passed.
+ *   for ever; their invoices stop being followed once the configured delay after MISE_A_DISPOSITION has passed;
+ * - validation deadlines: a main contractor is reminded 5 days and 1 day before its silence counts as approval.
  */
 import type { Job } from 'bullmq';
 import { SEALED_AT } from '../../src/shared/secret-box.js';
@@ -20,6 +21,7 @@ import { notifyPaymentOverdue, notifySupplier, publishNotifications, supplierDed
 import { endFollowing, record } from '../../src/invoices/lifecycle.js';
 import { batchesById } from '../../src/db/batches.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
+import { remindValidators } from '../../src/validations/reminders.js';
 
 const DAY_MS = 86_400_000;
 /** Fixed recovery-cost indemnity owed on any late payment (D. 2192-35). */
@@ -33,8 +35,10 @@ export function makeChecksProcessor(deps: ChecksDeps) {
     const overdue = await checkOverduePayments(deps);
     const passwords = await checkPasswordExpiry(deps);
     const unfollowed = await stopFollowingUnreportedPayments(deps);
-    await job.log(`${overdue} overdue alert(s), ${passwords} password alert(s), ${unfollowed} invoice(s) no longer followed`);
-    return { overdue, passwords, unfollowed };
+    const reminders = await remindValidators({ em: deps.orm.em, clock: deps.clock });
+    await publishNotifications(deps, reminders);
+    await job.log(`${overdue} overdue alert(s), ${passwords} password alert(s), ${unfollowed} invoice(s) no longer followed, ${reminders.length} validation reminder(s)`);
+    return { overdue, passwords, unfollowed, reminders: reminders.length };
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Job } from 'bullmq';
 import { ChorusTransientError } from '../../src/chorus/errors.js';
-import { FollowUp, type CompleteRequest, type RecycleRequest } from '../../src/db/entities/follow-up.js';
+import { FollowUp, type CompleteRequest, type CorrectValidatorRequest, type RecycleRequest } from '../../src/db/entities/follow-up.js';
 import { FOLLOW_UP_FROM } from '../../src/invoices/follow-ups.js';
 import { record } from '../../src/invoices/lifecycle.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
@@ -48,7 +48,7 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
       const moved = await alreadyDone(run);
       if (moved) {
         if (followUp.state === 'sending') return finish(run, 'done', `Chorus Pro shows invoice ${invoice.number} as ${moved}: the earlier ${followUp.kind} took effect.`);
-        const verb = followUp.kind === 'recycle' ? 'recycled' : 'completed';
+        const verb = { recycle: 'recycled', complete: 'completed', 'correct-validator': 'given a new validator' }[followUp.kind];
         return finish(run, 'failed', `Invoice ${invoice.number} is now ${moved} at Chorus Pro: it can no longer be ${verb}.`, {
           code: 'STATUS_CHANGED',
           message: `The invoice is ${moved} at Chorus Pro.`,
@@ -67,6 +67,12 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
           comment: request.comment,
           attachment: request.attachment && followUp.chorusAttachmentId ? { id: followUp.chorusAttachmentId, name: request.attachment.name } : null,
         });
+      } else if (followUp.kind === 'correct-validator') {
+        const { validatorSiret } = followUp.request as CorrectValidatorRequest;
+        followUp.state = 'sending';
+        await em.flush();
+        await run.invoicing.correctValidator(account, chorusId, validatorSiret);
+        invoice.validatorSiret = validatorSiret;
       } else {
         const routing = followUp.request as RecycleRequest;
         followUp.state = 'sending';
@@ -77,7 +83,8 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
         if (routing.serviceCode) invoice.serviceCode = routing.serviceCode;
         if (routing.engagementNumber) invoice.engagementNumber = routing.engagementNumber;
       }
-      return finish(run, 'done', `Chorus Pro accepted the ${followUp.kind === 'recycle' ? 'recycling' : 'completion'} of invoice ${invoice.number}.`);
+      const what = { recycle: 'recycling', complete: 'completion', 'correct-validator': 'new validator' }[followUp.kind];
+      return finish(run, 'done', `Chorus Pro accepted the ${what} of invoice ${invoice.number}.`);
     },
 
     async refused(run, reason) {

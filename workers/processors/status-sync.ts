@@ -17,6 +17,7 @@ import { observeStatuses } from '../../src/invoices/lifecycle.js';
 import { searchedStatus, statusesToRecord } from '../../src/invoices/status-history.js';
 import { publishNotifications } from '../../src/alerts/notify.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
+import { syncValidationInbox } from '../../src/validations/inbox.js';
 import { chorusJob, type ChorusJobDeps } from '../chorus-job.js';
 
 /** When a supplier was never synced, look back this far. */
@@ -75,6 +76,10 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
       await em.nativeUpdate(SupplierAccount, { id: supplier.id, $or: [{ statusSyncedUntil: null }, { statusSyncedUntil: { $lt: started } }] }, { statusSyncedUntil: started });
       await publishNotifications(deps, notifications);
       await run.log(`${changedAtChorus.length} invoice(s) changed at Chorus Pro since ${since.toISOString()}; ${changed} of ours updated`);
+      // The same account as a validator: its subcontractors' and co-contractors' invoices waiting for its decision.
+      const inbox = await syncValidationInbox({ em, invoicing: run.invoicing, account, validator: supplier, clock: deps.clock });
+      await publishNotifications(deps, inbox.notifications);
+      if (inbox.waiting + inbox.settled > 0) await run.log(`Validator inbox: ${inbox.waiting} invoice(s) waiting for a decision, ${inbox.settled} settled`);
       return { changed, seen: changedAtChorus.length };
     },
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Invoice } from './invoice.js';
 
-export const FOLLOW_UP_KINDS = ['recycle', 'complete'] as const;
+export const FOLLOW_UP_KINDS = ['recycle', 'complete', 'correct-validator'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
 
 /**
@@ -22,12 +22,17 @@ export interface RecycleRequest {
   comment: string | null;
 }
 
+/** The validator the supplier should have named (ERREUR_FOURNISSEUR_SUR_VALIDEUR). */
+export interface CorrectValidatorRequest {
+  validatorSiret: string;
+}
+
 export interface CompleteRequest {
   comment: string;
   attachment: { name: string; mimeType: string; extension: string } | null;
 }
 
-/** A supplier's answer to an invoice held at Chorus Pro: recycle it (A_RECYCLER) or complete it (SUSPENDUE). */
+/** A supplier's answer to an invoice held at Chorus Pro: recycle it (A_RECYCLER), complete it (SUSPENDUE), or name its right validator. */
 @Entity({ tableName: 'follow_up' })
 @Index({ name: 'follow_up_state_index', properties: ['state', 'updatedAt'] })
 @Index({ name: 'follow_up_invoice_index', properties: ['invoice'] })
@@ -40,11 +45,11 @@ export class FollowUp {
   @ManyToOne(() => Invoice, { ref: true, deleteRule: 'restrict' })
   invoice!: Ref<Invoice>;
 
-  @Property({ type: 'string', length: 16 })
+  @Property({ type: 'string', length: 32 })
   kind!: FollowUpKind;
 
   @Property({ type: 'json' })
-  request!: RecycleRequest | CompleteRequest;
+  request!: RecycleRequest | CompleteRequest | CorrectValidatorRequest;
 
   /** The completion's attachment, sent once to Chorus Pro (`ajouter/fichier`), whose id is then kept. */
   @Property({ type: 'blob', lazy: true, nullable: true })

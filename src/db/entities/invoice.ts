@@ -21,6 +21,7 @@ import { SupplierAccount } from './supplier-account.js';
 export class Invoice {
   [OptionalProps]?:
     | 'billingFrame'
+    | 'validatorSiret'
     | 'currency'
     | 'serviceCode'
     | 'engagementNumber'
@@ -74,6 +75,10 @@ export class Invoice {
   /** Cadre de facturation prefix ("A1", "A9"...). */
   @Property({ type: 'string', length: 4 })
   billingFrame: string = 'A1';
+
+  /** Who validates a subcontractor's (A9) or co-contractor's (A12) invoice before the buyer gets it: the main contractor's SIRET. */
+  @Property({ type: 'string', length: 14, nullable: true })
+  validatorSiret: string | null = null;
 
   @Property({ type: 'string', length: 14 })
   recipientSiret!: string;

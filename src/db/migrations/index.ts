@@ -8,6 +8,7 @@ import { Migration20261130070000_access } from './Migration20261130070000_access
 import { Migration20261130120000_deposit_modes } from './Migration20261130120000_deposit_modes.js';
 import { Migration20261130130000_batches } from './Migration20261130130000_batches.js';
 import { Migration20261130140000_contracts } from './Migration20261130140000_contracts.js';
+import { Migration20261130150000_validations } from './Migration20261130150000_validations.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -19,4 +20,5 @@ export const migrationsList = [
   { name: 'Migration20261130120000_deposit_modes', class: Migration20261130120000_deposit_modes },
   { name: 'Migration20261130130000_batches', class: Migration20261130130000_batches },
   { name: 'Migration20261130140000_contracts', class: Migration20261130140000_contracts },
+  { name: 'Migration20261130150000_validations', class: Migration20261130150000_validations },
 ];

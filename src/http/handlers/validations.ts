@@ -1,0 +1,54 @@
+/**
+ * The main contractor's side: GET /v1/validations (its inboxes), GET /v1/validations/{id}, and its decisions,
+ * POST /v1/validations/{id}/approve and /refuse (202 once stored; a job sends them to Chorus Pro).
+ */
+import type { RequestHandler } from 'express';
+import type { AppContext } from '../../context.js';
+import { Validation } from '../../db/entities/validation.js';
+import { requestDecision, type DecisionInput } from '../../validations/decisions.js';
+import { listValidations } from '../../validations/listing.js';
+import { callerOf, correlationIdOf } from '../auth.js';
+import { HttpError, issuesFromZod, validationError } from '../errors.js';
+import { idParam, queryOf } from '../params.js';
+import { validationView } from '../presenters.js';
+import { approveInputSchema, refuseInputSchema, validationListQuerySchema } from '../schemas.js';
+
+export function listValidationsHandler(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const query = queryOf(validationListQuerySchema, req.query);
+    const rows = await listValidations(ctx.orm.em.fork(), callerOf(res).scope, query);
+    res.json({ data: rows.map((v) => validationView(v)) });
+  };
+}
+
+export function getValidationHandler(ctx: AppContext): RequestHandler {
+  return async (req, res) => {
+    const id = idParam(req.params.id, 'validation');
+    const validation = await ctx.orm.em.fork().findOne(Validation, id, { populate: ['validator'] });
+    if (!validation) throw new HttpError(404, 'VALIDATION_NOT_FOUND', `No validation has the id ${id}.`);
+    res.json(validationView(validation, true));
+  };
+}
+
+export function decideHandler(ctx: AppContext, action: 'approve' | 'refuse'): RequestHandler {
+  return async (req, res) => {
+    const id = idParam(req.params.id, 'validation');
+    let input: DecisionInput;
+    if (action === 'approve') {
+      const parsed = approveInputSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'approval');
+      input = { action, comment: parsed.data.comment ?? null };
+    } else {
+      const parsed = refuseInputSchema.safeParse(req.body ?? {});
+      if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'refusal');
+      input = { action, reason: parsed.data.reason };
+    }
+    const correlationId = correlationIdOf(res);
+    const validation = await requestDecision(ctx, id, input, correlationId);
+    ctx.logger.info('Validator decision requested', { validationId: id, action, correlationId });
+    res
+      .status(202)
+      .location(`/v1/validations/${id}`)
+      .json({ id: validation.id, stage: validation.stage, decision: { action, state: validation.decisionState } });
+  };
+}

@@ -1,0 +1,155 @@
+/**
+ * Following a validator's inbox: each status sync of a supplier account also reads the invoices waiting for its
+ * decision (`rechercher/aTraiter/valideur`). A new one is recorded with its deadline (the deposit plus 15 days)
+ * and alerts once (`validation.required`); one that left the inbox is read directly (`consulter/valideur`) to
+ * learn how it ended: approved, refused, or approved by silence past the deadline (`validation.tacitly_approved`).
+ */
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { TechnicalAccount } from '../chorus/client.js';
+import type { ChorusInvoicing } from '../chorus/invoicing.js';
+import type { InvoiceToValidate } from '../chorus/validator.js';
+import type { Clock } from '../context.js';
+import type { Notification } from '../db/entities/notification.js';
+import type { SupplierAccount } from '../db/entities/supplier-account.js';
+import { Validation, type ValidationStage } from '../db/entities/validation.js';
+import { notifyValidation } from '../alerts/notify.js';
+import { VALIDATION_DELAY_DAYS, validationStageOf } from './stages.js';
+
+const DAY_MS = 86_400_000;
+
+const money = (value: number | null): string | null => (value === null ? null : value.toFixed(2));
+
+export function addEvent(validation: Validation, at: Date, type: string, message: string): void {
+  validation.timeline = [...validation.timeline, { at: at.toISOString(), type, message }];
+}
+
+const STAGE_SENTENCE: Record<ValidationStage, string> = {
+  pending: 'waits for the validator',
+  approved: 'was approved by the validator',
+  refused: 'was refused by the validator',
+  tacitly_approved: 'was not decided before the deadline: Chorus Pro takes it as approved',
+  wrong_validator: 'names the wrong validator: its supplier must correct it',
+};
+
+/** Moves a validation to what Chorus Pro says of it now; returns the alert it calls for, if any. */
+function apply(em: EntityManager, validation: Validation, status: string, now: Date): Notification | null {
+  if (status === validation.chorusStatus) return null;
+  const previous = validation.stage;
+  // A status past the circuit (DEPOSEE...): it went on to the buyer, after a decision or after the deadline.
+  const stage = validationStageOf(status) ?? (validation.stage === 'pending' ? (now >= validation.deadline ? 'tacitly_approved' : 'approved') : validation.stage);
+  validation.chorusStatus = status;
+  validation.stage = stage;
+  addEvent(validation, now, 'status', `Chorus Pro status ${status}: invoice ${validation.invoiceNumber} ${STAGE_SENTENCE[stage]}.`);
+  if (stage === 'tacitly_approved' && previous !== 'tacitly_approved') {
+    return notifyValidation(
+      em,
+      validation,
+      'validation.tacitly_approved',
+      { message: `Invoice ${validation.invoiceNumber} was neither approved nor refused before its deadline; Chorus Pro takes it as approved (${status}).` },
+      status,
+    );
+  }
+  return null;
+}
+
+async function recordNew(
+  em: EntityManager,
+  invoicing: ChorusInvoicing,
+  account: TechnicalAccount,
+  validator: SupplierAccount,
+  item: InvoiceToValidate,
+  now: Date,
+): Promise<Notification> {
+  const view = await invoicing.viewAsValidator(account, item.chorusInvoiceId);
+  const depositedAt = item.depositedAt ?? now;
+  const validation = em.create(Validation, {
+    validator,
+    chorusInvoiceId: item.chorusInvoiceId,
+    invoiceNumber: item.number ?? `#${item.chorusInvoiceId}`,
+    supplierSiret: item.supplierSiret,
+    supplierName: item.supplierName,
+    recipientSiret: item.recipientSiret,
+    recipientName: item.recipientName,
+    serviceCode: item.serviceCode,
+    marketNumber: item.marketNumber,
+    engagementNumber: item.engagementNumber,
+    frame: view.frame,
+    amountWithVat: money(view.amountWithVat),
+    amountToPay: money(view.amountToPay),
+    issueDate: item.issueDate,
+    depositedAt,
+    chorusStatus: item.status ?? 'A_VALIDER_1',
+    deadline: new Date(depositedAt.getTime() + VALIDATION_DELAY_DAYS * DAY_MS),
+  });
+  addEvent(
+    validation,
+    now,
+    'received',
+    `Invoice ${validation.invoiceNumber} from ${item.supplierName ?? item.supplierSiret ?? 'a supplier'} waits for your decision (${validation.chorusStatus}).`,
+  );
+  return notifyValidation(
+    em,
+    validation,
+    'validation.required',
+    { message: `Invoice ${validation.invoiceNumber} waits for your decision until ${validation.deadline.toISOString()}; silence then counts as approval.` },
+    `${validation.chorusStatus}:${depositedAt.toISOString()}`,
+  );
+}
+
+/** One pass over one validator's inbox. Returns the alerts written (flushed); publishing them is the caller's. */
+export async function syncValidationInbox(deps: {
+  em: EntityManager;
+  invoicing: ChorusInvoicing;
+  account: TechnicalAccount;
+  validator: SupplierAccount;
+  clock: Clock;
+}): Promise<{ notifications: Notification[]; waiting: number; settled: number }> {
+  const { em, invoicing, account, validator } = deps;
+  const now = deps.clock.now();
+  const inbox = await invoicing.invoicesToValidate(account, validator.siret);
+  const known = await em.find(Validation, {
+    validator,
+    $or: [{ chorusInvoiceId: { $in: inbox.map((i) => i.chorusInvoiceId) } }, { stage: { $in: ['pending', 'wrong_validator'] } }],
+  });
+  const byId = new Map(known.map((v) => [v.chorusInvoiceId, v]));
+  const notifications: Notification[] = [];
+  for (const item of inbox) {
+    const found = byId.get(item.chorusInvoiceId);
+    if (!found) {
+      notifications.push(await recordNew(em, invoicing, account, validator, item, now));
+      continue;
+    }
+    // Back in the inbox (a corrected validator, the group's representative next): a new deadline, a new alert.
+    if (found.stage !== 'pending' || (item.status && item.status !== found.chorusStatus)) {
+      const alert = apply(em, found, item.status ?? 'A_VALIDER_1', now);
+      if (alert) notifications.push(alert);
+      const depositedAt = item.depositedAt ?? now;
+      found.deadline = new Date(Math.max(found.deadline.getTime(), depositedAt.getTime() + VALIDATION_DELAY_DAYS * DAY_MS));
+      found.remindersSent = [];
+      found.decision = null;
+      found.decisionState = null;
+      notifications.push(
+        notifyValidation(
+          em,
+          found,
+          'validation.required',
+          { message: `Invoice ${found.invoiceNumber} waits for your decision again (${found.chorusStatus}).` },
+          `${found.chorusStatus}:${now.toISOString()}`,
+        ),
+      );
+    }
+  }
+  // Gone from the inbox: how did it end?
+  const inInbox = new Set(inbox.map((i) => i.chorusInvoiceId));
+  let settled = 0;
+  for (const validation of known) {
+    if (inInbox.has(validation.chorusInvoiceId) || validation.stage !== 'pending') continue;
+    const { status } = await invoicing.viewAsValidator(account, validation.chorusInvoiceId);
+    if (!status) continue;
+    const alert = apply(em, validation, status, now);
+    if (alert) notifications.push(alert);
+    if (validation.stage !== 'pending') settled += 1;
+  }
+  await em.flush();
+  return { notifications, waiting: inbox.length, settled };
+}

@@ -1,0 +1,25 @@
+/**
+ * The validation circuit's statuses, read as where a subcontractor's or co-contractor's invoice stands for its
+ * validator (research 2026-11-30 §1.2 and §1.3; `_1` is the first validator, `_2` the group's representative).
+ */
+import type { ValidationStage } from '../db/entities/validation.js';
+
+export const VALIDATION_DELAY_DAYS = 15;
+/** Reminders before the deadline, in days. */
+export const REMINDER_DAYS = [5, 1] as const;
+
+/** The stage a status means, or null for a status past the circuit (DEPOSEE, MISE_A_DISPOSITION...). */
+export function validationStageOf(status: string | null): ValidationStage | null {
+  if (!status) return null;
+  if (/^A_VALIDER_[12]$/.test(status)) return 'pending';
+  if (/^VALIDEE_[12]$/.test(status)) return 'approved';
+  if (/^REFUSEE_[12]$/.test(status)) return 'refused';
+  if (/^ABSENCE_VALIDATION_[12]_HORS_DELAI$/.test(status)) return 'tacitly_approved';
+  if (status === 'ERREUR_FOURNISSEUR_SUR_VALIDEUR' || status === 'ERREUR_COTRAITANT_SUR_VALIDEUR') return 'wrong_validator';
+  return null;
+}
+
+/** Who must act now: the validator while it is pending, the supplier when it named the wrong validator, nobody after. */
+export function whoActs(stage: ValidationStage): 'validator' | 'supplier' | null {
+  return stage === 'pending' ? 'validator' : stage === 'wrong_validator' ? 'supplier' : null;
+}

@@ -1,0 +1,241 @@
+/**
+ * A main contractor validates its subcontractors' invoices (frame A9), end to end through the simulator. What is
+ * expected comes from research 2026-11-30 §1.3 and the Swagger: a subcontractor's invoice waits in A_VALIDER_1 in
+ * its validator's inbox (rechercher/aTraiter/valideur); traiter/factureAValider approves it (VALIDEE_1, then on to
+ * the buyer) or refuses it with a reason (REFUSEE_1); 15 days of silence count as validation
+ * (ABSENCE_VALIDATION_1_HORS_DELAI). The relay's and the simulator's clocks move together, forward only.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Notification } from '../../src/db/entities/notification.js';
+import { emailFor } from '../../src/alerts/messages.js';
+import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { invoiceFields, jsonInit, supplierBody, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { createPipelineHarness, read, settled, type PipelineHarness } from '../helpers/pipeline.js';
+
+const DAY = 86_400_000;
+/** ENTREPRISE GENERALE DUBOIS, the main contractor (titulaire); BTP MARTIN (SUPPLIER_SIRET) is its subcontractor. */
+const HOLDER = '44306184100047';
+let offsetMs = 0;
+const clock = { now: () => new Date(Date.now() + offsetMs) };
+let p: PipelineHarness;
+let worker: RunningWorker;
+
+interface ValidationState {
+  id: string;
+  validatorSiret: string;
+  invoice: { number: string; supplierSiret: string; amountWithVat: string | null; frame: string | null; depositedAt: string };
+  chorusStatus: string;
+  stage: string;
+  waitingFor: string | null;
+  deadline: string;
+  decision: { action: string; text: string | null; state: string } | null;
+  remindersSent: string[];
+  timeline?: Array<{ type: string; message: string }>;
+}
+
+beforeAll(async () => {
+  p = await createPipelineHarness({ clock, env: { CHECKS_INTERVAL_SECONDS: '0.5' } });
+  const account = await fetch(`${p.simulator.url}/simulator/accounts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'TECH_DUBOIS@cpro.fr', password: 'Dubois-Password-1', structureSirets: [HOLDER] }),
+  });
+  expect(account.status).toBe(201);
+  const holder = await p.h.api('/v1/suppliers', jsonInit(supplierBody({ siret: HOLDER, chorusLogin: 'TECH_DUBOIS@cpro.fr', chorusPassword: 'Dubois-Password-1' })));
+  expect(holder.status).toBe(201);
+  worker = startWorker(p.h.ctx);
+});
+afterAll(async () => {
+  await worker.stop();
+  await p.close();
+});
+
+/** Both clocks forward: the simulator's (its 15 days) and the relay's (its reminders). */
+async function advance(ms: number): Promise<void> {
+  offsetMs += ms;
+  const res = await fetch(`${p.simulator.url}/simulator/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+  expect(res.status).toBe(200);
+}
+
+const subcontractorInvoice = (number: string) =>
+  invoiceFields({
+    number,
+    billingFrame: 'A9',
+    validatorSiret: HOLDER,
+    depositMode: 'data',
+    lines: [{ description: 'Lot plomberie, situation 2', quantity: '1', unit: 'forfait', unitPrice: '1000.00', vatRate: '20' }],
+  });
+
+async function submitted(number: string): Promise<string> {
+  const res = await p.h.api('/v1/invoices', jsonInit(subcontractorInvoice(number)));
+  expect(res.status, await res.clone().text()).toBe(202);
+  const { id } = (await res.json()) as { id: string };
+  await settled(p.h, id, ['integrated'], 30_000);
+  return id;
+}
+
+async function validations(query = ''): Promise<ValidationState[]> {
+  const res = await p.h.api(`/v1/validations${query}`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { data: ValidationState[] }).data;
+}
+const validationOf = async (number: string) => (await validations()).find((v) => v.invoice.number === number);
+const detail = async (id: string) => (await (await p.h.api(`/v1/validations/${id}`)).json()) as ValidationState;
+const simInvoice = (number: string) => [...p.simulator.world.invoices.values()].find((i) => i.number === number)!;
+const alerts = (event: string) => p.h.ctx.orm.em.fork().find(Notification, { event }, { orderBy: { createdAt: 'asc' } });
+const calls = (endpoint: string) => p.simulator.counter.byEndpoint.get(endpoint) ?? 0;
+const statusSyncsDone = async () => (await p.h.ctx.queues['status-sync'].getJobCounts('completed')).completed ?? 0;
+
+const numbers = { approved: 'ST-A9-001', refused: 'ST-A9-002', silent: 'ST-A9-003' };
+const ids: Record<string, string> = {};
+
+describe('a subcontractor’s invoices in the main contractor’s inbox', () => {
+  it('each appears once in GET /v1/validations with its deadline (deposit + 15 days), and alerts once', async () => {
+    for (const [key, number] of Object.entries(numbers)) ids[key] = await submitted(number);
+    // The subcontractor's own invoice waits for its validator.
+    await expect.poll(async () => (await read(p.h, ids.approved!)).chorus.status, { timeout: 20_000 }).toBe('A_VALIDER_1');
+    await expect.poll(async () => (await validations('?pending=true')).length, { timeout: 20_000 }).toBe(3);
+    const found = await validations(`?pending=true&supplierSiret=${SUPPLIER_SIRET}&validatorSiret=${HOLDER}`);
+    expect(found.map((v) => v.invoice.number).sort()).toEqual(Object.values(numbers).sort());
+    for (const v of found) {
+      const deposited = simInvoice(v.invoice.number).depositedAt;
+      expect(v).toMatchObject({ validatorSiret: HOLDER, stage: 'pending', waitingFor: 'validator', chorusStatus: 'A_VALIDER_1' });
+      expect(v.invoice).toMatchObject({ supplierSiret: SUPPLIER_SIRET, amountWithVat: '1200.00', frame: 'A9_FACTURE_SOUSTRAITANT' });
+      // The deposit time as the simulator kept it (Chorus writes it to the millisecond, in Paris time).
+      expect(new Date(v.deadline).getTime()).toBe(deposited + 15 * DAY);
+    }
+    // Several more syncs read the same inbox: still one alert per invoice.
+    const before = await statusSyncsDone();
+    await expect.poll(statusSyncsDone, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 4);
+    const required = await alerts('validation.required');
+    expect(required.map((n) => (n.payload.validation as { invoiceNumber: string }).invoiceNumber).sort()).toEqual(Object.values(numbers).sort());
+    expect(new Set(required.map((n) => n.supplier.id)).size).toBe(1);
+    const mail = emailFor(required[0]!, null);
+    expect(mail.subject).toMatch(
+      /^Facture ST-A9-00\d de votre sous-traitant à valider avant le \d{2}\/\d{2}\/2026 \/ Invoice ST-A9-00\d from your subcontractor to validate by 2026-\d{2}-\d{2}$/,
+    );
+    expect(mail.text).toContain('BTP MARTIN SARL (SIRET 73282932000074)');
+    expect(mail.text).toContain('sans réponse, elle sera réputée validée');
+    expect(mail.text).toContain('without an answer it counts as approved');
+  });
+
+  it('approved through the API: one traiter/factureAValider, VALIDEE_1, then on to the buyer', async () => {
+    const v = (await validationOf(numbers.approved))!;
+    const before = calls('traiterFactureAValider');
+    const res = await p.h.api(`/v1/validations/${v.id}/approve`, jsonInit({ comment: 'Travaux conformes' }));
+    expect(res.status).toBe(202);
+    await expect.poll(async () => (await detail(v.id)).decision?.state, { timeout: 20_000 }).toBe('done');
+    const done = await detail(v.id);
+    expect(done).toMatchObject({ stage: 'approved', waitingFor: null, decision: { action: 'approve', text: 'Travaux conformes' } });
+    expect(done.timeline!.map((e) => e.type)).toEqual(['received', 'decision-requested', 'decision-sent']);
+    expect(calls('traiterFactureAValider')).toBe(before + 1);
+    expect(
+      simInvoice(numbers.approved)
+        .history.map((h) => h.code)
+        .slice(0, 2),
+    ).toEqual(['A_VALIDER_1', 'VALIDEE_1']);
+    // The subcontractor's invoice moves on to the buyer.
+    await expect.poll(async () => (await read(p.h, ids.approved!)).chorus.status, { timeout: 20_000 }).toBe('MISE_A_DISPOSITION');
+    // A second decision on it is refused, and nothing more is sent.
+    const again = await p.h.api(`/v1/validations/${v.id}/refuse`, jsonInit({ reason: 'Trop tard' }));
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_NOT_PENDING');
+    expect(calls('traiterFactureAValider')).toBe(before + 1);
+  });
+
+  it('refused with a reason: REFUSEE_1 at Chorus Pro, the reason shown to the subcontractor', async () => {
+    const v = (await validationOf(numbers.refused))!;
+    const noReason = await p.h.api(`/v1/validations/${v.id}/refuse`, jsonInit({}));
+    expect(noReason.status).toBe(422);
+    expect(((await noReason.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path)).toEqual(['reason']);
+    const reason = 'Quantités de la situation 2 non conformes au constat contradictoire';
+    expect((await p.h.api(`/v1/validations/${v.id}/refuse`, jsonInit({ reason }))).status).toBe(202);
+    await expect.poll(async () => (await detail(v.id)).stage, { timeout: 20_000 }).toBe('refused');
+    const sim = simInvoice(numbers.refused);
+    expect([sim.status, sim.comment]).toEqual(['REFUSEE_1', reason]);
+    // The subcontractor sees the refusal and what to do.
+    await expect.poll(async () => (await read(p.h, ids.refused!)).chorus.status, { timeout: 20_000 }).toBe('REFUSEE_1');
+    expect((await read(p.h, ids.refused!)).actionRequired).not.toBeNull();
+  });
+
+  it('left alone: reminded 5 days and 1 day before the deadline, then tacitly validated and sent to the buyer', async () => {
+    const v = (await validationOf(numbers.silent))!;
+    const deadline = new Date(v.deadline).getTime();
+    await advance(deadline - 5 * DAY + 60_000 - clock.now().getTime());
+    await expect.poll(async () => (await detail(v.id)).remindersSent, { timeout: 15_000 }).toEqual(['5d']);
+    await advance(4 * DAY);
+    await expect.poll(async () => (await detail(v.id)).remindersSent, { timeout: 15_000 }).toEqual(['5d', '1d']);
+    const reminders = await alerts('validation.reminder');
+    expect(reminders.map((n) => n.payload.daysLeft)).toEqual([5, 1]);
+    expect(emailFor(reminders[1]!, null).subject).toContain('(plus que 1 jour)');
+    expect(emailFor(reminders[0]!, null).subject).toContain('(5 days left)');
+    expect(await alerts('validation.tacitly_approved')).toHaveLength(0);
+
+    await advance(DAY);
+    await expect.poll(async () => (await detail(v.id)).stage, { timeout: 20_000 }).toBe('tacitly_approved');
+    // Chorus Pro went through the tacit status; the relay may see it, or the routing that follows it at once.
+    expect(
+      simInvoice(numbers.silent)
+        .history.map((h) => h.code)
+        .slice(0, 3),
+    ).toEqual(['A_VALIDER_1', 'ABSENCE_VALIDATION_1_HORS_DELAI', 'DEPOSEE']);
+    expect(['ABSENCE_VALIDATION_1_HORS_DELAI', 'DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']).toContain((await detail(v.id)).chorusStatus);
+    const tacit = await alerts('validation.tacitly_approved');
+    expect(tacit).toHaveLength(1);
+    expect(emailFor(tacit[0]!, null).text).toContain("n'a été ni validée ni refusée avant le");
+    await expect.poll(async () => (await read(p.h, ids.silent!)).chorus.status, { timeout: 20_000 }).toBe('MISE_A_DISPOSITION');
+    // No decision was ever sent for it, and the inbox is empty.
+    expect((await detail(v.id)).decision).toBeNull();
+    expect(await validations('?pending=true')).toEqual([]);
+  });
+});
+
+describe('a subcontractor that named the wrong validator', () => {
+  it('is told so, names the main contractor through POST /v1/invoices/{id}/correct-validator, and the invoice reaches its inbox', async () => {
+    // Deposited with the hospital as validator; its validator says it is not the one (ERREUR_FOURNISSEUR_SUR_VALIDEUR,
+    // set through the simulator's back door: the action that sets it is not documented).
+    const res = await p.h.api('/v1/invoices', jsonInit({ ...subcontractorInvoice('ST-A9-004'), validatorSiret: '26750045200011' }));
+    expect(res.status).toBe(202);
+    const { id } = (await res.json()) as { id: string };
+    await settled(p.h, id, ['integrated'], 30_000);
+    const sim = simInvoice('ST-A9-004');
+    const forced = await fetch(`${p.simulator.url}/simulator/invoices/${sim.id}/status`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'ERREUR_FOURNISSEUR_SUR_VALIDEUR', comment: 'Le valideur indiqué n’est pas le titulaire du marché.' }),
+    });
+    expect(forced.status).toBe(200);
+    await expect.poll(async () => (await read(p.h, id)).actionRequired?.reason, { timeout: 20_000 }).toBe('wrong_validator');
+
+    const corrected = await p.h.api(`/v1/invoices/${id}/correct-validator`, jsonInit({ validatorSiret: HOLDER }));
+    expect(corrected.status).toBe(202);
+    await expect.poll(async () => (await read(p.h, id)).followUps?.map((f) => [f.kind, f.state]), { timeout: 20_000 }).toEqual([['correct-validator', 'done']]);
+    expect(simInvoice('ST-A9-004').validation?.validatorSiret).toBe(HOLDER);
+    await expect.poll(async () => (await validationOf('ST-A9-004'))?.stage, { timeout: 20_000 }).toBe('pending');
+    expect((await read(p.h, id)).chorus.status).toBe('A_VALIDER_1');
+    // Not in the error any more: a second correction is refused before anything is sent.
+    const again = await p.h.api(`/v1/invoices/${id}/correct-validator`, jsonInit({ validatorSiret: HOLDER }));
+    expect(again.status).toBe(409);
+    expect(((await again.json()) as { error: { code: string } }).error.code).toBe('INVOICE_VALIDATOR_NOT_IN_ERROR');
+    expect(calls('corrigerValideurFacture')).toBe(1);
+  });
+});
+
+describe('a decision whose answer is lost', () => {
+  it('is looked up before anything is sent again: one traiter/factureAValider, the decision done', async () => {
+    await submitted('ST-A9-005');
+    await expect.poll(async () => (await validationOf('ST-A9-005'))?.stage, { timeout: 20_000 }).toBe('pending');
+    const v = (await validationOf('ST-A9-005'))!;
+    // Chorus Pro processes the call, and the answer comes back unreadable.
+    p.simulator.faults.replace({ endpoints: { traiterFactureAValider: { garbleAnswerNext: 1 } } });
+    const before = calls('traiterFactureAValider');
+    expect((await p.h.api(`/v1/validations/${v.id}/approve`, jsonInit({}))).status).toBe(202);
+    await expect.poll(async () => (await detail(v.id)).decision?.state, { timeout: 20_000 }).toBe('done');
+    expect(calls('traiterFactureAValider')).toBe(before + 1);
+    const done = await detail(v.id);
+    expect(done.stage).toBe('approved');
+    expect(done.timeline!.at(-1)!.message).toMatch(/the earlier approval took effect/);
+    expect(simInvoice('ST-A9-005').history.filter((h) => h.code === 'VALIDEE_1')).toHaveLength(1);
+    p.simulator.faults.replace({});
+  });
+});
