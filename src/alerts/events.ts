@@ -2,6 +2,7 @@
 export const NOTIFICATION_EVENTS = [
   'invoice.action_required',
   'invoice.payment_overdue',
+  'invoice.clock_expired',
   'invoice.status_changed',
   'supplier.account_refused',
   'supplier.password_expiring',
@@ -15,6 +16,7 @@ export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 export const ALERT_EVENTS: readonly NotificationEvent[] = [
   'invoice.action_required',
   'invoice.payment_overdue',
+  'invoice.clock_expired',
   'supplier.account_refused',
   'supplier.password_expiring',
   'validation.required',

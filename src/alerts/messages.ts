@@ -98,6 +98,22 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
           ...link(publicUrl, invoice!),
         ].join('\n'),
       };
+    case 'invoice.clock_expired': {
+      const dueFr = parisDay(text(p.dueAt), 'fr');
+      const startFr = parisDay(text(p.startedAt), 'fr');
+      const [dueEn, startEn] = [parisDay(text(p.dueAt), 'en'), parisDay(text(p.startedAt), 'en')];
+      return {
+        subject: `Facture de travaux ${invoice!.number} : délai de la maîtrise d'œuvre dépassé / Works document ${invoice!.number}: project manager's delay ran out`,
+        text: [
+          `La maîtrise d'œuvre (MOE) disposait de ${text(p.days)} jours à compter du ${startFr} pour traiter votre document ${invoice!.number} ; ce délai a expiré le ${dueFr}. Le délai de paiement court néanmoins depuis sa mise à disposition de la MOE : relancez-la, et l'acheteur si besoin.`,
+          ...invoiceLines(invoice!, 'fr'),
+          '',
+          `The project manager (MOE) had ${text(p.days)} days from ${startEn} to process your document ${invoice!.number}; that delay ran out on ${dueEn}. The payment delay runs anyway from the day it was made available to the MOE: remind the MOE, and the buyer if need be.`,
+          ...invoiceLines(invoice!, 'en'),
+          ...link(publicUrl, invoice!),
+        ].join('\n'),
+      };
+    }
     case 'supplier.account_refused':
     case 'supplier.password_expiring': {
       const supplier = p.supplier as { siret: string; chorusLogin: string };

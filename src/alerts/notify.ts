@@ -120,6 +120,11 @@ export function notifyPaymentOverdue(em: EntityManager, invoice: Invoice, overdu
   });
 }
 
+/** A regulatory clock of a works document ran out (works-clocks.ts); `dedupKey` names the clock and its start. */
+export function notifyClockExpired(em: EntityManager, invoice: Invoice, expired: Record<string, unknown> & { message: string }, dedupKey: string): Notification {
+  return record(em, { supplierId: invoice.supplier.id, invoice, event: 'invoice.clock_expired', dedupKey, payload: { invoice: invoiceSnapshot(invoice), ...expired } });
+}
+
 export function supplierDedupKey(event: NotificationEvent, supplierId: string, transition: string): string {
   return `${event}:${supplierId}:${transition}`;
 }

@@ -29,3 +29,10 @@ export function submitFrameCode(frame: string): (typeof CADRES_FACTURATION_SOUME
 
 /** The frames whose invoices a validator (the main contractor) approves before the buyer gets them (research 2026-11-30 §1.3). */
 export const FRAMES_WITH_VALIDATOR: readonly string[] = ['A9', 'A12'];
+
+/**
+ * The frames of works documents (works-and-limits §1.2): monthly and final drafts, payment statements, general
+ * statements and the tacit procedure, by the holder, its subcontractors and co-contractors, the MOE and the MOA.
+ * A1 to A3, A9, A12 (ordinary invoices) and A21 (a TIC refund) are not.
+ */
+export const WORKS_FRAMES: readonly string[] = BILLING_FRAMES.filter((f) => !['A1', 'A2', 'A3', 'A9', 'A12', 'A21'].includes(f));

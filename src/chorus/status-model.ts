@@ -25,8 +25,12 @@ export const STAGE_LABELS_FR: Record<Stage, string> = {
  */
 export type SupplierAction = 'issue-corrected-invoice' | 'complete' | 'recycle' | 'correct-validator';
 
-/** Who holds the invoice while it is in this status, when someone must act: the supplier, or its validator. */
-export type WaitingFor = 'supplier' | 'validator';
+/**
+ * Who holds the invoice while it is in this status, when someone must act: the supplier, its validator (a
+ * subcontracted invoice), or, for a works document, the project manager (MOE) or the contracting authority (MOA).
+ */
+export const WAITING_FOR = ['supplier', 'validator', 'moe', 'moa'] as const;
+export type WaitingFor = (typeof WAITING_FOR)[number];
 
 export interface StatusMeaning {
   stage: Stage;
@@ -58,26 +62,30 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   A_VALIDER_2: S('deposited', false, null, 'validator'),
   VALIDEE_1: S('deposited'),
   VALIDEE_2: S('deposited'),
-  A_VALIDER_MOE: S('deposited'),
-  A_ASSOCIER_MOE: S('deposited'),
-  A_ASSOCIER_MOA: S('deposited'),
-  A_ASSOCIER_FOURNISSEUR: S('deposited'),
-  TRANSMISE_MOA: S('deposited'),
+  // Works documents (works-and-limits §1.3, §1.4; the transitions are inferred from the names): the MOE reviews the
+  // supplier's draft within 7 days of MISE_A_DISPOSITION_MOE, then the MOA takes it into account and pays.
+  A_VALIDER_MOE: S('deposited', false, null, 'moe'),
+  A_ASSOCIER_MOE: S('deposited', false, null, 'moe'),
+  A_ASSOCIER_MOA: S('deposited', false, null, 'moa'),
+  A_ASSOCIER_FOURNISSEUR: S('deposited', false, null, 'supplier'),
+  TRANSMISE_MOA: S('deposited', false, null, 'moa'),
   DUPLIQUE_APRES_REFUS: S('deposited'),
   ABSENCE_VALIDATION_1_HORS_DELAI: S('on_hold'),
   ABSENCE_VALIDATION_2_HORS_DELAI: S('on_hold'),
   // The supplier (or the co-contractor) named the wrong validator: it corrects it.
   ERREUR_FOURNISSEUR_SUR_VALIDEUR: S('on_hold', false, 'correct-validator'),
   ERREUR_COTRAITANT_SUR_VALIDEUR: S('on_hold', false, 'correct-validator'),
-  ERREUR_FOURNISSEUR_SUR_MOE: S('on_hold'),
-  ERREUR_MOE_SUR_FOURNISSEUR: S('on_hold'),
-  ERREUR_MOA_SUR_FOURNISSEUR: S('on_hold'),
-  ERREUR_FOURNISSEUR_SUR_MOA: S('on_hold'),
-  ERREUR_MOE_SUR_MOA: S('on_hold'),
-  ERREUR_DESTINATAIRE_PD: S('on_hold'),
-  ERREUR_DESTINATAIRE_EA: S('on_hold'),
-  ERREUR_DE_MOE: S('on_hold'),
-  ERREUR_DE_MOA: S('on_hold'),
+  // A party declared a routing or party error on a works document: the document must be recycled by its depositor
+  // (works-and-limits §1.4, recyclerFactureTravaux on "ERREUR MOA"); the MOE's own error on the MOA is the MOE's.
+  ERREUR_FOURNISSEUR_SUR_MOE: S('on_hold', false, null, 'supplier'),
+  ERREUR_MOE_SUR_FOURNISSEUR: S('on_hold', false, null, 'supplier'),
+  ERREUR_MOA_SUR_FOURNISSEUR: S('on_hold', false, null, 'supplier'),
+  ERREUR_FOURNISSEUR_SUR_MOA: S('on_hold', false, null, 'supplier'),
+  ERREUR_MOE_SUR_MOA: S('on_hold', false, null, 'moe'),
+  ERREUR_DESTINATAIRE_PD: S('on_hold', false, null, 'supplier'),
+  ERREUR_DESTINATAIRE_EA: S('on_hold', false, null, 'supplier'),
+  ERREUR_DE_MOE: S('on_hold', false, null, 'supplier'),
+  ERREUR_DE_MOA: S('on_hold', false, null, 'supplier'),
   NON_CONFORME: S('on_hold'),
   // The recipient waits for the supplier.
   SUSPENDUE: S('on_hold', false, 'complete'),
@@ -97,8 +105,8 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   PRISE_EN_COMPTE_MOE: S('accepted'),
   PRISE_EN_COMPTE_MOA: S('accepted'),
   MISE_A_DISPOSITION: S('made_available'),
-  MISE_A_DISPOSITION_MOE: S('made_available'),
-  MISE_A_DISPOSITION_MOA: S('made_available'),
+  MISE_A_DISPOSITION_MOE: S('made_available', false, null, 'moe'),
+  MISE_A_DISPOSITION_MOA: S('made_available', false, null, 'moa'),
   MANDATEE: S('in_payment'),
   MISE_A_DISPOSITION_COMPTABLE: S('in_payment'),
   COMPTABILISEE: S('in_payment'),
@@ -108,8 +116,16 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   SUPPRIMEE: S('completed', true),
 };
 
-/** The meaning of a raw status; null for a code Chorus Pro added after our enum (shown raw, never guessed). */
+/**
+ * Statuses newer than our copy of the Swagger that other clients know (research 2026-11-30 §1.2): the MOE let its
+ * regulatory delay pass; whether Chorus Pro then forwards the document to the MOA is unconfirmed.
+ */
+const NEWER_STATUSES: Record<string, StatusMeaning> = {
+  ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE: S('on_hold', false, null, 'moe'),
+};
+
+/** The meaning of a raw status; null for a code Chorus Pro added after our enum and unknown to us (shown raw, never guessed). */
 export function meaningOf(status: string | null): StatusMeaning | null {
   if (status === null) return null;
-  return (STATUS_MODEL as Record<string, StatusMeaning | undefined>)[status] ?? null;
+  return (STATUS_MODEL as Record<string, StatusMeaning | undefined>)[status] ?? NEWER_STATUSES[status] ?? null;
 }

@@ -37,6 +37,8 @@ function wellFormedFields(body: Record<string, unknown>, file: { name: string; c
     vatBreakdown: shape.vatBreakdown.safeParse(body.vatBreakdown),
     lines: shape.lines.safeParse(body.lines),
     validatorSiret: shape.validatorSiret.safeParse(body.validatorSiret),
+    worksAmounts: shape.worksAmounts.safeParse(body.worksAmounts),
+    previousInvoiceId: shape.previousInvoiceId.safeParse(body.previousInvoiceId),
   };
   if (each.depositMode.success) fields.depositMode = each.depositMode.data;
   if (each.syntaxeFlux.success) fields.syntaxeFlux = each.syntaxeFlux.data;
@@ -45,6 +47,8 @@ function wellFormedFields(body: Record<string, unknown>, file: { name: string; c
   if (each.vatBreakdown.success) fields.vatBreakdown = each.vatBreakdown.data;
   if (each.lines.success) fields.lines = each.lines.data;
   if (each.validatorSiret.success) fields.validatorSiret = each.validatorSiret.data;
+  if (each.worksAmounts.success) fields.worksAmounts = each.worksAmounts.data;
+  if (each.previousInvoiceId.success) fields.previousInvoiceId = each.previousInvoiceId.data;
   if (file !== undefined) fields.file = file;
   return fields;
 }

@@ -8,6 +8,7 @@ import type { FollowUp } from '../db/entities/follow-up.js';
 import type { Subscription } from '../db/entities/subscription.js';
 import type { Validation } from '../db/entities/validation.js';
 import { whoActs } from '../validations/stages.js';
+import { runningClock } from '../invoices/works-clocks.js';
 import { NEXT_STEP } from '../invoices/action-required.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import type { InvoiceFields } from '../invoices/intake-statement.js';
@@ -43,6 +44,8 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
     type: invoice.type,
     billingFrame: invoice.billingFrame,
     validatorSiret: invoice.validatorSiret,
+    previousInvoiceId: invoice.previous?.id ?? null,
+    worksAmounts: invoice.worksAmounts,
     currency: invoice.currency,
     amountWithoutVat: invoice.amountWithoutVat,
     vatAmount: invoice.vatAmount,
@@ -64,6 +67,7 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
       final: meaning?.final ?? null,
       action: meaning?.action ?? null,
       waitingFor: meaning?.waitingFor ?? null,
+      clock: runningClock(invoice.chorusStatus, invoice.madeAvailableAt),
     },
     lastError: invoice.lastError,
     actionRequired: invoice.actionRequired ? { reason: invoice.actionRequired, nextStep: NEXT_STEP[invoice.actionRequired] } : null,

@@ -5,7 +5,7 @@
 import { ROLES } from '../access/roles.js';
 import { z } from 'zod';
 import { BILLING_FRAMES, INVOICE_TYPES, SYNTAXE_FLUX } from '../chorus/codes.js';
-import { STAGES } from '../chorus/status-model.js';
+import { STAGES, WAITING_FOR } from '../chorus/status-model.js';
 import { NOTIFICATION_EVENTS } from '../alerts/events.js';
 import { ACTION_REASONS } from '../invoices/action-required.js';
 import { SORT_FIELDS } from '../invoices/listing.js';
@@ -41,6 +41,25 @@ const amount = z
   .string({ error: 'must be a string such as "1200.00" (JSON numbers lose cents)' })
   .regex(AMOUNT_PATTERN, 'must be a non-negative amount with at most 2 decimals, such as "1200.00"')
   .meta({ example: '1200.00' });
+
+const signedAmount = z
+  .string({ error: 'must be a string such as "-150.00" (JSON numbers lose cents)' })
+  .regex(new RegExp(`^-?${AMOUNT_PATTERN.source.slice(1)}`), 'must be an amount with at most 2 decimals, such as "150.00" or "-150.00"')
+  .meta({ example: '-150.00' });
+
+/** A works document's amounts beside its totals (frames A4 to A25). */
+const worksAmountsSchema = z.strictObject({
+  executedToDate: amount.meta({ description: 'Works executed since the start of the contract, without VAT' }),
+  previouslyInvoiced: amount
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({ description: 'What earlier statements billed, without VAT; with it, amountWithoutVat is checked' }),
+  priceRevision: signedAmount.default('0.00').meta({ description: 'Price revision (révision des prix), without VAT; may be negative' }),
+  retention: amount.default('0.00').meta({ description: 'Retenue de garantie: at most 5 % of amountWithVat' }),
+  advance: amount.default('0.00').meta({ description: 'Advance (avance) paid with this document' }),
+  advanceRepayment: amount.default('0.00').meta({ description: 'Repayment of the advance deducted from this document' }),
+  amountToPay: amount.meta({ description: 'What the buyer pays: amountWithVat − retention − advanceRepayment + advance' }),
+});
 
 const optionalText = (max: number) =>
   z
@@ -145,6 +164,15 @@ export const invoiceFieldsSchema = z.strictObject({
   lines: optionalList(invoiceLineSchema, 1000).meta({ description: 'The invoice lines (depositMode data)' }),
   comment: optionalText(1000).meta({ description: 'Sent to Chorus Pro as the invoice’s comment (depositMode pdf and data)' }),
   attachments: optionalList(attachmentSchema, 10).meta({ description: 'Supporting documents (depositMode pdf and data), uploaded with ajouter/fichier' }),
+  previousInvoiceId: z
+    .uuid('must be the id of one of the supplier’s works documents')
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({ description: 'A works document: the previous document of the same billing file (the month before, the draft a final statement follows)' }),
+  worksAmounts: worksAmountsSchema
+    .nullish()
+    .transform((v) => v ?? null)
+    .meta({ description: 'A works document’s amounts: works executed to date, retention, price revision, advance and its repayment, the amount to pay' }),
   correctsInvoiceId: z
     .uuid('must be the id of the rejected invoice this one corrects')
     .nullish()
@@ -188,7 +216,7 @@ export const invoiceJsonSchema = invoiceFieldsSchema
   .extend({ file: invoiceFileSchema.nullish().meta({ description: 'The invoice file (depositMode flux and pdf; none for data)' }) })
   .transform(({ file, ...fields }) => ({ ...fields, file: file ? { name: file.name, content: file.contentBase64 } : null }));
 
-const LIST_FIELDS = new Set(['vatBreakdown', 'lines']);
+const LIST_FIELDS = new Set(['vatBreakdown', 'lines', 'worksAmounts']);
 /** A form field holding JSON; left as it is when it is not JSON, for the schema to refuse with its own words. */
 function jsonText(value: unknown): unknown {
   if (typeof value !== 'string') return value;
@@ -270,6 +298,18 @@ export const invoiceViewSchema = z.object({
   type: z.enum(INVOICE_TYPES),
   billingFrame: z.string(),
   validatorSiret: z.string().nullable(),
+  previousInvoiceId: z.string().uuid().nullable(),
+  worksAmounts: z
+    .object({
+      executedToDate: z.string(),
+      previouslyInvoiced: z.string().nullable(),
+      priceRevision: z.string(),
+      retention: z.string(),
+      advance: z.string(),
+      advanceRepayment: z.string(),
+      amountToPay: z.string(),
+    })
+    .nullable(),
   currency: z.string(),
   amountWithoutVat: z.string(),
   vatAmount: z.string(),
@@ -289,10 +329,14 @@ export const invoiceViewSchema = z.object({
     stageLabel: z.string().nullable().meta({ description: 'The stage as the portal names it (Déposée, Mise en attente, ...)' }),
     final: z.boolean().nullable().meta({ description: 'Chorus Pro will not move this invoice any further' }),
     action: z.enum(['issue-corrected-invoice', 'complete', 'recycle', 'correct-validator']).nullable().meta({ description: 'What the supplier must do, if anything' }),
-    waitingFor: z
-      .enum(['supplier', 'validator'])
+    waitingFor: z.enum(WAITING_FOR).nullable().meta({
+      description:
+        'Who must act while the invoice is in this status (a validator: the holder or co-contractor of a subcontracted invoice; moe, moa: the project manager or the contracting authority of a works document)',
+    }),
+    clock: z
+      .object({ name: z.enum(['moe_review']), party: z.enum(['moe']), days: z.number(), startedAt: z.string(), dueAt: z.string() })
       .nullable()
-      .meta({ description: 'Who must act while the invoice is in this status (a validator: the holder or co-contractor of a subcontracted invoice)' }),
+      .meta({ description: 'The regulatory clock running on a works document in this status: the MOE’s 7 days from MISE_A_DISPOSITION_MOE' }),
   }),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   actionRequired: z

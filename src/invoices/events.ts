@@ -21,6 +21,8 @@ export const INVOICE_EVENT_TYPES = [
   'status-follow-ended',
   'alert-sent',
   'payment-overdue',
+  'clock-expired',
+  'works-offer',
   'corrected-by',
   'follow-up-requested',
   'follow-up-sent',

@@ -15,10 +15,14 @@ import { actionRequiredOf } from './action-required.js';
 import { receivedDetailsOf, storedFieldsOf, type InvoiceSubmission } from './submission.js';
 
 /** What the API shows of an invoice: an `Invoice` entity has it, and so has the plain record this path returns. */
-export type InvoiceFields = Omit<Invoice, 'supplier' | 'corrects' | 'correctedBy' | 'fileContent' | 'chorusHistorySeen' | 'overdueAlertedAt' | 'version' | typeof OptionalProps> & {
+export type InvoiceFields = Omit<
+  Invoice,
+  'supplier' | 'corrects' | 'correctedBy' | 'previous' | 'fileContent' | 'chorusHistorySeen' | 'overdueAlertedAt' | 'version' | typeof OptionalProps
+> & {
   supplier: { id: string };
   corrects: { id: string } | null;
   correctedBy: { id: string } | null;
+  previous: { id: string } | null;
 };
 
 export interface StatementInput {
@@ -212,6 +216,8 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     statusFollowed: false,
     corrects: null,
     correctedBy: null,
+    previous: null,
+    worksAmounts: null,
     createdAt: now,
     updatedAt: now,
   };

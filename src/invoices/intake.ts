@@ -10,6 +10,7 @@ import { Invoice } from '../db/entities/invoice.js';
 import { InvoiceAttachment } from '../db/entities/invoice-attachment.js';
 import { InvoiceEvent } from '../db/entities/invoice-event.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
+import { WORKS_FRAMES } from '../chorus/codes.js';
 import { DomainError } from '../shared/domain-error.js';
 import { registeredSupplier } from '../suppliers/accounts.js';
 import { markCorrected, received } from './lifecycle.js';
@@ -24,8 +25,8 @@ const receivedMessage = (number: string) => `Invoice ${number} received and queu
 /** `em` may be the global manager: the one-statement path uses only its connection pool, the careful path forks it. */
 export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null, audit: AuditLine | null = null): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
-  // The one statement writes the invoice alone: a correction or attachments take the unit of work below.
-  if (!submission.correctsInvoiceId && !submission.attachments) {
+  // The one statement writes the invoice alone: a correction, attachments or a works document take the unit of work below.
+  if (!submission.correctsInvoiceId && !submission.attachments && !submission.previousInvoiceId && !submission.worksAmounts) {
     const created = await createInOneStatement(em, { submission, idempotencyKey, fingerprint, message: receivedMessage(submission.number), audit });
     if (created) return { kind: 'created', invoice: created, audited: audit !== null };
   }
@@ -54,6 +55,7 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
         requestHash: fingerprint,
       });
       const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
+      if (submission.previousInvoiceId) await linkPrevious(tx, supplier, created, submission.previousInvoiceId);
       (submission.attachments ?? []).forEach((a, i) => tx.create(InvoiceAttachment, { invoice: created, position: i + 1, name: a.name, mimeType: a.mimeType, content: a.content }));
       received(tx, created, {
         message: original ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.` : receivedMessage(submission.number),
@@ -73,6 +75,23 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
 
 /** Reasons for which an invoice is answered by a corrected one under a new number. */
 const CORRECTABLE = new Set(['rejected_at_integration', 'rejected_by_recipient', 'precheck_failed']);
+
+/** A works document's link to the previous document of its billing file: one of the supplier's works documents. */
+async function linkPrevious(tx: EntityManager, supplier: SupplierAccount, created: Invoice, previousId: string): Promise<void> {
+  const previous = await tx.findOne(Invoice, { id: previousId, supplier });
+  const refuse = (code: string, message: string) => new DomainError('invalid', code, message, [{ path: 'previousInvoiceId', code: code.toLowerCase(), message }]);
+  if (!previous) throw refuse('PREVIOUS_INVOICE_NOT_FOUND', `Supplier ${supplier.siret} has no invoice with the id ${previousId}.`);
+  if (!WORKS_FRAMES.includes(previous.billingFrame)) {
+    throw refuse('PREVIOUS_NOT_WORKS', `Invoice ${previous.number} has the billing frame ${previous.billingFrame}: only a works document (A4 to A25) opens a billing file.`);
+  }
+  if (previous.marketNumber && created.marketNumber && previous.marketNumber !== created.marketNumber) {
+    throw refuse(
+      'PREVIOUS_OTHER_MARKET',
+      `Invoice ${previous.number} belongs to market ${previous.marketNumber}, not ${created.marketNumber}: a billing file holds one market's documents.`,
+    );
+  }
+  created.previous = ref(previous);
+}
 
 /** Links a corrected invoice to the rejected one it replaces, inside the intake transaction. */
 async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, created: Invoice, originalId: string): Promise<Invoice> {

@@ -1,10 +1,11 @@
 /** An invoice as an internal system submits it, after the HTTP layer has parsed its shape. */
 import { createHash } from 'node:crypto';
-import { FRAMES_WITH_VALIDATOR, type InvoiceType, type SyntaxeFlux } from '../chorus/codes.js';
+import { FRAMES_WITH_VALIDATOR, WORKS_FRAMES, type InvoiceType, type SyntaxeFlux } from '../chorus/codes.js';
 import type { InvoiceLine, VatLine } from '../chorus/submit.js';
+import type { WorksAmounts } from '../db/entities/invoice.js';
 import type { Issue } from '../shared/domain-error.js';
 import { checkDepositMode, vatBreakdownOf } from './deposit-modes.js';
-import { normaliseAmount, toCents } from './money.js';
+import { amountOfCents, normaliseAmount, toCents } from './money.js';
 
 /** Chorus Pro refuses larger files. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -47,6 +48,10 @@ export interface InvoiceSubmission {
   attachments: AttachmentInput[] | null;
   /** The rejected invoice this one corrects (under a new number); optional. */
   correctsInvoiceId?: string | null;
+  /** A works document: the previous document of the same billing file; optional. */
+  previousInvoiceId?: string | null;
+  /** A works document's amounts beside its totals; optional. */
+  worksAmounts?: WorksAmounts | null;
   /** `flux` and `pdf`; none for `data`. */
   file: { name: string; content: Buffer } | null;
 }
@@ -75,6 +80,8 @@ export type CheckedFields = Partial<
     | 'vatBreakdown'
     | 'lines'
     | 'validatorSiret'
+    | 'worksAmounts'
+    | 'previousInvoiceId'
   >
 >;
 
@@ -98,6 +105,64 @@ export function checkSubmission(submission: CheckedFields, today: string): Issue
   if (submission.file) issues.push(...checkFile(submission.file.content));
   issues.push(...checkDepositMode(submission));
   issues.push(...checkValidator(submission));
+  issues.push(...checkWorksDocument(submission));
+  return issues;
+}
+
+const signedCents = (amount: string): bigint => (amount.startsWith('-') ? -toCents(amount.slice(1)) : toCents(amount));
+const signedAmount = (cents: bigint): string => (cents < 0n ? `-${amountOfCents(-cents)}` : amountOfCents(cents));
+
+/**
+ * A works document's own fields: only a works frame (A4 to A25) names a previous document or carries works
+ * amounts; the retention is at most 5 % (works-and-limits §1.3 and the CCP, read per statement); the amount to pay
+ * is the amount with VAT less the retention and the advance repaid, plus the advance paid; with what earlier
+ * statements billed, the amount without VAT is the works executed since, plus the price revision.
+ */
+function checkWorksDocument(submission: CheckedFields): Issue[] {
+  const { billingFrame, worksAmounts: w, previousInvoiceId } = submission;
+  if (billingFrame === undefined) return [];
+  const works = WORKS_FRAMES.includes(billingFrame);
+  const issues: Issue[] = [];
+  if (!works) {
+    const notWorks = (path: string) => ({
+      path,
+      code: 'not_a_works_document',
+      message: `Only a works document (billing frame A4 to A25) has ${path}; this one has ${billingFrame}.`,
+    });
+    if (w) issues.push(notWorks('worksAmounts'));
+    if (previousInvoiceId) issues.push(notWorks('previousInvoiceId'));
+    return issues;
+  }
+  if (!w || submission.amountWithVat === undefined) return issues;
+  const withVat = toCents(submission.amountWithVat);
+  const retention = toCents(w.retention);
+  // 5 % of the amount with VAT, rounded down to the cent: a retention of one cent more is over the limit.
+  const limit = (withVat * 5n) / 100n;
+  if (retention > limit) {
+    issues.push({
+      path: 'worksAmounts.retention',
+      code: 'retention_above_limit',
+      message: `The retention (retenue de garantie) ${w.retention} is more than 5 % of the amount with VAT ${submission.amountWithVat} (at most ${amountOfCents(limit)}).`,
+    });
+  }
+  const toPay = withVat - retention - toCents(w.advanceRepayment) + toCents(w.advance);
+  if (toPay !== toCents(w.amountToPay)) {
+    issues.push({
+      path: 'worksAmounts.amountToPay',
+      code: 'amount_to_pay_wrong',
+      message: `The amount to pay must be the amount with VAT ${submission.amountWithVat} less the retention ${w.retention} and the advance repaid ${w.advanceRepayment}, plus the advance ${w.advance}: ${signedAmount(toPay)}, not ${w.amountToPay}.`,
+    });
+  }
+  if (w.previouslyInvoiced !== null && submission.amountWithoutVat !== undefined) {
+    const expected = toCents(w.executedToDate) - toCents(w.previouslyInvoiced) + signedCents(w.priceRevision);
+    if (expected !== toCents(submission.amountWithoutVat)) {
+      issues.push({
+        path: 'amountWithoutVat',
+        code: 'works_amounts_do_not_add_up',
+        message: `A statement bills the works executed to date ${w.executedToDate} less what was billed before ${w.previouslyInvoiced}, plus the price revision ${w.priceRevision}: ${signedAmount(expected)} without VAT, not ${submission.amountWithoutVat}.`,
+      });
+    }
+  }
   return issues;
 }
 
@@ -145,7 +210,17 @@ export function sha256(content: Buffer | string): string {
 }
 
 /** Fields added after requests were first fingerprinted count only when set: an earlier request's replay still matches. */
-const ADDED_LATER = { validatorSiret: null, depositMode: 'flux', syntaxeFlux: null, vatBreakdown: null, lines: null, comment: null, attachments: null } as const;
+const ADDED_LATER = {
+  previousInvoiceId: null,
+  worksAmounts: null,
+  validatorSiret: null,
+  depositMode: 'flux',
+  syntaxeFlux: null,
+  vatBreakdown: null,
+  lines: null,
+  comment: null,
+  attachments: null,
+} as const;
 
 /**
  * A fingerprint of what was asked, whatever the encoding (JSON or multipart): a retry under the same
@@ -177,6 +252,19 @@ export function storedFieldsOf(s: InvoiceSubmission) {
     vatBreakdown: s.vatBreakdown ?? (s.lines ? vatBreakdownOf(s.lines) : null),
     lines: s.lines,
     comment: s.comment,
+    worksAmounts: s.worksAmounts ? normalisedWorksAmounts(s.worksAmounts) : null,
+  };
+}
+
+function normalisedWorksAmounts(w: WorksAmounts): WorksAmounts {
+  return {
+    executedToDate: normaliseAmount(w.executedToDate),
+    previouslyInvoiced: w.previouslyInvoiced === null ? null : normaliseAmount(w.previouslyInvoiced),
+    priceRevision: signedAmount(signedCents(w.priceRevision)),
+    retention: normaliseAmount(w.retention),
+    advance: normaliseAmount(w.advance),
+    advanceRepayment: normaliseAmount(w.advanceRepayment),
+    amountToPay: normaliseAmount(w.amountToPay),
   };
 }
 

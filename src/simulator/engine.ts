@@ -21,8 +21,16 @@ export interface EngineTiming {
 /** 15 days: a main contractor's silence on its subcontractor's invoice then counts as validation. */
 export const VALIDATION_DELAY_MS = 15 * 86_400_000;
 
+/**
+ * Works documents (works-and-limits §1.2): every frame but the ordinary invoices (A1 to A3, A9, A12) and the TIC
+ * refund (A21). They are made available to the project manager (MISE_A_DISPOSITION_MOE), not to the buyer.
+ */
+export function isWorksDocument(frame: string | null | undefined): boolean {
+  return !!frame && /^A\d{1,2}$/.test(frame) && !['A1', 'A2', 'A3', 'A9', 'A12', 'A21'].includes(frame) && Number(frame.slice(1)) <= 25;
+}
+
 /** The frames whose invoices wait for a validator first (research 2026-11-30 §1.3). */
-const FRAMES_WITH_VALIDATOR = ['A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'];
+const FRAMES_WITH_VALIDATOR = ['A9', 'A12'];
 export const needsValidator = (frame: string | null | undefined): boolean => FRAMES_WITH_VALIDATOR.includes(frame ?? '');
 
 export const FLUX_STEPS = ['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_COURS_TRAITEMENT_CPP', 'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP'] as const;
@@ -126,7 +134,7 @@ export class LifecycleEngine {
       while (invoice.upcoming[0] && invoice.upcoming[0].at <= now) {
         const next = invoice.upcoming.shift()!;
         this.world.setStatus(invoice, next.code, next.comment ?? null, next.at);
-        if (next.code === 'MISE_A_DISPOSITION') invoice.upcoming.push(...this.#decided(invoice, next.at));
+        if (next.code === 'MISE_A_DISPOSITION' || next.code === 'MISE_A_DISPOSITION_MOE') invoice.upcoming.push(...this.#decided(invoice, next.at));
         // Silence past the deadline counts as validation: the invoice goes on to its recipient.
         if (next.code.startsWith('ABSENCE_VALIDATION_')) this.route(invoice, next.at, null);
       }
@@ -141,20 +149,22 @@ export class LifecycleEngine {
     invoice.upcoming = [{ code: 'ABSENCE_VALIDATION_1_HORS_DELAI', at: deadline, comment: 'Délai de validation dépassé : validation tacite.' }];
   }
 
-  /** Routes an invoice from DEPOSEE at `at` (after integration, or after a recycling). */
+  /** Routes an invoice from DEPOSEE at `at` (after integration, or after a recycling): to its buyer, or a works document to its MOE. */
   route(invoice: SimInvoice, at: number, comment: string | null): void {
     this.world.setStatus(invoice, 'DEPOSEE', comment, at);
     invoice.upcoming = [
       { code: 'EN_COURS_ACHEMINEMENT', at: at + this.timing.invoiceStepMs },
-      { code: 'MISE_A_DISPOSITION', at: at + 2 * this.timing.invoiceStepMs },
+      { code: isWorksDocument(invoice.data.frame) ? 'MISE_A_DISPOSITION_MOE' : 'MISE_A_DISPOSITION', at: at + 2 * this.timing.invoiceStepMs },
     ];
   }
 
   #decided(invoice: SimInvoice, madeAvailableAt: number): Array<{ code: StatusCode; at: number; comment: string | null }> {
     const byService = this.decisions[invoice.recipient.siret];
     const decisions = byService?.[invoice.service?.codeService ?? ''] ?? byService?.['*'] ?? [];
+    const frame = invoice.data.frame ?? 'A1';
     return decisions
       .filter((d) => !d.numberPattern || new RegExp(d.numberPattern).test(invoice.number))
+      .filter((d) => !d.frames || d.frames.includes(frame))
       .map((d) => ({ code: d.status, at: madeAvailableAt + d.afterSeconds * 1000, comment: d.reason ?? null }));
   }
 

@@ -82,7 +82,7 @@ export interface SimInvoiceData {
   amountWithoutVat: string | null;
   vatAmount: string | null;
   amountWithVat: string | null;
-  /** soumettre's `codeCadreFacturation` (A1_FACTURE_FOURNISSEUR, A9_FACTURE_SOUSTRAITANT...) */
+  /** The billing frame's prefix (A1, A4, A9...): soumettre's `codeCadreFacturation`, or a file's BT-23 */
   frame?: string | null;
   /** soumettre's `codeStructureValideur`: who validates a subcontractor's or co-contractor's invoice */
   validatorSiret?: string | null;

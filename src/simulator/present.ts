@@ -1,5 +1,6 @@
 /** How the simulated Chorus Pro writes its answers: field names and date formats as the real one. */
 import { dayParis, isoParis } from './clock.js';
+import { CADRES_FACTURATION } from '../chorus/contract/vocabulary.js';
 import type { SimInvoice, SimStructure } from './model.js';
 
 const amount = (value: string | null) => (value === null ? undefined : Number(value));
@@ -70,15 +71,19 @@ export function consultedInvoice(invoice: SimInvoice): Record<string, unknown> {
       ...(d.engagementNumber ? { numeroBonCommande: d.engagementNumber } : {}),
     },
     montantTotal: { montantHtTotal: amount(d.amountWithoutVat), montantTVA: amount(d.vatAmount), montantTtcTotal: amount(d.amountWithVat), montantAPayer: amount(d.amountWithVat) },
-    ...(d.frame ? { cadreDeFacturation: validationFrame(invoice) } : {}),
+    ...(outputFrameCode(d.frame) ? { cadreDeFacturation: validationFrame(invoice) } : {}),
   };
 }
+
+/** The output enum's code of a frame (A9 gives A9_FACTURE_SOUSTRAITANT); it lacks A3, A11 and A21. */
+const outputFrameCode = (prefix: string | null | undefined): string | undefined =>
+  ['A3', 'A11', 'A21'].includes(prefix ?? '') ? undefined : CADRES_FACTURATION.find((code) => code.startsWith(`${prefix}_`));
 
 /** `cadreDeFacturation` as consulted: the frame, and the validator with the day it decided. */
 function validationFrame(invoice: SimInvoice): Record<string, unknown> {
   const v = invoice.validation;
   return {
-    codeCadreFacturation: invoice.data.frame,
+    codeCadreFacturation: outputFrameCode(invoice.data.frame),
     ...(v ? { typeIdentifiantValideur1: 'SIRET', codeValideur1: v.validatorSiret, ...(v.decidedAt ? { dateValidation1: isoParis(v.decidedAt) } : {}) } : {}),
   };
 }

@@ -2,7 +2,7 @@
  * A scenario file (`SIMULATOR_SCENARIO=path`): the world a demo, a test or a user wants Chorus Pro to be.
  * Structures, accounts and applications are added to the base seed (replacing those with the same SIRET,
  * login or client id); each recipient's decisions say which status it applies and how long after
- * MISE_A_DISPOSITION; faults, variants and timing are the simulator's own settings. See scenarios/.
+ * MISE_A_DISPOSITION (MISE_A_DISPOSITION_MOE for a works document), for which frames; faults, variants and timing are the simulator's own settings. See scenarios/.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -19,6 +19,8 @@ const decisionSchema = z.strictObject({
   reason: z.string().optional(),
   /** Only invoices whose number matches this regular expression. */
   numberPattern: z.string().optional(),
+  /** Only documents of these billing frames (A1 when the file names none), e.g. ["A4"] for monthly drafts. */
+  frames: z.array(z.string().regex(/^A\d{1,2}$/)).optional(),
 });
 export type Decision = z.infer<typeof decisionSchema>;
 

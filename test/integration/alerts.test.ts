@@ -72,6 +72,7 @@ describe('subscriptions', () => {
     expect(list.data.find((s) => s.id === alertsSubscription.id)?.events).toEqual([
       'invoice.action_required',
       'invoice.payment_overdue',
+      'invoice.clock_expired',
       'supplier.account_refused',
       'supplier.password_expiring',
       'validation.required',

@@ -25,7 +25,7 @@ const invoiceFile = async (number: string) =>
 describe('scenario files', () => {
   it('every ready scenario of scenarios/ loads and starts a simulator', async () => {
     const files = readdirSync('scenarios').filter((f) => f.endsWith('.json'));
-    expect(files).toEqual(expect.arrayContaining(['demo.json', 'recipient-rejects.json', 'recipient-suspends.json', 'slow-day.json']));
+    expect(files).toEqual(expect.arrayContaining(['demo.json', 'recipient-rejects.json', 'recipient-suspends.json', 'slow-day.json', 'works.json']));
     for (const file of files) {
       const scenario = loadScenario(join('scenarios', file));
       expect(scenario.description).not.toBe('');

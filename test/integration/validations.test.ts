@@ -10,14 +10,15 @@ import { Notification } from '../../src/db/entities/notification.js';
 import { emailFor } from '../../src/alerts/messages.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { invoiceFields, jsonInit, supplierBody, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { movingClocks } from '../helpers/clocks.js';
 import { createPipelineHarness, read, settled, type PipelineHarness } from '../helpers/pipeline.js';
 
 const DAY = 86_400_000;
 /** ENTREPRISE GENERALE DUBOIS, the main contractor (titulaire); BTP MARTIN (SUPPLIER_SIRET) is its subcontractor. */
 const HOLDER = '44306184100047';
-let offsetMs = 0;
-const clock = { now: () => new Date(Date.now() + offsetMs) };
 let p: PipelineHarness;
+/** Both clocks forward: the simulator's (its 15 days) and the relay's (its reminders). */
+const { clock, advance } = movingClocks(() => p.simulator.url);
 let worker: RunningWorker;
 
 interface ValidationState {
@@ -49,13 +50,6 @@ afterAll(async () => {
   await worker.stop();
   await p.close();
 });
-
-/** Both clocks forward: the simulator's (its 15 days) and the relay's (its reminders). */
-async function advance(ms: number): Promise<void> {
-  offsetMs += ms;
-  const res = await fetch(`${p.simulator.url}/simulator/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
-  expect(res.status).toBe(200);
-}
 
 const subcontractorInvoice = (number: string) =>
   invoiceFields({

@@ -41,6 +41,31 @@ describe('the status model', () => {
     ]);
   });
 
+  // works-and-limits §1.4 (its table is inferred from the names): the MOE holds a document made available to it or
+  // waiting for its validation or association, the MOA one transmitted or made available to it; a party's error
+  // sends it back to be recycled by its depositor; a refusal stops the circuit.
+  it('tells who must act on a works document, the MOE, the MOA or the supplier', () => {
+    const who = (s: string) => [s, meaningOf(s)?.stage, meaningOf(s)?.waitingFor];
+    expect(['MISE_A_DISPOSITION_MOE', 'A_VALIDER_MOE', 'A_ASSOCIER_MOE', 'ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE'].map(who)).toEqual([
+      ['MISE_A_DISPOSITION_MOE', 'made_available', 'moe'],
+      ['A_VALIDER_MOE', 'deposited', 'moe'],
+      ['A_ASSOCIER_MOE', 'deposited', 'moe'],
+      ['ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE', 'on_hold', 'moe'],
+    ]);
+    expect(['TRANSMISE_MOA', 'MISE_A_DISPOSITION_MOA', 'A_ASSOCIER_MOA'].map((s) => meaningOf(s)?.waitingFor)).toEqual(['moa', 'moa', 'moa']);
+    expect(['PRISE_EN_COMPTE_MOE', 'PRISE_EN_COMPTE_MOA'].map((s) => [meaningOf(s)?.stage, meaningOf(s)?.waitingFor])).toEqual([
+      ['accepted', null],
+      ['accepted', null],
+    ]);
+    expect(['ERREUR_DE_MOA', 'ERREUR_FOURNISSEUR_SUR_MOE', 'A_ASSOCIER_FOURNISSEUR', 'REFUSEE_MOE'].map((s) => meaningOf(s)?.waitingFor)).toEqual([
+      'supplier',
+      'supplier',
+      'supplier',
+      'supplier',
+    ]);
+    expect(meaningOf('REFUSEE_MOA')).toMatchObject({ stage: 'rejected', final: true });
+  });
+
   it('follows the ordinary path to payment', () => {
     expect(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION', 'SERVICE_FAIT', 'MANDATEE', 'MISE_EN_PAIEMENT'].map((s) => meaningOf(s)?.stage)).toEqual([
       'deposited',

@@ -6,7 +6,8 @@
  *   expiry date (an expired password stops every deposit of the supplier);
  * - payment follow: recipients that never report payment (statutMiseEnPaiementNestPasRemonte) would be followed
  *   for ever; their invoices stop being followed once the configured delay after MISE_A_DISPOSITION has passed;
- * - validation deadlines: a main contractor is reminded 5 days and 1 day before its silence counts as approval.
+ * - validation deadlines: a main contractor is reminded 5 days and 1 day before its silence counts as approval;
+ * - works clocks: the project manager (MOE) let its 7 days to review a works document run out.
  */
 import type { Job } from 'bullmq';
 import { SEALED_AT } from '../../src/shared/secret-box.js';
@@ -22,6 +23,7 @@ import { endFollowing, record } from '../../src/invoices/lifecycle.js';
 import { batchesById } from '../../src/db/batches.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { remindValidators } from '../../src/validations/reminders.js';
+import { alertExpiredClocks } from '../../src/invoices/works-clocks.js';
 
 const DAY_MS = 86_400_000;
 /** Fixed recovery-cost indemnity owed on any late payment (D. 2192-35). */
@@ -37,8 +39,12 @@ export function makeChecksProcessor(deps: ChecksDeps) {
     const unfollowed = await stopFollowingUnreportedPayments(deps);
     const reminders = await remindValidators({ em: deps.orm.em, clock: deps.clock });
     await publishNotifications(deps, reminders);
-    await job.log(`${overdue} overdue alert(s), ${passwords} password alert(s), ${unfollowed} invoice(s) no longer followed, ${reminders.length} validation reminder(s)`);
-    return { overdue, passwords, unfollowed, reminders: reminders.length };
+    const clocks = await alertExpiredClocks({ em: deps.orm.em, clock: deps.clock });
+    await publishNotifications(deps, clocks);
+    await job.log(
+      `${overdue} overdue alert(s), ${passwords} password alert(s), ${unfollowed} invoice(s) no longer followed, ${reminders.length} validation reminder(s), ${clocks.length} works clock alert(s)`,
+    );
+    return { overdue, passwords, unfollowed, reminders: reminders.length, clocks: clocks.length };
   };
 }
 

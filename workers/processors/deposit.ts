@@ -16,6 +16,9 @@ import { integrate, record, transition } from '../../src/invoices/lifecycle.js';
 import { checkRecipient } from '../../src/invoices/recipient-check.js';
 import { readingDisagreements, submissionDataOf } from '../../src/invoices/without-flux.js';
 import type { SubmissionData } from '../../src/chorus/submit.js';
+import { WORKS_FRAMES } from '../../src/chorus/codes.js';
+import { ChorusBusinessError } from '../../src/chorus/errors.js';
+import type { WorksOffer } from '../../src/chorus/works-offer.js';
 import { RETRYABLE_STATES } from '../../src/invoices/states.js';
 import { publishNotifications } from '../../src/alerts/notify.js';
 import { enqueueReport } from '../../src/queues/enqueue.js';
@@ -96,6 +99,11 @@ export function makeDepositProcessor(deps: DepositDeps) {
         });
       }
 
+      if (!last && WORKS_FRAMES.includes(invoice.billingFrame)) {
+        const refused = await checkWorksOffer(run);
+        if (refused) return refused;
+      }
+
       let submission: SubmissionData | null = null;
       if (invoice.depositMode !== 'flux') {
         if (invoice.depositMode === 'pdf') await readPdfOnce(run);
@@ -167,6 +175,36 @@ export function makeDepositProcessor(deps: DepositDeps) {
       return undefined;
     },
   });
+
+  /**
+   * Once, before a works document's first deposit: what Chorus Pro offers the account for works (frames and flux
+   * formats), recorded with the syntaxeFlux used. A frame missing from a list that names some is refused here; an
+   * account that cannot ask (a business refusal of the call) deposits anyway, and the timeline says so.
+   */
+  async function checkWorksOffer(run: Run): Promise<DepositResult | null> {
+    const { em, account } = run;
+    const { invoice } = run.subject;
+    let offer: WorksOffer;
+    try {
+      offer = await run.invoicing.worksOffer(account);
+    } catch (error) {
+      if (!(error instanceof ChorusBusinessError)) throw error;
+      record(em, invoice, 'works-offer', 'chorus', {
+        message: `Chorus Pro did not say which works frames and flux formats this account may use (${error.message}); deposited with syntaxeFlux ${invoice.syntaxeFlux ?? '-'}.`,
+      });
+      return null;
+    }
+    if (offer.frames.length > 0 && !offer.frames.includes(invoice.billingFrame)) {
+      const message = `Chorus Pro does not offer billing frame ${invoice.billingFrame} to this account for works documents (it offers ${offer.frames.join(', ')}). Check the frame with the contract's profile (fiche d'identité du marché), then submit again.`;
+      const alert = transition(em, invoice, 'precheck-failed', { message, details: { offer } }, { errorCode: 'FRAME_NOT_OFFERED' });
+      return run.refuse(alert, `Pre-check refused works document ${invoice.number}: ${message}`);
+    }
+    record(em, invoice, 'works-offer', 'chorus', {
+      message: `Works document: Chorus Pro offers this account the frames ${offer.frames.join(', ') || '(none listed)'} and the flux formats ${offer.formats.join(', ') || '(none listed)'}; deposited as ${invoice.billingFrame} with syntaxeFlux ${invoice.syntaxeFlux ?? '-'} (the E4/E5 codes of works fluxes are unconfirmed).`,
+      details: { frames: offer.frames, formats: offer.formats, syntaxeFluxUsed: invoice.syntaxeFlux },
+    });
+    return null;
+  }
 
   /** deposer/flux, then the report job follows the flux until Chorus Pro integrated its invoice. */
   async function depositFlux(run: Run, attempt: DepositAttempt, markSending: () => Promise<void>): Promise<DepositResult> {

@@ -178,6 +178,22 @@ export const ENDPOINTS = {
     swagger: null,
     successLibelle: 'TRA_MSG_00.000',
   }),
+  recupererFormatFlux: endpoint({
+    api: 'transverses',
+    path: '/cpro/transverses/v1/recuperer/formatflux',
+    request: t.recupererFormatFluxRequest,
+    response: t.recupererFormatFluxResponse,
+    swagger: null,
+    successLibelle: 'TRA_MSG_00.000',
+  }),
+  recupererCadreFacturation: endpoint({
+    api: 'transverses',
+    path: '/cpro/transverses/v1/recuperer/cadrefacturation',
+    request: t.recupererCadreFacturationRequest,
+    response: t.recupererCadreFacturationResponse,
+    swagger: null,
+    successLibelle: 'TRA_MSG_00.000',
+  }),
   ajouterFichier: endpoint({
     api: 'transverses',
     path: '/cpro/transverses/v1/ajouter/fichier',

@@ -49,3 +49,21 @@ export const ajouterFichierRequest = request({
   idUtilisateurCourant: int64(),
 });
 export const ajouterFichierResponse = response({ ...envelope, pieceJointeId: int64().optional() });
+
+/**
+ * `recuperer/formatflux` (body `{}`): the flux formats the account may deposit, `listeFormatFlux[{formatFlux}]`
+ * (api-reference §2.3, go-choruspro). Asked at run time for works documents, whose E4/E5 codes are unconfirmed.
+ */
+export const recupererFormatFluxRequest = request({});
+export const recupererFormatFluxResponse = response({ ...envelope, listeFormatFlux: listOf(response({ formatFlux: z.string().optional() })) });
+
+/**
+ * `recuperer/cadrefacturation {typeDemandePaiement}`: the billing frames of a type of payment request (FACTURE gives
+ * A1, A2, A9, A12: research 2026-11-30 §1.1). The answer's list name is unconfirmed: `listeCadreFacturation` with
+ * `codeCadreFacturation` items, as the other `recuperer/*` lists are named.
+ */
+export const recupererCadreFacturationRequest = request({ typeDemandePaiement: z.string() });
+export const recupererCadreFacturationResponse = response({
+  ...envelope,
+  listeCadreFacturation: listOf(response({ codeCadreFacturation: z.string().optional() })),
+});

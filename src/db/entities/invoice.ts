@@ -8,6 +8,21 @@ import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
 import { SupplierAccount } from './supplier-account.js';
 
 /** An invoice as received from an internal system, and where it stands on its way to being paid. */
+/** The amounts of a works document (strings, two decimals; priceRevision may be negative). */
+export interface WorksAmounts {
+  /** Works executed since the start of the contract, without VAT. */
+  executedToDate: string;
+  /** What earlier statements already billed, without VAT; with it, the statement's amount is checked. */
+  previouslyInvoiced: string | null;
+  priceRevision: string;
+  /** Retenue de garantie: at most 5 % (of the amount with VAT of the statement). */
+  retention: string;
+  advance: string;
+  advanceRepayment: string;
+  /** What the buyer pays for this document (`montantAPayer`), which differs from the amount with VAT. */
+  amountToPay: string;
+}
+
 @Entity({ tableName: 'invoice' })
 // A number is the supplier's once: but a flux refused at integration (state `rejected`) frees it, as Chorus Pro does.
 @Unique({
@@ -22,6 +37,8 @@ export class Invoice {
   [OptionalProps]?:
     | 'billingFrame'
     | 'validatorSiret'
+    | 'previous'
+    | 'worksAmounts'
     | 'currency'
     | 'serviceCode'
     | 'engagementNumber'
@@ -195,6 +212,14 @@ export class Invoice {
   /** Whether status syncs still look at it: not once its status is final, nor after the follow delay for recipients that never report payment. */
   @Property({ type: 'boolean' })
   statusFollowed: boolean = false;
+
+  /** A works document: the previous document of the same billing file (dossier de facturation), if named. */
+  @ManyToOne(() => Invoice, { ref: true, nullable: true, deleteRule: 'restrict' })
+  previous: Ref<Invoice> | null = null;
+
+  /** A works document's amounts beside its totals: works executed to date, retention, revision, advance, amount to pay. */
+  @Property({ type: 'json', nullable: true })
+  worksAmounts: WorksAmounts | null = null;
 
   /** The rejected invoice this one corrects, under a new number. */
   @OneToOne(() => Invoice, { ref: true, nullable: true, owner: true, unique: 'invoice_corrects_unique', deleteRule: 'restrict' })

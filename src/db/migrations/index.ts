@@ -9,6 +9,7 @@ import { Migration20261130120000_deposit_modes } from './Migration20261130120000
 import { Migration20261130130000_batches } from './Migration20261130130000_batches.js';
 import { Migration20261130140000_contracts } from './Migration20261130140000_contracts.js';
 import { Migration20261130150000_validations } from './Migration20261130150000_validations.js';
+import { Migration20261130160000_works_documents } from './Migration20261130160000_works_documents.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261130130000_batches', class: Migration20261130130000_batches },
   { name: 'Migration20261130140000_contracts', class: Migration20261130140000_contracts },
   { name: 'Migration20261130150000_validations', class: Migration20261130150000_validations },
+  { name: 'Migration20261130160000_works_documents', class: Migration20261130160000_works_documents },
 ];

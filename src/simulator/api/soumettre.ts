@@ -101,7 +101,7 @@ export function soumettreApi(ctx: ApiContext): Handlers {
         amountWithoutVat: euros(cents(totals.montantHtTotal)),
         vatAmount: euros(cents(totals.montantTVA)),
         amountWithVat: euros(cents(totals.montantTtcTotal)),
-        frame: textOf(frame.codeCadreFacturation),
+        frame: /^(A\d{1,2})_/.exec(textOf(frame.codeCadreFacturation) ?? '')?.[1] ?? null,
         validatorSiret: textOf(frame.codeStructureValideur),
       };
       const outcome = engine.submit(account.login, data);

@@ -4,6 +4,24 @@ import { isoParis } from '../clock.js';
 import { decodeFile } from './factures.js';
 import { list, ok, textOf, type ApiContext, type Handlers } from './answers.js';
 
+const FLUX_FORMATS = ['IN_DP_E1_STRUCT', 'IN_DP_E2_MIXTE', 'IN_DP_E2_FACTURX'];
+/** FACTURE gives these four (the community example, research 2026-11-30 §1.1). */
+const INVOICE_FRAMES = ['A1_FACTURE_FOURNISSEUR', 'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE', 'A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'];
+/** FACTURE_TRAVAUX: the supplier-side works frames of works-and-limits §1.2 (which ones Chorus Pro lists is inferred). */
+const WORKS_FRAMES = [
+  'A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR',
+  'A5_ETAT_ACOMPTE_FOURNISSEUR',
+  'A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR',
+  'A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR',
+  'A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR',
+  'A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT',
+  'A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT',
+  'A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT',
+  'A14_PROJET_DECOMPTE_FINAL_COTRAITANT',
+  'A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE',
+  'A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR',
+];
+
 export function transversesApi({ world, engine, variants }: ApiContext): Handlers {
   return {
     consulterCRDetaille: (account, body) => {
@@ -31,6 +49,21 @@ export function transversesApi({ world, engine, variants }: ApiContext): Handler
             .structuresOf(account)
             .filter((s) => s.active)
             .map((s) => ({ idStructureCPP: s.idStructureCPP, identifiant: s.siret, designationStructure: s.designation })),
+        ),
+      }),
+    // The formats PHPG lists (api-reference §2.3); the works ones (E4, E5) are unknown, so none is made up here.
+    recupererFormatFlux: () =>
+      ok('TRA_MSG_00.000', {
+        listeFormatFlux: list(
+          variants,
+          FLUX_FORMATS.map((formatFlux) => ({ formatFlux })),
+        ),
+      }),
+    recupererCadreFacturation: (_account, body) =>
+      ok('TRA_MSG_00.000', {
+        listeCadreFacturation: list(
+          variants,
+          (body.typeDemandePaiement === 'FACTURE_TRAVAUX' ? WORKS_FRAMES : INVOICE_FRAMES).map((codeCadreFacturation) => ({ codeCadreFacturation })),
         ),
       }),
     ajouterFichier: (account, body) => {

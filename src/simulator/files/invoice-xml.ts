@@ -40,6 +40,9 @@ function siretOf(party: XmlElement | null, places: string[][]): string | null {
   return text(candidates.find((c) => c.getAttribute('schemeID') === '0009') ?? null) ?? text(candidates[0] ?? null);
 }
 
+/** A billing frame as Chorus Pro reads BT-23: A1 to A25 only (EDI rule G1.02, research 2026-11-30 §1.1). */
+const frameOf = (value: string | null): string | null => (value && /^A([1-9]|1\d|2[0-5])$/.test(value) ? value : null);
+
 export function readInvoiceXml(bytes: Buffer): SimInvoiceData {
   const head = bytes.subarray(0, 2048).toString('utf8');
   if (/<!ENTITY/i.test(head)) throw new Error('les entités XML ne sont pas acceptées');
@@ -72,6 +75,9 @@ function readUbl(root: XmlElement): SimInvoiceData {
     amountWithoutVat: text(at(root, 'LegalMonetaryTotal', 'TaxExclusiveAmount')),
     vatAmount: text(vat),
     amountWithVat: text(at(root, 'LegalMonetaryTotal', 'TaxInclusiveAmount')),
+    // BT-23, the business process: where Chorus Pro's billing frame travels in a file (einvoice-formats.md); a
+    // profile URN (Peppol's) or a reform code (M1...) there names no frame.
+    frame: frameOf(text(at(root, 'ProfileID'))),
   };
 }
 
@@ -97,5 +103,6 @@ function readCii(root: XmlElement): SimInvoiceData {
     amountWithoutVat: text(at(totals, 'TaxBasisTotalAmount')),
     vatAmount: text(at(totals, 'TaxTotalAmount')),
     amountWithVat: text(at(totals, 'GrandTotalAmount')),
+    frame: frameOf(text(at(root, 'ExchangedDocumentContext', 'BusinessProcessSpecifiedDocumentContextParameter', 'ID'))),
   };
 }
