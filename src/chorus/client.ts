@@ -64,7 +64,13 @@ const NO_RESULT_ANSWERS: ReadonlyArray<{ codeRetour: number; key: string }> = [
   { codeRetour: 20000, key: 'TRA_MSG_00.015' },
   { codeRetour: 20007, key: 'GFT_MSG_01.075' },
 ];
-const SEARCHES: ReadonlySet<EndpointName> = new Set(['rechercherFactureParFournisseur', 'rechercherStructure', 'rechercherServicesStructure', 'rechercherEngagementJuridique']);
+const SEARCHES: ReadonlySet<EndpointName> = new Set([
+  'rechercherFactureParFournisseur',
+  'rechercherFactureATraiterParValideur',
+  'rechercherStructure',
+  'rechercherServicesStructure',
+  'rechercherEngagementJuridique',
+]);
 const isNoResult = (name: EndpointName, codeRetour: number, libelle: string | undefined) =>
   SEARCHES.has(name) && NO_RESULT_ANSWERS.some((a) => a.codeRetour === codeRetour && (libelle === a.key || libelle?.startsWith(`${a.key} `) === true));
 /** Chorus Pro returns at most this many results to a search (CS17); a search that gets as many may have lost some. */

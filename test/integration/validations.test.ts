@@ -5,7 +5,9 @@
  * the buyer) or refuses it with a reason (REFUSEE_1); 15 days of silence count as validation
  * (ABSENCE_VALIDATION_1_HORS_DELAI). The relay's and the simulator's clocks move together, forward only.
  */
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Validation } from '../../src/db/entities/validation.js';
 import { Notification } from '../../src/db/entities/notification.js';
 import { emailFor } from '../../src/alerts/messages.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
@@ -182,6 +184,27 @@ describe('a subcontractor’s invoices in the main contractor’s inbox', () => 
     expect((await detail(v.id)).decision).toBeNull();
     expect(await validations('?pending=true')).toEqual([]);
   });
+
+  it('an empty inbox answered "no result" (codeRetour 20000, api-reference §4.2) is an empty inbox, and the syncs go on', async () => {
+    const variant = await fetch(`${p.simulator.url}/simulator/variants`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ emptySearch: 'no-result-code' }),
+    });
+    expect(variant.status).toBe(200);
+    const before = calls('rechercherFactureATraiterParValideur');
+    const syncs = await statusSyncsDone();
+    await expect.poll(statusSyncsDone, { timeout: 15_000 }).toBeGreaterThanOrEqual(syncs + 4);
+    expect(calls('rechercherFactureATraiterParValideur')).toBeGreaterThan(before);
+    expect((await p.h.ctx.queues['status-sync'].getJobCounts('failed')).failed).toBe(0);
+    // Read as an empty inbox, not as a refusal of the search.
+    const recent = await p.h.ctx.queues['status-sync'].getJobs(['completed'], 0, 5);
+    const logs = (await Promise.all(recent.map((j) => p.h.ctx.queues['status-sync'].getJobLogs(j.id!)))).flatMap((l) => l.logs);
+    expect(logs.length).toBeGreaterThan(0);
+    expect(logs.filter((l) => l.includes('refused to list'))).toEqual([]);
+    expect(await validations('?pending=true')).toEqual([]);
+    await fetch(`${p.simulator.url}/simulator/variants`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ emptySearch: 'empty-list' }) });
+  });
 });
 
 describe('a subcontractor that named the wrong validator', () => {
@@ -231,5 +254,24 @@ describe('a decision whose answer is lost', () => {
     expect(done.timeline!.at(-1)!.message).toMatch(/the earlier approval took effect/);
     expect(simInvoice('ST-A9-005').history.filter((h) => h.code === 'VALIDEE_1')).toHaveLength(1);
     p.simulator.faults.replace({});
+  });
+});
+
+describe('a decision whose job Redis never got', () => {
+  it('is added back from PostgreSQL by the sweeper and sent once', async () => {
+    await expect.poll(async () => (await validationOf('ST-A9-004'))?.stage, { timeout: 20_000 }).toBe('pending');
+    const v = (await validationOf('ST-A9-004'))!;
+    // As a web process that died between its commit and its enqueue leaves it: the row says queued, Redis has nothing.
+    const em = p.h.ctx.orm.em.fork();
+    const row = await em.findOneOrFail(Validation, v.id);
+    row.decision = { id: randomUUID(), action: 'approve', text: null, requestedAt: new Date().toISOString() };
+    row.decisionState = 'queued';
+    await em.flush();
+    expect(await p.h.ctx.queues.validations.getJob(row.decision.id)).toBeUndefined();
+    const before = calls('traiterFactureAValider');
+    await expect.poll(async () => (await detail(v.id)).decision?.state, { timeout: 20_000 }).toBe('done');
+    expect(await p.h.ctx.queues.validations.getJob(row.decision.id)).toBeDefined();
+    expect(calls('traiterFactureAValider')).toBe(before + 1);
+    expect((await detail(v.id)).stage).toBe('approved');
   });
 });

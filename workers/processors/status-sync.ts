@@ -18,7 +18,8 @@ import { searchedStatus, statusesToRecord } from '../../src/invoices/status-hist
 import { publishNotifications } from '../../src/alerts/notify.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { syncValidationInbox } from '../../src/validations/inbox.js';
-import { chorusJob, type ChorusJobDeps } from '../chorus-job.js';
+import { ChorusBusinessError } from '../../src/chorus/errors.js';
+import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
 
 /** When a supplier was never synced, look back this far. */
 const FIRST_SYNC_LOOKBACK_MS = 90 * 86_400_000;
@@ -76,13 +77,26 @@ export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
       await em.nativeUpdate(SupplierAccount, { id: supplier.id, $or: [{ statusSyncedUntil: null }, { statusSyncedUntil: { $lt: started } }] }, { statusSyncedUntil: started });
       await publishNotifications(deps, notifications);
       await run.log(`${changedAtChorus.length} invoice(s) changed at Chorus Pro since ${since.toISOString()}; ${changed} of ours updated`);
-      // The same account as a validator: its subcontractors' and co-contractors' invoices waiting for its decision.
-      const inbox = await syncValidationInbox({ em, invoicing: run.invoicing, account, validator: supplier, clock: deps.clock });
-      await publishNotifications(deps, inbox.notifications);
-      if (inbox.waiting + inbox.settled > 0) await run.log(`Validator inbox: ${inbox.waiting} invoice(s) waiting for a decision, ${inbox.settled} settled`);
+      await followValidatorInbox(deps, run);
       return { changed, seen: changedAtChorus.length };
     },
   });
+}
+
+/**
+ * The same account as a validator: its subcontractors' and co-contractors' invoices waiting for its decision. An
+ * account Chorus Pro refuses this search to says so in the log and the sync stands; a transient error fails the
+ * job like the rest of the sync (its statuses are saved: the retry finds nothing new there).
+ */
+async function followValidatorInbox(deps: ChorusJobDeps, run: ChorusJobRun<SupplierAccount>): Promise<void> {
+  try {
+    const inbox = await syncValidationInbox({ em: run.em, invoicing: run.invoicing, account: run.account, validator: run.supplier, clock: deps.clock });
+    await publishNotifications(deps, inbox.notifications);
+    if (inbox.waiting + inbox.settled > 0) await run.log(`Validator inbox: ${inbox.waiting} invoice(s) waiting for a decision, ${inbox.settled} settled`);
+  } catch (error) {
+    if (!(error instanceof ChorusBusinessError)) throw error;
+    await run.log(`Chorus Pro refused to list this account's validator inbox: ${error.message}`);
+  }
 }
 
 function sameInvoice(invoice: Invoice, item: ChorusInvoiceSummary): boolean {
