@@ -143,7 +143,8 @@ export async function syncValidationInbox(deps: {
   const inInbox = new Set(inbox.map((i) => i.chorusInvoiceId));
   let settled = 0;
   for (const validation of known) {
-    if (inInbox.has(validation.chorusInvoiceId) || validation.stage !== 'pending') continue;
+    // A decision on its way settles the row itself (its job reads the status before and after its call).
+    if (inInbox.has(validation.chorusInvoiceId) || validation.stage !== 'pending' || validation.decisionState === 'queued' || validation.decisionState === 'sending') continue;
     const { status } = await invoicing.viewAsValidator(account, validation.chorusInvoiceId);
     if (!status) continue;
     const alert = apply(em, validation, status, now);

@@ -275,3 +275,31 @@ describe('a decision whose job Redis never got', () => {
     expect((await detail(v.id)).stage).toBe('approved');
   });
 });
+
+describe('a key limited to some suppliers', () => {
+  it('sees and decides only the inboxes of its suppliers: another one’s validation does not exist for it', async () => {
+    const key = async (supplierSirets: string[]) => {
+      const res = await p.h.api('/v1/api-keys', jsonInit({ name: `submitter of ${supplierSirets.join(',')}`, role: 'submitter', supplierSirets }));
+      expect(res.status).toBe(201);
+      return String(((await res.json()) as { key: string }).key);
+    };
+    const as = (k: string, path: string, init: RequestInit = {}) =>
+      p.h.api(path, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${k}` } });
+    const [holderKey, subcontractorKey] = [await key([HOLDER]), await key([SUPPLIER_SIRET])];
+    const all = await validations();
+    expect(all.length).toBeGreaterThan(0);
+    const seen = async (k: string) => ((await (await as(k, '/v1/validations')).json()) as { data: ValidationState[] }).data.map((v) => v.id).sort();
+    expect(await seen(holderKey)).toEqual(all.map((v) => v.id).sort());
+    expect(await seen(subcontractorKey)).toEqual([]);
+    const one = all[0]!.id;
+    for (const [path, init] of [
+      [`/v1/validations/${one}`, {}],
+      [`/v1/validations/${one}/approve`, jsonInit({})],
+      [`/v1/validations/${one}/refuse`, jsonInit({ reason: 'x' })],
+    ] as const) {
+      const res = await as(subcontractorKey, path, init);
+      expect([path, res.status, ((await res.json()) as { error: { code: string } }).error.code]).toEqual([path, 404, 'VALIDATION_NOT_FOUND']);
+    }
+    expect((await as(holderKey, `/v1/validations/${one}`)).status).toBe(200);
+  });
+});

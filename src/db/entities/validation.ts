@@ -54,7 +54,8 @@ export class Validation {
     | 'remindersSent'
     | 'timeline'
     | 'createdAt'
-    | 'updatedAt';
+    | 'updatedAt'
+    | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -138,4 +139,11 @@ export class Validation {
 
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /**
+   * The inbox sync, the reminders and the decision job each read, change and write the row (its timeline is one
+   * JSON value): a write over a newer version fails instead of losing the other's lines, and its job runs again.
+   */
+  @Property({ type: 'integer', version: true })
+  version!: number;
 }

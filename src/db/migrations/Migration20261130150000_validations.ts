@@ -30,6 +30,7 @@ export class Migration20261130150000_validations extends Migration {
       "timeline" jsonb not null default '[]',
       "created_at" timestamptz not null,
       "updated_at" timestamptz not null,
+      "version" int not null default 1,
       constraint "validation_validator_invoice_unique" unique ("validator_id", "chorus_invoice_id"));`);
     this.addSql(`create index "validation_stage_deadline_index" on "validation" ("stage", "deadline");`);
     this.addSql(`alter table "invoice" add column "validator_siret" varchar(14) null;`);
