@@ -72,6 +72,12 @@ export function checkAgainstContracts(invoice: ProfiledFields, contracts: readon
       code: 'contract_party',
       message: `${invoice.supplierSiret} is not a party to market ${invoice.marketNumber}: add it to the contract profile as a co-contractor or subcontractor.`,
     });
+  } else if (role === 'subcontractor' && !contract.subcontractors.find((s) => s.siret === invoice.supplierSiret)!.directPayment) {
+    issues.push({
+      path: 'supplierSiret',
+      code: 'contract_no_direct_payment',
+      message: `${invoice.supplierSiret} is a subcontractor of market ${invoice.marketNumber} without direct payment: it bills the holder ${contract.holderSiret}, not the buyer, so its invoices do not go to Chorus Pro.`,
+    });
   } else if (!contract.frames[role].includes(invoice.billingFrame)) {
     issues.push({
       path: 'billingFrame',

@@ -100,6 +100,17 @@ describe('a contract profile', () => {
     expect(missing.body.error?.details).toEqual([expect.objectContaining({ path: 'validatorSiret', code: 'validator_required' })]);
     const unexpected = await post('/v1/invoices', await invoiceBody({ validatorSiret: OTHER_SUPPLIER }));
     expect(unexpected.body.error?.details).toEqual([expect.objectContaining({ path: 'validatorSiret', code: 'validator_not_expected' })]);
+    // A subcontractor without direct payment bills the holder, not the buyer: nothing of it goes to Chorus Pro.
+    const indirect = {
+      marketNumber: `${market}-C`,
+      buyer: { siret: RECIPIENT_SIRET },
+      holderSiret: SUPPLIER_SIRET,
+      subcontractors: [{ siret: OTHER_SUPPLIER, directPayment: false }],
+    };
+    expect((await post('/v1/contracts', indirect)).status).toBe(201);
+    const notPaidDirectly = await post('/v1/invoices', subcontractorInvoice({ marketNumber: `${market}-C` }));
+    expect(notPaidDirectly.status).toBe(422);
+    expect(notPaidDirectly.body.error?.details).toEqual([expect.objectContaining({ path: 'supplierSiret', code: 'contract_no_direct_payment' })]);
   });
 
   it('filters the invoice list and the stats by market', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validation } from '../../src/db/entities/validation.js';
 import { Notification } from '../../src/db/entities/notification.js';
 import { emailFor } from '../../src/alerts/messages.js';
+import type { NotificationEvent } from '../../src/alerts/events.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { invoiceFields, jsonInit, supplierBody, SUPPLIER_SIRET } from '../helpers/invoices.js';
 import { movingClocks } from '../helpers/clocks.js';
@@ -78,7 +79,7 @@ async function validations(query = ''): Promise<ValidationState[]> {
 const validationOf = async (number: string) => (await validations()).find((v) => v.invoice.number === number);
 const detail = async (id: string) => (await (await p.h.api(`/v1/validations/${id}`)).json()) as ValidationState;
 const simInvoice = (number: string) => [...p.simulator.world.invoices.values()].find((i) => i.number === number)!;
-const alerts = (event: string) => p.h.ctx.orm.em.fork().find(Notification, { event }, { orderBy: { createdAt: 'asc' } });
+const alerts = (event: NotificationEvent) => p.h.ctx.orm.em.fork().find(Notification, { event }, { orderBy: { createdAt: 'asc' } });
 const calls = (endpoint: string) => p.simulator.counter.byEndpoint.get(endpoint) ?? 0;
 const statusSyncsDone = async () => (await p.h.ctx.queues['status-sync'].getJobCounts('completed')).completed ?? 0;
 

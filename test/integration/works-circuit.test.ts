@@ -52,7 +52,7 @@ async function post(body: Record<string, unknown>) {
   return { status: res.status, body: (await res.json()) as WorksState & { error?: { code: string; details: Array<{ path: string; code: string; message: string }> } } };
 }
 const view = async (id: string) => (await read(p.h, id)) as WorksState;
-const statusesOf = async (id: string) => (await view(id)).events.filter((e) => e.type === 'status-changed').map((e) => e.details.to as string);
+const statusesOf = async (id: string) => (await view(id)).events.filter((e) => e.type === 'status-changed').map((e) => e.details?.to as string);
 const clockAlerts = () => p.h.ctx.orm.em.fork().find(Notification, { event: 'invoice.clock_expired' }, { orderBy: { createdAt: 'asc' } });
 
 const ids: Record<string, string> = {};
@@ -106,8 +106,8 @@ describe('a works document and its successor', () => {
     // What Chorus Pro offers for works was asked before the first deposit, and recorded with the syntaxeFlux used.
     const offer = (await view(ids.first)).events.find((e) => e.type === 'works-offer')!;
     expect(offer.details).toMatchObject({ syntaxeFluxUsed: 'IN_DP_E2_CII_FACTURX' });
-    expect(offer.details.frames).toContain('A4');
-    expect(offer.details.formats).toEqual(expect.arrayContaining(['IN_DP_E1_STRUCT', 'IN_DP_E2_MIXTE']));
+    expect(offer.details?.frames).toContain('A4');
+    expect(offer.details?.formats).toEqual(expect.arrayContaining(['IN_DP_E1_STRUCT', 'IN_DP_E2_MIXTE']));
   });
 
   it('refuses before any deposit a works frame Chorus Pro does not offer the supplier (an MOE’s, A15)', async () => {
