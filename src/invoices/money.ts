@@ -21,3 +21,13 @@ export function amountOfCents(cents: bigint): string {
 export function normaliseAmount(amount: string): string {
   return amountOfCents(toCents(amount));
 }
+
+/** A signed amount ("-150.00", a price revision) in integer cents. */
+export function toSignedCents(amount: string): bigint {
+  return amount.startsWith('-') ? -toCents(amount.slice(1)) : toCents(amount);
+}
+
+/** Integer cents of either sign as a two-decimal amount: -1250n is "-12.50". */
+export function signedAmountOfCents(cents: bigint): string {
+  return cents < 0n ? `-${amountOfCents(-cents)}` : amountOfCents(cents);
+}

@@ -5,7 +5,7 @@ import type { InvoiceLine, VatLine } from '../chorus/submit.js';
 import type { WorksAmounts } from '../db/entities/invoice.js';
 import type { Issue } from '../shared/domain-error.js';
 import { checkDepositMode, vatBreakdownOf } from './deposit-modes.js';
-import { amountOfCents, normaliseAmount, toCents } from './money.js';
+import { amountOfCents, normaliseAmount, signedAmountOfCents, toCents, toSignedCents } from './money.js';
 
 /** Chorus Pro refuses larger files. */
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -109,9 +109,6 @@ export function checkSubmission(submission: CheckedFields, today: string): Issue
   return issues;
 }
 
-const signedCents = (amount: string): bigint => (amount.startsWith('-') ? -toCents(amount.slice(1)) : toCents(amount));
-const signedAmount = (cents: bigint): string => (cents < 0n ? `-${amountOfCents(-cents)}` : amountOfCents(cents));
-
 /**
  * A works document's own fields: only a works frame (A4 to A25) names a previous document or carries works
  * amounts; the retention is at most 5 % (works-and-limits §1.3 and the CCP, read per statement); the amount to pay
@@ -150,16 +147,16 @@ function checkWorksDocument(submission: CheckedFields): Issue[] {
     issues.push({
       path: 'worksAmounts.amountToPay',
       code: 'amount_to_pay_wrong',
-      message: `The amount to pay must be the amount with VAT ${submission.amountWithVat} less the retention ${w.retention} and the advance repaid ${w.advanceRepayment}, plus the advance ${w.advance}: ${signedAmount(toPay)}, not ${w.amountToPay}.`,
+      message: `The amount to pay must be the amount with VAT ${submission.amountWithVat} less the retention ${w.retention} and the advance repaid ${w.advanceRepayment}, plus the advance ${w.advance}: ${signedAmountOfCents(toPay)}, not ${w.amountToPay}.`,
     });
   }
   if (w.previouslyInvoiced !== null && submission.amountWithoutVat !== undefined) {
-    const expected = toCents(w.executedToDate) - toCents(w.previouslyInvoiced) + signedCents(w.priceRevision);
+    const expected = toCents(w.executedToDate) - toCents(w.previouslyInvoiced) + toSignedCents(w.priceRevision);
     if (expected !== toCents(submission.amountWithoutVat)) {
       issues.push({
         path: 'amountWithoutVat',
         code: 'works_amounts_do_not_add_up',
-        message: `A statement bills the works executed to date ${w.executedToDate} less what was billed before ${w.previouslyInvoiced}, plus the price revision ${w.priceRevision}: ${signedAmount(expected)} without VAT, not ${submission.amountWithoutVat}.`,
+        message: `A statement bills the works executed to date ${w.executedToDate} less what was billed before ${w.previouslyInvoiced}, plus the price revision ${w.priceRevision}: ${signedAmountOfCents(expected)} without VAT, not ${submission.amountWithoutVat}.`,
       });
     }
   }
@@ -260,7 +257,7 @@ function normalisedWorksAmounts(w: WorksAmounts): WorksAmounts {
   return {
     executedToDate: normaliseAmount(w.executedToDate),
     previouslyInvoiced: w.previouslyInvoiced === null ? null : normaliseAmount(w.previouslyInvoiced),
-    priceRevision: signedAmount(signedCents(w.priceRevision)),
+    priceRevision: signedAmountOfCents(toSignedCents(w.priceRevision)),
     retention: normaliseAmount(w.retention),
     advance: normaliseAmount(w.advance),
     advanceRepayment: normaliseAmount(w.advanceRepayment),

@@ -9,7 +9,7 @@ import type { AppContext } from '../context.js';
 import { Validation, type ValidationDecision } from '../db/entities/validation.js';
 import { enqueueValidationDecision } from '../queues/enqueue.js';
 import { DomainError } from '../shared/domain-error.js';
-import { addEvent } from './inbox.js';
+import { addEvent } from './timeline.js';
 
 export type DecisionInput = { action: 'approve'; comment: string | null } | { action: 'refuse'; reason: string };
 

@@ -14,14 +14,11 @@ import type { SupplierAccount } from '../db/entities/supplier-account.js';
 import { Validation, type ValidationStage } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';
 import { VALIDATION_DELAY_DAYS, validationStageOf } from './stages.js';
+import { addEvent } from './timeline.js';
 
 const DAY_MS = 86_400_000;
 
 const money = (value: number | null): string | null => (value === null ? null : value.toFixed(2));
-
-export function addEvent(validation: Validation, at: Date, type: string, message: string): void {
-  validation.timeline = [...validation.timeline, { at: at.toISOString(), type, message }];
-}
 
 const STAGE_SENTENCE: Record<ValidationStage, string> = {
   pending: 'waits for the validator',
@@ -106,6 +103,9 @@ export async function syncValidationInbox(deps: {
 }): Promise<{ notifications: Notification[]; waiting: number; settled: number }> {
   const { em, invoicing, account, validator } = deps;
   const now = deps.clock.now();
+  // A row changed after this instant (a decision that landed meanwhile) may be newer than the inbox read: it is left
+  // to the next sync, so that a stale "still waiting" never reopens a decided invoice.
+  const askedAt = new Date();
   const inbox = await invoicing.invoicesToValidate(account, validator.siret);
   const known = await em.find(Validation, {
     validator,
@@ -119,6 +119,7 @@ export async function syncValidationInbox(deps: {
       notifications.push(await recordNew(em, invoicing, account, validator, item, now));
       continue;
     }
+    if (found.updatedAt > askedAt) continue;
     // Back in the inbox (a corrected validator, the group's representative next): a new deadline, a new alert.
     if (found.stage !== 'pending' || (item.status && item.status !== found.chorusStatus)) {
       const alert = apply(em, found, item.status ?? 'A_VALIDER_1', now);
@@ -145,6 +146,7 @@ export async function syncValidationInbox(deps: {
   for (const validation of known) {
     // A decision on its way settles the row itself (its job reads the status before and after its call).
     if (inInbox.has(validation.chorusInvoiceId) || validation.stage !== 'pending' || validation.decisionState === 'queued' || validation.decisionState === 'sending') continue;
+    if (validation.updatedAt > askedAt) continue;
     const { status } = await invoicing.viewAsValidator(account, validation.chorusInvoiceId);
     if (!status) continue;
     const alert = apply(em, validation, status, now);

@@ -7,7 +7,7 @@ import type { Clock } from '../context.js';
 import type { Notification } from '../db/entities/notification.js';
 import { Validation } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';
-import { addEvent } from './inbox.js';
+import { addEvent } from './timeline.js';
 import { REMINDER_DAYS } from './stages.js';
 
 const DAY_MS = 86_400_000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normaliseAmount, toCents } from '../../src/invoices/money.js';
+import { normaliseAmount, signedAmountOfCents, toCents, toSignedCents } from '../../src/invoices/money.js';
 import { isValidSiret } from '../../src/invoices/siret.js';
 
 describe('isValidSiret', () => {
@@ -41,5 +41,14 @@ describe('amounts', () => {
     expect(() => toCents('-1.00')).toThrow();
     expect(() => toCents('1.001')).toThrow();
     expect(() => toCents('01.00')).toThrow();
+  });
+});
+
+describe('signed amounts (a price revision may be negative)', () => {
+  it('read and print both signs to the cent', () => {
+    expect(toSignedCents('-150.5')).toBe(-15050n);
+    expect(toSignedCents('0.10')).toBe(10n);
+    expect(signedAmountOfCents(-15050n)).toBe('-150.50');
+    expect(signedAmountOfCents(toSignedCents('-0.01') + toSignedCents('0.03'))).toBe('0.02');
   });
 });

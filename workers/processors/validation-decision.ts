@@ -7,7 +7,7 @@ import type { Job } from 'bullmq';
 import { ChorusTransientError } from '../../src/chorus/errors.js';
 import { Validation } from '../../src/db/entities/validation.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
-import { addEvent } from '../../src/validations/inbox.js';
+import { addEvent } from '../../src/validations/timeline.js';
 import { validationStageOf } from '../../src/validations/stages.js';
 import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
 
