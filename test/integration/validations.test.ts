@@ -12,13 +12,12 @@ import { Notification } from '../../src/db/entities/notification.js';
 import { emailFor } from '../../src/alerts/messages.js';
 import type { NotificationEvent } from '../../src/alerts/events.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
-import { invoiceFields, jsonInit, supplierBody, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { jsonInit, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { HOLDER, registerMainContractor, subcontractorInvoice } from '../helpers/btp.js';
 import { movingClocks } from '../helpers/clocks.js';
 import { createPipelineHarness, read, settled, type PipelineHarness } from '../helpers/pipeline.js';
 
 const DAY = 86_400_000;
-/** ENTREPRISE GENERALE DUBOIS, the main contractor (titulaire); BTP MARTIN (SUPPLIER_SIRET) is its subcontractor. */
-const HOLDER = '44306184100047';
 let p: PipelineHarness;
 /** Both clocks forward: the simulator's (its 15 days) and the relay's (its reminders). */
 const { clock, advance } = movingClocks(() => p.simulator.url);
@@ -39,29 +38,13 @@ interface ValidationState {
 
 beforeAll(async () => {
   p = await createPipelineHarness({ clock, env: { CHECKS_INTERVAL_SECONDS: '0.5' } });
-  const account = await fetch(`${p.simulator.url}/simulator/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: 'TECH_DUBOIS@cpro.fr', password: 'Dubois-Password-1', structureSirets: [HOLDER] }),
-  });
-  expect(account.status).toBe(201);
-  const holder = await p.h.api('/v1/suppliers', jsonInit(supplierBody({ siret: HOLDER, chorusLogin: 'TECH_DUBOIS@cpro.fr', chorusPassword: 'Dubois-Password-1' })));
-  expect(holder.status).toBe(201);
+  await registerMainContractor(p);
   worker = startWorker(p.h.ctx);
 });
 afterAll(async () => {
   await worker.stop();
   await p.close();
 });
-
-const subcontractorInvoice = (number: string) =>
-  invoiceFields({
-    number,
-    billingFrame: 'A9',
-    validatorSiret: HOLDER,
-    depositMode: 'data',
-    lines: [{ description: 'Lot plomberie, situation 2', quantity: '1', unit: 'forfait', unitPrice: '1000.00', vatRate: '20' }],
-  });
 
 async function submitted(number: string): Promise<string> {
   const res = await p.h.api('/v1/invoices', jsonInit(subcontractorInvoice(number)));
