@@ -13,6 +13,7 @@ import {
   approveInputSchema,
   refuseInputSchema,
   validationListQuerySchema,
+  validationViewSchema,
   deliveryViewSchema,
   errorResponseSchema,
   invoiceFieldsSchema,
@@ -115,6 +116,7 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         Invoice: json(invoiceViewSchema, 'output'),
         InvoiceInput: json(invoiceJsonSchema, 'input'),
         Supplier: json(supplierViewSchema, 'output'),
+        Validation: json(validationViewSchema, 'output'),
         SupplierInput: json(supplierInputSchema, 'input'),
         ContractInput: json(contractInputSchema, 'input'),
         RecycleInput: json(recycleInputSchema, 'input'),
@@ -293,11 +295,26 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         get: {
           summary: 'The subcontractors’ and co-contractors’ invoices waiting for (or decided by) the caller’s suppliers as validators, soonest deadline first',
           parameters: queryParameters(validationListQuerySchema),
-          responses: { '200': { description: '`{ data: Validation[] }`' }, ...errors(401, 422) },
+          responses: {
+            '200': {
+              description: 'The validations',
+              content: {
+                'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Validation' } } }, required: ['data'] } },
+              },
+            },
+            ...errors(401, 422),
+          },
         },
       },
       '/v1/validations/{id}': {
-        get: { summary: 'One validation, with its timeline', parameters: [idParameter], responses: { '200': { description: 'The validation' }, ...errors(401, 404) } },
+        get: {
+          summary: 'One validation, with its timeline',
+          parameters: [idParameter],
+          responses: {
+            '200': { description: 'The validation', content: { 'application/json': { schema: { $ref: '#/components/schemas/Validation' } } } },
+            ...errors(401, 404),
+          },
+        },
       },
       '/v1/validations/{id}/approve': decisionPath('Approve a subcontractor’s or co-contractor’s invoice (traiter/factureAValider, action VALIDATION, in a job)', 'ApproveInput'),
       '/v1/validations/{id}/refuse': decisionPath('Refuse it with a reason, shown to the subcontractor (traiter/factureAValider, action REFUS, in a job)', 'RefuseInput'),

@@ -12,7 +12,7 @@ import { runningClock } from '../invoices/works-clocks.js';
 import { NEXT_STEP } from '../invoices/action-required.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import type { InvoiceFields } from '../invoices/intake-statement.js';
-import type { DeliveryView, InvoiceView, SubscriptionView, SupplierView } from './schemas.js';
+import type { DeliveryView, InvoiceView, SubscriptionView, SupplierView, ValidationView } from './schemas.js';
 
 export function supplierView(account: SupplierAccount): SupplierView {
   return {
@@ -195,7 +195,7 @@ export function contractView(contract: Contract) {
 }
 
 /** A validation as the main contractor sees it: the invoice, its deadline, who must act, and what was decided. */
-export function validationView(v: Validation, withTimeline = false) {
+export function validationView(v: Validation, withTimeline = false): ValidationView {
   return {
     id: v.id,
     validatorSiret: v.validator.isInitialized() ? v.validator.getEntity().siret : null,

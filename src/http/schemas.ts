@@ -12,7 +12,7 @@ import { SORT_FIELDS } from '../invoices/listing.js';
 import { INVOICE_STATES } from '../invoices/states.js';
 import { DELIVERY_STATUSES } from '../db/entities/delivery.js';
 import { FOLLOW_UP_KINDS, FOLLOW_UP_STATES } from '../db/entities/follow-up.js';
-import { VALIDATION_STAGES } from '../db/entities/validation.js';
+import { DECISION_STATES, VALIDATION_STAGES } from '../db/entities/validation.js';
 import { SUBSCRIPTION_CHANNELS } from '../db/entities/subscription.js';
 import { CHORUS_ENVIRONMENTS } from '../chorus/environments.js';
 import { AMOUNT_PATTERN } from '../invoices/money.js';
@@ -364,7 +364,49 @@ export const invoiceViewSchema = z.object({
     .optional(),
 });
 
+/** A subcontractor's or co-contractor's invoice as its validator (the main contractor) sees it. */
+export const validationViewSchema = z.object({
+  id: z.string().uuid(),
+  validatorSiret: z.string().nullable().meta({ description: 'The main contractor whose inbox holds it' }),
+  invoice: z.object({
+    chorusInvoiceId: z.string(),
+    number: z.string(),
+    issueDate: z.string().nullable(),
+    frame: z.string().nullable().meta({ description: 'Chorus Pro’s frame code, e.g. A9_FACTURE_SOUSTRAITANT' }),
+    supplierSiret: z.string().nullable(),
+    supplierName: z.string().nullable(),
+    recipientSiret: z.string().nullable(),
+    recipientName: z.string().nullable(),
+    serviceCode: z.string().nullable(),
+    marketNumber: z.string().nullable(),
+    engagementNumber: z.string().nullable(),
+    amountWithVat: z.string().nullable(),
+    amountToPay: z.string().nullable(),
+    depositedAt: z.string().nullable(),
+  }),
+  chorusStatus: z.string().meta({ description: 'Raw Chorus Pro status, e.g. A_VALIDER_1' }),
+  stage: z.enum(VALIDATION_STAGES),
+  waitingFor: z.enum(['validator', 'supplier']).nullable().meta({ description: 'Who must act now' }),
+  deadline: z.string().meta({ description: 'When silence counts as approval: the deposit plus 15 days' }),
+  decision: z
+    .object({
+      action: z.enum(['approve', 'refuse']),
+      text: z.string().nullable(),
+      requestedAt: z.string(),
+      state: z.enum(DECISION_STATES).nullable(),
+      error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    })
+    .nullable(),
+  remindersSent: z.array(z.string()),
+  timeline: z
+    .array(z.object({ at: z.string(), type: z.string(), message: z.string() }))
+    .optional()
+    .meta({ description: 'GET /v1/validations/{id} only' }),
+  updatedAt: z.string(),
+});
+
 export type InvoiceView = z.infer<typeof invoiceViewSchema>;
+export type ValidationView = z.infer<typeof validationViewSchema>;
 export type SupplierView = z.infer<typeof supplierViewSchema>;
 
 // Lists, follow-ups, subscriptions.

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Validation } from '../../src/db/entities/validation.js';
 import { Notification } from '../../src/db/entities/notification.js';
 import { emailFor } from '../../src/alerts/messages.js';
+import { validationViewSchema } from '../../src/http/schemas.js';
 import type { NotificationEvent } from '../../src/alerts/events.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { jsonInit, SUPPLIER_SIRET } from '../helpers/invoices.js';
@@ -78,6 +79,8 @@ describe('a subcontractor’s invoices in the main contractor’s inbox', () => 
     const found = await validations(`?pending=true&supplierSiret=${SUPPLIER_SIRET}&validatorSiret=${HOLDER}`);
     expect(found.map((v) => v.invoice.number).sort()).toEqual(Object.values(numbers).sort());
     for (const v of found) {
+      // As the OpenAPI document describes it.
+      expect(validationViewSchema.safeParse(await detail(v.id)).error).toBeUndefined();
       const deposited = simInvoice(v.invoice.number).depositedAt;
       expect(v).toMatchObject({ validatorSiret: HOLDER, stage: 'pending', waitingFor: 'validator', chorusStatus: 'A_VALIDER_1' });
       expect(v.invoice).toMatchObject({ supplierSiret: SUPPLIER_SIRET, amountWithVat: '1200.00', frame: 'A9_FACTURE_SOUSTRAITANT' });
