@@ -16,10 +16,13 @@ import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { jsonInit, SUPPLIER_SIRET } from '../helpers/invoices.js';
 import { HOLDER, registerMainContractor, subcontractorInvoice } from '../helpers/btp.js';
 import { movingClocks } from '../helpers/clocks.js';
+import { startSmtpServer, startWebhookReceiver } from '../helpers/receivers.js';
 import { createPipelineHarness, read, settled, type PipelineHarness } from '../helpers/pipeline.js';
 
 const DAY = 86_400_000;
 let p: PipelineHarness;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let hook: Awaited<ReturnType<typeof startWebhookReceiver>>;
 /** Both clocks forward: the simulator's (its 15 days) and the relay's (its reminders). */
 const { clock, advance } = movingClocks(() => p.simulator.url);
 let worker: RunningWorker;
@@ -38,13 +41,23 @@ interface ValidationState {
 }
 
 beforeAll(async () => {
-  p = await createPipelineHarness({ clock, env: { CHECKS_INTERVAL_SECONDS: '0.5' } });
+  smtp = await startSmtpServer();
+  hook = await startWebhookReceiver();
+  p = await createPipelineHarness({ clock, env: { CHECKS_INTERVAL_SECONDS: '0.5', SMTP_URL: smtp.url, DELIVERY_BACKOFF_SECONDS: '0.2' } });
   await registerMainContractor(p);
+  // The main contractor's accountant and its platform: the alerts by default.
+  for (const channel of [
+    { channel: 'email', emails: ['compta@eg-dubois.fr'] },
+    { channel: 'webhook', url: hook.url },
+  ]) {
+    expect((await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: HOLDER, ...channel }))).status).toBe(201);
+  }
   worker = startWorker(p.h.ctx);
 });
 afterAll(async () => {
   await worker.stop();
   await p.close();
+  await Promise.all([smtp.close(), hook.close()]);
 });
 
 async function submitted(number: string): Promise<string> {
@@ -93,6 +106,11 @@ describe('a subcontractor’s invoices in the main contractor’s inbox', () => 
     const required = await alerts('validation.required');
     expect(required.map((n) => (n.payload.validation as { invoiceNumber: string }).invoiceNumber).sort()).toEqual(Object.values(numbers).sort());
     expect(new Set(required.map((n) => n.supplier.id)).size).toBe(1);
+    // Delivered by e-mail and by signed webhook, once each.
+    await expect.poll(() => smtp.mails.filter((m) => m.subject.includes('à valider')).length, { timeout: 15_000 }).toBe(3);
+    await expect.poll(() => hook.calls.filter((c) => (JSON.parse(c.body) as { type: string }).type === 'validation.required').length, { timeout: 15_000 }).toBe(3);
+    expect(hook.calls.every((c) => /^t=\d+,v1=[0-9a-f]{64}$/.test(String(c.headers['chorus-relay-signature'])))).toBe(true);
+    expect(smtp.mails.map((m) => m.to).flat()).toEqual(['compta@eg-dubois.fr', 'compta@eg-dubois.fr', 'compta@eg-dubois.fr']);
     const mail = emailFor(required[0]!, null);
     expect(mail.subject).toMatch(
       /^Facture ST-A9-00\d de votre sous-traitant à valider avant le \d{2}\/\d{2}\/2026 \/ Invoice ST-A9-00\d from your subcontractor to validate by 2026-\d{2}-\d{2}$/,
