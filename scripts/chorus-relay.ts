@@ -5,6 +5,9 @@
  *   chorus-relay status ID [--json]
  *   chorus-relay list --needs-action [--json]
  *   chorus-relay retry ID [--json]
+ *   chorus-relay validations [--json]
+ *   chorus-relay approve ID [--comment TEXT] [--json]
+ *   chorus-relay refuse ID --reason TEXT [--json]
  * It talks to the API at CHORUS_RELAY_URL with CHORUS_RELAY_API_KEY. Exit status: 0 all went through, 1 an entry
  * (or the invoice) was refused or needs action, 2 the command could not run (usage, connection, API error).
  */
@@ -12,12 +15,16 @@ import { parseArgs } from 'node:util';
 import { describeInvoice, invoiceTable, needingAction, retry, status } from './cli/invoices.js';
 import { connectionFromEnv, RelayError } from './cli/relay-api.js';
 import { submit, summarise, summaryTable } from './cli/submit.js';
+import { decide, pendingValidations, validationTable } from './cli/validations.js';
 
 const USAGE = `Usage:
   chorus-relay submit FILES|ZIP [--manifest m.csv] [--wait SECONDS] [--idempotency-key KEY] [--json]
   chorus-relay status ID [--json]
   chorus-relay list --needs-action [--json]
   chorus-relay retry ID [--json]
+  chorus-relay validations [--json]              your subcontractors' invoices waiting for your decision
+  chorus-relay approve ID [--comment TEXT] [--json]
+  chorus-relay refuse ID --reason TEXT [--json]
 Environment: CHORUS_RELAY_URL (default http://localhost:3000), CHORUS_RELAY_API_KEY.`;
 
 async function main(argv: string[]): Promise<number> {
@@ -29,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
       wait: { type: 'string', default: '300' },
       'idempotency-key': { type: 'string' },
       'needs-action': { type: 'boolean', default: false },
+      comment: { type: 'string' },
+      reason: { type: 'string' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -73,6 +82,19 @@ async function main(argv: string[]): Promise<number> {
       if (args.length !== 1) throw new RelayError('retry needs one invoice id.', null);
       const invoice = await retry(relay, args[0]!);
       print(invoice, `Invoice ${invoice.number} is back in the deposit queue (${invoice.state}).`);
+      return 0;
+    }
+    case 'validations': {
+      const pending = await pendingValidations(relay);
+      print(pending, validationTable(pending));
+      return 0;
+    }
+    case 'approve':
+    case 'refuse': {
+      if (args.length !== 1) throw new RelayError(`${command} needs one validation id (see chorus-relay validations).`, null);
+      if (command === 'refuse' && !values.reason) throw new RelayError('refuse needs --reason: the subcontractor is shown why.', null);
+      const answer = await decide(relay, args[0]!, command === 'approve' ? { action: 'approve', comment: values.comment } : { action: 'refuse', reason: values.reason! });
+      print(answer, `The ${command === 'approve' ? 'approval' : 'refusal'} is on its way to Chorus Pro (${answer.decision.state ?? 'queued'}); see chorus-relay validations.`);
       return 0;
     }
     default:

@@ -1,7 +1,8 @@
 /**
  * The command line (scripts/chorus-relay.ts, the package's bin) against a running relay, worker and simulator:
  * `submit` on a ZIP through its --json output and once in a pseudo-terminal (util-linux `script`), where it draws
- * its progress bar; `status`, `list --needs-action` and `retry` with their exit statuses.
+ * its progress bar; `status`, `list --needs-action` and `retry` with their exit statuses; a main contractor's
+ * `validations`, `approve` and `refuse`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { API_KEY } from '../helpers/harness.js';
-import { invoiceNumber, RECIPIENT_SIRET, sampleOf, SUPPLIER_SIRET } from '../helpers/invoices.js';
+import { registerMainContractor, subcontractorInvoice } from '../helpers/btp.js';
+import { invoiceNumber, jsonInit, RECIPIENT_SIRET, sampleOf, SUPPLIER_SIRET } from '../helpers/invoices.js';
 import { createPipelineHarness, type PipelineHarness } from '../helpers/pipeline.js';
 import { ROOT } from '../helpers/processes.js';
 
@@ -110,4 +112,29 @@ describe('chorus-relay submit', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('CHORUS_RELAY_API_KEY is not set');
   });
+});
+
+describe('chorus-relay validations, approve and refuse', () => {
+  it('lists the subcontractor invoices waiting for the main contractor, and sends its decision', async () => {
+    await registerMainContractor(p);
+    const number = invoiceNumber();
+    const res = await p.h.api('/v1/invoices', jsonInit(subcontractorInvoice(number)));
+    expect(res.status).toBe(202);
+    const pending = async () => ((await (await p.h.api('/v1/validations?pending=true')).json()) as { data: Array<{ id: string; invoice: { number: string } }> }).data;
+    await expect.poll(async () => (await pending()).map((v) => v.invoice.number), { timeout: 30_000 }).toEqual([number]);
+    const id = (await pending())[0]!.id;
+
+    const listed = await cli('validations');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^NUMBER\s+SUPPLIER\s+AMOUNT\s+DEADLINE\s+DECISION\s+ID$/m);
+    expect(listed.stdout).toMatch(new RegExp(`^${number}\\s+BTP MARTIN SARL\\s+1200\\.00\\s+\\d{4}-\\d{2}-\\d{2} \\(1[45] d\\)\\s+${id}$`, 'm'));
+    // A refusal without its reason is not sent: the subcontractor must be told why.
+    const noReason = await cli('refuse', id);
+    expect([noReason.code, noReason.stderr]).toEqual([2, expect.stringContaining('--reason')]);
+    const approved = await cli('approve', id, '--json');
+    expect(approved.code).toBe(0);
+    expect(JSON.parse(approved.stdout)).toMatchObject({ id, decision: { action: 'approve', state: 'queued' } });
+    await expect.poll(async () => (await pending()).length, { timeout: 30_000 }).toBe(0);
+    expect((await cli('validations')).stdout.trim()).toBe('No invoice waits for your decision.');
+  }, 120_000);
 });
