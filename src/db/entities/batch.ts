@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import type { Issue } from '../../shared/domain-error.js';
 import { Invoice } from './invoice.js';
 
@@ -56,6 +56,7 @@ export class BatchEntry {
   @Property({ type: 'integer', nullable: true })
   manifestRow: number | null = null;
 
+  @Index({ name: 'batch_entry_invoice_index' })
   @ManyToOne(() => Invoice, { ref: true, nullable: true, deleteRule: 'set null' })
   invoice: Ref<Invoice> | null = null;
 

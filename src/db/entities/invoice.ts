@@ -214,6 +214,7 @@ export class Invoice {
   statusFollowed: boolean = false;
 
   /** A works document: the previous document of the same billing file (dossier de facturation), if named. */
+  @Index({ name: 'invoice_previous_id_index' })
   @ManyToOne(() => Invoice, { ref: true, nullable: true, deleteRule: 'restrict' })
   previous: Ref<Invoice> | null = null;
 

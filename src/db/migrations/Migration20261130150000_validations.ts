@@ -5,7 +5,7 @@ export class Migration20261130150000_validations extends Migration {
   override up(): void {
     this.addSql(`create table "validation" (
       "id" uuid not null primary key,
-      "validator_id" uuid not null references "supplier_account" ("id") on update cascade,
+      "validator_id" uuid not null,
       "chorus_invoice_id" bigint not null,
       "invoice_number" varchar(64) not null,
       "supplier_siret" varchar(14) null,
@@ -26,12 +26,15 @@ export class Migration20261130150000_validations extends Migration {
       "decision" jsonb null,
       "decision_state" varchar(16) null,
       "decision_error" jsonb null,
-      "reminders_sent" jsonb not null default '[]',
-      "timeline" jsonb not null default '[]',
+      "reminders_sent" jsonb not null,
+      "timeline" jsonb not null,
       "created_at" timestamptz not null,
       "updated_at" timestamptz not null,
       "version" int not null default 1,
       constraint "validation_validator_invoice_unique" unique ("validator_id", "chorus_invoice_id"));`);
+    this.addSql(
+      `alter table "validation" add constraint "validation_validator_id_foreign" foreign key ("validator_id") references "supplier_account" ("id") on update cascade on delete restrict;`,
+    );
     this.addSql(`create index "validation_stage_deadline_index" on "validation" ("stage", "deadline");`);
     this.addSql(`alter table "invoice" add column "validator_siret" varchar(14) null;`);
     this.addSql(`alter table "follow_up" alter column "kind" type varchar(32);`);

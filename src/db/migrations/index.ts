@@ -10,6 +10,7 @@ import { Migration20261130130000_batches } from './Migration20261130130000_batch
 import { Migration20261130140000_contracts } from './Migration20261130140000_contracts.js';
 import { Migration20261130150000_validations } from './Migration20261130150000_validations.js';
 import { Migration20261130160000_works_documents } from './Migration20261130160000_works_documents.js';
+import { Migration20261130170000_constraint_names } from './Migration20261130170000_constraint_names.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261130140000_contracts', class: Migration20261130140000_contracts },
   { name: 'Migration20261130150000_validations', class: Migration20261130150000_validations },
   { name: 'Migration20261130160000_works_documents', class: Migration20261130160000_works_documents },
+  { name: 'Migration20261130170000_constraint_names', class: Migration20261130170000_constraint_names },
 ];
