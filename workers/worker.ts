@@ -83,7 +83,7 @@ export function startWorker(ctx: AppContext): RunningWorker {
     ctx.config.sweepIntervalMs,
     [() => sweepOutbox({ em: ctx.orm.em, queues: ctx.queues, logger: ctx.logger, clock: ctx.clock, graceMs: ctx.config.sweepGraceMs })],
   );
-  ctx.logger.info('Worker started: deposit, report, status-sync, follow-up, alert, delivery and check processors; sweeper', {
+  ctx.logger.info('Worker started: deposit, report, status-sync, follow-up, validation-decision, alert, delivery and check processors; sweeper', {
     sweepIntervalMs: ctx.config.sweepIntervalMs,
     concurrency: ctx.config.pipeline.depositConcurrency,
   });
