@@ -293,13 +293,15 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
       ),
       '/v1/validations': {
         get: {
-          summary: 'The subcontractors’ and co-contractors’ invoices waiting for (or decided by) the caller’s suppliers as validators, soonest deadline first',
+          summary:
+            'The subcontractors’ and co-contractors’ invoices waiting for (or decided by) the caller’s suppliers as validators, soonest deadline first; with Accept: text/csv, as a spreadsheet',
           parameters: queryParameters(validationListQuerySchema),
           responses: {
             '200': {
               description: 'The validations',
               content: {
                 'application/json': { schema: { type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Validation' } } }, required: ['data'] } },
+                'text/csv': { schema: { type: 'string' } },
               },
             },
             ...errors(401, 422),

@@ -165,6 +165,41 @@ export function csvRow(invoice: Invoice): string[] {
   ];
 }
 
+/** A main contractor's inbox as a spreadsheet: what to decide, for whom, by when, first. */
+export const VALIDATION_CSV_COLUMNS = [
+  'invoice_number',
+  'supplier_name',
+  'supplier_siret',
+  'amount_with_vat',
+  'market_number',
+  'deadline',
+  'stage',
+  'chorus_status',
+  'decision',
+  'decision_state',
+  'recipient_siret',
+  'deposited_at',
+  'id',
+] as const;
+
+export function validationCsvRow(v: Validation): string[] {
+  return [
+    v.invoiceNumber,
+    v.supplierName ?? '',
+    v.supplierSiret ?? '',
+    v.amountWithVat ?? '',
+    v.marketNumber ?? '',
+    v.deadline.toISOString(),
+    v.stage,
+    v.chorusStatus,
+    v.decision?.action ?? '',
+    v.decisionState ?? '',
+    v.recipientSiret ?? '',
+    v.depositedAt?.toISOString() ?? '',
+    v.id,
+  ];
+}
+
 /** A UTF-8 byte order mark first: without it Excel reads the file as Windows-1252 ("Déposée" turns to "DÃ©posÃ©e"). */
 export const CSV_BOM = '\uFEFF';
 

@@ -100,6 +100,17 @@ describe('a subcontractor’s invoices in the main contractor’s inbox', () => 
       // The deposit time as the simulator kept it (Chorus writes it to the millisecond, in Paris time).
       expect(new Date(v.deadline).getTime()).toBe(deposited + 15 * DAY);
     }
+    // The same inbox as a spreadsheet for the accountant: UTF-8 with its mark, soonest deadline first.
+    const csv = await p.h.api('/v1/validations?pending=true', { headers: { accept: 'text/csv' } });
+    expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const [header, ...rows] = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
+    expect(header).toBe(
+      'invoice_number,supplier_name,supplier_siret,amount_with_vat,market_number,deadline,stage,chorus_status,decision,decision_state,recipient_siret,deposited_at,id',
+    );
+    expect(rows.map((r) => r.split(',')[0])).toEqual(found.map((v) => v.invoice.number));
+    expect(rows[0]!.split(',').slice(1, 4)).toEqual(['BTP MARTIN SARL', SUPPLIER_SIRET, '1200.00']);
     // Several more syncs read the same inbox: still one alert per invoice.
     const before = await statusSyncsDone();
     await expect.poll(statusSyncsDone, { timeout: 15_000 }).toBeGreaterThanOrEqual(before + 4);
