@@ -13,7 +13,7 @@ import type { Notification } from '../db/entities/notification.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
 import { Validation, type ValidationStage } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';
-import { VALIDATION_DELAY_DAYS, validationStageOf } from './stages.js';
+import { stageAfter, VALIDATION_DELAY_DAYS } from './stages.js';
 import { addEvent } from './timeline.js';
 
 const DAY_MS = 86_400_000;
@@ -32,8 +32,7 @@ const STAGE_SENTENCE: Record<ValidationStage, string> = {
 function apply(em: EntityManager, validation: Validation, status: string, now: Date): Notification | null {
   if (status === validation.chorusStatus) return null;
   const previous = validation.stage;
-  // A status past the circuit (DEPOSEE...): it went on to the buyer, after a decision or after the deadline.
-  const stage = validationStageOf(status) ?? (validation.stage === 'pending' ? (now >= validation.deadline ? 'tacitly_approved' : 'approved') : validation.stage);
+  const stage = stageAfter(validation, status, now);
   validation.chorusStatus = status;
   validation.stage = stage;
   addEvent(validation, now, 'status', `Chorus Pro status ${status}: invoice ${validation.invoiceNumber} ${STAGE_SENTENCE[stage]}.`);

@@ -2,7 +2,7 @@
  * The validation circuit's statuses, read as where a subcontractor's or co-contractor's invoice stands for its
  * validator (research 2026-11-30 §1.2 and §1.3; `_1` is the first validator, `_2` the group's representative).
  */
-import type { ValidationStage } from '../db/entities/validation.js';
+import type { Validation, ValidationStage } from '../db/entities/validation.js';
 
 export const VALIDATION_DELAY_DAYS = 15;
 /** Reminders before the deadline, in days. */
@@ -17,6 +17,19 @@ export function validationStageOf(status: string | null): ValidationStage | null
   if (/^ABSENCE_VALIDATION_[12]_HORS_DELAI$/.test(status)) return 'tacitly_approved';
   if (status === 'ERREUR_FOURNISSEUR_SUR_VALIDEUR' || status === 'ERREUR_COTRAITANT_SUR_VALIDEUR') return 'wrong_validator';
   return null;
+}
+
+/**
+ * Where a validation stands once Chorus Pro shows `status`: the stage the status means; for a status past the
+ * circuit (DEPOSEE, MISE_A_DISPOSITION...), the decision that sent it on, else, for one that was waiting, approval by
+ * the validator before the deadline or by silence after it; otherwise the stage it had.
+ */
+export function stageAfter(validation: Pick<Validation, 'stage' | 'deadline' | 'decision' | 'decisionState'>, status: string, now: Date): ValidationStage {
+  const meant = validationStageOf(status);
+  if (meant) return meant;
+  if (validation.decision && validation.decisionState !== 'failed') return validation.decision.action === 'refuse' ? 'refused' : 'approved';
+  if (validation.stage === 'pending') return now >= validation.deadline ? 'tacitly_approved' : 'approved';
+  return validation.stage;
 }
 
 /** Who must act now: the validator while it is pending, the supplier when it named the wrong validator, nobody after. */

@@ -8,7 +8,7 @@ import { ChorusTransientError } from '../../src/chorus/errors.js';
 import { Validation } from '../../src/db/entities/validation.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { addEvent } from '../../src/validations/timeline.js';
-import { validationStageOf } from '../../src/validations/stages.js';
+import { stageAfter, validationStageOf } from '../../src/validations/stages.js';
 import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
 
 type Result = { outcome: string; detail?: string };
@@ -23,7 +23,7 @@ export function makeValidationDecisionProcessor(deps: ChorusJobDeps) {
     validation.decisionError = error ?? null;
     if (status && status !== validation.chorusStatus) {
       validation.chorusStatus = status;
-      validation.stage = validationStageOf(status) ?? (validation.decision?.action === 'refuse' ? 'refused' : 'approved');
+      validation.stage = stageAfter(validation, status, deps.clock.now());
     }
     addEvent(validation, deps.clock.now(), state === 'done' ? 'decision-sent' : 'decision-failed', message);
     await run.em.flush();
