@@ -1,4 +1,4 @@
-/** The validations a caller may see, filtered: the main contractor's inbox as GET /v1/validations shows it. */
+/** The validations a caller may see, filtered (the main contractor's inbox as GET /v1/validations shows it), and one by id. */
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Scope } from '../access/roles.js';
 import { Validation, type ValidationStage } from '../db/entities/validation.js';
@@ -26,4 +26,9 @@ export function listValidations(em: EntityManager, scope: Scope, f: ValidationFi
   if (f.marketNumber) where.marketNumber = f.marketNumber;
   if (f.deadlineBefore) where.deadline = { $lt: f.deadlineBefore };
   return em.find(Validation, where, { populate: ['validator'], orderBy: { deadline: 'asc', id: 'asc' }, limit: f.limit });
+}
+
+/** One validation with its validator account, or null. */
+export function findValidation(em: EntityManager, id: string): Promise<Validation | null> {
+  return em.findOne(Validation, id, { populate: ['validator'] });
 }

@@ -4,9 +4,8 @@
  */
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
-import { Validation } from '../../db/entities/validation.js';
 import { requestDecision, type DecisionInput } from '../../validations/decisions.js';
-import { listValidations } from '../../validations/listing.js';
+import { findValidation, listValidations } from '../../validations/listing.js';
 import { callerOf, correlationIdOf } from '../auth.js';
 import { HttpError, issuesFromZod, validationError } from '../errors.js';
 import { idParam, queryOf } from '../params.js';
@@ -37,7 +36,7 @@ export function listValidationsHandler(ctx: AppContext): RequestHandler {
 export function getValidationHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const id = idParam(req.params.id, 'validation');
-    const validation = await ctx.orm.em.fork().findOne(Validation, id, { populate: ['validator'] });
+    const validation = await findValidation(ctx.orm.em.fork(), id);
     if (!validation) throw new HttpError(404, 'VALIDATION_NOT_FOUND', `No validation has the id ${id}.`);
     res.json(validationView(validation, true));
   };
