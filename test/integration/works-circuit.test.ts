@@ -24,6 +24,7 @@ const market = `M-TRAVAUX-${invoiceNumber()}`;
 type WorksState = InvoiceState & {
   billingFrame: string;
   previousInvoiceId: string | null;
+  madeAvailableAt: string | null;
   worksAmounts: Record<string, string | null> | null;
   chorus: InvoiceState['chorus'] & { waitingFor: string | null; clock: { name: string; party: string; days: number; startedAt: string; dueAt: string } | null };
 };
@@ -149,7 +150,10 @@ describe('a works document and its successor', () => {
       await expect.poll(async () => (await view(id)).chorus.status, { timeout: 20_000 }).toBe('MISE_EN_PAIEMENT');
       expect((await view(id)).chorus).toMatchObject({ stage: 'completed', final: true, waitingFor: null });
     }
-    // The payment delay ran from MISE_A_DISPOSITION_MOE: paid within 30 days, so no overdue alert.
-    expect(await p.h.ctx.orm.em.fork().count(Notification, { event: 'invoice.payment_overdue' })).toBe(0);
+    // The payment delay runs from MISE_A_DISPOSITION_MOE (works-and-limits §3.2), not from a later MOA status: the
+    // date the overdue check counts from is that status's.
+    const doc = await view(ids.first!);
+    const madeAvailableToMoe = doc.events.find((e) => e.type === 'status-changed' && e.details?.to === 'MISE_A_DISPOSITION_MOE')!;
+    expect(doc.madeAvailableAt).toBe(madeAvailableToMoe.details!.at);
   });
 });
