@@ -319,3 +319,27 @@ describe('a key limited to some suppliers', () => {
     expect((await as(holderKey, `/v1/validations/${one}`)).status).toBe(200);
   });
 });
+
+describe('an account Chorus Pro refuses the validator search to', () => {
+  it('has it noted in its sync job’s log, and its status sync still completes (README: For construction firms)', async () => {
+    // A technical account that does not hold the supplier's structure: the simulator refuses that structure's inbox.
+    const account = await fetch(`${p.simulator.url}/simulator/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'TECH_AILLEURS@cpro.fr', password: 'Ailleurs-Password-1', structureSirets: [SUPPLIER_SIRET] }),
+    });
+    expect(account.status).toBe(201);
+    const other = '13000250400020';
+    const registered = await p.h.api(
+      '/v1/suppliers',
+      jsonInit({ siret: other, chorusLogin: 'TECH_AILLEURS@cpro.fr', chorusPassword: 'Ailleurs-Password-1', environment: 'sandbox' }),
+    );
+    expect(registered.status).toBe(201);
+    const logsOfItsSyncs = async () => {
+      const jobs = (await p.h.ctx.queues['status-sync'].getJobs(['completed'], 0, 50)).filter((j) => j.name === `status-sync ${other}`);
+      return (await Promise.all(jobs.map((j) => p.h.ctx.queues['status-sync'].getJobLogs(j.id!)))).flatMap((l) => l.logs);
+    };
+    await expect.poll(async () => (await logsOfItsSyncs()).some((l) => l.includes('refused to list this account')), { timeout: 20_000 }).toBe(true);
+    expect((await p.h.ctx.queues['status-sync'].getJobCounts('failed')).failed).toBe(0);
+  });
+});
