@@ -6,7 +6,6 @@ import type { SyntaxeFlux } from './codes.js';
 import { SEARCH_RESULT_CAP, type ChorusClient, type TechnicalAccount } from './client.js';
 import { chorusDay, parisWallClock, parseChorusDate } from './dates.js';
 import type { ResponseOf } from './contract/endpoints.js';
-import { worksOffer, type WorksOffer } from './works-offer.js';
 import { readPdf, submit, type PdfReading, type SubmissionData, type SubmissionReceipt } from './submit.js';
 import { correctValidator, decideAsValidator, invoicesToValidate, viewAsValidator, type InvoiceToValidate, type ValidatorDecision, type ValidatorView } from './validator.js';
 
@@ -218,10 +217,5 @@ export class ChorusInvoicing {
 
   correctValidator(account: TechnicalAccount, chorusInvoiceId: string, validatorSiret: string): Promise<void> {
     return correctValidator(this.client, account, chorusInvoiceId, validatorSiret);
-  }
-
-  /** The works frames and flux formats Chorus Pro offers this account (works-offer.ts). */
-  worksOffer(account: TechnicalAccount): Promise<WorksOffer> {
-    return worksOffer(this.client, account);
   }
 }

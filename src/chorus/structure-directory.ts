@@ -1,10 +1,13 @@
 /**
- * What Chorus Pro says a recipient requires, read through the Structures API and cached in Redis with a TTL
+ * What Chorus Pro says a recipient requires (and what it offers an account for works documents), read through the
+ * Structures and Transverses APIs and cached in Redis with a TTL
  * (structures change rarely; a deposit must not cost four look-ups). Returns English domain terms.
  */
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChorusClient, TechnicalAccount } from './client.js';
 import { parseChorusDate } from './dates.js';
+import { worksOffer, type WorksOffer } from './works-offer.js';
 
 /** The calendar day in France of an instant. */
 function frenchDay(date: Date): string {
@@ -64,6 +67,19 @@ export class StructureDirectory {
     const expires = detail.informationGenerales?.dateExpirationMotPasseCompteTech;
     const date = expires ? parseChorusDate(expires) : null;
     return { structureId, passwordExpiresOn: date ? frenchDay(date) : null };
+  }
+
+  /**
+   * What Chorus Pro offers this technical account for works documents (works-offer.ts), cached like a profile: a
+   * batch of works documents asks once, not twice per document.
+   */
+  async worksOffer(account: TechnicalAccount): Promise<WorksOffer> {
+    const key = `${this.keyPrefix}:works-offer:${createHash('sha256').update(account.login).digest('hex').slice(0, 16)}`;
+    const cached = await this.redis.get(key);
+    if (cached !== null) return JSON.parse(cached) as WorksOffer;
+    const offer = await worksOffer(this.chorus, account);
+    await this.redis.set(key, JSON.stringify(offer), 'EX', this.ttlSeconds);
+    return offer;
   }
 
   /** Drops the cached profile, so the next check reads Chorus Pro again. */

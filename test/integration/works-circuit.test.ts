@@ -118,6 +118,8 @@ describe('a works document and its successor', () => {
     expect(refused.lastError?.code).toBe('FRAME_NOT_OFFERED');
     expect(refused.lastError?.message).toContain('does not offer billing frame A15');
     expect(p.simulator.world.depositsByInvoiceNumber.get(refused.number) ?? 0).toBe(0);
+    // Asked once for the account's three works documents (cached like a recipient's profile).
+    expect([p.simulator.counter.byEndpoint.get('recupererCadreFacturation'), p.simulator.counter.byEndpoint.get('recupererFormatFlux')]).toEqual([1, 1]);
   });
 
   it('alert once each when the MOE lets its 7 days run out', async () => {

@@ -186,7 +186,7 @@ export function makeDepositProcessor(deps: DepositDeps) {
     const { invoice } = run.subject;
     let offer: WorksOffer;
     try {
-      offer = await run.invoicing.worksOffer(account);
+      offer = await run.structures.worksOffer(account);
     } catch (error) {
       if (!(error instanceof ChorusBusinessError)) throw error;
       record(em, invoice, 'works-offer', 'chorus', {
