@@ -9,8 +9,8 @@ import { Invoice } from '../db/entities/invoice.js';
 import { Notification } from '../db/entities/notification.js';
 import { notifyClockExpired } from '../alerts/notify.js';
 import { record } from './lifecycle.js';
+import { DAY_MS } from '../shared/time.js';
 
-const DAY_MS = 86_400_000;
 export const MOE_REVIEW_DAYS = 7;
 /** The statuses in which the MOE holds the document (the last one: it let its delay pass, a newer Chorus status). */
 export const WAITING_FOR_MOE: readonly string[] = ['MISE_A_DISPOSITION_MOE', 'A_VALIDER_MOE', 'A_ASSOCIER_MOE', 'ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE'];

@@ -13,10 +13,8 @@ import type { Notification } from '../db/entities/notification.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
 import { Validation, type ValidationStage } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';
-import { stageAfter, VALIDATION_DELAY_DAYS } from './stages.js';
+import { deadlineOf, stageAfter } from './stages.js';
 import { addEvent } from './timeline.js';
-
-const DAY_MS = 86_400_000;
 
 const money = (value: number | null): string | null => (value === null ? null : value.toFixed(2));
 
@@ -75,7 +73,7 @@ async function recordNew(
     issueDate: item.issueDate,
     depositedAt,
     chorusStatus: item.status ?? 'A_VALIDER_1',
-    deadline: new Date(depositedAt.getTime() + VALIDATION_DELAY_DAYS * DAY_MS),
+    deadline: deadlineOf(depositedAt),
   });
   addEvent(
     validation,
@@ -124,7 +122,7 @@ export async function syncValidationInbox(deps: {
       const alert = apply(em, found, item.status ?? 'A_VALIDER_1', now);
       if (alert) notifications.push(alert);
       const depositedAt = item.depositedAt ?? now;
-      found.deadline = new Date(Math.max(found.deadline.getTime(), depositedAt.getTime() + VALIDATION_DELAY_DAYS * DAY_MS));
+      found.deadline = new Date(Math.max(found.deadline.getTime(), deadlineOf(depositedAt).getTime()));
       found.remindersSent = [];
       found.decision = null;
       found.decisionState = null;

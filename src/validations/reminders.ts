@@ -9,8 +9,7 @@ import { Validation } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';
 import { addEvent } from './timeline.js';
 import { REMINDER_DAYS } from './stages.js';
-
-const DAY_MS = 86_400_000;
+import { DAY_MS } from '../shared/time.js';
 
 export async function remindValidators(deps: { em: EntityManager; clock: Clock }): Promise<Notification[]> {
   const em = deps.em.fork();

@@ -3,8 +3,12 @@
  * validator (research 2026-11-30 §1.2 and §1.3; `_1` is the first validator, `_2` the group's representative).
  */
 import type { Validation, ValidationStage } from '../db/entities/validation.js';
+import { DAY_MS } from '../shared/time.js';
 
 export const VALIDATION_DELAY_DAYS = 15;
+
+/** When silence counts as approval: the deposit plus 15 days (R. 2193-16, research 2026-11-30 §1.3). */
+export const deadlineOf = (depositedAt: Date): Date => new Date(depositedAt.getTime() + VALIDATION_DELAY_DAYS * DAY_MS);
 /** Reminders before the deadline, in days. */
 export const REMINDER_DAYS = [5, 1] as const;
 

@@ -24,8 +24,8 @@ import { batchesById } from '../../src/db/batches.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { remindValidators } from '../../src/validations/reminders.js';
 import { alertExpiredClocks } from '../../src/invoices/works-clocks.js';
+import { DAY_MS } from '../../src/shared/time.js';
 
-const DAY_MS = 86_400_000;
 /** Fixed recovery-cost indemnity owed on any late payment (D. 2192-35). */
 const LATE_PAYMENT_INDEMNITY_EUR = '40.00';
 const BATCH = 500;
