@@ -19,6 +19,13 @@ export const FOLLOW_UP_FROM: Record<FollowUpKind, readonly string[]> = {
   'correct-validator': ['ERREUR_FOURNISSEUR_SUR_VALIDEUR', 'ERREUR_COTRAITANT_SUR_VALIDEUR'],
 };
 
+/** How sentences name each follow-up: what it does to the invoice, and the request itself. */
+export const FOLLOW_UP_WORDS: Record<FollowUpKind, { done: string; noun: string }> = {
+  recycle: { done: 'recycled', noun: 'recycling' },
+  complete: { done: 'completed', noun: 'completion' },
+  'correct-validator': { done: 'given a new validator', noun: 'new validator' },
+};
+
 export interface CompletionInput {
   comment: string;
   attachment: { name: string; mimeType: string; content: Buffer } | null;
@@ -42,7 +49,7 @@ async function request(
       throw new DomainError(
         'conflict',
         { recycle: 'INVOICE_NOT_TO_RECYCLE', complete: 'INVOICE_NOT_SUSPENDED', 'correct-validator': 'INVOICE_VALIDATOR_NOT_IN_ERROR' }[kind],
-        `Invoice ${invoice.number} has the Chorus Pro status ${invoice.chorusStatus ?? '(none yet)'}; only an invoice in ${expected.join(' or ')} can be ${{ recycle: 'recycled', complete: 'completed', 'correct-validator': 'given a new validator' }[kind]}.`,
+        `Invoice ${invoice.number} has the Chorus Pro status ${invoice.chorusStatus ?? '(none yet)'}; only an invoice in ${expected.join(' or ')} can be ${FOLLOW_UP_WORDS[kind].done}.`,
       );
     }
     const pending = await tx.findOne(FollowUp, { invoice, state: { $in: ['queued', 'sending'] } });

@@ -6,7 +6,7 @@
 import type { Job } from 'bullmq';
 import { ChorusTransientError } from '../../src/chorus/errors.js';
 import { FollowUp, type CompleteRequest, type CorrectValidatorRequest, type RecycleRequest } from '../../src/db/entities/follow-up.js';
-import { FOLLOW_UP_FROM } from '../../src/invoices/follow-ups.js';
+import { FOLLOW_UP_FROM, FOLLOW_UP_WORDS } from '../../src/invoices/follow-ups.js';
 import { record } from '../../src/invoices/lifecycle.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
 import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
@@ -48,7 +48,7 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
       const moved = await alreadyDone(run);
       if (moved) {
         if (followUp.state === 'sending') return finish(run, 'done', `Chorus Pro shows invoice ${invoice.number} as ${moved}: the earlier ${followUp.kind} took effect.`);
-        const verb = { recycle: 'recycled', complete: 'completed', 'correct-validator': 'given a new validator' }[followUp.kind];
+        const verb = FOLLOW_UP_WORDS[followUp.kind].done;
         return finish(run, 'failed', `Invoice ${invoice.number} is now ${moved} at Chorus Pro: it can no longer be ${verb}.`, {
           code: 'STATUS_CHANGED',
           message: `The invoice is ${moved} at Chorus Pro.`,
@@ -83,8 +83,7 @@ export function makeFollowUpProcessor(deps: ChorusJobDeps) {
         if (routing.serviceCode) invoice.serviceCode = routing.serviceCode;
         if (routing.engagementNumber) invoice.engagementNumber = routing.engagementNumber;
       }
-      const what = { recycle: 'recycling', complete: 'completion', 'correct-validator': 'new validator' }[followUp.kind];
-      return finish(run, 'done', `Chorus Pro accepted the ${what} of invoice ${invoice.number}.`);
+      return finish(run, 'done', `Chorus Pro accepted the ${FOLLOW_UP_WORDS[followUp.kind].noun} of invoice ${invoice.number}.`);
     },
 
     async refused(run, reason) {
