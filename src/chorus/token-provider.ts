@@ -32,6 +32,9 @@ interface StoredToken {
 
 const LOCK_TTL_MS = 15_000;
 const WAIT_STEP_MS = 25;
+/** Enough to cover the tokens one process may see refused in a burst; a refused token never comes back. */
+const REFUSED_REMEMBERED = 32;
+const DELETE_IF_EQUAL = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export class PisteTokenProvider {
   readonly #o: Required<Omit<TokenProviderOptions, 'now'>> & { now: () => number };
@@ -39,6 +42,11 @@ export class PisteTokenProvider {
   readonly #lockKey: string;
   #local: StoredToken | undefined;
   #inFlight: Promise<string> | undefined;
+  /**
+   * Tokens PISTE refused. A caller that read the cache just before another caller's 401 deleted it would
+   * otherwise put the refused token back in memory, and the next caller's retry would be refused again.
+   */
+  readonly #refused = new Set<string>();
   /** How many token requests this process sent; tests read it. */
   fetchCount = 0;
 
@@ -51,29 +59,38 @@ export class PisteTokenProvider {
   }
 
   async getToken(): Promise<string> {
-    if (this.#local && this.#fresh(this.#local)) return this.#local.token;
-    this.#inFlight ??= this.#obtain().finally(() => {
-      this.#inFlight = undefined;
-    });
-    return this.#inFlight;
+    for (;;) {
+      if (this.#local && this.#usable(this.#local)) return this.#local.token;
+      this.#inFlight ??= this.#obtain().finally(() => {
+        this.#inFlight = undefined;
+      });
+      const token = await this.#inFlight;
+      // Refused while it was being read: the next round skips it and fetches another.
+      if (!this.#refused.has(token)) return token;
+    }
   }
 
-  /** After a 401: forget `token`, unless another caller already replaced it. */
+  /** After a 401: forget `token` here and in Redis, unless another caller already replaced it there. */
   async invalidate(token: string): Promise<void> {
+    this.#refused.add(token);
+    if (this.#refused.size > REFUSED_REMEMBERED) this.#refused.delete(this.#refused.values().next().value!);
     if (this.#local?.token === token) this.#local = undefined;
-    const stored = await this.#read();
-    if (stored?.token === token) await this.#o.redis.del(this.#tokenKey);
+    const stored = await this.#readSealed();
+    // Compare-and-delete on the sealed value: a token stored by another process meanwhile stays.
+    if (stored?.token.token === token) {
+      await this.#o.redis.eval(DELETE_IF_EQUAL, 1, this.#tokenKey, stored.sealed);
+    }
   }
 
-  #fresh(t: StoredToken): boolean {
-    return t.expiresAt - this.#o.refreshMarginMs > this.#o.now();
+  #usable(t: StoredToken): boolean {
+    return t.expiresAt - this.#o.refreshMarginMs > this.#o.now() && !this.#refused.has(t.token);
   }
 
-  async #read(): Promise<StoredToken | undefined> {
+  async #readSealed(): Promise<{ token: StoredToken; sealed: string } | undefined> {
     const sealed = await this.#o.redis.get(this.#tokenKey);
     if (sealed === null) return undefined;
     try {
-      return JSON.parse(this.#o.secretBox.open(sealed, SEALED_AT.pisteToken(this.#tokenKey))) as StoredToken;
+      return { token: JSON.parse(this.#o.secretBox.open(sealed, SEALED_AT.pisteToken(this.#tokenKey))) as StoredToken, sealed };
     } catch {
       return undefined; // sealed under another SECRET_KEY: fetch a new one
     }
@@ -82,8 +99,8 @@ export class PisteTokenProvider {
   async #obtain(): Promise<string> {
     const deadline = this.#o.now() + LOCK_TTL_MS * 2;
     for (;;) {
-      const cached = await this.#read();
-      if (cached && this.#fresh(cached)) {
+      const cached = (await this.#readSealed())?.token;
+      if (cached && this.#usable(cached)) {
         this.#local = cached;
         return cached.token;
       }
@@ -97,8 +114,8 @@ export class PisteTokenProvider {
           this.#local = fetched;
           return fetched.token;
         } finally {
-          // Release only our own lock (compare-and-delete).
-          await this.#o.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, this.#lockKey, owner);
+          // Release only our own lock.
+          await this.#o.redis.eval(DELETE_IF_EQUAL, 1, this.#lockKey, owner);
         }
       }
       if (this.#o.now() > deadline) throw new ChorusTransientError('Timed out waiting for another process to fetch the PISTE token', { operation: 'oauthToken' }, false);

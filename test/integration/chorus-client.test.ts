@@ -344,6 +344,19 @@ describe('PISTE token', () => {
     expect(tokens.fetchCount).toBeGreaterThanOrEqual(1);
   });
 
+  it('a caller that reads the cache while another caller drops a refused token does not bring it back', async () => {
+    const { client, tokens } = h.client({ prefix: `${h.prefix}-refused` });
+    await client.recupererStructuresActivesFournisseur(SUPPLIER);
+    const refused = await tokens.getToken();
+    expect((await h.admin('/tokens/expire', { body: {} })).status).toBe(204);
+    // The second caller asks while the first caller's invalidation is still between its read and its delete
+    // in Redis: on one connection, its read is answered before that delete.
+    const [, meanwhile] = await Promise.all([tokens.invalidate(refused), tokens.getToken()]);
+    expect(meanwhile).not.toBe(refused);
+    expect(await tokens.getToken()).not.toBe(refused);
+    expect((await client.recupererStructuresActivesFournisseur(SUPPLIER)).codeRetour).toBe(0);
+  });
+
   it('is refreshed before it expires: a token about to expire is not used', async () => {
     await h.admin('/faults', { method: 'PUT', body: { tokenLifetimeSeconds: 30 } });
     const { client } = h.client({ prefix: `${h.prefix}-short` });
