@@ -20,6 +20,11 @@ export const endpointFaultsSchema = z.strictObject({
   failNext: z.array(z.strictObject({ status: z.number().int(), count: z.number().int().positive(), retryAfterSeconds: z.number().int().optional() })).optional(),
   /** The next `count` requests are processed, then answered 200 with a body that is not JSON (a gateway's page). */
   garbleAnswerNext: z.number().int().positive().optional(),
+  /**
+   * The next `count` requests are not processed and get this JSON body instead: a refusal (`codeRetour`, `libelle`,
+   * with the status business errors use) or an answer the simulator never gives on its own (an empty list).
+   */
+  answerNext: z.array(z.strictObject({ count: z.number().int().positive(), body: z.record(z.string(), z.unknown()) })).optional(),
 });
 export type EndpointFaults = z.infer<typeof endpointFaultsSchema>;
 
@@ -63,6 +68,16 @@ export class Faults {
     f.garbleAnswerNext -= 1;
     if (f.garbleAnswerNext <= 0) delete f.garbleAnswerNext;
     return true;
+  }
+
+  /** The body to answer this request with instead of processing it, if one is queued (consumes one). */
+  cannedAnswer(endpoint: string): Record<string, unknown> | null {
+    const f = this.settings.endpoints[endpoint];
+    const next = f?.answerNext?.[0];
+    if (!next) return null;
+    next.count -= 1;
+    if (next.count <= 0) f.answerNext!.shift();
+    return next.body;
   }
 
   /** What to do with this request, consuming deterministic faults first. */

@@ -97,6 +97,8 @@ export function gateway(deps: GatewayDeps): Router {
     }
     // 6. Injected faults.
     if (await applyFaults(faults, name, res)) return;
+    const canned = faults.cannedAnswer(name);
+    if (canned) return res.status(canned.codeRetour === 0 ? 200 : variants.businessErrorStatus).json(canned);
     if (isHealth) return res.json({ statusCode: '200' });
 
     let body: unknown;

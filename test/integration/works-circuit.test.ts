@@ -159,3 +159,50 @@ describe('a works document and its successor', () => {
     expect(doc.madeAvailableAt).toBe(madeAvailableToMoe.details!.at);
   });
 });
+
+describe('when Chorus Pro does not say which works frames it offers (README: For construction firms)', () => {
+  /** The offer is cached per technical account (a refusal is not): dropped, so the next works document asks again. */
+  async function forgetTheOffer() {
+    const keys = await p.h.ctx.redis.keys(`${p.h.ctx.config.queuePrefix}:*:works-offer:*`);
+    if (keys.length > 0) await p.h.ctx.redis.del(...keys);
+  }
+  async function answerTheNextFrameQuestionWith(body: Record<string, unknown>) {
+    const res = await fetch(`${p.simulator.url}/simulator/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoints: { recupererCadreFacturation: { answerNext: [{ count: 1, body }] } } }),
+    });
+    expect(res.status).toBe(200);
+  }
+  /** An MOE's frame, which the simulator does not offer a supplier: refused whenever the offer names frames. */
+  async function depositAnA15() {
+    const asked = p.simulator.counter.byEndpoint.get('recupererCadreFacturation') ?? 0;
+    const sent = await post(await invoiceBody({ billingFrame: 'A15', marketNumber: 'M-WITHOUT-PROFILE' }));
+    expect(sent.status).toBe(202);
+    await expect.poll(() => p.simulator.world.depositsByInvoiceNumber.get(sent.body.number) ?? 0, { timeout: 20_000 }).toBe(1);
+    expect(p.simulator.counter.byEndpoint.get('recupererCadreFacturation')).toBe(asked + 1);
+    const doc = await view(sent.body.id);
+    expect(doc.state).not.toBe('precheck_failed');
+    return doc.events.find((e) => e.type === 'works-offer');
+  }
+
+  it('an account Chorus Pro refuses the question deposits anyway, and its timeline says so', async () => {
+    await forgetTheOffer();
+    await answerTheNextFrameQuestionWith({ codeRetour: 20003, libelle: 'Refus simulé' });
+    const offer = await depositAnA15();
+    expect(offer?.message).toMatch(
+      /^Chorus Pro did not say which works frames and flux formats this account may use \(.*Refus simulé.*\); deposited with syntaxeFlux IN_DP_E2_CII_FACTURX\.$/,
+    );
+  });
+
+  it.each([
+    ['an empty list', { listeCadreFacturation: [] }],
+    ['a list under another name (the shape is unconfirmed)', { listeCadresFacturation: [{ codeCadreFacturation: 'A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR' }] }],
+  ])('%s of frames refuses nothing, and the timeline says none was listed', async (_, list) => {
+    await forgetTheOffer();
+    await answerTheNextFrameQuestionWith({ codeRetour: 0, libelle: 'TRA_MSG_00.000', ...list });
+    const offer = await depositAnA15();
+    expect(offer?.details).toMatchObject({ frames: [], syntaxeFluxUsed: 'IN_DP_E2_CII_FACTURX' });
+    expect(offer?.message).toContain('offers this account the frames (none listed)');
+  });
+});
