@@ -131,12 +131,11 @@ export class ChorusClient {
   }
 
   /** Every invoice matching the criteria, walking all pages (page 1 alone has lost invoices in other clients). */
-  async rechercherFactureParFournisseur(
+  rechercherFactureParFournisseur(
     account: TechnicalAccount,
     criteria: Omit<RequestOf<'rechercherFactureParFournisseur'>, 'rechercheFactureParFournisseur'>,
   ): Promise<ResponseOf<'rechercherFactureParFournisseur'>['listeFactures']> {
-    const all: ResponseOf<'rechercherFactureParFournisseur'>['listeFactures'] = [];
-    for (let page = 1; ; page++) {
+    return this.#everyPage(async (page) => {
       const res = await this.call('rechercherFactureParFournisseur', account, {
         ...criteria,
         rechercheFactureParFournisseur: {
@@ -147,10 +146,20 @@ export class ChorusClient {
           triColonne: 'DateDepot',
         },
       });
-      all.push(...res.listeFactures);
-      const pages = res.parametresRetour?.pages ?? 1;
-      if (page >= pages || res.listeFactures.length === 0) return all;
-    }
+      return { items: res.listeFactures, pages: res.parametresRetour?.pages };
+    });
+  }
+
+  /** Every invoice waiting for the decision of the structure `siret` as validator (its inbox), all pages. */
+  rechercherFactureATraiterParValideur(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherFactureATraiterParValideur'>['listeFactures']> {
+    return this.#everyPage(async (page) => {
+      const res = await this.call('rechercherFactureATraiterParValideur', account, {
+        typeIdentifiantStructure: 'SIRET',
+        identifiantStructure: siret,
+        pagination: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize, triSens: 'Ascendant', triColonne: 'IdFacture' },
+      });
+      return { items: res.listeFactures, pages: res.parametresRetour?.pages };
+    });
   }
 
   consulterFactureParFournisseur(account: TechnicalAccount, identifiantFactureCPP: number): Promise<ResponseOf<'consulterFactureParFournisseur'>> {
@@ -160,8 +169,7 @@ export class ChorusClient {
   /** The full status history of an invoice, oldest first, over every page. */
   async consulterHistoriqueFacture(account: TechnicalAccount, idFacture: number): Promise<ResponseOf<'consulterHistoriqueFacture'>> {
     let first: ResponseOf<'consulterHistoriqueFacture'> | undefined;
-    const statuses: NonNullable<ResponseOf<'consulterHistoriqueFacture'>['historiquesDesStatuts']>['histoStatut'] = [];
-    for (let page = 1; ; page++) {
+    const statuses = await this.#everyPage(async (page) => {
       const res = await this.call('consulterHistoriqueFacture', account, {
         idFacture,
         paramRechercheHistoStatuts: {
@@ -172,11 +180,9 @@ export class ChorusClient {
         },
       });
       first ??= res;
-      statuses.push(...(res.historiquesDesStatuts?.histoStatut ?? []));
-      const pages = res.historiquesDesStatuts?.pagesHistoStatut ?? 1;
-      if (page >= pages || (res.historiquesDesStatuts?.histoStatut.length ?? 0) === 0) break;
-    }
-    return { ...first, historiquesDesStatuts: { ...first.historiquesDesStatuts, histoStatut: statuses } };
+      return { items: res.historiquesDesStatuts?.histoStatut ?? [], pages: res.historiquesDesStatuts?.pagesHistoStatut };
+    });
+    return { ...first!, historiquesDesStatuts: { ...first!.historiquesDesStatuts, histoStatut: statuses } };
   }
 
   recyclerFacture(account: TechnicalAccount, body: RequestOf<'recyclerFacture'>): Promise<ResponseOf<'recyclerFacture'>> {
@@ -192,31 +198,40 @@ export class ChorusClient {
   }
 
   /** Structures with this SIRET (public ones, and private ones the account is attached to), all pages. */
-  async rechercherStructure(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherStructure'>['listeStructures']> {
-    const all: ResponseOf<'rechercherStructure'>['listeStructures'] = [];
-    for (let page = 1; ; page++) {
+  rechercherStructure(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherStructure'>['listeStructures']> {
+    return this.#everyPage(async (page) => {
       const res = await this.call('rechercherStructure', account, {
         structure: { identifiantStructure: siret, typeIdentifiantStructure: 'SIRET' },
         parametres: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize },
       });
-      all.push(...res.listeStructures);
-      if (page >= (res.parametresRetour?.pages ?? 1) || res.listeStructures.length === 0) return all;
-    }
+      return { items: res.listeStructures, pages: res.parametresRetour?.pages };
+    });
   }
 
   consulterStructure(account: TechnicalAccount, idStructureCPP: number): Promise<ResponseOf<'consulterStructure'>> {
     return this.call('consulterStructure', account, { idStructureCPP, codeLangue: 'fr' });
   }
 
-  async rechercherServicesStructure(account: TechnicalAccount, idStructure: number): Promise<ResponseOf<'rechercherServicesStructure'>['listeServices']> {
-    const all: ResponseOf<'rechercherServicesStructure'>['listeServices'] = [];
-    for (let page = 1; ; page++) {
+  rechercherServicesStructure(account: TechnicalAccount, idStructure: number): Promise<ResponseOf<'rechercherServicesStructure'>['listeServices']> {
+    return this.#everyPage(async (page) => {
       const res = await this.call('rechercherServicesStructure', account, {
         idStructure,
         parametresRechercherServicesStructure: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize },
       });
-      all.push(...res.listeServices);
-      if (page >= (res.parametresRetour?.pages ?? 1) || res.listeServices.length === 0) return all;
+      return { items: res.listeServices, pages: res.parametresRetour?.pages };
+    });
+  }
+
+  /**
+   * Page after page until the last one Chorus Pro announces, or an empty page (page 1 alone has lost invoices in
+   * other clients). `pages` absent means one page.
+   */
+  async #everyPage<T>(fetchPage: (page: number) => Promise<{ items: T[]; pages: number | null | undefined }>): Promise<T[]> {
+    const all: T[] = [];
+    for (let page = 1; ; page++) {
+      const { items, pages } = await fetchPage(page);
+      all.push(...items);
+      if (page >= (pages ?? 1) || items.length === 0) return all;
     }
   }
 

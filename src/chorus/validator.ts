@@ -33,35 +33,22 @@ export interface ValidatorView {
 /** What the validator does: `action` values as go-choruspro sends them (no official list exists). */
 export type ValidatorDecision = { action: 'approve'; comment: string | null } | { action: 'refuse'; reason: string };
 
-const PAGE_SIZE = 100;
-
 /** Every invoice waiting for this structure's decision, over all pages. */
 export async function invoicesToValidate(client: ChorusClient, account: TechnicalAccount, validatorSiret: string): Promise<InvoiceToValidate[]> {
-  const found: InvoiceToValidate[] = [];
-  for (let page = 1; ; page++) {
-    const res = await client.call('rechercherFactureATraiterParValideur', account, {
-      typeIdentifiantStructure: 'SIRET',
-      identifiantStructure: validatorSiret,
-      pagination: { pageResultatDemandee: page, nbResultatsParPage: PAGE_SIZE, triSens: 'Ascendant', triColonne: 'IdFacture' },
-    });
-    found.push(
-      ...res.listeFactures.map((item) => ({
-        chorusInvoiceId: String(item.idFacture),
-        number: item.numeroFacture ?? null,
-        supplierSiret: item.identifiantFournisseur ?? null,
-        supplierName: item.designationFournisseur ?? null,
-        recipientSiret: item.identifiantDestinataire ?? null,
-        recipientName: item.designationDestinataire ?? null,
-        serviceCode: item.codeServiceExecutant ?? null,
-        marketNumber: item.numeroMarche ?? null,
-        engagementNumber: item.numeroEngagement ?? null,
-        status: item.statut ?? null,
-        depositedAt: parseChorusDate(item.dateDepot ?? undefined),
-        issueDate: item.dateFacture ? item.dateFacture.slice(0, 10) : null,
-      })),
-    );
-    if (page >= (res.parametresRetour?.pages ?? 1) || res.listeFactures.length === 0) return found;
-  }
+  return (await client.rechercherFactureATraiterParValideur(account, validatorSiret)).map((item) => ({
+    chorusInvoiceId: String(item.idFacture),
+    number: item.numeroFacture ?? null,
+    supplierSiret: item.identifiantFournisseur ?? null,
+    supplierName: item.designationFournisseur ?? null,
+    recipientSiret: item.identifiantDestinataire ?? null,
+    recipientName: item.designationDestinataire ?? null,
+    serviceCode: item.codeServiceExecutant ?? null,
+    marketNumber: item.numeroMarche ?? null,
+    engagementNumber: item.numeroEngagement ?? null,
+    status: item.statut ?? null,
+    depositedAt: parseChorusDate(item.dateDepot ?? undefined),
+    issueDate: item.dateFacture ? item.dateFacture.slice(0, 10) : null,
+  }));
 }
 
 /** One invoice as its validator sees it: the status, and the amounts the inbox leaves out. */

@@ -3,6 +3,7 @@
  * (titulaire) with its own technical account, BTP MARTIN (SUPPLIER_SIRET, the harness's supplier) its subcontractor.
  */
 import { expect } from 'vitest';
+import type { SimInvoiceData } from '../../src/simulator/model.js';
 import { invoiceFields, jsonInit, supplierBody } from './invoices.js';
 import type { PipelineHarness } from './pipeline.js';
 
@@ -29,3 +30,21 @@ export const subcontractorInvoice = (number: string, description = 'Lot plomberi
     depositMode: 'data',
     lines: [{ description, quantity: '1', unit: 'forfait', unitPrice: '1000.00', vatRate: '20' }],
   });
+
+/** The same kind of invoice as the simulator's engine takes it (submitted with its data, no flux), for tests that seed it directly. */
+export const subcontractedSimInvoice = (number: string): SimInvoiceData => ({
+  syntax: 'SOUMETTRE',
+  number,
+  issueDate: '2026-11-20',
+  typeCode: '380',
+  supplierSiret: '73282932000074',
+  recipientSiret: '11000201100044',
+  serviceCode: 'SERVICE-BTP',
+  engagementNumber: null,
+  currency: 'EUR',
+  amountWithoutVat: '1000.00',
+  vatAmount: '200.00',
+  amountWithVat: '1200.00',
+  frame: 'A9',
+  validatorSiret: HOLDER,
+});

@@ -5,6 +5,7 @@ import { writeTarGz } from '../../src/invoices/einvoice/archive.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { APPLICATION, createChorusHarness, MINISTRY_SIRET, RECIPIENT, SUPPLIER, type ChorusHarness, ublSamples } from '../helpers/chorus.js';
 import { validateAgainstSwagger } from '../helpers/swagger.js';
+import { HOLDER, subcontractedSimInvoice } from '../helpers/btp.js';
 
 let h: ChorusHarness;
 let token: string;
@@ -162,6 +163,19 @@ describe('pagination', () => {
     expect(found).toHaveLength(27);
     expect(new Set(found.map((f) => f.identifiantFactureCPP)).size).toBe(27);
     expect((h.simulator.counter.byEndpoint.get('rechercherFactureParFournisseur') ?? 0) - before).toBe(3);
+  });
+
+  it('walks the validator inbox too: 3 subcontractors’ invoices in pages of 2, in 2 requests', async () => {
+    const numbers = [1, 2, 3].map((i) => `ST-PAGE-${process.pid % 1000}-${i}`);
+    for (const number of numbers) {
+      const outcome = h.simulator.engine.submit(SUPPLIER.login, subcontractedSimInvoice(number));
+      expect(outcome.ok).toBe(true);
+    }
+    const { client } = h.client({ pageSize: 2 });
+    const before = h.simulator.counter.byEndpoint.get('rechercherFactureATraiterParValideur') ?? 0;
+    const inbox = await client.rechercherFactureATraiterParValideur(SUPPLIER, HOLDER);
+    expect(inbox.map((i) => i.numeroFacture)).toEqual(numbers);
+    expect((h.simulator.counter.byEndpoint.get('rechercherFactureATraiterParValideur') ?? 0) - before).toBe(2);
   });
 });
 

@@ -5,25 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LifecycleEngine, VALIDATION_DELAY_MS } from '../../src/simulator/engine.js';
-import { loadSeed, type SimInvoiceData } from '../../src/simulator/model.js';
+import { loadSeed } from '../../src/simulator/model.js';
 import { ChorusWorld } from '../../src/simulator/world.js';
-
-const subcontracted = (number: string): SimInvoiceData => ({
-  syntax: 'SOUMETTRE',
-  number,
-  issueDate: '2026-11-20',
-  typeCode: '380',
-  supplierSiret: '73282932000074',
-  recipientSiret: '11000201100044',
-  serviceCode: 'SERVICE-BTP',
-  engagementNumber: null,
-  currency: 'EUR',
-  amountWithoutVat: '1000.00',
-  vatAmount: '200.00',
-  amountWithVat: '1200.00',
-  frame: 'A9',
-  validatorSiret: '44306184100047',
-});
+import { subcontractedSimInvoice } from '../helpers/btp.js';
 
 function engine(validationDelayMs: number) {
   const world = new ChorusWorld(loadSeed());
@@ -37,7 +21,7 @@ describe('the simulator’s validation delay', () => {
 
   it('holds the invoice in A_VALIDER_1 until the configured delay, then validates it by silence and routes it', () => {
     const e = engine(60_000);
-    const outcome = e.submit('TECH_1_DEMO@cpro.fr', subcontracted('ST-1'));
+    const outcome = e.submit('TECH_1_DEMO@cpro.fr', subcontractedSimInvoice('ST-1'));
     if (!outcome.ok) throw new Error(outcome.message);
     e.world.clock.advance(59_999);
     e.catchUp();
@@ -49,8 +33,8 @@ describe('the simulator’s validation delay', () => {
 
   it('refuses a subcontractor’s invoice that names no validator, or one Chorus Pro does not know', () => {
     const e = engine(60_000);
-    const missing = e.submit('TECH_1_DEMO@cpro.fr', { ...subcontracted('ST-2'), validatorSiret: null });
-    const unknown = e.submit('TECH_1_DEMO@cpro.fr', { ...subcontracted('ST-3'), validatorSiret: '12345678901234' });
+    const missing = e.submit('TECH_1_DEMO@cpro.fr', { ...subcontractedSimInvoice('ST-2'), validatorSiret: null });
+    const unknown = e.submit('TECH_1_DEMO@cpro.fr', { ...subcontractedSimInvoice('ST-3'), validatorSiret: '12345678901234' });
     expect([missing.ok, unknown.ok]).toEqual([false, false]);
     expect(!missing.ok && missing.message).toContain('obligatoire');
     expect(!unknown.ok && unknown.message).toContain('inconnu');
