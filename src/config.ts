@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { DEFAULT_BATCH_LIMITS, type BatchLimits } from './batches/archive.js';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from './invoices/einvoice/limits.js';
 import { CHORUS_ENVIRONMENTS, CHORUS_URLS, type ChorusEnvironment } from './chorus/environments.js';
+import { DAY_MS } from './shared/time.js';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/chorus_relay';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -451,7 +452,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       paymentDelayDays: e.PAYMENT_DELAY_DAYS,
       paymentDelayByRecipient: e.PAYMENT_DELAY_BY_RECIPIENT,
       latePaymentReferenceRatePercent: e.LATE_PAYMENT_REFERENCE_RATE_PERCENT ?? null,
-      paymentFollowMaxMs: e.PAYMENT_FOLLOW_MAX_DAYS * 86_400_000,
+      paymentFollowMaxMs: e.PAYMENT_FOLLOW_MAX_DAYS * DAY_MS,
       passwordExpiryWarningDays: e.PASSWORD_EXPIRY_WARNING_DAYS,
       checksIntervalMs: e.CHECKS_INTERVAL_SECONDS * 1000,
     }),

@@ -20,9 +20,10 @@ import type { JobPayloads } from '../../src/queues/jobs.js';
 import { syncValidationInbox } from '../../src/validations/inbox.js';
 import { ChorusBusinessError } from '../../src/chorus/errors.js';
 import { chorusJob, type ChorusJobDeps, type ChorusJobRun } from '../chorus-job.js';
+import { DAY_MS } from '../../src/shared/time.js';
 
 /** When a supplier was never synced, look back this far. */
-const FIRST_SYNC_LOOKBACK_MS = 90 * 86_400_000;
+const FIRST_SYNC_LOOKBACK_MS = 90 * DAY_MS;
 
 export function makeStatusSyncProcessor(deps: ChorusJobDeps) {
   return chorusJob<SupplierAccount, { changed: number; seen: number }>(deps, {
