@@ -25,7 +25,6 @@ export interface InvoiceToValidate {
 export interface ValidatorView {
   status: string | null;
   frame: string | null;
-  amountWithoutVat: number | null;
   amountWithVat: number | null;
   amountToPay: number | null;
 }
@@ -57,7 +56,6 @@ export async function viewAsValidator(client: ChorusClient, account: TechnicalAc
   return {
     status: facture?.statutFacture ?? null,
     frame: facture?.cadreDeFacturation?.codeCadreFacturation ?? null,
-    amountWithoutVat: facture?.montantTotal?.montantHtTotal ?? null,
     amountWithVat: facture?.montantTotal?.montantTtcTotal ?? null,
     amountToPay: facture?.montantTotal?.montantAPayer ?? null,
   };
