@@ -19,6 +19,13 @@ export const FOLLOW_UP_FROM: Record<FollowUpKind, readonly string[]> = {
   'correct-validator': ['ERREUR_FOURNISSEUR_SUR_VALIDEUR', 'ERREUR_COTRAITANT_SUR_VALIDEUR'],
 };
 
+/** The error code of a request for an invoice that is not in one of those statuses. */
+const NOT_IN_STATUS: Record<FollowUpKind, string> = {
+  recycle: 'INVOICE_NOT_TO_RECYCLE',
+  complete: 'INVOICE_NOT_SUSPENDED',
+  'correct-validator': 'INVOICE_VALIDATOR_NOT_IN_ERROR',
+};
+
 /** How sentences name each follow-up: what it does to the invoice, and the request itself. */
 export const FOLLOW_UP_WORDS: Record<FollowUpKind, { done: string; noun: string }> = {
   recycle: { done: 'recycled', noun: 'recycling' },
@@ -37,6 +44,8 @@ async function request(
   kind: FollowUpKind,
   body: RecycleRequest | CompleteRequest | CorrectValidatorRequest,
   attachment: Buffer | null,
+  /** The timeline's sentence for the request. */
+  requested: string,
   correlationId: string | undefined,
 ): Promise<{ invoice: Invoice; followUp: FollowUp }> {
   const em = ctx.orm.em.fork();
@@ -48,7 +57,7 @@ async function request(
     if (invoice.state !== 'integrated' || !invoice.chorusStatus || !expected.includes(invoice.chorusStatus)) {
       throw new DomainError(
         'conflict',
-        { recycle: 'INVOICE_NOT_TO_RECYCLE', complete: 'INVOICE_NOT_SUSPENDED', 'correct-validator': 'INVOICE_VALIDATOR_NOT_IN_ERROR' }[kind],
+        NOT_IN_STATUS[kind],
         `Invoice ${invoice.number} has the Chorus Pro status ${invoice.chorusStatus ?? '(none yet)'}; only an invoice in ${expected.join(' or ')} can be ${FOLLOW_UP_WORDS[kind].done}.`,
       );
     }
@@ -60,12 +69,7 @@ async function request(
     }
     const followUp = tx.create(FollowUp, { invoice, kind, request: body, attachmentContent: attachment });
     record(tx, invoice, 'follow-up-requested', 'intake', {
-      message:
-        kind === 'recycle'
-          ? 'Recycling requested with new routing data.'
-          : kind === 'complete'
-            ? `Completion requested: ${(body as CompleteRequest).comment}`
-            : `New validator requested: ${(body as CorrectValidatorRequest).validatorSiret}.`,
+      message: requested,
       details: { followUpId: followUp.id, kind, request: body },
     });
     // The invoice row changes too (its version), so a concurrent status sync and this request serialise.
@@ -82,7 +86,7 @@ async function request(
 
 /** `correlationId`: the request's X-Request-Id, carried into the follow-up's job. */
 export function requestRecycle(ctx: AppContext, invoiceId: string, routing: RecycleRequest, correlationId?: string) {
-  return request(ctx, invoiceId, 'recycle', routing, null, correlationId);
+  return request(ctx, invoiceId, 'recycle', routing, null, 'Recycling requested with new routing data.', correlationId);
 }
 
 export function requestCompletion(ctx: AppContext, invoiceId: string, input: CompletionInput, correlationId?: string) {
@@ -91,10 +95,10 @@ export function requestCompletion(ctx: AppContext, invoiceId: string, input: Com
     comment: input.comment,
     attachment: input.attachment ? { name: input.attachment.name, mimeType: input.attachment.mimeType, extension } : null,
   };
-  return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null, correlationId);
+  return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null, `Completion requested: ${input.comment}`, correlationId);
 }
 
 /** ERREUR_FOURNISSEUR_SUR_VALIDEUR (or _COTRAITANT_): the supplier names the right validator (`corriger/valideur/facture`). */
 export function requestValidatorCorrection(ctx: AppContext, invoiceId: string, validatorSiret: string, correlationId?: string) {
-  return request(ctx, invoiceId, 'correct-validator', { validatorSiret }, null, correlationId);
+  return request(ctx, invoiceId, 'correct-validator', { validatorSiret }, null, `New validator requested: ${validatorSiret}.`, correlationId);
 }
