@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailFor } from '../../src/alerts/messages.js';
+import { Invoice } from '../../src/db/entities/invoice.js';
 import { Notification } from '../../src/db/entities/notification.js';
 import { loadScenario } from '../../src/simulator/scenario.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
@@ -109,6 +110,20 @@ describe('a works document and its successor', () => {
     expect(offer.details).toMatchObject({ syntaxeFluxUsed: 'IN_DP_E2_CII_FACTURX' });
     expect(offer.details?.frames).toContain('A4');
     expect(offer.details?.formats).toEqual(expect.arrayContaining(['IN_DP_E1_STRUCT', 'IN_DP_E2_MIXTE']));
+  });
+
+  it('refuses a link to a document the supplier does not have, or to one of another market, and writes nothing', async () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ['00000000-0000-4000-8000-000000000000', {}, 'PREVIOUS_INVOICE_NOT_FOUND'],
+      [ids.first!, { marketNumber: `${market}-AUTRE` }, 'PREVIOUS_OTHER_MARKET'],
+    ];
+    for (const [previousInvoiceId, extra, code] of cases) {
+      const body = await statement('5000.00', '4000.00', { previousInvoiceId, ...extra });
+      const sent = await post(body);
+      expect([sent.status, sent.body.error?.code]).toEqual([422, code]);
+      expect(sent.body.error?.details).toEqual([expect.objectContaining({ path: 'previousInvoiceId', code: code.toLowerCase() })]);
+      expect(await p.h.ctx.orm.em.fork().count(Invoice, { number: String(body.number) })).toBe(0);
+    }
   });
 
   it('refuses before any deposit a works frame Chorus Pro does not offer the supplier (an MOE’s, A15)', async () => {
