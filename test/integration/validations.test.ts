@@ -161,8 +161,16 @@ describe('a subcontractor’s invoices in the main contractor’s inbox', () => 
     expect(noReason.status).toBe(422);
     expect(((await noReason.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path)).toEqual(['reason']);
     const reason = 'Quantités de la situation 2 non conformes au constat contradictoire';
+    // Chorus Pro is slow to answer: while the refusal is on the wire, another decision waits its turn.
+    p.simulator.faults.replace({ endpoints: { traiterFactureAValider: { latencyMs: 3_000 } } });
+    const before = calls('traiterFactureAValider');
     expect((await p.h.api(`/v1/validations/${v.id}/refuse`, jsonInit({ reason }))).status).toBe(202);
+    await expect.poll(() => calls('traiterFactureAValider'), { timeout: 10_000, interval: 10 }).toBe(before + 1);
+    const meanwhile = await p.h.api(`/v1/validations/${v.id}/approve`, jsonInit({}));
+    expect([meanwhile.status, ((await meanwhile.json()) as { error: { code: string } }).error.code]).toEqual([409, 'DECISION_IN_PROGRESS']);
+    p.simulator.faults.replace({});
     await expect.poll(async () => (await detail(v.id)).stage, { timeout: 20_000 }).toBe('refused');
+    expect(calls('traiterFactureAValider')).toBe(before + 1);
     const sim = simInvoice(numbers.refused);
     expect([sim.status, sim.comment]).toEqual(['REFUSEE_1', reason]);
     // The subcontractor sees the refusal and what to do.
