@@ -4,6 +4,7 @@
  */
 import type { Notification } from '../db/entities/notification.js';
 import type { InvoiceSnapshot, ValidationSnapshot } from './notify.js';
+import { parisDay } from '../shared/time.js';
 
 export interface EmailMessage {
   subject: string;
@@ -99,9 +100,9 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
         ].join('\n'),
       };
     case 'invoice.clock_expired': {
-      const dueFr = parisDay(text(p.dueAt), 'fr');
-      const startFr = parisDay(text(p.startedAt), 'fr');
-      const [dueEn, startEn] = [parisDay(text(p.dueAt), 'en'), parisDay(text(p.startedAt), 'en')];
+      const dueFr = dayIn(text(p.dueAt), 'fr');
+      const startFr = dayIn(text(p.startedAt), 'fr');
+      const [dueEn, startEn] = [dayIn(text(p.dueAt), 'en'), dayIn(text(p.startedAt), 'en')];
       return {
         subject: `Facture de travaux ${invoice!.number} : délai de la maîtrise d'œuvre dépassé / Works document ${invoice!.number}: project manager's delay ran out`,
         text: [
@@ -139,8 +140,8 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
 }
 
 /** `2026-12-15T10:00:00.000Z` as the day in Paris: 15/12/2026 in French, 2026-12-15 in English. */
-function parisDay(iso: string, lang: 'fr' | 'en'): string {
-  const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+function dayIn(iso: string, lang: 'fr' | 'en'): string {
+  const day = parisDay(new Date(iso));
   return lang === 'fr' ? day.split('-').reverse().join('/') : day;
 }
 
@@ -149,7 +150,7 @@ function validationEmail(event: 'validation.required' | 'validation.reminder' | 
   const cocontractor = (v.frame ?? '').startsWith('A12');
   const party = { fr: cocontractor ? 'cotraitant' : 'sous-traitant', en: cocontractor ? 'co-contractor' : 'subcontractor' };
   const who = `${v.supplierName ?? v.supplierSiret ?? '?'}${v.supplierName && v.supplierSiret ? ` (SIRET ${v.supplierSiret})` : ''}`;
-  const [dayFr, dayEn] = [parisDay(v.deadline, 'fr'), parisDay(v.deadline, 'en')];
+  const [dayFr, dayEn] = [dayIn(v.deadline, 'fr'), dayIn(v.deadline, 'en')];
   const daysLeft = typeof p.daysLeft === 'number' ? p.daysLeft : null;
   const lines = (lang: 'fr' | 'en') => {
     const fr = lang === 'fr';

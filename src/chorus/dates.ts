@@ -1,4 +1,6 @@
 /** How the client reads and writes Chorus Pro dates (French time). The simulator has its own, on purpose. */
+import { parisDay } from '../shared/time.js';
+
 /**
  * Chorus dates come as `2018-02-16T15:10:25.536+01:00`, `2026-11-20`, `2026-11-20 14:05` (history, no zone)
  * or epoch milliseconds. Zone-less values are French time.
@@ -47,5 +49,5 @@ function fromParisWallClock(y: number, mo: number, d: number, h: number, mi: num
 
 /** `YYYY-MM-DD` as clients send dates to Chorus. */
 export function chorusDay(date: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
+  return parisDay(date);
 }

@@ -7,12 +7,8 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { ChorusClient, TechnicalAccount } from './client.js';
 import { parseChorusDate } from './dates.js';
+import { parisDay } from '../shared/time.js';
 import { worksOffer, type WorksOffer } from './works-offer.js';
-
-/** The calendar day in France of an instant. */
-function frenchDay(date: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(date);
-}
 
 export interface RecipientService {
   id: number;
@@ -66,7 +62,7 @@ export class StructureDirectory {
     const detail = await this.chorus.consulterStructure(account, structureId);
     const expires = detail.informationGenerales?.dateExpirationMotPasseCompteTech;
     const date = expires ? parseChorusDate(expires) : null;
-    return { structureId, passwordExpiresOn: date ? frenchDay(date) : null };
+    return { structureId, passwordExpiresOn: date ? parisDay(date) : null };
   }
 
   /**

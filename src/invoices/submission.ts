@@ -4,6 +4,7 @@ import { FRAMES_WITH_VALIDATOR, WORKS_FRAMES, type InvoiceType, type SyntaxeFlux
 import type { InvoiceLine, VatLine } from '../chorus/submit.js';
 import type { WorksAmounts } from '../db/entities/invoice.js';
 import type { Issue } from '../shared/domain-error.js';
+import { parisDay } from '../shared/time.js';
 import { checkDepositMode, vatBreakdownOf } from './deposit-modes.js';
 import { amountOfCents, normaliseAmount, signedAmountOfCents, toCents, toSignedCents } from './money.js';
 
@@ -56,12 +57,9 @@ export interface InvoiceSubmission {
   file: { name: string; content: Buffer } | null;
 }
 
-/** Built once: creating an Intl.DateTimeFormat costs more than the rest of a date check (seen in the intake profile). */
-const PARIS_DAY = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** Today's date in France, where invoices are dated: at 00:30 in Paris an invoice of the day is not "in the future". */
 export function frenchToday(now: Date): string {
-  return PARIS_DAY.format(now);
+  return parisDay(now);
 }
 
 /** The fields the rules below look at; any may be missing when the request's other fields are wrong. */
