@@ -3,7 +3,7 @@
  * waits in A_VALIDER_1 for the delay the scenario sets (`timing.validationDelayMs`, 15 days by default), then
  * silence counts as validation (ABSENCE_VALIDATION_1_HORS_DELAI) and it is routed to its buyer.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LifecycleEngine, VALIDATION_DELAY_MS } from '../../src/simulator/engine.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { ChorusWorld } from '../../src/simulator/world.js';
@@ -15,6 +15,16 @@ function engine(validationDelayMs: number) {
 }
 
 describe('the simulator’s validation delay', () => {
+  // The simulator's clock is the wall clock plus an offset: frozen here, so that "one millisecond before the
+  // deadline" does not depend on how long the machine takes between two lines (it failed once under load).
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-30T10:00:00Z'));
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('is 15 days unless the scenario says otherwise', () => {
     expect(VALIDATION_DELAY_MS).toBe(15 * 86_400_000);
   });
