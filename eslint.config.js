@@ -17,24 +17,35 @@ const boundaryRule = {
   meta: {
     type: 'problem',
     messages: {
-      simulator: 'The simulator shares only src/chorus/contract with the client: {{target}} is client or intake code. Write the simulator its own.',
+      simulator:
+        'The simulator shares only src/chorus/contract with the client: {{target}} is client or intake code. Write the simulator its own.',
       contract: 'The contract depends on nothing but itself and zod: {{target}} is outside src/chorus/contract.',
-      service: 'Service code must not depend on the simulator ({{target}}): only scripts and tests wire the two together.',
+      service:
+        'Service code must not depend on the simulator ({{target}}): only scripts and tests wire the two together.',
     },
   },
   create(context) {
     const file = context.filename;
-    const service = (inside(file, path.join(root, 'src')) || inside(file, path.join(root, 'workers'))) && !inside(file, SIMULATOR);
+    const service =
+      (inside(file, path.join(root, 'src')) || inside(file, path.join(root, 'workers'))) && !inside(file, SIMULATOR);
     const check = (node) => {
       const source = node.source?.value;
       if (typeof source !== 'string' || !source.startsWith('.')) return;
       const target = path.resolve(path.dirname(file), source);
       const shown = path.relative(root, target);
-      if (inside(file, SIMULATOR) && !inside(target, SIMULATOR) && !inside(target, CONTRACT)) context.report({ node, messageId: 'simulator', data: { target: shown } });
-      else if (inside(file, CONTRACT) && !inside(target, CONTRACT)) context.report({ node, messageId: 'contract', data: { target: shown } });
-      else if (service && inside(target, SIMULATOR)) context.report({ node, messageId: 'service', data: { target: shown } });
+      if (inside(file, SIMULATOR) && !inside(target, SIMULATOR) && !inside(target, CONTRACT))
+        context.report({ node, messageId: 'simulator', data: { target: shown } });
+      else if (inside(file, CONTRACT) && !inside(target, CONTRACT))
+        context.report({ node, messageId: 'contract', data: { target: shown } });
+      else if (service && inside(target, SIMULATOR))
+        context.report({ node, messageId: 'service', data: { target: shown } });
     };
-    return { ImportDeclaration: check, ExportNamedDeclaration: check, ExportAllDeclaration: check, ImportExpression: check };
+    return {
+      ImportDeclaration: check,
+      ExportNamedDeclaration: check,
+      ExportAllDeclaration: check,
+      ImportExpression: check,
+    };
   },
 };
 

@@ -2,10 +2,15 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Tests that assert a bound on time (the web process answering /healthz within 100 ms while it checks a hostile
- * file; no more calls in a second than the rate limit allows): run after all the others, by themselves, so that
- * the CPU other test files use on this 2-core machine does not stand in for what they measure.
+ * file, or through a flood of connections; no more calls in a second than the rate limit allows): run after all the
+ * others, by themselves, so that the CPU other test files use on this 2-core machine does not stand in for what they
+ * measure.
  */
-const ALONE = ['test/integration/hostile-files-web.test.ts', 'test/integration/deposit-fairness.test.ts'];
+const ALONE = [
+  'test/integration/hostile-files-web.test.ts',
+  'test/integration/deposit-fairness.test.ts',
+  'test/integration/connection-flood.test.ts',
+];
 
 export default defineConfig({
   // Vite 8 compiles TypeScript with Oxc: keep the legacy decorators MikroORM entities use.
@@ -17,8 +22,26 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: ALONE, globalSetup: ['test/helpers/global-setup.ts'], sequence: { groupOrder: 0 } } },
-      { extends: true, test: { name: 'alone', include: ALONE, globalSetup: ['test/helpers/global-setup.ts'], maxWorkers: 1, sequence: { groupOrder: 1 } } },
+      {
+        extends: true,
+        test: {
+          name: 'main',
+          include: ['test/**/*.test.ts'],
+          exclude: ALONE,
+          globalSetup: ['test/helpers/global-setup.ts'],
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'alone',
+          include: ALONE,
+          globalSetup: ['test/helpers/global-setup.ts'],
+          maxWorkers: 1,
+          sequence: { groupOrder: 1 },
+        },
+      },
     ],
   },
 });

@@ -11,12 +11,14 @@
  * (a) also runs the floor (scripts/bench-floor.ts: express.json, one INSERT, one BullMQ add) with the same load,
  * and prints the intake's ratio to it.
  * Web and worker run as separate processes (compiled code, as in production); run `npm run build` first.
- * Options: --intake 3000 --clients 32 --web 2 (WEB_CONCURRENCY) --e2e 400 --limited 240 --rps 20 --raw 20000 --scaled 1000
- * --only abcde (the stages to run)
+ * Options: --intake 3000 --clients 32 --web 2 (WEB_CONCURRENCY) --e2e 400 --limited 240 --rps 20 --raw 20000 --scaled
+ * 1000 --only abcde (the stages to run) --redis single,cluster (where (e) runs: the Redis on 127.0.0.1:6379, and/or
+ * a Redis Cluster of 3 primaries and 3 replicas started for it on loopback) --kill no ((e) without its SIGKILL)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -24,6 +26,7 @@ import pg from 'pg';
 import { loadSeed } from '../src/simulator/model.js';
 import { startSimulator, type Simulator } from '../src/simulator/server.js';
 import { processTreeCpuMs } from './lib/cpu.js';
+import { startRedisCluster, type RedisDeployment } from './lib/redis-deployments.js';
 import { generateSampleInvoice } from './lib/sample-invoices.js';
 
 const { values } = parseArgs({
@@ -38,6 +41,8 @@ const { values } = parseArgs({
     pool: { type: 'string', default: '10' },
     scaled: { type: 'string', default: '1000' },
     only: { type: 'string', default: 'abcde' },
+    redis: { type: 'string', default: 'single' },
+    kill: { type: 'string', default: 'yes' },
   },
 });
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -85,8 +90,16 @@ function env(name: string, simulator: Simulator, extra: Record<string, string> =
     PISTE_SANDBOX_CLIENT_SECRET: 'simulator-client-secret',
     CHORUS_SANDBOX_API_URL: simulator.url,
     CHORUS_SANDBOX_OAUTH_URL: `${simulator.url}/api/oauth/token`,
+    // The EN 16931 check runs before each deposit, as in production, when the rules are installed there.
+    RULES_DIR: resolve(process.env.RULES_DIR ?? '.rules'),
     REPORT_POLL_FIRST_SECONDS: '0.05',
     REPORT_POLL_MAX_SECONDS: '0.5',
+    // The simulator integrates a flux in milliseconds where Chorus Pro takes minutes: the searches are scaled down
+    // with it (production: 20 s, 300 s, 900 s, 300 s).
+    INTEGRATION_SEARCH_SECONDS: '2',
+    REPORT_AFTER_SECONDS: '30',
+    STATUS_SYNC_INTERVAL_SECONDS: '30',
+    STATUS_SYNC_OVERLAP_SECONDS: '10',
     DEPOSIT_CONCURRENCY: '16',
     SWEEP_INTERVAL_SECONDS: '30',
     ...extra,
@@ -95,7 +108,10 @@ function env(name: string, simulator: Simulator, extra: Record<string, string> =
 
 function start(entry: string, vars: Record<string, string>, ready: RegExp | null): Promise<ChildProcess> {
   // BENCH_PROFILE=dir writes CPU profiles of the web and floor processes there (open it in Chrome DevTools).
-  const profile = process.env.BENCH_PROFILE && /web|floor/.test(entry) ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
+  const profile =
+    process.env.BENCH_PROFILE && /web|floor/.test(entry)
+      ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`]
+      : [];
   const child = spawn(process.execPath, [...profile, entry], { env: vars, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
@@ -118,14 +134,22 @@ async function migrate(name: string, simulator: Simulator) {
   });
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 /** A UBL file from the generator, its invoice number swapped per request (the consistency check reads it). */
 async function ublTemplate() {
   const number = 'BENCH-TEMPLATE-1';
   const xml = (
     await generateSampleInvoice(
-      { number, issueDate: '2026-11-20', supplierSiret: SUPPLIER, recipientSiret: '11000201100044', serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' },
+      {
+        number,
+        issueDate: '2026-11-20',
+        supplierSiret: SUPPLIER,
+        recipientSiret: '11000201100044',
+        serviceCode: 'SERVICE-BTP',
+        amountWithoutVat: '1000.00',
+      },
       'UBL',
     )
   ).toString('utf8');
@@ -140,7 +164,10 @@ async function ublTemplate() {
     vatAmount: '200.00',
     amountWithVat: '1200.00',
     syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
-    file: { name: `${n}.xml`, contentBase64: Buffer.from(xml.replace(`<cbc:ID>${number}</cbc:ID>`, `<cbc:ID>${n}</cbc:ID>`)).toString('base64') },
+    file: {
+      name: `${n}.xml`,
+      contentBase64: Buffer.from(xml.replace(`<cbc:ID>${number}</cbc:ID>`, `<cbc:ID>${n}</cbc:ID>`)).toString('base64'),
+    },
   });
 }
 
@@ -158,7 +185,12 @@ async function registerSupplier(base: string) {
   const res = await fetch(`${base}/v1/suppliers`, {
     method: 'POST',
     headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ siret: SUPPLIER, chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' }),
+    body: JSON.stringify({
+      siret: SUPPLIER,
+      chorusLogin: 'TECH_1_DEMO@cpro.fr',
+      chorusPassword: 'Demo-Password-2026',
+      environment: 'sandbox',
+    }),
   });
   if (res.status !== 201) throw new Error(`supplier registration: HTTP ${res.status}`);
 }
@@ -167,19 +199,59 @@ async function countIntegrated(name: string): Promise<number> {
   const client = new pg.Client({ connectionString: dbUrl(name) });
   await client.connect();
   try {
-    return Number((await client.query<{ count: string }>(`select count(*) from invoice where state = 'integrated'`)).rows[0]?.count);
+    return Number(
+      (await client.query<{ count: string }>(`select count(*) from invoice where state = 'integrated'`)).rows[0]?.count,
+    );
   } finally {
     await client.end();
   }
 }
 
 /** Invoices by state. */
+/** How many deposits the EN 16931 check passed (its timeline line), and how many it could not check. */
+async function countRulesChecked(name: string): Promise<{ met: number; other: number }> {
+  const client = new pg.Client({ connectionString: dbUrl(name) });
+  await client.connect();
+  try {
+    const rows = (
+      await client.query<{ met: boolean; n: string }>(
+        "select message like 'The file meets%' as met, count(*) as n from invoice_event where type = 'rules-checked' group by 1",
+      )
+    ).rows;
+    return {
+      met: Number(rows.find((r) => r.met)?.n ?? 0),
+      other: Number(rows.find((r) => !r.met)?.n ?? 0),
+    };
+  } finally {
+    await client.end();
+  }
+}
+
 async function countStates(name: string): Promise<Record<string, number>> {
   const client = new pg.Client({ connectionString: dbUrl(name) });
   await client.connect();
   try {
-    const rows = (await client.query<{ state: string; n: string }>('select state, count(*) as n from invoice group by state')).rows;
+    const rows = (
+      await client.query<{ state: string; n: string }>('select state, count(*) as n from invoice group by state')
+    ).rows;
     return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+  } finally {
+    await client.end();
+  }
+}
+
+/** Integrated invoices whose Chorus status is MISE_A_DISPOSITION (the first the recipient sees). */
+async function countMadeAvailable(name: string): Promise<number> {
+  const client = new pg.Client({ connectionString: dbUrl(name) });
+  await client.connect();
+  try {
+    return Number(
+      (
+        await client.query<{ count: string }>(
+          `select count(*) from invoice where state = 'integrated' and chorus_status = 'MISE_A_DISPOSITION'`,
+        )
+      ).rows[0]?.count,
+    );
   } finally {
     await client.end();
   }
@@ -195,9 +267,28 @@ async function waitIntegrated(name: string, expected: number, timeoutMs: number)
   }
 }
 
-async function stage(label: string, extra: Record<string, string>, body: (name: string, base: string, simulator: Simulator) => Promise<void>) {
+async function deleteKeys(pattern: string) {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
+  await redis.quit();
+}
+
+async function stage(
+  label: string,
+  extra: Record<string, string>,
+  body: (name: string, base: string, simulator: Simulator) => Promise<void>,
+  deployment?: RedisDeployment,
+  timing = { fluxStepMs: 10, invoiceStepMs: 1000 },
+) {
+  // Every process of the stage, web and workers, reaches Redis the same way.
+  if (deployment) extra = { ...extra, ...deployment.env };
   const name = `${runId}_${label}`;
-  const simulator = await startSimulator({ seed: loadSeed(), timing: { fluxStepMs: 10, invoiceStepMs: 1000 } });
+  const simulator = await startSimulator({ seed: loadSeed(), timing });
   await admin(`create database "${name}"`);
   try {
     await migrate(name, simulator);
@@ -205,7 +296,12 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
     const webProcesses = Number(extra.WEB_CONCURRENCY ?? values.web);
     await start(
       'dist/src/web.js',
-      env(name, simulator, { PORT: port, WEB_CONCURRENCY: String(webProcesses), DATABASE_POOL_MAX: String(values.pool), ...extra }),
+      env(name, simulator, {
+        PORT: port,
+        WEB_CONCURRENCY: String(webProcesses),
+        DATABASE_POOL_MAX: String(values.pool),
+        ...extra,
+      }),
       new RegExp(Array(webProcesses).fill('Intake API listening').join('[\\s\\S]*')),
     );
     const base = `http://127.0.0.1:${port}`;
@@ -216,14 +312,8 @@ async function stage(label: string, extra: Record<string, string>, body: (name: 
     await new Promise((resolve) => setTimeout(resolve, 500));
     await simulator.close();
     await admin(`drop database if exists "${name}" with (force)`);
-    const redis = new Redis(REDIS_URL);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `{${name}}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-    await redis.quit();
+    if (deployment) await deployment.stop();
+    else await deleteKeys(`{${name}}:*`);
   }
 }
 
@@ -280,13 +370,23 @@ if (runs('a'))
     const clients = Number(values.clients);
     const ours = await load(base, 'I', total, clients, children[0]?.pid);
     const floorPort = String(40_000 + Math.floor(Math.random() * 20_000));
-    const floorProcess = await start('dist/scripts/bench-floor.js', env(name, simulator, { PORT: floorPort, QUEUE_PREFIX: `${name}_floor` }), /Floor intake listening/);
+    const floorProcess = await start(
+      'dist/scripts/bench-floor.js',
+      env(name, simulator, { PORT: floorPort, QUEUE_PREFIX: `${name}_floor` }),
+      /Floor intake listening/,
+    );
     const floor = await load(`http://127.0.0.1:${floorPort}`, 'F', total, clients, floorProcess.pid);
     const kb = Math.round(Buffer.from(template('x').file.contentBase64, 'base64').length / 1024);
-    const cpu = (r: typeof ours) => (r.cpuMsPerRequest === null ? '' : `, ${r.cpuMsPerRequest.toFixed(2)} ms of server CPU per invoice`);
-    const line = (r: typeof ours) => `${r.rate.toFixed(0)} invoices/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors${cpu(r)}`;
-    report(`(a) intake: ${total} POST /v1/invoices (UBL ${kb} KB, a new number each) with ${clients} clients, 1 web process: ${line(ours)}`);
-    report(`(a) floor (express.json, one INSERT with the file, one BullMQ add), same load: ${line(floor)}; intake / floor = ${(ours.rate / floor.rate).toFixed(2)}`);
+    const cpu = (r: typeof ours) =>
+      r.cpuMsPerRequest === null ? '' : `, ${r.cpuMsPerRequest.toFixed(2)} ms of server CPU per invoice`;
+    const line = (r: typeof ours) =>
+      `${r.rate.toFixed(0)} invoices/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors${cpu(r)}`;
+    report(
+      `(a) intake: ${total} POST /v1/invoices (UBL ${kb} KB, a new number each) with ${clients} clients, 1 web process: ${line(ours)}`,
+    );
+    report(
+      `(a) floor (express.json, one INSERT with the file, one BullMQ add), same load: ${line(floor)}; intake / floor = ${(ours.rate / floor.rate).toFixed(2)}`,
+    );
   });
 
 // (b) End to end.
@@ -318,20 +418,30 @@ if (runs('c')) {
   let processed = 0;
   let resolveDone: () => void;
   const done = new Promise<void>((resolve) => (resolveDone = resolve));
-  const worker = new Worker('raw', () => Promise.resolve(undefined), { connection, prefix: `${runId}_raw`, concurrency: 16, removeOnComplete: { count: 0 } });
+  const worker = new Worker('raw', () => Promise.resolve(undefined), {
+    connection,
+    prefix: `${runId}_raw`,
+    concurrency: 16,
+    removeOnComplete: { count: 0 },
+  });
   worker.on('completed', () => {
     processed += 1;
     if (processed === total) resolveDone();
   });
   const started = performance.now();
-  for (let i = 0; i < total; i += 500) await Promise.all(Array.from({ length: Math.min(500, total - i) }, (_, k) => queue.add('noop', { i: i + k }, { removeOnComplete: true })));
+  for (let i = 0; i < total; i += 500)
+    await Promise.all(
+      Array.from({ length: Math.min(500, total - i) }, (_, k) =>
+        queue.add('noop', { i: i + k }, { removeOnComplete: true }),
+      ),
+    );
   await done;
   const rate = total / ((performance.now() - started) / 1000);
   await worker.close();
   await queue.obliterate({ force: true });
   await queue.close();
   report(
-    `(c) raw BullMQ add+process (no-op jobs, concurrency 16): ${rate.toFixed(0)} jobs/s; our end-to-end rate is ${((e2eRate / rate) * 100).toFixed(2)} % of it (each invoice is 2 jobs, ~5 Chorus calls and ~10 SQL statements)`,
+    `(c) raw BullMQ add+process (no-op jobs, concurrency 16): ${rate.toFixed(0)} jobs/s; our end-to-end rate is ${((e2eRate / rate) * 100).toFixed(2)} % of it (each invoice is a deposit job, its share of the searches and ~10 SQL statements)`,
   );
 }
 
@@ -358,49 +468,85 @@ if (runs('d'))
       .sort((a, b) => a - b);
     const inner = seconds_.slice(1, -1).map((sec) => counts.bySecond[String(sec)] ?? 0);
     const used = inner.length > 0 ? inner.reduce((a, b) => a + b, 0) / (inner.length * rps) : 0;
+    const checked = await countRulesChecked(name);
     report(
-      `(d) CHORUS_MAX_RPS=${rps}, 3 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}), windows over the limit: ${simulator.counter.windowsOver(rps)}; share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %`,
+      `(d) CHORUS_MAX_RPS=${rps}, 3 worker processes, ${total} invoices backlog: ${apiCalls} Chorus calls in ${seconds.toFixed(1)} s; most in any sliding 1-second window: ${counts.maxInAnySecond} (limit ${rps}), windows over the limit: ${simulator.counter.windowsOver(rps)}; share of the allowed rate used over the ${inner.length} full seconds of backlog: ${(used * 100).toFixed(1)} %; EN 16931 check passed before ${checked.met} deposits (not run: ${checked.other})`,
     );
   });
 
 // (e) At the limit, end to end, scaled out, with a worker killed in the middle.
-if (runs('e'))
-  await stage('scaled', {}, async (name, base, simulator) => {
-    const rps = Number(values.rps);
-    const total = Number(values.scaled);
-    await submitBacklog(base, 'S', total);
-    simulator.counter.reset();
-    // A deposit cut by the kill has an unknown outcome: it is looked for at Chorus Pro until RECONCILE_WINDOW_SECONDS
-    // (6 h in production), then sent again; the simulator integrates within milliseconds, so 20 s is plenty here.
-    const workerEnv = env(name, simulator, {
-      CHORUS_MAX_RPS: String(rps),
-      WORKER_LOCK_SECONDS: '5',
-      SWEEP_INTERVAL_SECONDS: '5',
-      RECONCILE_WINDOW_SECONDS: '20',
-      DEPOSIT_BACKOFF_SECONDS: '2',
-    });
-    const workers = await Promise.all([1, 2, 3].map(() => start('dist/workers/main.js', workerEnv, /Worker started/)));
-    const started = Date.now();
-    while ((await countIntegrated(name)) < total / 3) await new Promise((resolve) => setTimeout(resolve, 200));
-    workers[0]!.kill('SIGKILL');
-    const killedAt = await countIntegrated(name);
-    // Done when every invoice is integrated, or held for an operator: a deposit the kill cut whose outcome stays unknown.
-    let states: Record<string, number> = {};
-    for (const deadline = Date.now() + 900_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 200))) {
-      states = await countStates(name);
-      if ((states.integrated ?? 0) + (states.needs_attention ?? 0) >= total) break;
-    }
-    const seconds = (Date.now() - started) / 1000;
-    const counts = simulator.counter.snapshot(simulator.world.depositsByInvoiceNumber);
-    const apiCalls = Object.entries(counts.byEndpoint)
-      .filter(([k]) => k !== 'oauthToken')
-      .reduce((sum, [, n]) => sum + n, 0);
-    const notOnce = [...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n !== 1).length;
-    const allowed = apiCalls / rps;
-    report(
-      `(e) CHORUS_MAX_RPS=${rps}, ${values.web} web and 3 worker processes (one SIGKILLed at ${killedAt} integrated), ${total} invoices deposited and reported in ${seconds.toFixed(1)} s: ${apiCalls} Chorus calls (${(apiCalls / total).toFixed(2)} per invoice), the limit allows them in ${allowed.toFixed(1)} s: ${((allowed / seconds) * 100).toFixed(1)} % of it; windows over the limit: ${simulator.counter.windowsOver(rps)}; final states ${JSON.stringify(states)}; invoices deposited twice or more: ${[...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n > 1).length}, other than once: ${notOnce}`,
-    );
-  });
+const REDIS_TOPOLOGIES = { single: 'one Redis node', cluster: 'a Redis Cluster of 3 primaries and 3 replicas' };
+for (const topology of runs('e') ? values.redis.split(',') : []) {
+  if (topology !== 'single' && topology !== 'cluster') throw new Error(`--redis: single or cluster, not ${topology}`);
+  const deployment = topology === 'cluster' ? await startRedisCluster() : undefined;
+  await stage(
+    `scaled_${topology}`,
+    {},
+    async (name, base, simulator) => {
+      const rps = Number(values.rps);
+      const total = Number(values.scaled);
+      await submitBacklog(base, 'S', total);
+      simulator.counter.reset();
+      // A deposit cut by the kill has an unknown outcome: it is looked for at Chorus Pro until RECONCILE_WINDOW_SECONDS
+      // (6 h in production), then sent again; the simulator integrates within milliseconds, so 20 s is plenty here.
+      const workerEnv = env(name, simulator, {
+        CHORUS_MAX_RPS: String(rps),
+        WORKER_LOCK_SECONDS: '5',
+        SWEEP_INTERVAL_SECONDS: '5',
+        RECONCILE_WINDOW_SECONDS: '20',
+        DEPOSIT_BACKOFF_SECONDS: '2',
+        ...deployment?.env,
+      });
+      const workers = await Promise.all(
+        [1, 2, 3].map(() => start('dist/workers/main.js', workerEnv, /Worker started/)),
+      );
+      const started = Date.now();
+      while ((await countIntegrated(name)) < total / 3) await new Promise((resolve) => setTimeout(resolve, 200));
+      if (values.kill !== 'no') workers[0]!.kill('SIGKILL');
+      const killedAt = values.kill === 'no' ? null : await countIntegrated(name);
+      // Done when every invoice is integrated, or held for an operator: a deposit the kill cut whose outcome stays
+      // unknown.
+      let states: Record<string, number> = {};
+      for (
+        const deadline = Date.now() + 900_000;
+        Date.now() < deadline;
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      ) {
+        states = await countStates(name);
+        if ((states.integrated ?? 0) + (states.needs_attention ?? 0) >= total) break;
+      }
+      const seconds = (Date.now() - started) / 1000;
+      const integrated = states.integrated ?? 0;
+      // Then until each integrated invoice is MISE_A_DISPOSITION: what it costs to follow it there.
+      for (
+        const deadline = Date.now() + 300_000;
+        Date.now() < deadline && (await countMadeAvailable(name)) < integrated;
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      );
+      const madeAvailable = await countMadeAvailable(name);
+      const madeAvailableSeconds = (Date.now() - started) / 1000;
+      const counts = simulator.counter.snapshot(simulator.world.depositsByInvoiceNumber);
+      const apiCalls = Object.entries(counts.byEndpoint)
+        .filter(([k]) => k !== 'oauthToken')
+        .reduce((sum, [, n]) => sum + n, 0);
+      const notOnce = [...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n !== 1).length;
+      const lowerBound = total / rps;
+      const byType = Object.entries(counts.byEndpoint)
+        .filter(([k]) => k !== 'oauthToken')
+        .sort(([, a], [, b]) => b - a)
+        .map(([k, n]) => `${k} ${n} (${(n / total).toFixed(3)})`)
+        .join(', ');
+      report(
+        `(e) ${REDIS_TOPOLOGIES[topology]}, CHORUS_MAX_RPS=${rps}, ${values.web} web and 3 worker processes (${killedAt === null ? 'none killed' : `one SIGKILLed at ${killedAt} integrated`}), ${total} invoices: the last integrated after ${seconds.toFixed(1)} s, ${(seconds / lowerBound).toFixed(2)}× the lower bound (${total} deposits at ${rps}/s: ${lowerBound.toFixed(1)} s); ${madeAvailable} MISE_A_DISPOSITION after ${madeAvailableSeconds.toFixed(1)} s; ${apiCalls} Chorus calls from the first deposit to the last MISE_A_DISPOSITION, ${(apiCalls / total).toFixed(2)} per invoice: ${byType}; windows over the limit: ${simulator.counter.windowsOver(rps)}; final states ${JSON.stringify(states)}; invoices deposited twice or more: ${[...simulator.world.depositsByInvoiceNumber.values()].filter((n) => n > 1).length}, other than once: ${notOnce}`,
+      );
+    },
+    deployment,
+    // Chorus Pro moves an invoice from DEPOSEE to MISE_A_DISPOSITION in minutes or hours, the simulator in what it is
+    // told: 30 s between statuses, against a search every 2 s (INTEGRATION_SEARCH_SECONDS, 20 s in production), keeps
+    // their order of magnitude.
+    { fluxStepMs: 10, invoiceStepMs: 30_000 },
+  );
+}
 
 console.log(`\nchorus-relay benchmark, ${new Date().toISOString()}`);
 console.log(

@@ -13,7 +13,13 @@ url.pathname = '/chorus_relay_migration_scratch';
 const options = ormOptions({ url: url.toString() });
 const orm = await MikroORM.init({
   ...options,
-  migrations: { ...options.migrations, path: 'src/db/migrations', pathTs: 'src/db/migrations', emit: 'ts', fileName: (ts, name) => `Migration${ts}${name ? `_${name}` : ''}` },
+  migrations: {
+    ...options.migrations,
+    path: 'src/db/migrations',
+    pathTs: 'src/db/migrations',
+    emit: 'ts',
+    fileName: (ts, name) => `Migration${ts}${name ? `_${name}` : ''}`,
+  },
 });
 try {
   await orm.schema.dropDatabase();

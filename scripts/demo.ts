@@ -10,7 +10,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '../src/alerts/webhook-signature.js';
 import { loadConfig } from '../src/config.js';
-import { generateSampleInvoice, SYNTAXE_FLUX_OF, vatOf, type SampleFormat, type SampleInvoice } from './lib/sample-invoices.js';
+import {
+  generateSampleInvoice,
+  SYNTAXE_FLUX_OF,
+  vatOf,
+  type SampleFormat,
+  type SampleInvoice,
+} from './lib/sample-invoices.js';
 
 const config = loadConfig();
 const base = `http://localhost:${config.port}`;
@@ -28,7 +34,11 @@ interface Case {
 
 const cases: Case[] = [
   { label: 'good Factur-X to a ministry (service code given)', format: 'Factur-X', invoice: {} },
-  { label: 'good UBL to a city (engagement number given)', format: 'UBL', invoice: { recipientSiret: '21750001600019', serviceCode: null, engagementNumber: 'EJ-2026-0042' } },
+  {
+    label: 'good UBL to a city (engagement number given)',
+    format: 'UBL',
+    invoice: { recipientSiret: '21750001600019', serviceCode: null, engagementNumber: 'EJ-2026-0042' },
+  },
   {
     label: 'good CII to a hospital (engagement number instead of service)',
     format: 'CII',
@@ -41,13 +51,33 @@ const cases: Case[] = [
     requestOverrides: { amountWithoutVat: '999.00', vatAmount: '199.80', amountWithVat: '1198.80' },
   },
   { label: 'pre-check: ministry requires a service code', format: 'Factur-X', invoice: { serviceCode: null } },
-  { label: 'pre-check: city requires an engagement number', format: 'UBL', invoice: { recipientSiret: '21750001600019', serviceCode: null } },
+  {
+    label: 'pre-check: city requires an engagement number',
+    format: 'UBL',
+    invoice: { recipientSiret: '21750001600019', serviceCode: null },
+  },
   { label: 'pre-check: service requires an engagement number', format: 'UBL', invoice: { serviceCode: 'SERVICE-EJ' } },
   { label: 'pre-check: inactive service', format: 'CII', invoice: { serviceCode: 'SERVICE-FERME' } },
-  { label: 'pre-check: inactive recipient', format: 'CII', invoice: { recipientSiret: '13000250400020', serviceCode: null } },
-  { label: 'pre-check: unknown recipient', format: 'Factur-X', invoice: { recipientSiret: '35600000049837', serviceCode: null } },
-  { label: 'rejected by Chorus Pro at integration: the account is not attached to this supplier', format: 'UBL', invoice: { supplierSiret: '35600000049837' } },
-  { label: 'waiting: Chorus Pro refuses the technical account (expired password)', format: 'UBL', invoice: { supplierSiret: '44306184100047' } },
+  {
+    label: 'pre-check: inactive recipient',
+    format: 'CII',
+    invoice: { recipientSiret: '13000250400020', serviceCode: null },
+  },
+  {
+    label: 'pre-check: unknown recipient',
+    format: 'Factur-X',
+    invoice: { recipientSiret: '35600000049837', serviceCode: null },
+  },
+  {
+    label: 'rejected by Chorus Pro at integration: the account is not attached to this supplier',
+    format: 'UBL',
+    invoice: { supplierSiret: '35600000049837' },
+  },
+  {
+    label: 'waiting: Chorus Pro refuses the technical account (expired password)',
+    format: 'UBL',
+    invoice: { supplierSiret: '44306184100047' },
+  },
 ];
 
 async function api(path: string, init: RequestInit = {}): Promise<{ status: number; body: Record<string, unknown> }> {
@@ -64,7 +94,10 @@ for (const [siret, login, password] of [
   [UNATTACHED_SUPPLIER, 'TECH_1_DEMO@cpro.fr', 'Demo-Password-2026'],
   [EXPIRED_SUPPLIER, 'TECH_EXPIRED@cpro.fr', 'Expired-Password-1'],
 ] as const) {
-  const supplier = await api('/v1/suppliers', { method: 'POST', body: JSON.stringify({ siret, chorusLogin: login, chorusPassword: password, environment: 'sandbox' }) });
+  const supplier = await api('/v1/suppliers', {
+    method: 'POST',
+    body: JSON.stringify({ siret, chorusLogin: login, chorusPassword: password, environment: 'sandbox' }),
+  });
   console.log(`Supplier ${siret} (${login}): HTTP ${supplier.status}`);
 }
 
@@ -77,7 +110,11 @@ const receiver = createServer((req, res) => {
   req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
   req.on('end', () => {
     const event = JSON.parse(body) as { type: string; data: Record<string, unknown> };
-    received.push({ type: event.type, verified: verifyWebhookSignature(secret, String(req.headers['chorus-relay-signature']), body), data: event.data });
+    received.push({
+      type: event.type,
+      verified: verifyWebhookSignature(secret, String(req.headers['chorus-relay-signature']), body),
+      data: event.data,
+    });
     res.statusCode = 204;
     res.end();
   });
@@ -87,7 +124,12 @@ await once(receiver, 'listening');
 const hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/chorus`;
 const subscription = await api('/v1/subscriptions', {
   method: 'POST',
-  body: JSON.stringify({ supplierSiret: SUPPLIER, channel: 'webhook', url: hookUrl, events: ['invoice.action_required', 'invoice.status_changed'] }),
+  body: JSON.stringify({
+    supplierSiret: SUPPLIER,
+    channel: 'webhook',
+    url: hookUrl,
+    events: ['invoice.action_required', 'invoice.status_changed'],
+  }),
 });
 secret = String(subscription.body.secret);
 console.log(`Webhook subscription for ${SUPPLIER}: HTTP ${subscription.status} (${hookUrl})`);
@@ -121,7 +163,10 @@ for (const c of cases) {
       vatAmount: vat,
       amountWithVat: gross,
       syntaxeFlux: SYNTAXE_FLUX_OF[c.format],
-      file: { name: `${sample.number}.${c.format === 'Factur-X' ? 'pdf' : 'xml'}`, contentBase64: file.toString('base64') },
+      file: {
+        name: `${sample.number}.${c.format === 'Factur-X' ? 'pdf' : 'xml'}`,
+        contentBase64: file.toString('base64'),
+      },
       ...c.requestOverrides,
     }),
   });
@@ -141,7 +186,9 @@ for (let round = 0; round < 60; round++) {
     const { body } = await api(`/v1/invoices/${s.id}`);
     const chorus = body.chorus as { status: string | null };
     const lastError = body.lastError as { code: string; message: string } | null;
-    s.outcome = lastError ? `${String(body.state)} (${lastError.code}): ${lastError.message}` : `${String(body.state)}${chorus.status ? `, Chorus status ${chorus.status}` : ''}`;
+    s.outcome = lastError
+      ? `${String(body.state)} (${lastError.code}): ${lastError.message}`
+      : `${String(body.state)}${chorus.status ? `, Chorus status ${chorus.status}` : ''}`;
     // An invoice of a paused supplier stays queued until its credentials are fixed: do not wait for it.
     const paused = String(body.supplierSiret) === EXPIRED_SUPPLIER && round > 5;
     if (!FINAL.has(String(body.state)) && chorus.status !== 'MISE_A_DISPOSITION' && !paused) pending += 1;
@@ -149,20 +196,28 @@ for (let round = 0; round < 60; round++) {
   if (pending === 0) break;
   await new Promise((resolve) => setTimeout(resolve, 1000));
 }
-for (const s of submitted) console.log(`\n- ${s.label}\n  ${s.outcome}${s.id ? `\n  ${base}/v1/invoices/${s.id}` : ''}`);
+for (const s of submitted)
+  console.log(`\n- ${s.label}\n  ${s.outcome}${s.id ? `\n  ${base}/v1/invoices/${s.id}` : ''}`);
 
 // What the scenario's recipients do next (scenarios/demo.json): the ministry pays, the city rejects, the
 // hospital suspends. Each change reaches the relay at its next status sync and comes back as a signed webhook.
-console.log(`\nScenario ${config.simulatorScenario ?? '(none)'}: waiting for the recipients' decisions (up to 2 minutes)...`);
+console.log(
+  `\nScenario ${config.simulatorScenario ?? '(none)'}: waiting for the recipients' decisions (up to 2 minutes)...`,
+);
 const DECISIONS = new Set(['REJETEE', 'SUSPENDUE', 'MISE_EN_PAIEMENT']);
 const numberOf = (r: (typeof received)[number]) => String((r.data.invoice as { number?: string } | undefined)?.number);
-const decided = () => new Set(received.filter((r) => r.type === 'invoice.status_changed' && DECISIONS.has(String(r.data.to))).map(numberOf));
+const decided = () =>
+  new Set(
+    received.filter((r) => r.type === 'invoice.status_changed' && DECISIONS.has(String(r.data.to))).map(numberOf),
+  );
 const shown = new Set<(typeof received)[number]>();
 const showNew = () => {
   for (const r of received.filter((x) => !shown.has(x))) {
     shown.add(r);
     const detail =
-      r.type === 'invoice.status_changed' ? `${String(r.data.from)} -> ${String(r.data.to)}` : `${String(r.data.reason)}: ${String(r.data.chorusReason ?? r.data.message)}`;
+      r.type === 'invoice.status_changed'
+        ? `${String(r.data.from)} -> ${String(r.data.to)}`
+        : `${String(r.data.reason)}: ${String(r.data.chorusReason ?? r.data.message)}`;
     console.log(`  webhook ${r.type} for ${numberOf(r)} (signature ${r.verified ? 'valid' : 'INVALID'}): ${detail}`);
   }
 };
@@ -172,7 +227,10 @@ for (let i = 0; i < 240 && decided().size < 3; i++) {
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 showNew();
-if (decided().size < 3) console.log('  not every decision came back within 2 minutes: is the worker running (npm start), with SIMULATOR_SCENARIO=scenarios/demo.json?');
+if (decided().size < 3)
+  console.log(
+    '  not every decision came back within 2 minutes: is the worker running (npm start), with SIMULATOR_SCENARIO=scenarios/demo.json?',
+  );
 if (subscription.status === 201) await api(`/v1/subscriptions/${String(subscription.body.id)}`, { method: 'DELETE' });
 receiver.close();
 console.log(`\nDashboard (GET /v1/stats): ${JSON.stringify((await api('/v1/stats')).body)}`);

@@ -21,12 +21,15 @@ const simulator = await startSimulator({
   timing: config.timing,
   ...(config.faults ? { faults: faultSettingsSchema.parse(config.faults) } : {}),
 });
-logger.info(`Chorus Pro simulator listening at ${simulator.url} (PISTE token: ${simulator.url}/api/oauth/token, admin: ${simulator.url}/simulator/counts)`, {
-  scenario: scenarioPath ?? 'none (the base seed)',
-  scenarioDescription: scenario?.description,
-  stateFile: config.stateFile,
-  restoredInvoices: simulator.restoredInvoices,
-});
+logger.info(
+  `Chorus Pro simulator listening at ${simulator.url} (PISTE token: ${simulator.url}/api/oauth/token, admin: ${simulator.url}/simulator/counts)`,
+  {
+    scenario: scenarioPath ?? 'none (the base seed)',
+    scenarioDescription: scenario?.description,
+    stateFile: config.stateFile,
+    restoredInvoices: simulator.restoredInvoices,
+  },
+);
 const stop = () => void simulator.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

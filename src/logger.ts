@@ -38,27 +38,53 @@ const MASK = '[redacted]';
  * A database error's message carries the statement and its parameters (a whole INSERT, file bytes included):
  * it is logged by SQLSTATE code, constraint and table only.
  */
-function driverError(error: Error): Record<string, unknown> | null {
+function driverError(
+  error: Error,
+): { name: string; code: string | null; constraint: string | null; table: string | null } | null {
   const e = error as Error & { code?: unknown; sqlState?: unknown; constraint?: unknown; table?: unknown };
-  const code = typeof e.sqlState === 'string' ? e.sqlState : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : null;
+  const code =
+    typeof e.sqlState === 'string'
+      ? e.sqlState
+      : typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)
+        ? e.code
+        : null;
   if (code === null && !/Exception$/.test(e.name)) return null;
   if (code === null && !STATEMENT.test(e.message)) return null;
-  return { name: e.name, code, constraint: e.constraint ?? null, table: e.table ?? null };
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { name: e.name, code, constraint: text(e.constraint), table: text(e.table) };
 }
 /** MikroORM writes `<statement> - <driver message>`. */
 const STATEMENT = /^\s*(insert into|update|select|delete from|with|alter|create)\s[\s\S]* - /i;
 
 export function redact(value: unknown, depth = 0): unknown {
-  if (typeof value === 'string') return STATEMENT.test(value) ? value.replace(STATEMENT, '[SQL statement not logged] ') : value;
+  if (typeof value === 'string')
+    return STATEMENT.test(value) ? value.replace(STATEMENT, '[SQL statement not logged] ') : value;
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) return `[${value.length} bytes]`;
-  if (value instanceof Error) return driverError(value) ?? { name: value.name, message: redact(value.message), stack: redact(value.stack) };
+  if (value instanceof Error)
+    return driverError(value) ?? { name: value.name, message: redact(value.message), stack: redact(value.stack) };
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     out[key] = SECRET_KEYS.has(key.toLowerCase()) ? MASK : redact(v, depth + 1);
   }
   return out;
+}
+
+/**
+ * An error as a job keeps it (its failed reason and stack, which Redis stores and Bull Board shows): a database
+ * error is told by its SQLSTATE code, constraint and table, never by its statement or parameter values; any other
+ * message goes through the same masking as the logs. Changed in place, so its class (UnrecoverableError...) stays.
+ */
+export function redactError(error: unknown): void {
+  if (!(error instanceof Error)) return;
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  const driver = driverError(error);
+  const message = driver
+    ? `Database error ${driver.code ?? driver.name}${driver.constraint ? ` on ${driver.constraint}` : ''}${driver.table ? ` (table ${driver.table})` : ''}`
+    : (redact(error.message) as string);
+  error.message = message;
+  error.stack = [`${error.name}: ${message}`, ...frames].join('\n');
 }
 
 const redactFormat = winston.format((info) => {

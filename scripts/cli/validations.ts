@@ -7,21 +7,40 @@ import { call, type RelayConnection } from './relay-api.js';
 
 export const validationSchema = z.object({
   id: z.string(),
-  invoice: z.object({ number: z.string(), supplierSiret: z.string().nullable(), supplierName: z.string().nullable(), amountWithVat: z.string().nullable() }),
+  invoice: z.object({
+    number: z.string(),
+    supplierSiret: z.string().nullable(),
+    supplierName: z.string().nullable(),
+    amountWithVat: z.string().nullable(),
+  }),
   chorusStatus: z.string(),
   stage: z.string(),
   deadline: z.string(),
   decision: z.object({ action: z.string(), state: z.string().nullable() }).nullable(),
 });
 export type ValidationSummary = z.infer<typeof validationSchema>;
-const decisionAnswer = z.object({ id: z.string(), stage: z.string(), decision: z.object({ action: z.string(), state: z.string().nullable() }) });
+const decisionAnswer = z.object({
+  id: z.string(),
+  stage: z.string(),
+  decision: z.object({ action: z.string(), state: z.string().nullable() }),
+});
 
 export async function pendingValidations(relay: RelayConnection): Promise<ValidationSummary[]> {
-  return (await call(relay, '/v1/validations?pending=true&limit=200', z.object({ data: z.array(validationSchema) }))).body.data;
+  return (await call(relay, '/v1/validations?pending=true&limit=200', z.object({ data: z.array(validationSchema) })))
+    .body.data;
 }
 
-export async function decide(relay: RelayConnection, id: string, decision: { action: 'approve'; comment?: string | undefined } | { action: 'refuse'; reason: string }) {
-  const body = decision.action === 'approve' ? (decision.comment ? { comment: decision.comment } : {}) : { reason: decision.reason };
+export async function decide(
+  relay: RelayConnection,
+  id: string,
+  decision: { action: 'approve'; comment?: string | undefined } | { action: 'refuse'; reason: string },
+) {
+  const body =
+    decision.action === 'approve'
+      ? decision.comment
+        ? { comment: decision.comment }
+        : {}
+      : { reason: decision.reason };
   return (
     await call(relay, `/v1/validations/${encodeURIComponent(id)}/${decision.action}`, decisionAnswer, {
       method: 'POST',

@@ -45,7 +45,7 @@ export function ensureDevelopmentEnv(env: NodeJS.ProcessEnv, path = '.env'): Cre
   };
   const lines = [
     `# Written by the first \`npm start\` on ${new Date().toISOString()}, with fresh development values.`,
-    '# Never commit it; every variable is described in README.md (Configuration), .env.example has more.',
+    '# Never commit it; every variable is described in docs/configuration.md, .env.example has more.',
     ...Object.entries(values).map(([name, value]) => `${name}=${value}`),
     '',
   ];

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { createDeflate, deflateSync } from 'node:zlib';
 
 /** A minimal PDF whose catalog names one embedded file `factur-x.xml`, with these stream bytes (already encoded). */
-export function pdfEmbedding(stream: Buffer, options: { flate: boolean; name?: string; before?: string } = { flate: true }): Buffer {
+export function pdfEmbedding(
+  stream: Buffer,
+  options: { flate: boolean; name?: string; before?: string } = { flate: true },
+): Buffer {
   const head = [
     '%PDF-1.7',
     options.before ?? '',
@@ -15,7 +18,11 @@ export function pdfEmbedding(stream: Buffer, options: { flate: boolean; name?: s
     `4 0 obj <</Type/EmbeddedFile/Subtype/text#2Fxml${options.flate ? '/Filter/FlateDecode' : ''}/Length ${stream.length}>>stream`,
     '',
   ].join('\n');
-  return Buffer.concat([Buffer.from(head, 'latin1'), stream, Buffer.from('\nendstream\nendobj\ntrailer <</Root 1 0 R>>\n%%EOF\n', 'latin1')]);
+  return Buffer.concat([
+    Buffer.from(head, 'latin1'),
+    stream,
+    Buffer.from('\nendstream\nendobj\ntrailer <</Root 1 0 R>>\n%%EOF\n', 'latin1'),
+  ]);
 }
 
 /**
@@ -55,7 +62,9 @@ export function pdfOfEmptyStreams(count: number): Buffer {
 
 /** A UBL invoice with `count` sibling elements in it. */
 export function ublWithSiblings(count: number): Buffer {
-  return Buffer.from(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>1</a>'.repeat(count)}</Invoice>`);
+  return Buffer.from(
+    `<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>1</a>'.repeat(count)}</Invoice>`,
+  );
 }
 
 /**
@@ -78,7 +87,9 @@ export function ublOfManyAttributes(maxBytes: number): Buffer {
 
 /** A UBL invoice nested `depth` levels deep. */
 export function ublNested(depth: number): Buffer {
-  return Buffer.from(`<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</Invoice>`);
+  return Buffer.from(
+    `<?xml version="1.0"?><Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">${'<a>'.repeat(depth)}${'</a>'.repeat(depth)}</Invoice>`,
+  );
 }
 
 /** Entity expansion ("billion laughs"): ten levels of ten. */
@@ -88,13 +99,20 @@ export function billionLaughs(): Buffer {
   return Buffer.from(`<?xml version="1.0"?><!DOCTYPE Invoice [${entities.join('')}]><Invoice>&lol9;</Invoice>`);
 }
 
-export const XXE = Buffer.from('<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Invoice><ID>&xxe;</ID></Invoice>');
-export const PARAMETER_ENTITY = Buffer.from('<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY % p "<!ENTITY e \'x\'>"> %p;]><Invoice><ID>&e;</ID></Invoice>');
+export const XXE = Buffer.from(
+  '<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><Invoice><ID>&xxe;</ID></Invoice>',
+);
+export const PARAMETER_ENTITY = Buffer.from(
+  '<?xml version="1.0"?><!DOCTYPE Invoice [<!ENTITY % p "<!ENTITY e \'x\'>"> %p;]><Invoice><ID>&e;</ID></Invoice>',
+);
 
 /** A PDF whose one object stream inflates to `size` bytes. */
 export function pdfWithObjectStreamBomb(deflated: Buffer): Buffer {
   return Buffer.concat([
-    Buffer.from(`%PDF-1.7\n1 0 obj <</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length ${deflated.length}>>stream\n`, 'latin1'),
+    Buffer.from(
+      `%PDF-1.7\n1 0 obj <</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length ${deflated.length}>>stream\n`,
+      'latin1',
+    ),
     deflated,
     Buffer.from('\nendstream endobj\n%%EOF\n', 'latin1'),
   ]);
@@ -105,15 +123,96 @@ export function pdfOfObjectStreams(count: number): Buffer {
   const body = deflateSync(Buffer.from('9 0 <<>>'));
   const parts: Buffer[] = [Buffer.from('%PDF-1.7\n')];
   for (let i = 1; i <= count; i++) {
-    parts.push(Buffer.from(`${i} 0 obj <</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length ${body.length}>>stream\n`, 'latin1'), body, Buffer.from('\nendstream endobj\n'));
+    parts.push(
+      Buffer.from(`${i} 0 obj <</Type/ObjStm/N 1/First 4/Filter/FlateDecode/Length ${body.length}>>stream\n`, 'latin1'),
+      body,
+      Buffer.from('\nendstream endobj\n'),
+    );
   }
   return Buffer.concat(parts);
 }
 
-/** A stream object placed right after a PDF's header: what a reader scanning for the first invoice-looking stream would take. */
+/**
+ * A stream object placed right after a PDF's header: what a reader scanning for the first invoice-looking stream would
+ * take.
+ */
 export function withDecoyFirst(pdf: Buffer, decoyXml: string): Buffer {
   const headerEnd = pdf.indexOf('\n') + 1;
   const stream = deflateSync(Buffer.from(decoyXml));
-  const decoy = Buffer.concat([Buffer.from(`99999 0 obj <</Filter/FlateDecode/Length ${stream.length}>>stream\n`, 'latin1'), stream, Buffer.from('\nendstream\nendobj\n')]);
+  const decoy = Buffer.concat([
+    Buffer.from(`99999 0 obj <</Filter/FlateDecode/Length ${stream.length}>>stream\n`, 'latin1'),
+    stream,
+    Buffer.from('\nendstream\nendobj\n'),
+  ]);
   return Buffer.concat([pdf.subarray(0, headerEnd), decoy, pdf.subarray(headerEnd)]);
+}
+
+export interface ZipPart {
+  name: string;
+  /** The entry's data as stored in the archive: raw deflate for method 8, the bytes themselves for method 0. */
+  data: Buffer;
+  method: 0 | 8;
+  /** The uncompressed size the headers declare: the truth, or a lie. */
+  declaredSize: number;
+}
+
+/** A ZIP archive written byte by byte, so that its headers can say what its data is not. */
+export function zipOf(parts: ZipPart[]): Buffer {
+  const locals: Buffer[] = [];
+  const central: Buffer[] = [];
+  let offset = 0;
+  for (const part of parts) {
+    const name = Buffer.from(part.name, 'utf8');
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt16LE(0x800, 6);
+    local.writeUInt16LE(part.method, 8);
+    local.writeUInt32LE(part.data.length, 18);
+    local.writeUInt32LE(part.declaredSize, 22);
+    local.writeUInt16LE(name.length, 26);
+    const entry = Buffer.alloc(46);
+    entry.writeUInt32LE(0x02014b50, 0);
+    entry.writeUInt16LE(20, 4);
+    entry.writeUInt16LE(20, 6);
+    entry.writeUInt16LE(0x800, 8);
+    entry.writeUInt16LE(part.method, 10);
+    entry.writeUInt32LE(part.data.length, 20);
+    entry.writeUInt32LE(part.declaredSize, 24);
+    entry.writeUInt16LE(name.length, 28);
+    entry.writeUInt32LE(offset, 42);
+    locals.push(local, name, part.data);
+    central.push(entry, name);
+    offset += local.length + name.length + part.data.length;
+  }
+  const directory = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(parts.length, 8);
+  end.writeUInt16LE(parts.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/** Raw deflate (as ZIP stores it) of `size` zeros: the zlib stream of deflatedZeros without its header and checksum. */
+export async function rawDeflatedZeros(size: number): Promise<Buffer> {
+  const zlib = await deflatedZeros(size);
+  return zlib.subarray(2, zlib.length - 4);
+}
+
+/**
+ * A batch whose `count` files each declare `declaredSize` bytes but hide 1 GiB of zeros behind it (a header that
+ * understates its size), with a manifest naming them: what an inflater that runs to the end of each stream pays for.
+ */
+export async function lyingBatch(count: number, declaredSize = 20_000): Promise<Buffer> {
+  const hidden = await rawDeflatedZeros(1 << 30);
+  const files = Array.from({ length: count }, (_, i): ZipPart => ({
+    name: `hidden-${i}.xml`,
+    data: hidden,
+    method: 8,
+    declaredSize,
+  }));
+  const manifest = Buffer.from(`file;number\n${files.map((f, i) => `${f.name};LIE-${i}`).join('\n')}\n`);
+  return zipOf([{ name: 'manifest.csv', data: manifest, method: 0, declaredSize: manifest.length }, ...files]);
 }

@@ -47,7 +47,11 @@ process.stdin.resume();
 `;
 
 /** Runs `request` against the process `pid` serving `baseUrl`, pinging /healthz and reading its memory all along. */
-export async function measureWhile<T>(baseUrl: string, pid: number, request: () => Promise<T>): Promise<{ result: T; measured: Responsiveness }> {
+export async function measureWhile<T>(
+  baseUrl: string,
+  pid: number,
+  request: () => Promise<T>,
+): Promise<{ result: T; measured: Responsiveness }> {
   const idleRssMb = rssMb(pid);
   let peakRssMb = idleRssMb;
   const pinger = spawn(process.execPath, ['-e', PINGER, baseUrl], { stdio: ['pipe', 'pipe', 'inherit'] });

@@ -27,7 +27,26 @@ export interface SampleInvoice {
   billingFrame?: string;
 }
 
-const quiet = { log: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined, verbose: () => undefined };
+/** The simulator's demo supplier billing its demo ministry 1 000.00 without VAT (VAT 20 %): one work line. */
+export function demoSample(number: string): SampleInvoice {
+  return {
+    number,
+    issueDate: '2026-12-01',
+    supplierSiret: '73282932000074',
+    recipientSiret: '11000201100044',
+    serviceCode: 'SERVICE-BTP',
+    engagementNumber: 'BDC-77',
+    amountWithoutVat: '1000.00',
+  };
+}
+
+const quiet = {
+  log: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+  verbose: () => undefined,
+};
 const service = new InvoiceService(quiet);
 
 function cents(amount: string): bigint {
@@ -51,10 +70,24 @@ function ublData(sample: SampleInvoice): Invoice {
   const party = (siret: string, name: string, seller: boolean) => ({
     'cbc:EndpointID': siret,
     'cbc:EndpointID@schemeID': '0009',
-    'cac:PartyIdentification': seller ? [{ 'cbc:ID': siret, 'cbc:ID@schemeID': '0009' }] : { 'cbc:ID': siret, 'cbc:ID@schemeID': '0009' },
-    'cac:PostalAddress': { 'cbc:CityName': 'Paris', 'cbc:PostalZone': '75001', 'cac:Country': { 'cbc:IdentificationCode': 'FR' } },
-    ...(seller ? { 'cac:PartyTaxScheme': [{ 'cbc:CompanyID': `FR00${siret.slice(0, 9)}`, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }] } : {}),
-    'cac:PartyLegalEntity': { 'cbc:RegistrationName': name, 'cbc:CompanyID': siret.slice(0, 9), 'cbc:CompanyID@schemeID': '0002' },
+    'cac:PartyIdentification': seller
+      ? [{ 'cbc:ID': siret, 'cbc:ID@schemeID': '0009' }]
+      : { 'cbc:ID': siret, 'cbc:ID@schemeID': '0009' },
+    'cac:PostalAddress': {
+      'cbc:CityName': 'Paris',
+      'cbc:PostalZone': '75001',
+      'cac:Country': { 'cbc:IdentificationCode': 'FR' },
+    },
+    ...(seller
+      ? {
+          'cac:PartyTaxScheme': [{ 'cbc:CompanyID': `FR00${siret.slice(0, 9)}`, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } }],
+        }
+      : {}),
+    'cac:PartyLegalEntity': {
+      'cbc:RegistrationName': name,
+      'cbc:CompanyID': siret.slice(0, 9),
+      'cbc:CompanyID@schemeID': '0002',
+    },
   });
   const data = {
     'ubl:Invoice': {
@@ -65,9 +98,15 @@ function ublData(sample: SampleInvoice): Invoice {
       'cbc:DocumentCurrencyCode': 'EUR',
       ...(sample.serviceCode ? { 'cbc:BuyerReference': sample.serviceCode } : {}),
       ...(sample.engagementNumber ? { 'cac:OrderReference': { 'cbc:ID': sample.engagementNumber } } : {}),
-      'cac:AccountingSupplierParty': { 'cac:Party': party(sample.supplierSiret, sample.supplierName ?? 'Entreprise du BTP', true) },
-      'cac:AccountingCustomerParty': { 'cac:Party': party(sample.recipientSiret, sample.recipientName ?? 'Entité publique', false) },
-      'cac:PaymentMeans': [{ 'cbc:PaymentMeansCode': '30', 'cac:PayeeFinancialAccount': { 'cbc:ID': 'FR7630006000011234567890189' } }],
+      'cac:AccountingSupplierParty': {
+        'cac:Party': party(sample.supplierSiret, sample.supplierName ?? 'Entreprise du BTP', true),
+      },
+      'cac:AccountingCustomerParty': {
+        'cac:Party': party(sample.recipientSiret, sample.recipientName ?? 'Entité publique', false),
+      },
+      'cac:PaymentMeans': [
+        { 'cbc:PaymentMeansCode': '30', 'cac:PayeeFinancialAccount': { 'cbc:ID': 'FR7630006000011234567890189' } },
+      ],
       'cac:TaxTotal': [
         {
           'cbc:TaxAmount': vat,
@@ -100,7 +139,10 @@ function ublData(sample: SampleInvoice): Invoice {
           'cbc:InvoicedQuantity@unitCode': 'C62',
           'cbc:LineExtensionAmount': net,
           'cbc:LineExtensionAmount@currencyID': 'EUR',
-          'cac:Item': { 'cbc:Name': 'Travaux', 'cac:ClassifiedTaxCategory': { 'cbc:ID': 'S', 'cbc:Percent': rate, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } } },
+          'cac:Item': {
+            'cbc:Name': 'Travaux',
+            'cac:ClassifiedTaxCategory': { 'cbc:ID': 'S', 'cbc:Percent': rate, 'cac:TaxScheme': { 'cbc:ID': 'VAT' } },
+          },
           'cac:Price': { 'cbc:PriceAmount': net, 'cbc:PriceAmount@currencyID': 'EUR' },
         },
       ],
@@ -129,7 +171,10 @@ async function visiblePdf(sample: SampleInvoice): Promise<Uint8Array> {
  * document's Keywords, which is where the simulator's OCR stand-in reads them (src/simulator/files/ocr.ts);
  * `printed` makes the PDF say something else than the sample, as a scan that disagrees with the data typed in.
  */
-export async function generatePlainPdf(sample: SampleInvoice, printed: Partial<Pick<SampleInvoice, 'number' | 'recipientSiret' | 'amountWithoutVat'>> = {}): Promise<Buffer> {
+export async function generatePlainPdf(
+  sample: SampleInvoice,
+  printed: Partial<Pick<SampleInvoice, 'number' | 'recipientSiret' | 'amountWithoutVat'>> = {},
+): Promise<Buffer> {
   const shown = { ...sample, ...printed };
   const doc = await PDFDocument.load(await visiblePdf(shown));
   const { vat, gross } = vatOf(shown);
@@ -149,19 +194,29 @@ export async function generatePlainPdf(sample: SampleInvoice, printed: Partial<P
   return Buffer.from(await doc.save());
 }
 
-/** The file's bytes. Factur-X uses the Extended profile: the generator's EN16931 profile drops the order reference (BT-13). */
+/**
+ * The file's bytes. Factur-X uses the Extended profile: the generator's EN16931 profile drops the order reference
+ * (BT-13).
+ */
 export async function generateSampleInvoice(sample: SampleInvoice, format: SampleFormat): Promise<Buffer> {
   const data = ublData(sample);
   if (format === 'Factur-X') {
     const pdf = await visiblePdf(sample);
-    const out = await service.generate(data, { format: 'Factur-X-Extended', lang: 'fr', pdf: { buffer: pdf, filename: `${sample.number}.pdf`, mimetype: 'application/pdf' } });
+    const out = await service.generate(data, {
+      format: 'Factur-X-Extended',
+      lang: 'fr',
+      pdf: { buffer: pdf, filename: `${sample.number}.pdf`, mimetype: 'application/pdf' },
+    });
     return Buffer.from(out as Uint8Array);
   }
   const out = await service.generate(data, { format, lang: 'fr' });
   return Buffer.from(typeof out === 'string' ? out : Buffer.from(out));
 }
 
-export const SYNTAXE_FLUX_OF: Record<SampleFormat, 'IN_DP_E1_UBL_INVOICE' | 'IN_DP_E1_CII_16B' | 'IN_DP_E2_CII_FACTURX'> = {
+export const SYNTAXE_FLUX_OF: Record<
+  SampleFormat,
+  'IN_DP_E1_UBL_INVOICE' | 'IN_DP_E1_CII_16B' | 'IN_DP_E2_CII_FACTURX'
+> = {
   UBL: 'IN_DP_E1_UBL_INVOICE',
   CII: 'IN_DP_E1_CII_16B',
   'Factur-X': 'IN_DP_E2_CII_FACTURX',

@@ -1,4 +1,6 @@
-/** The audit trail: every mutating API call, who made it, on what, and how it ended. Read by admins at GET /v1/audit. */
+/**
+ * The audit trail: every mutating API call, who made it, on what, and how it ended. Read by admins at GET /v1/audit.
+ */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditEntry } from '../db/entities/audit-entry.js';
 

@@ -34,13 +34,17 @@ export class ApiKeyRegistry {
    */
   async identify(em: EntityManager, given: string): Promise<Caller | null> {
     const hash = digest(given);
-    const bootstrap = this.#bootstrap.map((k) => (timingSafeEqual(k.digest, hash) ? k.caller : null)).find((c) => c !== null);
+    const bootstrap = this.#bootstrap
+      .map((k) => (timingSafeEqual(k.digest, hash) ? k.caller : null))
+      .find((c) => c !== null);
     if (bootstrap) return bootstrap;
     const hex = hash.toString('hex');
     const cached = this.#cache.get(hex);
     if (cached && cached.until > Date.now()) return cached.caller;
     const key = await em.fork().findOne(ApiKey, { keyHash: hex, revokedAt: null });
-    const caller: Caller | null = key ? { keyId: key.id, keyName: key.name, role: key.role, scope: key.supplierSirets } : null;
+    const caller: Caller | null = key
+      ? { keyId: key.id, keyName: key.name, role: key.role, scope: key.supplierSirets }
+      : null;
     if (this.#cache.size > 10_000) this.#cache.clear();
     this.#cache.set(hex, { caller, until: Date.now() + KEY_CACHE_MS });
     return caller;
@@ -52,14 +56,33 @@ export class ApiKeyRegistry {
 }
 
 /** Creates a key; the creator cannot give more than it has (role or suppliers). Returns the key, shown once. */
-export async function createApiKey(em: EntityManager, creator: Caller, input: KeyInput): Promise<{ apiKey: ApiKey; key: string }> {
+export async function createApiKey(
+  em: EntityManager,
+  creator: Caller,
+  input: KeyInput,
+): Promise<{ apiKey: ApiKey; key: string }> {
   if (!scopeWithin(input.supplierSirets, creator.scope)) {
-    throw new DomainError('invalid', 'SCOPE_TOO_WIDE', 'A key cannot reach suppliers its creator cannot: give supplierSirets within your own.', [
-      { path: 'supplierSirets', code: 'scope_too_wide', message: `supplierSirets must be within ${JSON.stringify(creator.scope)}` },
-    ]);
+    throw new DomainError(
+      'invalid',
+      'SCOPE_TOO_WIDE',
+      'A key cannot reach suppliers its creator cannot: give supplierSirets within your own.',
+      [
+        {
+          path: 'supplierSirets',
+          code: 'scope_too_wide',
+          message: `supplierSirets must be within ${JSON.stringify(creator.scope)}`,
+        },
+      ],
+    );
   }
   const key = `crk_${randomBytes(32).toString('base64url')}`;
-  const apiKey = em.create(ApiKey, { name: input.name, role: input.role, supplierSirets: input.supplierSirets, keyHash: digest(key).toString('hex'), keyPrefix: key.slice(0, 12) });
+  const apiKey = em.create(ApiKey, {
+    name: input.name,
+    role: input.role,
+    supplierSirets: input.supplierSirets,
+    keyHash: digest(key).toString('hex'),
+    keyPrefix: key.slice(0, 12),
+  });
   await em.flush();
   return { apiKey, key };
 }
@@ -72,7 +95,8 @@ export async function listApiKeys(em: EntityManager, scope: Scope): Promise<ApiK
 
 export async function revokeApiKey(em: EntityManager, scope: Scope, id: string): Promise<ApiKey> {
   const key = await em.findOne(ApiKey, id);
-  if (!key || !scopeWithin(key.supplierSirets, scope)) throw new DomainError('not-found', 'API_KEY_NOT_FOUND', `No API key has the id ${id}.`);
+  if (!key || !scopeWithin(key.supplierSirets, scope))
+    throw new DomainError('not-found', 'API_KEY_NOT_FOUND', `No API key has the id ${id}.`);
   key.revokedAt ??= new Date();
   await em.flush();
   return key;

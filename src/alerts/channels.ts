@@ -28,9 +28,17 @@ export class EmailChannel {
 
   async send(to: readonly string[], message: EmailMessage, headers: Record<string, string>): Promise<string> {
     if (!this.settings.smtpUrl) throw new DeliveryError('No SMTP server is configured: set SMTP_URL.');
-    this.#transport ??= nodemailer.createTransport(smtpTransportOptions(this.settings.smtpUrl, this.settings.allowPlaintext ?? false));
+    this.#transport ??= nodemailer.createTransport(
+      smtpTransportOptions(this.settings.smtpUrl, this.settings.allowPlaintext ?? false),
+    );
     try {
-      const info = (await this.#transport.sendMail({ from: this.settings.from, to: [...to], subject: message.subject, text: message.text, headers })) as { messageId?: string };
+      const info = (await this.#transport.sendMail({
+        from: this.settings.from,
+        to: [...to],
+        subject: message.subject,
+        text: message.text,
+        headers,
+      })) as { messageId?: string };
       return info.messageId ?? '';
     } catch (error) {
       // nodemailer's messages name the server's answer, never the password of the URL.
@@ -52,7 +60,9 @@ export function smtpTransportOptions(smtpUrl: string, allowPlaintext: boolean): 
   const url = new URL(smtpUrl);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const loopback = host === 'localhost' || (isIP(host) !== 0 && (host === '::1' || host.startsWith('127.')));
-  return url.protocol === 'smtps:' || loopback || allowPlaintext ? { url: smtpUrl } : { url: smtpUrl, requireTLS: true };
+  return url.protocol === 'smtps:' || loopback || allowPlaintext
+    ? { url: smtpUrl }
+    : { url: smtpUrl, requireTLS: true };
 }
 
 /** Where a webhook goes, without any credentials the URL might hold: what logs and the delivery log show. */
@@ -85,7 +95,8 @@ export async function sendWebhook(call: WebhookCall): Promise<number> {
   const url = new URL(call.url);
   const target = displayUrl(call.url);
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!call.allowPrivate && isForbiddenAddress(host)) throw new DeliveryError(`POST ${target}: ${new ForbiddenTargetError(host).message}`);
+  if (!call.allowPrivate && isForbiddenAddress(host))
+    throw new DeliveryError(`POST ${target}: ${new ForbiddenTargetError(host).message}`);
   const status = await new Promise<number>((resolve, reject) => {
     const request = (url.protocol === 'https:' ? https : http).request(
       url,

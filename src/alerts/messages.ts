@@ -4,27 +4,33 @@
  */
 import type { Notification } from '../db/entities/notification.js';
 import type { InvoiceSnapshot, ValidationSnapshot } from './notify.js';
-import { parisDay } from '../shared/time.js';
+import { parisDay, parisTime } from '../shared/time.js';
+import type { ActionReason } from '../invoices/action-required.js';
 
 export interface EmailMessage {
   subject: string;
   text: string;
 }
 
-const REASON_TITLE: Record<string, { fr: string; en: string }> = {
+const REASON_TITLE: Record<ActionReason, { fr: string; en: string }> = {
   precheck_failed: { fr: 'refusée avant dépôt', en: 'refused before deposit' },
   rejected_at_integration: { fr: 'rejetée par Chorus Pro', en: 'rejected by Chorus Pro' },
   deposit_failed: { fr: 'dépôt en échec', en: 'deposit failed' },
   rejected_by_recipient: { fr: 'rejetée par le destinataire', en: 'rejected by the recipient' },
+  refused_by_validator: { fr: 'refusée par le valideur', en: 'refused by the validator' },
   suspended: { fr: 'suspendue', en: 'suspended' },
   to_recycle: { fr: 'à recycler', en: 'to recycle' },
   wrong_validator: { fr: 'valideur erroné', en: 'wrong validator' },
+  supplier_account_refused: { fr: 'compte technique refusé', en: 'technical account refused' },
 };
 
 function invoiceLines(invoice: InvoiceSnapshot, lang: 'fr' | 'en'): string[] {
   const fr = lang === 'fr';
+  // The raw code, its own words, then the stage it belongs to: "MANDATEE, Mandatée (étape : Mise en paiement)".
+  const words = invoice.statusLabel ? `, ${invoice.statusLabel}` : '';
+  const stage = invoice.stageLabel ? ` (${fr ? 'étape : ' : 'stage: '}${invoice.stageLabel})` : '';
   const status = invoice.chorusStatus
-    ? `${invoice.chorusStatus}${invoice.stageLabel ? ` (${invoice.stageLabel})` : ''}`
+    ? `${invoice.chorusStatus}${words}${stage}`
     : fr
       ? 'pas encore dans Chorus Pro'
       : 'not in Chorus Pro yet';
@@ -43,16 +49,27 @@ function link(publicUrl: string | null, invoice: InvoiceSnapshot): string[] {
 
 /** A payload value as a person reads it (payloads are JSON, read back untyped). */
 function text(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : (JSON.stringify(value) ?? '');
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : (JSON.stringify(value) ?? '');
 }
 
-export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, publicUrl: string | null): EmailMessage {
+export function emailFor(
+  notification: Pick<Notification, 'event' | 'payload'>,
+  publicUrl: string | null,
+): EmailMessage {
   const p = notification.payload;
   const invoice = p.invoice as InvoiceSnapshot | undefined;
   switch (notification.event) {
     case 'invoice.action_required': {
       const reason = text(p.reason);
-      const title = REASON_TITLE[reason] ?? { fr: 'action requise', en: 'action required' };
+      // A payload written by an older version may name a reason this one no longer has.
+      const title = (REASON_TITLE as Partial<Record<string, { fr: string; en: string }>>)[reason] ?? {
+        fr: 'action requise',
+        en: 'action required',
+      };
       const next = p.nextStep as { fr: string; en: string };
       const chorusReason = (p.chorusReason as string | null) ?? null;
       return {
@@ -132,6 +149,33 @@ export function emailFor(notification: Pick<Notification, 'event' | 'payload'>, 
         ].join('\n'),
       };
     }
+    case 'supplier.sync_failing':
+    case 'supplier.sync_recovered': {
+      const supplier = p.supplier as { siret: string; chorusLogin: string };
+      const since = new Date(text(p.failingSince));
+      const [dayFr, dayEn] = [dayIn(since.toISOString(), 'fr'), dayIn(since.toISOString(), 'en')];
+      const time = parisTime(since);
+      if (notification.event === 'supplier.sync_failing') {
+        return {
+          subject: `Suivi des statuts Chorus Pro en échec (${supplier.siret}) / Chorus Pro status sync failing`,
+          text: [
+            `Depuis le ${dayFr} à ${time}, chorus-relay ne parvient plus à lire les statuts Chorus Pro des factures du fournisseur ${supplier.siret} (compte technique ${supplier.chorusLogin}) : un rejet ou une suspension ne vous serait pas signalé. Dernière erreur : ${text(p.error)}`,
+            '',
+            `Since ${dayEn} ${time} (Paris), chorus-relay has failed to read the Chorus Pro statuses of supplier ${supplier.siret}'s invoices (technical account ${supplier.chorusLogin}): a rejection or a suspension would not reach you. Last error: ${text(p.error)}`,
+            '',
+            text(p.message),
+          ].join('\n'),
+        };
+      }
+      return {
+        subject: `Suivi des statuts Chorus Pro rétabli (${supplier.siret}) / Chorus Pro status sync recovered`,
+        text: [
+          `Les statuts Chorus Pro des factures du fournisseur ${supplier.siret} sont de nouveau lus (en échec depuis le ${dayFr} à ${time}) ; les changements survenus entre-temps sont enregistrés.`,
+          '',
+          `The Chorus Pro statuses of supplier ${supplier.siret}'s invoices are read again (failing since ${dayEn} ${time}, Paris time); the changes made meanwhile are recorded.`,
+        ].join('\n'),
+      };
+    }
     case 'validation.required':
     case 'validation.reminder':
     case 'validation.tacitly_approved':
@@ -145,10 +189,17 @@ function dayIn(iso: string, lang: 'fr' | 'en'): string {
   return lang === 'fr' ? day.split('-').reverse().join('/') : day;
 }
 
-function validationEmail(event: 'validation.required' | 'validation.reminder' | 'validation.tacitly_approved', p: Record<string, unknown>, publicUrl: string | null): EmailMessage {
+function validationEmail(
+  event: 'validation.required' | 'validation.reminder' | 'validation.tacitly_approved',
+  p: Record<string, unknown>,
+  publicUrl: string | null,
+): EmailMessage {
   const v = p.validation as ValidationSnapshot;
   const cocontractor = (v.frame ?? '').startsWith('A12');
-  const party = { fr: cocontractor ? 'cotraitant' : 'sous-traitant', en: cocontractor ? 'co-contractor' : 'subcontractor' };
+  const party = {
+    fr: cocontractor ? 'cotraitant' : 'sous-traitant',
+    en: cocontractor ? 'co-contractor' : 'subcontractor',
+  };
   const who = `${v.supplierName ?? v.supplierSiret ?? '?'}${v.supplierName && v.supplierSiret ? ` (SIRET ${v.supplierSiret})` : ''}`;
   const [dayFr, dayEn] = [dayIn(v.deadline, 'fr'), dayIn(v.deadline, 'en')];
   const daysLeft = typeof p.daysLeft === 'number' ? p.daysLeft : null;

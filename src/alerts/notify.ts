@@ -4,7 +4,7 @@
  * fans it out is added after the commit (or by the sweeper, if Redis was away).
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
+import { meaningOf, STAGE_LABELS_FR, statusLabelOf } from '../chorus/status-model.js';
 import type { Invoice } from '../db/entities/invoice.js';
 import { Notification } from '../db/entities/notification.js';
 import { SupplierAccount } from '../db/entities/supplier-account.js';
@@ -31,6 +31,8 @@ export interface InvoiceSnapshot {
   chorusStatus: string | null;
   stage: string | null;
   stageLabel: string | null;
+  /** The Chorus status in French words (absent from payloads written before it existed). */
+  statusLabel?: string | null;
 }
 
 export function invoiceSnapshot(invoice: Invoice): InvoiceSnapshot {
@@ -50,16 +52,29 @@ export function invoiceSnapshot(invoice: Invoice): InvoiceSnapshot {
     chorusStatus: invoice.chorusStatus,
     stage: meaning?.stage ?? null,
     stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
+    statusLabel: statusLabelOf(invoice.chorusStatus),
   };
 }
 
-function record(em: EntityManager, fields: { supplierId: string; invoice?: Invoice; event: NotificationEvent; dedupKey: string; payload: Record<string, unknown> }): Notification {
+function record(
+  em: EntityManager,
+  fields: {
+    supplierId: string;
+    invoice?: Invoice;
+    event: NotificationEvent;
+    dedupKey: string;
+    payload: Record<string, unknown>;
+  },
+): Notification {
+  // The invoice's next number, written with the invoice (its version check orders concurrent writers).
+  const sequence = fields.invoice ? ++fields.invoice.eventSequence : null;
   return em.create(Notification, {
     supplier: em.getReference(SupplierAccount, fields.supplierId),
     invoice: fields.invoice ?? null,
     event: fields.event,
     dedupKey: fields.dedupKey.slice(0, 200),
     payload: fields.payload,
+    sequence,
   });
 }
 
@@ -77,7 +92,13 @@ export function notifyActionRequired(
     invoice,
     event: 'invoice.action_required',
     dedupKey: `action:${invoice.id}:${alert.reason}:${alert.transition}`,
-    payload: { invoice: invoiceSnapshot(invoice), reason: alert.reason, message: alert.message, chorusReason: alert.chorusReason ?? null, nextStep: NEXT_STEP[alert.reason] },
+    payload: {
+      invoice: invoiceSnapshot(invoice),
+      reason: alert.reason,
+      message: alert.message,
+      chorusReason: alert.chorusReason ?? null,
+      nextStep: NEXT_STEP[alert.reason],
+    },
   });
 }
 
@@ -102,6 +123,7 @@ export function notifyStatusChanged(
       to: change.to,
       stage: meaning?.stage ?? null,
       stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
+      statusLabel: statusLabelOf(change.to),
       final: meaning?.final ?? null,
       action: meaning?.action ?? null,
       at: change.at.toISOString(),
@@ -110,7 +132,11 @@ export function notifyStatusChanged(
   });
 }
 
-export function notifyPaymentOverdue(em: EntityManager, invoice: Invoice, overdue: Record<string, unknown> & { message: string }): Notification {
+export function notifyPaymentOverdue(
+  em: EntityManager,
+  invoice: Invoice,
+  overdue: Record<string, unknown> & { message: string },
+): Notification {
   return record(em, {
     supplierId: invoice.supplier.id,
     invoice,
@@ -121,8 +147,19 @@ export function notifyPaymentOverdue(em: EntityManager, invoice: Invoice, overdu
 }
 
 /** A regulatory clock of a works document ran out (works-clocks.ts); `dedupKey` names the clock and its start. */
-export function notifyClockExpired(em: EntityManager, invoice: Invoice, expired: Record<string, unknown> & { message: string }, dedupKey: string): Notification {
-  return record(em, { supplierId: invoice.supplier.id, invoice, event: 'invoice.clock_expired', dedupKey, payload: { invoice: invoiceSnapshot(invoice), ...expired } });
+export function notifyClockExpired(
+  em: EntityManager,
+  invoice: Invoice,
+  expired: Record<string, unknown> & { message: string },
+  dedupKey: string,
+): Notification {
+  return record(em, {
+    supplierId: invoice.supplier.id,
+    invoice,
+    event: 'invoice.clock_expired',
+    dedupKey,
+    payload: { invoice: invoiceSnapshot(invoice), ...expired },
+  });
 }
 
 export function supplierDedupKey(event: NotificationEvent, supplierId: string, transition: string): string {
@@ -132,7 +169,8 @@ export function supplierDedupKey(event: NotificationEvent, supplierId: string, t
 export function notifySupplier(
   em: EntityManager,
   supplier: SupplierAccount,
-  event: 'supplier.account_refused' | 'supplier.password_expiring',
+  event:
+    'supplier.account_refused' | 'supplier.password_expiring' | 'supplier.sync_failing' | 'supplier.sync_recovered',
   details: Record<string, unknown> & { message: string },
   transition: string,
 ): Notification {
@@ -206,12 +244,23 @@ function subjectOf(n: Notification): string {
 }
 
 /** After the commit. A failure here loses nothing: the sweeper adds the job of any notification left unsent. */
-export async function publishNotifications(deps: { queues: Queues; logger: Logger }, notifications: Notification[], correlationId?: string): Promise<void> {
+export async function publishNotifications(
+  deps: { queues: Queues; logger: Logger },
+  notifications: Notification[],
+  correlationId?: string,
+): Promise<void> {
   for (const n of notifications) {
     try {
-      await deps.queues.alerts.add(`${n.event} ${subjectOf(n)}`, withCorrelation({ notificationId: n.id }, correlationId), { jobId: n.id });
+      await deps.queues.alerts.add(
+        `${n.event} ${subjectOf(n)}`,
+        withCorrelation({ notificationId: n.id }, correlationId),
+        { jobId: n.id },
+      );
     } catch (error) {
-      deps.logger.warn('Alert job not enqueued; the sweeper will add it', { notificationId: n.id, error: error instanceof Error ? error.message : String(error) });
+      deps.logger.warn('Alert job not enqueued; the sweeper will add it', {
+        notificationId: n.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -43,7 +43,9 @@ export function isForbiddenAddress(address: string): boolean {
 
 export class ForbiddenTargetError extends Error {
   constructor(host: string) {
-    super(`${host} is a private, loopback or link-local address: webhooks may not reach it (WEBHOOK_ALLOW_PRIVATE_NETWORKS)`);
+    super(
+      `${host} is a private, loopback or link-local address: webhooks may not reach it (WEBHOOK_ALLOW_PRIVATE_NETWORKS)`,
+    );
     this.name = 'ForbiddenTargetError';
   }
 }
@@ -53,7 +55,8 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
   return (hostname, options, callback) => {
     dnsLookup(hostname, { ...options, all: true }, (error, addresses: LookupAddress[]) => {
       if (error) return callback(error, '', 4);
-      if (!allowPrivate && addresses.some((a) => isForbiddenAddress(a.address))) return callback(new ForbiddenTargetError(hostname), '', 4);
+      if (!allowPrivate && addresses.some((a) => isForbiddenAddress(a.address)))
+        return callback(new ForbiddenTargetError(hostname), '', 4);
       if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
       const first = addresses[0];
       if (!first) return callback(new Error(`${hostname} has no address`), '', 4);
@@ -62,10 +65,20 @@ export function guardedLookup(allowPrivate: boolean): LookupFunction {
   };
 }
 
-/** What a subscription's URL may not be, told when it is created: the address checks are repeated at each connection. */
-export function webhookUrlProblem(url: URL, settings: { allowPrivate: boolean; production: boolean }): { code: string; message: string } | null {
-  if (url.username || url.password) return { code: 'url_credentials', message: 'url must not carry credentials (user:password@): sign-in goes in the signature secret' };
-  if (settings.production && !settings.allowPrivate && url.protocol !== 'https:') return { code: 'url_not_https', message: 'url must use https:// in production' };
+/**
+ * What a subscription's URL may not be, told when it is created: the address checks are repeated at each connection.
+ */
+export function webhookUrlProblem(
+  url: URL,
+  settings: { allowPrivate: boolean; production: boolean },
+): { code: string; message: string } | null {
+  if (url.username || url.password)
+    return {
+      code: 'url_credentials',
+      message: 'url must not carry credentials (user:password@): sign-in goes in the signature secret',
+    };
+  if (settings.production && !settings.allowPrivate && url.protocol !== 'https:')
+    return { code: 'url_not_https', message: 'url must use https:// in production' };
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!settings.allowPrivate && (isForbiddenAddress(host) || host === 'localhost' || host.endsWith('.localhost'))) {
     return { code: 'url_private_address', message: `url points to ${host}, a private, loopback or link-local address` };

@@ -13,7 +13,13 @@ import { newWebhookSecret } from './webhook-signature.js';
 
 export type SubscriptionInput =
   | { supplierSiret: string; channel: 'email'; emails: string[]; events?: NotificationEvent[] | undefined }
-  | { supplierSiret: string; channel: 'webhook'; url: string; secret?: string | undefined; events?: NotificationEvent[] | undefined };
+  | {
+      supplierSiret: string;
+      channel: 'webhook';
+      url: string;
+      secret?: string | undefined;
+      events?: NotificationEvent[] | undefined;
+    };
 
 /** Returns the new subscription and, for a webhook, its signing secret in clear: the only time it is shown. */
 export async function createSubscription(
@@ -24,7 +30,12 @@ export async function createSubscription(
   const supplier = await registeredSupplier(em, input.supplierSiret);
   const events = [...new Set(input.events ?? ALERT_EVENTS)];
   if (input.channel === 'email') {
-    const subscription = em.create(Subscription, { supplier, channel: 'email', emails: [...new Set(input.emails.map((e) => e.toLowerCase()))], events });
+    const subscription = em.create(Subscription, {
+      supplier,
+      channel: 'email',
+      emails: [...new Set(input.emails.map((e) => e.toLowerCase()))],
+      events,
+    });
     await em.flush();
     return { subscription, supplier };
   }
@@ -35,10 +46,18 @@ export async function createSubscription(
   return { subscription, supplier, secret };
 }
 
-export async function listSubscriptions(em: EntityManager, supplierSiret?: string, scope: Scope = null): Promise<Subscription[]> {
+export async function listSubscriptions(
+  em: EntityManager,
+  supplierSiret?: string,
+  scope: Scope = null,
+): Promise<Subscription[]> {
   // Within the caller's scope only: a SIRET outside it lists nothing, as one without subscriptions.
-  const siret = scope === null ? supplierSiret : { $in: supplierSiret ? scope.filter((s) => s === supplierSiret) : [...scope] };
-  return em.find(Subscription, siret === undefined ? {} : { supplier: { siret } }, { populate: ['supplier'], orderBy: { createdAt: 'asc' } });
+  const siret =
+    scope === null ? supplierSiret : { $in: supplierSiret ? scope.filter((s) => s === supplierSiret) : [...scope] };
+  return em.find(Subscription, siret === undefined ? {} : { supplier: { siret } }, {
+    populate: ['supplier'],
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 async function subscriptionById(em: EntityManager, id: string): Promise<Subscription> {
@@ -58,7 +77,11 @@ export async function deactivateSubscription(em: EntityManager, id: string): Pro
 /** The delivery log of a subscription, newest first. */
 export async function deliveriesOf(em: EntityManager, subscriptionId: string, limit: number): Promise<Delivery[]> {
   const subscription = await subscriptionById(em, subscriptionId);
-  return em.find(Delivery, { subscription }, { populate: ['notification'], orderBy: { createdAt: 'desc', sequence: 'desc' }, limit });
+  return em.find(
+    Delivery,
+    { subscription },
+    { populate: ['notification'], orderBy: { createdAt: 'desc', sequence: 'desc' }, limit },
+  );
 }
 
 /** A new delivery of the same notification to the same subscription (same event id, so receivers can dedupe). */
@@ -67,8 +90,21 @@ export async function replayDelivery(em: EntityManager, deliveryId: string): Pro
     const original = await tx.findOne(Delivery, deliveryId, { populate: ['notification', 'subscription'] });
     if (!original) throw new DomainError('not-found', 'DELIVERY_NOT_FOUND', `No delivery has the id ${deliveryId}.`);
     if (!original.subscription.getEntity().active)
-      throw new DomainError('conflict', 'SUBSCRIPTION_INACTIVE', 'The subscription of this delivery was deactivated; nothing is sent to it any more.');
-    const last = await tx.findOne(Delivery, { notification: original.notification, subscription: original.subscription }, { orderBy: { sequence: 'desc' } });
-    return tx.create(Delivery, { notification: original.notification, subscription: original.subscription, channel: original.channel, sequence: (last?.sequence ?? 0) + 1 });
+      throw new DomainError(
+        'conflict',
+        'SUBSCRIPTION_INACTIVE',
+        'The subscription of this delivery was deactivated; nothing is sent to it any more.',
+      );
+    const last = await tx.findOne(
+      Delivery,
+      { notification: original.notification, subscription: original.subscription },
+      { orderBy: { sequence: 'desc' } },
+    );
+    return tx.create(Delivery, {
+      notification: original.notification,
+      subscription: original.subscription,
+      channel: original.channel,
+      sequence: (last?.sequence ?? 0) + 1,
+    });
   });
 }

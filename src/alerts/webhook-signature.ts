@@ -1,7 +1,7 @@
 /**
  * Webhook signatures: `Chorus-Relay-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`.
  * The timestamp is signed with the body so that a captured call cannot be replayed later; receivers should
- * refuse a `t` older than a few minutes. `verifyWebhookSignature` is what a receiver runs (README shows it).
+ * refuse a `t` older than a few minutes. `verifyWebhookSignature` is what a receiver runs (docs/alerts.md shows it).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
@@ -12,7 +12,12 @@ export function signWebhook(secret: string, timestampSeconds: number, rawBody: s
   return `t=${timestampSeconds},v1=${mac}`;
 }
 
-export function verifyWebhookSignature(secret: string, header: string, rawBody: string, options: { nowSeconds?: number; toleranceSeconds?: number } = {}): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string,
+  rawBody: string,
+  options: { nowSeconds?: number; toleranceSeconds?: number } = {},
+): boolean {
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1) return false;

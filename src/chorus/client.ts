@@ -7,11 +7,25 @@
  * is retried only when it surely never left (it must never be sent twice).
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis.js';
 import pRetry, { AbortError } from 'p-retry';
-import { ENDPOINTS, HEALTH_CHECK_PATH, type EndpointName, type RequestOf, type ResponseOf } from './contract/endpoints.js';
+import { joinPages, unreadableItems, type UnreadableItem } from './contract/common.js';
+import {
+  ENDPOINTS,
+  HEALTH_CHECK_PATH,
+  type EndpointName,
+  type RequestOf,
+  type ResponseOf,
+} from './contract/endpoints.js';
 import type { SyntaxeFlux } from './codes.js';
-import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusRequestInvalidError, ChorusTransientError, type ChorusErrorInfo } from './errors.js';
+import {
+  ChorusAuthError,
+  ChorusBusinessError,
+  ChorusRateLimitError,
+  ChorusRequestInvalidError,
+  ChorusTransientError,
+  type ChorusErrorInfo,
+} from './errors.js';
 import type { PisteTokenProvider } from './token-provider.js';
 
 /** Endpoints that change something at Chorus Pro. */
@@ -37,7 +51,7 @@ export interface TechnicalAccount {
 export interface ChorusClientOptions {
   apiUrl: string;
   tokens: PisteTokenProvider;
-  redis: Redis;
+  redis: RedisClient;
   /** Redis key prefix for the shared 429 pause. */
   keyPrefix: string;
   /** (Default: 30 s) */
@@ -53,12 +67,14 @@ export interface ChorusClientOptions {
    * when the answer or the failure arrives. `leaseMs` is the longest the request may take.
    */
   beforeRequest?: (operation: string, leaseMs: number) => Promise<((outcome: CallOutcome) => void) | void>;
+  /** Called with the list items an answer carried that lack what we need: they were left out, the rest was read. */
+  onUnreadableItems?: (operation: EndpointName, items: UnreadableItem[]) => void;
 }
 
 /**
  * "The search returned no result" comes back as a code on some searches, not as an empty list. Codes are
  * numbered per service (20007 is also a refusal of `completer`), so only a search with the code *and* its
- * message key means "nothing found" (api-reference §4.2).
+ * message key means "nothing found" (docs/chorus-pro-notes.md, "Answers").
  */
 const NO_RESULT_ANSWERS: ReadonlyArray<{ codeRetour: number; key: string }> = [
   { codeRetour: 20000, key: 'TRA_MSG_00.015' },
@@ -72,7 +88,10 @@ const SEARCHES: ReadonlySet<EndpointName> = new Set([
   'rechercherEngagementJuridique',
 ]);
 const isNoResult = (name: EndpointName, codeRetour: number, libelle: string | undefined) =>
-  SEARCHES.has(name) && NO_RESULT_ANSWERS.some((a) => a.codeRetour === codeRetour && (libelle === a.key || libelle?.startsWith(`${a.key} `) === true));
+  SEARCHES.has(name) &&
+  NO_RESULT_ANSWERS.some(
+    (a) => a.codeRetour === codeRetour && (libelle === a.key || libelle?.startsWith(`${a.key} `) === true),
+  );
 /** Chorus Pro returns at most this many results to a search (CS17); a search that gets as many may have lost some. */
 export const SEARCH_RESULT_CAP = 200;
 /** When 429 comes without Retry-After. */
@@ -82,11 +101,19 @@ const DEFAULT_RETRY_AFTER_MS = 30_000;
 export type CallOutcome = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'error';
 
 export class ChorusClient {
-  readonly #o: Required<Omit<ChorusClientOptions, 'beforeRequest'>> & Pick<ChorusClientOptions, 'beforeRequest'>;
+  readonly #o: Required<Omit<ChorusClientOptions, 'beforeRequest' | 'onUnreadableItems'>> &
+    Pick<ChorusClientOptions, 'beforeRequest' | 'onUnreadableItems'>;
   readonly #pauseKey: string;
 
   constructor(options: ChorusClientOptions) {
-    this.#o = { timeoutMs: 30_000, depositTimeoutMs: 120_000, blipRetries: 2, pageSize: 100, ...options, apiUrl: options.apiUrl.replace(/\/+$/, '') };
+    this.#o = {
+      timeoutMs: 30_000,
+      depositTimeoutMs: 120_000,
+      blipRetries: 2,
+      pageSize: 100,
+      ...options,
+      apiUrl: options.apiUrl.replace(/\/+$/, ''),
+    };
     this.#pauseKey = `${options.keyPrefix}:chorus-paused-until:${createHash('sha256').update(this.#o.apiUrl).digest('hex').slice(0, 12)}`;
   }
 
@@ -105,7 +132,12 @@ export class ChorusClient {
     return this.call(
       'deposerFlux',
       account,
-      { fichierFlux: flux.fichierFlux.toString('base64'), nomFichier: flux.nomFichier, syntaxeFlux: flux.syntaxeFlux, avecSignature: false },
+      {
+        fichierFlux: flux.fichierFlux.toString('base64'),
+        nomFichier: flux.nomFichier,
+        syntaxeFlux: flux.syntaxeFlux,
+        avecSignature: false,
+      },
       options,
     );
   }
@@ -114,15 +146,26 @@ export class ChorusClient {
    * Sends a plain PDF for Chorus Pro to read; the answer is what it read and the id of the PDF, which `soumettre`
    * then names. Not an invoice yet (INTERPRETEE_OCR): sending it twice leaves a second unread draft, no duplicate.
    */
-  deposerPdf(account: TechnicalAccount, pdf: { fichierFacture: Buffer; nomFichier: string }): Promise<ResponseOf<'deposerPdf'>> {
-    return this.call('deposerPdf', account, { fichierFacture: pdf.fichierFacture.toString('base64'), nomFichier: pdf.nomFichier, formatDepot: 'PDF_NON_SIGNE' });
+  deposerPdf(
+    account: TechnicalAccount,
+    pdf: { fichierFacture: Buffer; nomFichier: string },
+  ): Promise<ResponseOf<'deposerPdf'>> {
+    return this.call('deposerPdf', account, {
+      fichierFacture: pdf.fichierFacture.toString('base64'),
+      nomFichier: pdf.nomFichier,
+      formatDepot: 'PDF_NON_SIGNE',
+    });
   }
 
   /**
    * Submits one invoice; the answer carries its Chorus Pro id at once. Not idempotent, like deposerFlux: never
    * resent blindly, and `beforeSend` runs right before it leaves.
    */
-  soumettre(account: TechnicalAccount, body: RequestOf<'soumettre'>, options: { beforeSend?: () => Promise<void> } = {}): Promise<ResponseOf<'soumettre'>> {
+  soumettre(
+    account: TechnicalAccount,
+    body: RequestOf<'soumettre'>,
+    options: { beforeSend?: () => Promise<void> } = {},
+  ): Promise<ResponseOf<'soumettre'>> {
     return this.call('soumettre', account, body, options);
   }
 
@@ -151,23 +194,37 @@ export class ChorusClient {
   }
 
   /** Every invoice waiting for the decision of the structure `siret` as validator (its inbox), all pages. */
-  rechercherFactureATraiterParValideur(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherFactureATraiterParValideur'>['listeFactures']> {
+  rechercherFactureATraiterParValideur(
+    account: TechnicalAccount,
+    siret: string,
+  ): Promise<ResponseOf<'rechercherFactureATraiterParValideur'>['listeFactures']> {
     return this.#everyPage(async (page) => {
       const res = await this.call('rechercherFactureATraiterParValideur', account, {
         typeIdentifiantStructure: 'SIRET',
         identifiantStructure: siret,
-        pagination: { pageResultatDemandee: page, nbResultatsParPage: this.#o.pageSize, triSens: 'Ascendant', triColonne: 'IdFacture' },
+        pagination: {
+          pageResultatDemandee: page,
+          nbResultatsParPage: this.#o.pageSize,
+          triSens: 'Ascendant',
+          triColonne: 'IdFacture',
+        },
       });
       return { items: res.listeFactures, pages: res.parametresRetour?.pages };
     });
   }
 
-  consulterFactureParFournisseur(account: TechnicalAccount, identifiantFactureCPP: number): Promise<ResponseOf<'consulterFactureParFournisseur'>> {
+  consulterFactureParFournisseur(
+    account: TechnicalAccount,
+    identifiantFactureCPP: number,
+  ): Promise<ResponseOf<'consulterFactureParFournisseur'>> {
     return this.call('consulterFactureParFournisseur', account, { identifiantFactureCPP });
   }
 
   /** The full status history of an invoice, oldest first, over every page. */
-  async consulterHistoriqueFacture(account: TechnicalAccount, idFacture: number): Promise<ResponseOf<'consulterHistoriqueFacture'>> {
+  async consulterHistoriqueFacture(
+    account: TechnicalAccount,
+    idFacture: number,
+  ): Promise<ResponseOf<'consulterHistoriqueFacture'>> {
     let first: ResponseOf<'consulterHistoriqueFacture'> | undefined;
     const statuses = await this.#everyPage(async (page) => {
       const res = await this.call('consulterHistoriqueFacture', account, {
@@ -180,16 +237,25 @@ export class ChorusClient {
         },
       });
       first ??= res;
-      return { items: res.historiquesDesStatuts?.histoStatut ?? [], pages: res.historiquesDesStatuts?.pagesHistoStatut };
+      return {
+        items: res.historiquesDesStatuts?.histoStatut ?? [],
+        pages: res.historiquesDesStatuts?.pagesHistoStatut,
+      };
     });
     return { ...first!, historiquesDesStatuts: { ...first!.historiquesDesStatuts, histoStatut: statuses } };
   }
 
-  recyclerFacture(account: TechnicalAccount, body: RequestOf<'recyclerFacture'>): Promise<ResponseOf<'recyclerFacture'>> {
+  recyclerFacture(
+    account: TechnicalAccount,
+    body: RequestOf<'recyclerFacture'>,
+  ): Promise<ResponseOf<'recyclerFacture'>> {
     return this.call('recyclerFacture', account, body);
   }
 
-  completerFacture(account: TechnicalAccount, body: RequestOf<'completerFacture'>): Promise<ResponseOf<'completerFacture'>> {
+  completerFacture(
+    account: TechnicalAccount,
+    body: RequestOf<'completerFacture'>,
+  ): Promise<ResponseOf<'completerFacture'>> {
     return this.call('completerFacture', account, body);
   }
 
@@ -198,7 +264,10 @@ export class ChorusClient {
   }
 
   /** Structures with this SIRET (public ones, and private ones the account is attached to), all pages. */
-  rechercherStructure(account: TechnicalAccount, siret: string): Promise<ResponseOf<'rechercherStructure'>['listeStructures']> {
+  rechercherStructure(
+    account: TechnicalAccount,
+    siret: string,
+  ): Promise<ResponseOf<'rechercherStructure'>['listeStructures']> {
     return this.#everyPage(async (page) => {
       const res = await this.call('rechercherStructure', account, {
         structure: { identifiantStructure: siret, typeIdentifiantStructure: 'SIRET' },
@@ -212,7 +281,10 @@ export class ChorusClient {
     return this.call('consulterStructure', account, { idStructureCPP, codeLangue: 'fr' });
   }
 
-  rechercherServicesStructure(account: TechnicalAccount, idStructure: number): Promise<ResponseOf<'rechercherServicesStructure'>['listeServices']> {
+  rechercherServicesStructure(
+    account: TechnicalAccount,
+    idStructure: number,
+  ): Promise<ResponseOf<'rechercherServicesStructure'>['listeServices']> {
     return this.#everyPage(async (page) => {
       const res = await this.call('rechercherServicesStructure', account, {
         idStructure,
@@ -226,20 +298,29 @@ export class ChorusClient {
    * Page after page until the last one Chorus Pro announces, or an empty page (page 1 alone has lost invoices in
    * other clients). `pages` absent means one page.
    */
-  async #everyPage<T>(fetchPage: (page: number) => Promise<{ items: T[]; pages: number | null | undefined }>): Promise<T[]> {
-    const all: T[] = [];
+  async #everyPage<T>(
+    fetchPage: (page: number) => Promise<{ items: T[]; pages: number | null | undefined }>,
+  ): Promise<T[]> {
+    const all: T[][] = [];
     for (let page = 1; ; page++) {
       const { items, pages } = await fetchPage(page);
-      all.push(...items);
-      if (page >= (pages ?? 1) || items.length === 0) return all;
+      all.push(items);
+      // An empty page ends the walk, unless it only looks empty because its items were unreadable.
+      if (page >= (pages ?? 1) || (items.length === 0 && unreadableItems(items).length === 0)) return joinPages(all);
     }
   }
 
-  consulterServiceStructure(account: TechnicalAccount, idStructure: number, idService: number): Promise<ResponseOf<'consulterServiceStructure'>> {
+  consulterServiceStructure(
+    account: TechnicalAccount,
+    idStructure: number,
+    idService: number,
+  ): Promise<ResponseOf<'consulterServiceStructure'>> {
     return this.call('consulterServiceStructure', account, { idStructure, idService, codeLangue: 'fr' });
   }
 
-  recupererStructuresActivesFournisseur(account: TechnicalAccount): Promise<ResponseOf<'recupererStructuresActivesFournisseur'>> {
+  recupererStructuresActivesFournisseur(
+    account: TechnicalAccount,
+  ): Promise<ResponseOf<'recupererStructuresActivesFournisseur'>> {
     return this.call('recupererStructuresActivesFournisseur', account, {});
   }
 
@@ -293,7 +374,13 @@ export class ChorusClient {
       }
     };
     try {
-      return (await pRetry(attempt, { retries: this.#o.blipRetries, minTimeout: 200, maxTimeout: 2_000, randomize: true, ...(signal ? { signal } : {}) })) as ResponseOf<N>;
+      return (await pRetry(attempt, {
+        retries: this.#o.blipRetries,
+        minTimeout: 200,
+        maxTimeout: 2_000,
+        randomize: true,
+        ...(signal ? { signal } : {}),
+      })) as ResponseOf<N>;
     } catch (error) {
       throw error instanceof AbortError && error.cause ? error.cause : error;
     }
@@ -317,17 +404,28 @@ export class ChorusClient {
     if (libelle !== undefined) info.libelle = libelle;
 
     // 503 is maintenance: the request was not taken. Any other 5xx may come from a gateway after Chorus Pro took it.
-    if (res.status >= 500) throw new ChorusTransientError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info, isWrite && res.status !== 503);
+    if (res.status >= 500)
+      throw new ChorusTransientError(
+        `Chorus Pro answered HTTP ${res.status} to ${name}`,
+        info,
+        isWrite && res.status !== 503,
+      );
     if (res.status === 200 && json === undefined) {
       // A gateway error page instead of JSON: the service is not itself, and a write may have taken effect.
       throw new ChorusTransientError(`Chorus Pro answered ${name} with a body that is not JSON`, info, isWrite);
     }
-    if (res.status !== 200 && res.status !== 400) throw new ChorusBusinessError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info);
+    if (res.status !== 200 && res.status !== 400)
+      throw new ChorusBusinessError(`Chorus Pro answered HTTP ${res.status} to ${name}`, info);
     if (codeRetour !== undefined && codeRetour !== 0) {
-      if (isNoResult(name, codeRetour, libelle)) return ENDPOINTS[name].response.parse({ codeRetour: 0, libelle: libelle ?? '' });
-      throw new ChorusBusinessError(`Chorus Pro refused ${name}: codeRetour ${codeRetour}${libelle ? ` (${libelle})` : ''}`, info);
+      if (isNoResult(name, codeRetour, libelle))
+        return ENDPOINTS[name].response.parse({ codeRetour: 0, libelle: libelle ?? '' });
+      throw new ChorusBusinessError(
+        `Chorus Pro refused ${name}: codeRetour ${codeRetour}${libelle ? ` (${libelle})` : ''}`,
+        info,
+      );
     }
-    if (res.status === 400) throw new ChorusBusinessError(`Chorus Pro found the ${name} request malformed (HTTP 400)`, info);
+    if (res.status === 400)
+      throw new ChorusBusinessError(`Chorus Pro found the ${name} request malformed (HTTP 400)`, info);
     const parsed = ENDPOINTS[name].response.safeParse(json);
     if (!parsed.success) {
       const what = `Chorus Pro's answer to ${name} does not match the contract: ${parsed.error.issues[0]?.message ?? ''}`;
@@ -335,6 +433,8 @@ export class ChorusClient {
       if (isWrite) throw new ChorusTransientError(what, info, true);
       throw new ChorusBusinessError(what, info);
     }
+    const skipped = unreadableItems(parsed.data);
+    if (skipped.length > 0) this.#o.onUnreadableItems?.(name, skipped);
     return parsed.data;
   }
 
@@ -374,7 +474,11 @@ export class ChorusClient {
         }
         await this.#o.tokens.invalidate(token);
         if (attempt === 1) continue;
-        throw new ChorusAuthError('PISTE refused a freshly issued token', { operation, httpStatus: 401 }, 'application');
+        throw new ChorusAuthError(
+          'PISTE refused a freshly issued token',
+          { operation, httpStatus: 401 },
+          'application',
+        );
       }
       if (res.status === 403) {
         await res.body?.cancel();
@@ -388,7 +492,11 @@ export class ChorusClient {
         await res.body?.cancel();
         const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
         await this.#o.redis.set(this.#pauseKey, String(Date.now() + retryAfterMs), 'PX', retryAfterMs);
-        throw new ChorusRateLimitError(`Chorus Pro asked us to slow down for ${Math.ceil(retryAfterMs / 1000)} s`, { operation, httpStatus: 429 }, retryAfterMs);
+        throw new ChorusRateLimitError(
+          `Chorus Pro asked us to slow down for ${Math.ceil(retryAfterMs / 1000)} s`,
+          { operation, httpStatus: 429 },
+          retryAfterMs,
+        );
       }
       return res;
     }
@@ -405,7 +513,10 @@ export class ChorusClient {
     signal?: AbortSignal,
   ): Promise<Response> {
     const timeout = AbortSignal.timeout(timeoutMs);
-    if (signal?.aborted) throw new ChorusTransientError(`Chorus Pro ${operation}: not sent, the job was stopped`, { operation }, false, { cause: signal.reason });
+    if (signal?.aborted)
+      throw new ChorusTransientError(`Chorus Pro ${operation}: not sent, the job was stopped`, { operation }, false, {
+        cause: signal.reason,
+      });
     try {
       return await fetch(`${this.#o.apiUrl}${path}`, {
         method,
@@ -420,13 +531,23 @@ export class ChorusClient {
       });
     } catch (error) {
       // Stopped by the job (shutdown, lost lock) once the request had left: it may have been received.
-      if (signal?.aborted) throw new ChorusTransientError(`Chorus Pro ${operation}: stopped while waiting for the answer`, { operation }, true, { cause: error });
+      if (signal?.aborted)
+        throw new ChorusTransientError(
+          `Chorus Pro ${operation}: stopped while waiting for the answer`,
+          { operation },
+          true,
+          { cause: error },
+        );
       const code = networkCode(error);
       const timedOut = timeout.aborted;
       // Refused or unresolved: nothing left. A timeout or a reset: it may have been received.
       const maybeDelivered = timedOut || !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code ?? '');
-      const what = timedOut ? `no answer within ${Math.round(timeoutMs / 1000)} s` : `network error${code ? ` ${code}` : ''}`;
-      throw new ChorusTransientError(`Chorus Pro ${operation}: ${what}`, { operation }, maybeDelivered, { cause: error });
+      const what = timedOut
+        ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+        : `network error${code ? ` ${code}` : ''}`;
+      throw new ChorusTransientError(`Chorus Pro ${operation}: ${what}`, { operation }, maybeDelivered, {
+        cause: error,
+      });
     }
   }
 
@@ -434,7 +555,11 @@ export class ChorusClient {
     const until = Number(await this.#o.redis.get(this.#pauseKey));
     const remaining = until - Date.now();
     if (remaining > 0) {
-      throw new ChorusRateLimitError(`Chorus Pro asked us to slow down; ${Math.ceil(remaining / 1000)} s left`, { operation, httpStatus: 429 }, remaining);
+      throw new ChorusRateLimitError(
+        `Chorus Pro asked us to slow down; ${Math.ceil(remaining / 1000)} s left`,
+        { operation, httpStatus: 429 },
+        remaining,
+      );
     }
   }
 }
@@ -442,6 +567,11 @@ export class ChorusClient {
 function networkCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
+}
+
+/** `codeRetour 0 (GCU_MSG_01_000)`: an answer's envelope for a job log or a timeline, whatever of it came. */
+export function answerLine(res: { codeRetour?: number | undefined; libelle?: string | undefined }): string {
+  return `codeRetour ${res.codeRetour ?? '(none)'}${res.libelle ? ` (${res.libelle})` : ''}`;
 }
 
 /** Retry-After in seconds or as an HTTP date. */

@@ -2,7 +2,15 @@
  * Chorus Pro codes that our users know by name, as the official Swagger spells them
  * (`swagger-factures.json`; a contract test compares these lists with it).
  */
-import { CADRES_FACTURATION, CADRES_FACTURATION_SOUMETTRE, INVOICE_TYPES, SYNTAXE_FLUX, type CadreFacturation, type InvoiceType, type SyntaxeFlux } from './contract/vocabulary.js';
+import {
+  CADRES_FACTURATION,
+  CADRES_FACTURATION_SOUMETTRE,
+  INVOICE_TYPES,
+  SYNTAXE_FLUX,
+  type CadreFacturation,
+  type InvoiceType,
+  type SyntaxeFlux,
+} from './contract/vocabulary.js';
 
 export { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX, type CadreFacturation, type InvoiceType, type SyntaxeFlux };
 
@@ -27,12 +35,17 @@ export function submitFrameCode(frame: string): (typeof CADRES_FACTURATION_SOUME
   return CADRES_FACTURATION_SOUMETTRE.find((code) => prefixOf(code) === frame) ?? null;
 }
 
-/** The frames whose invoices a validator (the main contractor) approves before the buyer gets them (research 2026-11-30 §1.3). */
+/**
+ * The frames whose invoices a validator (the main contractor) approves before the buyer gets them
+ * (docs/chorus-pro-notes.md, "The validation circuit").
+ */
 export const FRAMES_WITH_VALIDATOR: readonly string[] = ['A9', 'A12'];
 
 /**
- * The frames of works documents (works-and-limits §1.2): monthly and final drafts, payment statements, general
- * statements and the tacit procedure, by the holder, its subcontractors and co-contractors, the MOE and the MOA.
- * A1 to A3, A9, A12 (ordinary invoices) and A21 (a TIC refund) are not.
+ * The frames of works documents (docs/chorus-pro-notes.md, "Works documents"): monthly and final drafts, payment
+ * statements, general statements and the tacit procedure, by the holder, its subcontractors and co-contractors, the MOE
+ * and the MOA. A1 to A3, A9, A12 (ordinary invoices) and A21 (a TIC refund) are not.
  */
-export const WORKS_FRAMES: readonly string[] = BILLING_FRAMES.filter((f) => !['A1', 'A2', 'A3', 'A9', 'A12', 'A21'].includes(f));
+export const WORKS_FRAMES: readonly string[] = BILLING_FRAMES.filter(
+  (f) => !['A1', 'A2', 'A3', 'A9', 'A12', 'A21'].includes(f),
+);

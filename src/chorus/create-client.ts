@@ -1,15 +1,26 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis.js';
 import type { ChorusConfig } from '../config.js';
+import type { Logger } from '../logger.js';
 import type { SharedMetrics } from '../metrics/shared-metrics.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { ChorusClient } from './client.js';
 import { ChorusRateLimiter } from './rate-limiter.js';
 import { PisteTokenProvider } from './token-provider.js';
 
-/** A client for the configured Chorus Pro (or simulator), sharing its token, its rate limit and 429 pauses through `redis`. */
+/**
+ * A client for the configured Chorus Pro (or simulator), sharing its token, its rate limit and 429 pauses through
+ * `redis`.
+ */
 export function createChorusClient(
   config: ChorusConfig,
-  deps: { redis: Redis; secretBox: SecretBox; keyPrefix: string; maxPerSecond: number; metrics?: SharedMetrics },
+  deps: {
+    redis: RedisClient;
+    secretBox: SecretBox;
+    keyPrefix: string;
+    maxPerSecond: number;
+    logger: Logger;
+    metrics?: SharedMetrics;
+  },
 ): ChorusClient {
   const limiter = new ChorusRateLimiter(deps.redis, deps.keyPrefix, deps.maxPerSecond);
   const tokens = new PisteTokenProvider({
@@ -36,8 +47,28 @@ export function createChorusClient(
       return (outcome) => {
         release();
         deps.metrics?.count('chorus_relay_chorus_calls_total', { endpoint: operation, outcome });
-        deps.metrics?.observe('chorus_relay_chorus_call_duration_seconds', { endpoint: operation }, (performance.now() - sent) / 1000);
+        deps.metrics?.observe(
+          'chorus_relay_chorus_call_duration_seconds',
+          { endpoint: operation },
+          (performance.now() - sent) / 1000,
+        );
       };
+    },
+    onUnreadableItems: (operation, items) => {
+      deps.metrics?.count('chorus_relay_chorus_items_unreadable_total', { endpoint: operation }, items.length);
+      // The item goes through the logger's redaction; the rest of the answer was read and used.
+      for (const { list, index, problem, item } of items) {
+        deps.logger.warn(
+          `Chorus Pro's answer to ${operation} carried an item we cannot read; it was skipped, the others were read`,
+          {
+            endpoint: operation,
+            list,
+            index,
+            problem,
+            item,
+          },
+        );
+      }
     },
   });
 }

@@ -13,7 +13,15 @@ export function parseChorusDate(value: unknown): Date | null {
   const local = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?)?$/.exec(text);
   if (local) {
     const [, y, mo, d, h = '00', mi = '00', s = '00', ms = '0'] = local;
-    return fromParisWallClock(Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s), Number(ms.padEnd(3, '0')));
+    return fromParisWallClock(
+      Number(y),
+      Number(mo),
+      Number(d),
+      Number(h),
+      Number(mi),
+      Number(s),
+      Number(ms.padEnd(3, '0')),
+    );
   }
   const french = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
   if (french) return fromParisWallClock(Number(french[3]), Number(french[2]), Number(french[1]), 0, 0, 0, 0);
@@ -36,14 +44,29 @@ const PARIS = new Intl.DateTimeFormat('en-GB', {
 export function parisWallClock(date: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute' | 'second', string> {
   const parts = PARIS.formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '00';
-  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+  return {
+    year: get('year'),
+    month: get('month'),
+    day: get('day'),
+    hour: get('hour'),
+    minute: get('minute'),
+    second: get('second'),
+  };
 }
 
 function fromParisWallClock(y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): Date {
   const asUtc = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   // The offset of Paris at that instant (1 or 2 hours), found by reading the UTC guess on a Paris clock.
   const paris = parisWallClock(new Date(asUtc));
-  const parisAsUtc = Date.UTC(Number(paris.year), Number(paris.month) - 1, Number(paris.day), Number(paris.hour), Number(paris.minute), Number(paris.second), ms);
+  const parisAsUtc = Date.UTC(
+    Number(paris.year),
+    Number(paris.month) - 1,
+    Number(paris.day),
+    Number(paris.hour),
+    Number(paris.minute),
+    Number(paris.second),
+    ms,
+  );
   return new Date(asUtc - (parisAsUtc - asUtc));
 }
 

@@ -3,11 +3,20 @@
  * processors never see them.
  */
 import type { SyntaxeFlux } from './codes.js';
-import { SEARCH_RESULT_CAP, type ChorusClient, type TechnicalAccount } from './client.js';
+import { answerLine, SEARCH_RESULT_CAP, type ChorusClient, type TechnicalAccount } from './client.js';
 import { chorusDay, parisWallClock, parseChorusDate } from './dates.js';
+import { unreadableItems } from './contract/common.js';
 import type { ResponseOf } from './contract/endpoints.js';
 import { readPdf, submit, type PdfReading, type SubmissionData, type SubmissionReceipt } from './submit.js';
-import { correctValidator, decideAsValidator, invoicesToValidate, viewAsValidator, type InvoiceToValidate, type ValidatorDecision, type ValidatorView } from './validator.js';
+import {
+  correctValidator,
+  decideAsValidator,
+  invoicesToValidate,
+  viewAsValidator,
+  type InvoiceToValidate,
+  type ValidatorDecision,
+  type ValidatorView,
+} from './validator.js';
 
 export interface DepositReceipt {
   /** `numeroFluxDepot` */
@@ -71,13 +80,21 @@ export class ChorusInvoicing {
   constructor(private readonly client: ChorusClient) {}
 
   /** `beforeSend`: see ChorusClient.deposerFlux. */
-  async deposit(account: TechnicalAccount, file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux }, beforeSend?: () => Promise<void>): Promise<DepositReceipt> {
-    const res = await this.client.deposerFlux(account, { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux }, beforeSend ? { beforeSend } : {});
+  async deposit(
+    account: TechnicalAccount,
+    file: { content: Buffer; name: string; syntaxeFlux: SyntaxeFlux },
+    beforeSend?: () => Promise<void>,
+  ): Promise<DepositReceipt> {
+    const res = await this.client.deposerFlux(
+      account,
+      { fichierFlux: file.content, nomFichier: file.name, syntaxeFlux: file.syntaxeFlux },
+      beforeSend ? { beforeSend } : {},
+    );
     return {
       fluxNumber: res.numeroFluxDepot ?? null,
       depositDate: res.dateDepot ?? null,
       syntaxeFlux: res.syntaxeFlux ?? null,
-      answer: `codeRetour ${res.codeRetour} (${res.libelle})`,
+      answer: answerLine(res),
     };
   }
 
@@ -87,7 +104,11 @@ export class ChorusInvoicing {
   }
 
   /** `soumettre`: an invoice from a PDF read before, or from data alone; `beforeSend` as for deposit. */
-  submit(account: TechnicalAccount, data: SubmissionData, beforeSend?: () => Promise<void>): Promise<SubmissionReceipt> {
+  submit(
+    account: TechnicalAccount,
+    data: SubmissionData,
+    beforeSend?: () => Promise<void>,
+  ): Promise<SubmissionReceipt> {
     return submit(this.client, account, data, beforeSend);
   }
 
@@ -97,8 +118,12 @@ export class ChorusInvoicing {
       // No state yet reads as just received.
       state: res.etatCourantDepotFlux || 'IN_RECU',
       stateAt: res.dateHeureEtatCourantFlux ?? null,
-      invoiceErrors: res.listeErreurDP.map((e) => ({ invoiceNumber: e.numeroDP ?? null, message: e.libelleErreurDP ?? '' })).filter((e) => e.message),
-      technicalErrors: res.listeErreurTechnique.map((e) => [e.codeErreur, e.libelleErreur].filter(Boolean).join(': ')).filter(Boolean),
+      invoiceErrors: res.listeErreurDP
+        .map((e) => ({ invoiceNumber: e.numeroDP ?? null, message: e.libelleErreurDP ?? '' }))
+        .filter((e) => e.message),
+      technicalErrors: res.listeErreurTechnique
+        .map((e) => [e.codeErreur, e.libelleErreur].filter(Boolean).join(': '))
+        .filter(Boolean),
     };
   }
 
@@ -108,24 +133,45 @@ export class ChorusInvoicing {
   }
 
   /** Invoices with this number deposited since that day (all pages). */
-  async invoicesNumbered(account: TechnicalAccount, number: string, depositedSince: Date): Promise<ChorusInvoiceSummary[]> {
-    return (await this.client.rechercherFactureParFournisseur(account, { numeroFacture: number, periodeDateDepotDu: chorusDay(depositedSince) })).map(summary);
+  async invoicesNumbered(
+    account: TechnicalAccount,
+    number: string,
+    depositedSince: Date,
+  ): Promise<ChorusInvoiceSummary[]> {
+    return (
+      await this.client.rechercherFactureParFournisseur(account, {
+        numeroFacture: number,
+        periodeDateDepotDu: chorusDay(depositedSince),
+      })
+    ).map(summary);
   }
 
   /**
    * Invoices whose status changed since `since` (all pages): the incremental status sync. Chorus Pro returns
    * at most 200 results to a search, and cannot sort by status date: a search that reaches the cap is split
    * into two periods, each searched again, until every period holds fewer (a first sync looks back 90 days).
+   * `unreadable` counts the invoices Chorus Pro listed that lacked what we need (the client reported them).
    */
-  async invoicesChangedSince(account: TechnicalAccount, since: Date): Promise<ChorusInvoiceSummary[]> {
+  async invoicesChangedSince(
+    account: TechnicalAccount,
+    since: Date,
+    now: Date,
+  ): Promise<{ invoices: ChorusInvoiceSummary[]; unreadable: number }> {
     const found = new Map<string, ChorusInvoiceSummary>();
+    let unreadable = 0;
     const search = async (from: number, to: number | null): Promise<void> => {
-      const period = { periodeDateHeureEtatCourantDu: chorusDateTime(new Date(from)), ...(to === null ? {} : { periodeDateHeureEtatCourantAu: chorusDateTime(new Date(to)) }) };
-      const items = (await this.client.rechercherFactureParFournisseur(account, period)).map(summary);
+      const period = {
+        periodeDateHeureEtatCourantDu: chorusDateTime(new Date(from)),
+        ...(to === null ? {} : { periodeDateHeureEtatCourantAu: chorusDateTime(new Date(to)) }),
+      };
+      const listed = await this.client.rechercherFactureParFournisseur(account, period);
+      const skipped = unreadableItems(listed).length;
+      unreadable += skipped;
+      const items = listed.map(summary);
       for (const item of items) found.set(item.chorusInvoiceId, item);
-      if (items.length < SEARCH_RESULT_CAP) return;
+      if (items.length + skipped < SEARCH_RESULT_CAP) return;
       // An open period ends at the latest change seen (Chorus Pro's clock may be ahead of ours).
-      const end = to ?? Math.max(Date.now(), ...items.map((i) => i.statusAt?.getTime() ?? 0));
+      const end = to ?? Math.max(now.getTime(), ...items.map((i) => i.statusAt?.getTime() ?? 0));
       // Bounds are whole seconds, both included: the two halves share their middle second.
       const middle = Math.floor((from + end) / 2000) * 1000;
       if (middle <= from)
@@ -136,7 +182,7 @@ export class ChorusInvoicing {
       await search(middle, to);
     };
     await search(Math.floor(since.getTime() / 1000) * 1000, null);
-    return [...found.values()];
+    return { invoices: [...found.values()], unreadable };
   }
 
   /** Every status an invoice went through, with dates and comments (all pages). */
@@ -160,7 +206,12 @@ export class ChorusInvoicing {
   async recycle(
     account: TechnicalAccount,
     chorusInvoiceId: string,
-    routing: { recipientSiret: string | null; serviceCode: string | null; engagementNumber: string | null; comment: string | null },
+    routing: {
+      recipientSiret: string | null;
+      serviceCode: string | null;
+      engagementNumber: string | null;
+      comment: string | null;
+    },
   ): Promise<{ status: string | null }> {
     const res = await this.client.recyclerFacture(account, {
       identifiantFactureCPP: Number(chorusInvoiceId),
@@ -179,7 +230,10 @@ export class ChorusInvoicing {
   }
 
   /** Uploads an attachment (`ajouter/fichier`) and returns the id Chorus Pro gave it. */
-  async uploadAttachment(account: TechnicalAccount, file: { name: string; mimeType: string; extension: string; content: Buffer }): Promise<string> {
+  async uploadAttachment(
+    account: TechnicalAccount,
+    file: { name: string; mimeType: string; extension: string; content: Buffer },
+  ): Promise<string> {
     const res = await this.client.ajouterFichier(account, {
       pieceJointeFichier: file.content.toString('base64'),
       pieceJointeNom: file.name.slice(0, 50),
@@ -191,13 +245,24 @@ export class ChorusInvoicing {
   }
 
   /** `completer`: the supplier's answer to a SUSPENDUE invoice, with an attachment uploaded beforehand. */
-  async complete(account: TechnicalAccount, chorusInvoiceId: string, answer: { comment: string; attachment: { id: string; name: string } | null }): Promise<void> {
+  async complete(
+    account: TechnicalAccount,
+    chorusInvoiceId: string,
+    answer: { comment: string; attachment: { id: string; name: string } | null },
+  ): Promise<void> {
     await this.client.completerFacture(account, {
       identifiantFactureCPP: Number(chorusInvoiceId),
       commentaire: answer.comment,
       ...(answer.attachment
         ? // The values `pieceJointeComplementaireType` takes are not documented anywhere we know of: it is left out.
-          { pieceJointeComplementaire: [{ pieceJointeComplementaireId: Number(answer.attachment.id), pieceJointeComplementaireDesignation: answer.attachment.name.slice(0, 50) }] }
+          {
+            pieceJointeComplementaire: [
+              {
+                pieceJointeComplementaireId: Number(answer.attachment.id),
+                pieceJointeComplementaireDesignation: answer.attachment.name.slice(0, 50),
+              },
+            ],
+          }
         : {}),
     });
   }
@@ -211,7 +276,12 @@ export class ChorusInvoicing {
     return viewAsValidator(this.client, account, chorusInvoiceId);
   }
 
-  decideAsValidator(account: TechnicalAccount, chorusInvoiceId: string, validatorStructureId: number | null, decision: ValidatorDecision): Promise<string | null> {
+  decideAsValidator(
+    account: TechnicalAccount,
+    chorusInvoiceId: string,
+    validatorStructureId: number | null,
+    decision: ValidatorDecision,
+  ): Promise<string | null> {
     return decideAsValidator(this.client, account, chorusInvoiceId, validatorStructureId, decision);
   }
 

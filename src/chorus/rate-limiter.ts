@@ -13,7 +13,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis.js';
 
 const WINDOW_MS = 1000;
 
@@ -56,7 +56,7 @@ export class ChorusRateLimiter {
   #polling = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keyPrefix: string,
     readonly maxPerSecond: number,
   ) {
@@ -73,7 +73,9 @@ export class ChorusRateLimiter {
     await this.#turn(callPriority.getStore() ?? 0);
     try {
       for (;;) {
-        const waitMs = Number(await this.redis.eval(ACQUIRE, 1, this.#key, this.maxPerSecond, WINDOW_MS, id, Math.max(leaseMs, WINDOW_MS)));
+        const waitMs = Number(
+          await this.redis.eval(ACQUIRE, 1, this.#key, this.maxPerSecond, WINDOW_MS, id, Math.max(leaseMs, WINDOW_MS)),
+        );
         if (waitMs <= 0) break;
         signal?.throwIfAborted();
         await new Promise((resolve) => setTimeout(resolve, Math.min(waitMs, WINDOW_MS)));

@@ -5,7 +5,15 @@
  */
 import type { InvoiceStatus } from './statuses.js';
 
-export const STAGES = ['deposited', 'on_hold', 'rejected', 'accepted', 'made_available', 'in_payment', 'completed'] as const;
+export const STAGES = [
+  'deposited',
+  'on_hold',
+  'rejected',
+  'accepted',
+  'made_available',
+  'in_payment',
+  'completed',
+] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** The portal's own words for each stage. */
@@ -40,7 +48,12 @@ export interface StatusMeaning {
   waitingFor: WaitingFor | null;
 }
 
-const S = (stage: Stage, final = false, action: SupplierAction | null = null, waitingFor: WaitingFor | null = action ? 'supplier' : null): StatusMeaning => ({
+const S = (
+  stage: Stage,
+  final = false,
+  action: SupplierAction | null = null,
+  waitingFor: WaitingFor | null = action ? 'supplier' : null,
+): StatusMeaning => ({
   stage,
   final,
   action,
@@ -57,13 +70,14 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   TECHNIQUE_INCONNU: S('deposited'),
   // Validation circuits (frames A2, A9, A12) and works invoices (MOE: project manager, MOA: contracting authority).
   // _1 is the first validator (the holder, or a co-contractor for its subcontractor), _2 the group's representative;
-  // the validator has 15 days, and its silence validates (ABSENCE_VALIDATION_*_HORS_DELAI: research 2026-11-30 §1.3).
+  // the validator has 15 days, and its silence validates (ABSENCE_VALIDATION_*_HORS_DELAI: docs/chorus-pro-notes.md,
+  // "The validation circuit").
   A_VALIDER_1: S('deposited', false, null, 'validator'),
   A_VALIDER_2: S('deposited', false, null, 'validator'),
   VALIDEE_1: S('deposited'),
   VALIDEE_2: S('deposited'),
-  // Works documents (works-and-limits §1.3, §1.4; the transitions are inferred from the names): the MOE reviews the
-  // supplier's draft within 7 days of MISE_A_DISPOSITION_MOE, then the MOA takes it into account and pays.
+  // Works documents (docs/chorus-pro-notes.md, "Works documents"; the transitions are inferred from the names): the MOE
+  // reviews the supplier's draft within 7 days of MISE_A_DISPOSITION_MOE, then the MOA takes it into account and pays.
   A_VALIDER_MOE: S('deposited', false, null, 'moe'),
   A_ASSOCIER_MOE: S('deposited', false, null, 'moe'),
   A_ASSOCIER_MOA: S('deposited', false, null, 'moa'),
@@ -76,7 +90,8 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
   ERREUR_FOURNISSEUR_SUR_VALIDEUR: S('on_hold', false, 'correct-validator'),
   ERREUR_COTRAITANT_SUR_VALIDEUR: S('on_hold', false, 'correct-validator'),
   // A party declared a routing or party error on a works document: the document must be recycled by its depositor
-  // (works-and-limits §1.4, recyclerFactureTravaux on "ERREUR MOA"); the MOE's own error on the MOA is the MOE's.
+  // (docs/chorus-pro-notes.md, "Works documents"; recyclerFactureTravaux on "ERREUR MOA"); the MOE's own error on the
+  // MOA is the MOE's.
   ERREUR_FOURNISSEUR_SUR_MOE: S('on_hold', false, null, 'supplier'),
   ERREUR_MOE_SUR_FOURNISSEUR: S('on_hold', false, null, 'supplier'),
   ERREUR_MOA_SUR_FOURNISSEUR: S('on_hold', false, null, 'supplier'),
@@ -117,15 +132,95 @@ export const STATUS_MODEL: Record<InvoiceStatus, StatusMeaning> = {
 };
 
 /**
- * Statuses newer than our copy of the Swagger that other clients know (research 2026-11-30 §1.2): the MOE let its
- * regulatory delay pass; whether Chorus Pro then forwards the document to the MOA is unconfirmed.
+ * Statuses newer than our copy of the Swagger that other clients know (docs/chorus-pro-notes.md, "Works documents"):
+ * the MOE let its regulatory delay pass; whether Chorus Pro then forwards the document to the MOA is unconfirmed.
  */
 const NEWER_STATUSES: Record<string, StatusMeaning> = {
   ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE: S('on_hold', false, null, 'moe'),
 };
 
-/** The meaning of a raw status; null for a code Chorus Pro added after our enum and unknown to us (shown raw, never guessed). */
+/**
+ * The meaning of a raw status; null for a code Chorus Pro added after our enum and unknown to us (shown raw, never
+ * guessed).
+ */
 export function meaningOf(status: string | null): StatusMeaning | null {
   if (status === null) return null;
   return (STATUS_MODEL as Record<string, StatusMeaning | undefined>)[status] ?? NEWER_STATUSES[status] ?? null;
+}
+
+/**
+ * Each status in French words, as the code spells it (accents restored): what the portal's user reads beside our
+ * stage, so that the stage "Mise en paiement" shown for `MANDATEE` says which step it is.
+ */
+export const STATUS_LABELS_FR: Record<InvoiceStatus, string> = {
+  BROUILLON: 'Brouillon',
+  A_VALIDER_1: 'À valider (1er valideur)',
+  ERREUR_FOURNISSEUR_SUR_VALIDEUR: 'Erreur du fournisseur sur le valideur',
+  REFUSEE_1: 'Refusée par le 1er valideur',
+  VALIDEE_1: 'Validée par le 1er valideur',
+  ABSENCE_VALIDATION_1_HORS_DELAI: 'Absence de validation (1er valideur) hors délai',
+  A_VALIDER_2: 'À valider (2e valideur)',
+  ERREUR_COTRAITANT_SUR_VALIDEUR: 'Erreur du cotraitant sur le valideur',
+  REFUSEE_2: 'Refusée par le 2e valideur',
+  VALIDEE_2: 'Validée par le 2e valideur',
+  ABSENCE_VALIDATION_2_HORS_DELAI: 'Absence de validation (2e valideur) hors délai',
+  DEPOSEE: 'Déposée',
+  ERREUR_FOURNISSEUR_SUR_MOE: 'Erreur du fournisseur sur la MOE',
+  EN_COURS_ACHEMINEMENT: 'En cours d’acheminement',
+  MISE_A_DISPOSITION: 'Mise à disposition',
+  A_RECYCLER: 'À recycler',
+  SUSPENDUE: 'Suspendue',
+  REJETEE: 'Rejetée',
+  MANDATEE: 'Mandatée',
+  MISE_EN_PAIEMENT: 'Mise en paiement',
+  COMPTABILISEE: 'Comptabilisée',
+  MISE_A_DISPOSITION_COMPTABLE: 'Mise à disposition du comptable',
+  ABANDONNEE: 'Abandonnée',
+  SUPPRIMEE: 'Supprimée',
+  ASSOCIEE: 'Associée',
+  EN_COURS_TRAITEMENT_PIVOT_S: 'En cours de traitement (pivot)',
+  A_VALIDER_MOE: 'À valider par la MOE',
+  REFUSEE_MOE: 'Refusée par la MOE',
+  EN_ATTENTE_RECYCLAGE_FOURNISSEUR: 'En attente de recyclage par le fournisseur',
+  ERREUR_MOE_SUR_FOURNISSEUR: 'Erreur de la MOE sur le fournisseur',
+  ERREUR_MOA_SUR_FOURNISSEUR: 'Erreur de la MOA sur le fournisseur',
+  INTERPRETEE_OCR: 'Interprétée (OCR)',
+  COMPLETEE: 'Complétée',
+  ERREUR_FOURNISSEUR_SUR_MOA: 'Erreur du fournisseur sur la MOA',
+  ERREUR_MOE_SUR_MOA: 'Erreur de la MOE sur la MOA',
+  ERREUR_DESTINATAIRE_PD: 'Erreur de destinataire (PD)',
+  ERREUR_DESTINATAIRE_EA: 'Erreur de destinataire (EA)',
+  SERVICE_FAIT: 'Service fait',
+  NON_CONFORME: 'Non conforme',
+  A_ASSOCIER_MOE: 'À associer par la MOE',
+  ERREUR_DE_MOE: 'Erreur de MOE',
+  MISE_A_DISPOSITION_MOE: 'Mise à disposition de la MOE',
+  PRISE_EN_COMPTE_MOE: 'Prise en compte par la MOE',
+  A_ASSOCIER_MOA: 'À associer par la MOA',
+  ERREUR_DE_MOA: 'Erreur de MOA',
+  REFUSEE_MOA: 'Refusée par la MOA',
+  A_ASSOCIER_FOURNISSEUR: 'À associer par le fournisseur',
+  REFUSEE_FOURNISSEUR: 'Refusée par le fournisseur',
+  A_COMPLETER: 'À compléter',
+  TRANSMISE_MOA: 'Transmise à la MOA',
+  PRISE_EN_COMPTE_DESTINATAIRE: 'Prise en compte par le destinataire',
+  REMPLACEE_PAR_A22: 'Remplacée par un A22',
+  DUPLIQUE_APRES_REFUS: 'Dupliquée après refus',
+  MISE_A_DISPOSITION_MOA: 'Mise à disposition de la MOA',
+  PRISE_EN_COMPTE_MOA: 'Prise en compte par la MOA',
+  TECHNIQUE_INCONNU: 'Technique inconnu',
+};
+
+const NEWER_STATUS_LABELS_FR: Record<keyof typeof NEWER_STATUSES, string> = {
+  ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE: 'Absence de validation de la MOE dans le délai réglementaire',
+};
+
+/** A status in French words; null for a code unknown to us (shown raw, never guessed). */
+export function statusLabelOf(status: string | null): string | null {
+  if (status === null) return null;
+  return (
+    (STATUS_LABELS_FR as Record<string, string | undefined>)[status] ??
+    (NEWER_STATUS_LABELS_FR as Record<string, string | undefined>)[status] ??
+    null
+  );
 }

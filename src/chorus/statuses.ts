@@ -7,7 +7,8 @@ export { INVOICE_STATUSES, type InvoiceStatus };
 export const FLUX_STATES = [
   'IN_RECU',
   'IN_TRAITE_SE_CPP',
-  // Not in the reference's list of twelve; seen right after deposits by Pastell and live tests (research 2026-11-30 §2.2).
+  // Not in the reference's list of twelve; seen right after deposits by Pastell and live tests
+  // (docs/chorus-pro-notes.md, "Fluxes and their report").
   'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP',
   'IN_EN_ATTENTE_TRAITEMENT_CPP',
   'IN_EN_COURS_TRAITEMENT_CPP',
@@ -23,4 +24,10 @@ export const FLUX_STATES = [
 export type FluxState = (typeof FLUX_STATES)[number];
 
 /** Once a flux is in one of these, its report will not change. */
-export const FINAL_FLUX_STATES: readonly FluxState[] = ['IN_INTEGRE', 'IN_INTEGRE_PARTIEL', 'IN_REJETE', 'IN_INCIDENTE', 'QP_IRRECEVABLE'];
+export const FINAL_FLUX_STATES: readonly FluxState[] = [
+  'IN_INTEGRE',
+  'IN_INTEGRE_PARTIEL',
+  'IN_REJETE',
+  'IN_INCIDENTE',
+  'QP_IRRECEVABLE',
+];

@@ -3,13 +3,13 @@
  * submitted with its data (`soumettre`, DEPOT_PDF_API), or submitted from data alone (SAISIE_API). Chorus's field
  * names are mapped here, once.
  *
- * Assumptions where the official contract says nothing we could confirm, each named in the README:
+ * Assumptions where the official contract says nothing we could confirm, each named in docs/api.md (Three ways to deposit):
  * - VAT rates go as `ligneTvaTauxManuel` / `lignePosteTauxTvaManuel` (a number), not as `ligneTvaTaux` codes,
  *   whose values only `recuperer/tauxtva` lists;
  * - `typeTva` is TVA_SUR_DEBIT, the common case for works and services invoiced to the State;
  * - `dateFacture` is sent as `YYYY-MM-DD`, as production clients send date-times elsewhere.
  */
-import type { ChorusClient, TechnicalAccount } from './client.js';
+import { answerLine, type ChorusClient, type TechnicalAccount } from './client.js';
 import type { submitFrameCode } from './codes.js';
 import type { RequestOf } from './contract/endpoints.js';
 import { parseChorusDate } from './dates.js';
@@ -83,9 +83,14 @@ export interface SubmissionReceipt {
 const orNull = <T>(value: T | undefined): T | null => value ?? null;
 const day = (value: string | undefined): string | null => (value ? value.slice(0, 10) : null);
 
-export async function readPdf(client: ChorusClient, account: TechnicalAccount, pdf: { content: Buffer; name: string }): Promise<PdfReading> {
+export async function readPdf(
+  client: ChorusClient,
+  account: TechnicalAccount,
+  pdf: { content: Buffer; name: string },
+): Promise<PdfReading> {
   const res = await client.deposerPdf(account, { fichierFacture: pdf.content, nomFichier: pdf.name });
-  if (res.pieceJointeId === undefined) throw new Error('Chorus Pro read the PDF but gave no pieceJointeId to submit it with');
+  if (res.pieceJointeId === undefined)
+    throw new Error('Chorus Pro read the PDF but gave no pieceJointeId to submit it with');
   return {
     attachmentId: String(res.pieceJointeId),
     number: orNull(res.numeroFacture),
@@ -102,16 +107,26 @@ export async function readPdf(client: ChorusClient, account: TechnicalAccount, p
 }
 
 export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
-  const references: NonNullable<RequestOf<'soumettre'>['references']> = { deviseFacture: data.currency, typeFacture: data.type, typeTva: 'TVA_SUR_DEBIT' };
+  const references: NonNullable<RequestOf<'soumettre'>['references']> = {
+    deviseFacture: data.currency,
+    typeFacture: data.type,
+    typeTva: 'TVA_SUR_DEBIT',
+  };
   if (data.engagementNumber) references.numeroBonCommande = data.engagementNumber;
   if (data.marketNumber) references.numeroMarche = data.marketNumber;
   return {
     modeDepot: data.mode === 'pdf' ? 'DEPOT_PDF_API' : 'SAISIE_API',
     numeroFactureSaisi: data.number,
     dateFacture: data.issueDate,
-    destinataire: { codeDestinataire: data.recipientSiret, ...(data.serviceCode ? { codeServiceExecutant: data.serviceCode } : {}) },
+    destinataire: {
+      codeDestinataire: data.recipientSiret,
+      ...(data.serviceCode ? { codeServiceExecutant: data.serviceCode } : {}),
+    },
     fournisseur: { idFournisseur: data.supplierStructureId },
-    cadreDeFacturation: { codeCadreFacturation: data.billingFrame, ...(data.validatorSiret ? { codeStructureValideur: data.validatorSiret } : {}) },
+    cadreDeFacturation: {
+      codeCadreFacturation: data.billingFrame,
+      ...(data.validatorSiret ? { codeStructureValideur: data.validatorSiret } : {}),
+    },
     references,
     ...(data.lines.length > 0
       ? {
@@ -125,7 +140,11 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
           })),
         }
       : {}),
-    ligneTva: data.vatBreakdown.map((v) => ({ ligneTvaTauxManuel: Number(v.rate), ligneTvaMontantBaseHtParTaux: Number(v.base), ligneTvaMontantTvaParTaux: Number(v.vat) })),
+    ligneTva: data.vatBreakdown.map((v) => ({
+      ligneTvaTauxManuel: Number(v.rate),
+      ligneTvaMontantBaseHtParTaux: Number(v.base),
+      ligneTvaMontantTvaParTaux: Number(v.vat),
+    })),
     montantTotal: {
       montantHtTotal: Number(data.amountWithoutVat),
       montantTVA: Number(data.vatAmount),
@@ -133,7 +152,12 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
       montantAPayer: Number(data.amountWithVat),
     },
     ...(data.mainAttachment
-      ? { pieceJointePrincipale: { pieceJointePrincipaleId: Number(data.mainAttachment.id), pieceJointePrincipaleDesignation: data.mainAttachment.name.slice(0, 50) } }
+      ? {
+          pieceJointePrincipale: {
+            pieceJointePrincipaleId: Number(data.mainAttachment.id),
+            pieceJointePrincipaleDesignation: data.mainAttachment.name.slice(0, 50),
+          },
+        }
       : {}),
     ...(data.additionalAttachments.length > 0
       ? // The values `pieceJointeComplementaireType` takes are documented nowhere we know of: it is left out, as for completer.
@@ -149,12 +173,17 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
 }
 
 /** `beforeSend`: see ChorusClient.soumettre. */
-export async function submit(client: ChorusClient, account: TechnicalAccount, data: SubmissionData, beforeSend?: () => Promise<void>): Promise<SubmissionReceipt> {
+export async function submit(
+  client: ChorusClient,
+  account: TechnicalAccount,
+  data: SubmissionData,
+  beforeSend?: () => Promise<void>,
+): Promise<SubmissionReceipt> {
   const res = await client.soumettre(account, soumettreBody(data), beforeSend ? { beforeSend } : {});
   return {
     chorusInvoiceId: res.identifiantFactureCPP === undefined ? null : String(res.identifiantFactureCPP),
     status: orNull(res.statutFacture),
     depositDate: parseChorusDate(res.dateDepot),
-    answer: `codeRetour ${res.codeRetour} (${res.libelle})`,
+    answer: answerLine(res),
   };
 }

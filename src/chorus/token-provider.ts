@@ -7,7 +7,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { SEALED_AT } from '../shared/secret-box.js';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../queues/redis.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import { ChorusAuthError, ChorusTransientError } from './errors.js';
 
@@ -15,7 +15,7 @@ export interface TokenProviderOptions {
   oauthUrl: string;
   clientId: string;
   clientSecret: string;
-  redis: Redis;
+  redis: RedisClient;
   secretBox: SecretBox;
   /** Redis key prefix, shared with the queues so tests stay isolated. */
   keyPrefix: string;
@@ -34,7 +34,8 @@ const LOCK_TTL_MS = 15_000;
 const WAIT_STEP_MS = 25;
 /** Enough to cover the tokens one process may see refused in a burst; a refused token never comes back. */
 const REFUSED_REMEMBERED = 32;
-const DELETE_IF_EQUAL = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+const DELETE_IF_EQUAL =
+  "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export class PisteTokenProvider {
   readonly #o: Required<Omit<TokenProviderOptions, 'now'>> & { now: () => number };
@@ -90,7 +91,10 @@ export class PisteTokenProvider {
     const sealed = await this.#o.redis.get(this.#tokenKey);
     if (sealed === null) return undefined;
     try {
-      return { token: JSON.parse(this.#o.secretBox.open(sealed, SEALED_AT.pisteToken(this.#tokenKey))) as StoredToken, sealed };
+      return {
+        token: JSON.parse(this.#o.secretBox.open(sealed, SEALED_AT.pisteToken(this.#tokenKey))) as StoredToken,
+        sealed,
+      };
     } catch {
       return undefined; // sealed under another SECRET_KEY: fetch a new one
     }
@@ -110,7 +114,12 @@ export class PisteTokenProvider {
         try {
           const fetched = await this.#fetch();
           const ttl = fetched.expiresAt - this.#o.now();
-          await this.#o.redis.set(this.#tokenKey, this.#o.secretBox.seal(JSON.stringify(fetched), SEALED_AT.pisteToken(this.#tokenKey)), 'PX', Math.max(ttl, 1));
+          await this.#o.redis.set(
+            this.#tokenKey,
+            this.#o.secretBox.seal(JSON.stringify(fetched), SEALED_AT.pisteToken(this.#tokenKey)),
+            'PX',
+            Math.max(ttl, 1),
+          );
           this.#local = fetched;
           return fetched.token;
         } finally {
@@ -118,14 +127,24 @@ export class PisteTokenProvider {
           await this.#o.redis.eval(DELETE_IF_EQUAL, 1, this.#lockKey, owner);
         }
       }
-      if (this.#o.now() > deadline) throw new ChorusTransientError('Timed out waiting for another process to fetch the PISTE token', { operation: 'oauthToken' }, false);
+      if (this.#o.now() > deadline)
+        throw new ChorusTransientError(
+          'Timed out waiting for another process to fetch the PISTE token',
+          { operation: 'oauthToken' },
+          false,
+        );
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     }
   }
 
   async #fetch(): Promise<StoredToken> {
     this.fetchCount += 1;
-    const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: this.#o.clientId, client_secret: this.#o.clientSecret, scope: 'openid' });
+    const body = new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: this.#o.clientId,
+      client_secret: this.#o.clientSecret,
+      scope: 'openid',
+    });
     let res: Response;
     try {
       res = await fetch(this.#o.oauthUrl, {
@@ -135,7 +154,9 @@ export class PisteTokenProvider {
         signal: AbortSignal.timeout(this.#o.timeoutMs),
       });
     } catch (error) {
-      throw new ChorusTransientError('The PISTE OAuth server did not answer', { operation: 'oauthToken' }, false, { cause: error });
+      throw new ChorusTransientError('The PISTE OAuth server did not answer', { operation: 'oauthToken' }, false, {
+        cause: error,
+      });
     }
     const text = await res.text();
     if (res.status === 400 || res.status === 401) {
@@ -152,10 +173,19 @@ export class PisteTokenProvider {
         'application',
       );
     }
-    if (!res.ok) throw new ChorusTransientError(`The PISTE OAuth server answered HTTP ${res.status}`, { operation: 'oauthToken', httpStatus: res.status }, false);
+    if (!res.ok)
+      throw new ChorusTransientError(
+        `The PISTE OAuth server answered HTTP ${res.status}`,
+        { operation: 'oauthToken', httpStatus: res.status },
+        false,
+      );
     const parsed = JSON.parse(text) as { access_token?: unknown; expires_in?: unknown; token_type?: unknown };
     if (typeof parsed.access_token !== 'string' || typeof parsed.expires_in !== 'number' || parsed.expires_in <= 0) {
-      throw new ChorusTransientError('The PISTE OAuth server answered without a usable token', { operation: 'oauthToken', httpStatus: res.status }, false);
+      throw new ChorusTransientError(
+        'The PISTE OAuth server answered without a usable token',
+        { operation: 'oauthToken', httpStatus: res.status },
+        false,
+      );
     }
     return { token: parsed.access_token, expiresAt: this.#o.now() + parsed.expires_in * 1000 };
   }

@@ -1,7 +1,8 @@
 /**
  * The validator's side of Chorus Pro, in our words: a main contractor (or a co-contractor) validates or refuses
  * the invoices its subcontractors and co-contractors deposit (frames A9 and A12) before they go to the buyer;
- * 15 days of silence count as validation (research 2026-11-30 §1.3). Chorus's field names stay here.
+ * 15 days of silence count as validation (docs/chorus-pro-notes.md, "The validation circuit"). Chorus's field names
+ * stay here.
  */
 import type { ChorusClient, TechnicalAccount } from './client.js';
 import { parseChorusDate } from './dates.js';
@@ -33,7 +34,11 @@ export interface ValidatorView {
 export type ValidatorDecision = { action: 'approve'; comment: string | null } | { action: 'refuse'; reason: string };
 
 /** Every invoice waiting for this structure's decision, over all pages. */
-export async function invoicesToValidate(client: ChorusClient, account: TechnicalAccount, validatorSiret: string): Promise<InvoiceToValidate[]> {
+export async function invoicesToValidate(
+  client: ChorusClient,
+  account: TechnicalAccount,
+  validatorSiret: string,
+): Promise<InvoiceToValidate[]> {
   return (await client.rechercherFactureATraiterParValideur(account, validatorSiret)).map((item) => ({
     chorusInvoiceId: String(item.idFacture),
     number: item.numeroFacture ?? null,
@@ -51,8 +56,17 @@ export async function invoicesToValidate(client: ChorusClient, account: Technica
 }
 
 /** One invoice as its validator sees it: the status, and the amounts the inbox leaves out. */
-export async function viewAsValidator(client: ChorusClient, account: TechnicalAccount, chorusInvoiceId: string): Promise<ValidatorView> {
-  const facture = (await client.call('consulterFactureParValideur', account, { identifiantFactureCPP: Number(chorusInvoiceId), codeLangue: 'FR' })).facture;
+export async function viewAsValidator(
+  client: ChorusClient,
+  account: TechnicalAccount,
+  chorusInvoiceId: string,
+): Promise<ValidatorView> {
+  const facture = (
+    await client.call('consulterFactureParValideur', account, {
+      identifiantFactureCPP: Number(chorusInvoiceId),
+      codeLangue: 'FR',
+    })
+  ).facture;
   return {
     status: facture?.statutFacture ?? null,
     frame: facture?.cadreDeFacturation?.codeCadreFacturation ?? null,
@@ -80,6 +94,15 @@ export async function decideAsValidator(
 }
 
 /** `corriger/valideur/facture`: the supplier names the right validator of its invoice. */
-export async function correctValidator(client: ChorusClient, account: TechnicalAccount, chorusInvoiceId: string, validatorSiret: string): Promise<void> {
-  await client.call('corrigerValideurFacture', account, { idFacture: Number(chorusInvoiceId), typeIdentifiantStructure: 'SIRET', identifiantStructure: validatorSiret });
+export async function correctValidator(
+  client: ChorusClient,
+  account: TechnicalAccount,
+  chorusInvoiceId: string,
+  validatorSiret: string,
+): Promise<void> {
+  await client.call('corrigerValideurFacture', account, {
+    idFacture: Number(chorusInvoiceId),
+    typeIdentifiantStructure: 'SIRET',
+    identifiantStructure: validatorSiret,
+  });
 }

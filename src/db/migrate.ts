@@ -9,7 +9,9 @@ export async function migrate(orm: MikroORM, logger: Logger): Promise<string[]> 
   await orm.schema.ensureDatabase({ create: true });
   const applied = await orm.migrator.up();
   const names = applied.map((m) => m.name);
-  logger.info(names.length > 0 ? `Applied ${names.length} migration(s)` : 'Database schema is up to date', { migrations: names });
+  logger.info(names.length > 0 ? `Applied ${names.length} migration(s)` : 'Database schema is up to date', {
+    migrations: names,
+  });
   return names;
 }
 

@@ -5,9 +5,10 @@ import type { ExternalJobUrl, QueueJobJson } from '@bull-board/api/dist/types.js
 import { ExpressAdapter } from '@bull-board/express';
 import express, { type Router } from 'express';
 import { needsActionCounts } from '../invoices/listing.js';
+import { failingSyncs, type FailingSync } from '../suppliers/sync-health.js';
 import type { AppContext } from '../context.js';
 import { redact } from '../logger.js';
-import { QUEUE_NAMES, type QueueName } from '../queues/jobs.js';
+import { invoiceIdOfJobData, QUEUE_NAMES, type QueueName } from '../queues/jobs.js';
 import { createRetryPageRouter, retryPageHref } from './board-retry.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -17,21 +18,36 @@ const DESCRIPTIONS: Record<QueueName, string> = {
   'deposit-report': 'Follows the Chorus Pro report of each deposited flux (job id = invoice id)',
   'status-sync': 'Periodic, incremental sync of Chorus Pro statuses: one job scheduler per supplier account',
   'follow-ups': 'Recycle, completion and validator corrections sent to Chorus Pro (job id = follow-up id)',
-  validations: "A main contractor's decisions on its subcontractors' invoices, sent to Chorus Pro (job id = validation id)",
+  validations:
+    "A main contractor's decisions on its subcontractors' invoices, sent to Chorus Pro (job id = validation id)",
   alerts: 'Fans each alert or status change out to the subscriptions that want it (job id = notification id)',
   deliveries: 'E-mails and signed webhook calls, retried with backoff (job id = delivery id; replay via the API)',
-  checks: 'Hourly look-outs: overdue payments, expiring technical-account passwords, recipients that never report payment',
+  checks:
+    'Hourly look-outs: overdue payments, expiring technical-account passwords, recipients that never report payment',
 };
 
 /**
- * The deposit queue's card says, at each refresh of the board, how many invoices need action and why: a refused
- * invoice's job is a red failed job, but statuses the recipient set later (REJETEE, SUSPENDUE) have no job at all.
+ * A queue card that says, at each refresh of the board, what its jobs alone do not show. The deposit queue: how many
+ * invoices need action and why (a refused invoice's job is a red failed job, but statuses the recipient set later,
+ * REJETEE or SUSPENDUE, have no job at all). The status-sync queue: which accounts' syncs fail, since when and why
+ * (each of their jobs fails on its own; the card says it is the same account).
  */
-class DepositQueueAdapter extends BullMQAdapter {
-  needingAction = '';
+class LiveDescriptionAdapter extends BullMQAdapter {
+  line = '';
+  /** Shown as the queue's title, on the overview's card and atop its page, where nothing cuts it off. */
+  title = '';
   override getDescription(): string {
-    return this.needingAction ? `${this.needingAction} ${super.getDescription()}` : super.getDescription();
+    return this.line ? `${this.line} ${super.getDescription()}` : super.getDescription();
   }
+  override getDisplayName(): string {
+    return this.title || super.getDisplayName();
+  }
+}
+
+/** The deposit queue's title: how many invoices wait for a person, which no failed job counts. */
+function needingActionTitle(counts: Record<string, number>): string {
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  return total === 0 ? '' : `deposit · ${total} invoice(s) need action`;
 }
 
 function needingActionLine(counts: Record<string, number>): string {
@@ -44,13 +60,28 @@ function needingActionLine(counts: Record<string, number>): string {
   return `${total} invoice(s) need action (${reasons}): GET /v1/invoices?needsAction=true.`;
 }
 
+function failingSyncsLine(failing: FailingSync[]): string {
+  if (failing.length === 0) return 'Every supplier account syncs.';
+  const accounts = failing
+    .map((f) => `${f.siret} since ${f.since.toISOString()}${f.error ? ` (${f.error.slice(0, 160)})` : ''}`)
+    .join('; ');
+  return `${failing.length} supplier account(s) fail to sync: ${accounts}. GET /v1/suppliers.`;
+}
+
 /**
- * A failed job's link to the retry page. Bull Board's typings want a link for every job, but its response schema
- * (`externalUrl: optional`) and its UI take none, which is what a job that has not failed gets.
+ * A job's link: in read-only mode a failed job's goes to the retry page; otherwise a job about an invoice links to
+ * the invoice's page, where its fix is a form. Bull Board's typings want a link for every job, but its response
+ * schema (`externalUrl: optional`) and its UI take none, which is what a job about no invoice gets.
  */
-function retryLink(queue: QueueName): (job: QueueJobJson) => ExternalJobUrl {
-  const link = (job: QueueJobJson): ExternalJobUrl | undefined =>
-    job.id !== undefined && job.id !== null && job.failedReason ? { href: retryPageHref(BOARD_PATH, queue, String(job.id)), displayText: 'Retry…' } : undefined;
+function jobLink(queue: QueueName, readOnly: boolean): (job: QueueJobJson) => ExternalJobUrl {
+  const link = (job: QueueJobJson): ExternalJobUrl | undefined => {
+    if (readOnly && job.id !== undefined && job.id !== null && job.failedReason)
+      return { href: retryPageHref(BOARD_PATH, queue, String(job.id)), displayText: 'Retry…' };
+    const invoiceId = invoiceIdOfJobData(job.data);
+    return invoiceId
+      ? { href: `/app/invoices/${encodeURIComponent(invoiceId)}`, displayText: 'Invoice page' }
+      : undefined;
+  };
   return link as (job: QueueJobJson) => ExternalJobUrl;
 }
 
@@ -67,11 +98,17 @@ export function createBoardRouter(ctx: AppContext): Router {
     description: DESCRIPTIONS[name],
     readOnlyMode: readOnly,
     allowRetries: true,
-    ...(readOnly ? { externalJobUrl: retryLink(name) } : {}),
+    externalJobUrl: jobLink(name, readOnly),
   });
-  const deposit = new DepositQueueAdapter(ctx.queues.deposit, options('deposit'));
+  const deposit = new LiveDescriptionAdapter(ctx.queues.deposit, options('deposit'));
+  const statusSync = new LiveDescriptionAdapter(ctx.queues['status-sync'], options('status-sync'));
   const adapters = QUEUE_NAMES.map((name) => {
-    const adapter = name === 'deposit' ? deposit : new BullMQAdapter(ctx.queues[name], options(name));
+    const adapter =
+      name === 'deposit'
+        ? deposit
+        : name === 'status-sync'
+          ? statusSync
+          : new BullMQAdapter(ctx.queues[name], options(name));
     adapter.setFormatter('data', (data: unknown) => redact(data));
     adapter.setFormatter('returnValue', (value: unknown) => redact(value));
     return adapter;
@@ -83,15 +120,21 @@ export function createBoardRouter(ctx: AppContext): Router {
   });
   const router = express.Router();
   router.use('/api/queues', (_req, _res, next) => {
-    needsActionCounts(ctx.orm.em.fork()).then(
-      (counts) => {
-        deposit.needingAction = needingActionLine(counts);
+    Promise.all([needsActionCounts(ctx.orm.em.fork()), failingSyncs(ctx.orm.em.fork())]).then(
+      ([counts, failing]) => {
+        deposit.line = needingActionLine(counts);
+        deposit.title = needingActionTitle(counts);
+        statusSync.line = failingSyncsLine(failing);
         next();
       },
       (error: unknown) => {
-        // The board still shows the queues when the count cannot be read.
-        ctx.logger.warn('Could not count the invoices that need action for the board', { error: error instanceof Error ? error.message : String(error) });
-        deposit.needingAction = '';
+        // The board still shows the queues when the counts cannot be read.
+        ctx.logger.warn('Could not read what the board says beside the queues', {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        deposit.line = '';
+        deposit.title = '';
+        statusSync.line = '';
         next();
       },
     );

@@ -3,31 +3,21 @@
  * Express 5 forwards rejected promises from async handlers to the error handler.
  */
 import { randomUUID } from 'node:crypto';
+import { pagesRouter } from './pages/router.js';
 import express, { type RequestHandler } from 'express';
-import multer from 'multer';
 import type { AppContext } from '../context.js';
-import { MAX_FILE_BYTES } from '../invoices/submission.js';
 import { BOARD_PATH, createBoardRouter } from './admin.js';
 import { ApiKeyRegistry } from '../access/keys.js';
-import type { Permission } from '../access/roles.js';
 import { audit, authenticate, permit, setCorrelationId } from './auth.js';
 import { boardGuard } from './board-guard.js';
-import { auditHandler, createApiKeyHandler, listApiKeysHandler, revokeApiKeyHandler } from './handlers/access.js';
 import { refuseHiddenCharacters } from './text-guard.js';
-import { visible } from './visibility.js';
+import { uploadBudget } from './upload-budget.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
-import { errorHandler, HttpError, notFound } from './errors.js';
+import { errorHandler, notFound } from './errors.js';
 import { healthz, readyz } from './handlers/health.js';
 import { metricsRoute } from './handlers/metrics.js';
-import { createInvoice, getInvoice, retryInvoice } from './handlers/invoices.js';
-import { createBatch, getBatch } from './handlers/batches.js';
-import { listContracts, upsertContract } from './handlers/contracts.js';
-import { listSuppliers, upsertSupplier } from './handlers/suppliers.js';
-import { completeInvoice, correctValidatorHandler, recycleInvoice } from './handlers/follow-ups.js';
-import { decideHandler, getValidationHandler, listValidationsHandler } from './handlers/validations.js';
-import { createSubscriptionHandler, deactivateSubscriptionHandler, listDeliveriesHandler, listSubscriptionsHandler, replayDeliveryHandler } from './handlers/subscriptions.js';
-import { listInvoicesHandler, statsHandler } from './handlers/views.js';
 import { buildOpenApiDocument } from './openapi.js';
+import { ROUTES } from './routes.js';
 
 /** Base64 inflates a 10 MB file to about 13.4 MB; leave room for the other fields. */
 const JSON_BODY_LIMIT = '15mb';
@@ -45,87 +35,41 @@ function requestLog(ctx: AppContext, metrics: Metrics): RequestHandler {
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       // Method, path and status only: headers and bodies carry keys and files.
-      ctx.logger.http('request', { method: req.method, path: req.path, status: res.statusCode, ms: Math.round(ms * 10) / 10, correlationId });
+      ctx.logger.http('request', {
+        method: req.method,
+        path: req.path,
+        status: res.statusCode,
+        ms: Math.round(ms * 10) / 10,
+        correlationId,
+      });
       // The route's pattern, never the path: ids would make the labels unbounded.
-      const route = (res.locals as { auditRoute?: string }).auditRoute ?? (req.route ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched');
-      metrics.httpDuration.observe({ method: req.method, route, status_class: `${Math.floor(res.statusCode / 100)}xx` }, ms / 1000);
+      const route =
+        (res.locals as { auditRoute?: string }).auditRoute ??
+        (req.route ? `${req.baseUrl}${(req.route as { path: string }).path}` : 'unmatched');
+      metrics.httpDuration.observe(
+        { method: req.method, route, status_class: `${Math.floor(res.statusCode / 100)}xx` },
+        ms / 1000,
+      );
     });
     next();
   };
 }
 
-/** Parses JSON or multipart; anything else is refused with 415 before a handler sees it. */
-function invoiceBody(): RequestHandler[] {
-  const upload = multer({
-    storage: multer.memoryStorage(),
-    limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 30, fieldSize: 1024, parts: 40, headerPairs: 100 },
-    // File names as UTF-8 (busboy's default is latin1, which turns "Facture été.pdf" into mojibake).
-    defParamCharset: 'utf8',
-  }).single('file');
-  const accept: RequestHandler = (req, _res, next) => {
-    if (!req.is('application/json') && !req.is('multipart/form-data')) {
-      throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the invoice as application/json (file in base64) or multipart/form-data.');
-    }
-    next();
-  };
-  // A body busboy cannot read is the caller's mistake: 400, not a 500.
-  const readMultipart: RequestHandler = (req, res, next) => {
-    if (!req.is('multipart/form-data')) return next();
-    upload(req, res, (error: unknown) => {
-      if (error === undefined || error === null || error instanceof multer.MulterError) return next(error);
-      next(new HttpError(400, 'MALFORMED_MULTIPART', `The multipart body is malformed: ${error instanceof Error ? error.message : 'unreadable'}.`));
-    });
-  };
-  return [accept, readMultipart, refuseHiddenCharacters];
-}
-
-export interface ApiRoute {
-  method: 'get' | 'post' | 'delete';
-  /** Under /v1. */
-  path: string;
-  /** What the caller's role must allow; a route cannot be added without one. */
-  permission: Permission;
-  handlers: RequestHandler[];
-}
-
-/** The route table: the whole API on one screen, each route with the permission it needs. */
-export function apiRoutes(ctx: AppContext, keys: ApiKeyRegistry): ApiRoute[] {
-  const route = (method: ApiRoute['method'], path: string, permission: Permission, ...handlers: RequestHandler[]): ApiRoute => ({ method, path, permission, handlers });
-  return [
-    route('post', '/suppliers', 'admin', upsertSupplier(ctx)),
-    route('get', '/suppliers', 'read', listSuppliers(ctx)),
-    route('post', '/invoices', 'submit', ...invoiceBody(), createInvoice(ctx)),
-    route('get', '/invoices', 'read', listInvoicesHandler(ctx)),
-    route('get', '/invoices/:id', 'read', visible(ctx, 'invoice'), getInvoice(ctx)),
-    route('post', '/invoices/:id/retry', 'submit', visible(ctx, 'invoice'), retryInvoice(ctx)),
-    route('post', '/invoices/:id/recycle', 'submit', visible(ctx, 'invoice'), recycleInvoice(ctx)),
-    route('post', '/invoices/:id/complete', 'submit', visible(ctx, 'invoice'), completeInvoice(ctx)),
-    route('post', '/invoices/:id/correct-validator', 'submit', visible(ctx, 'invoice'), correctValidatorHandler(ctx)),
-    route('get', '/validations', 'read', listValidationsHandler(ctx)),
-    route('get', '/validations/:id', 'read', visible(ctx, 'validation'), getValidationHandler(ctx)),
-    route('post', '/validations/:id/approve', 'submit', visible(ctx, 'validation'), decideHandler(ctx, 'approve')),
-    route('post', '/validations/:id/refuse', 'submit', visible(ctx, 'validation'), decideHandler(ctx, 'refuse')),
-    route('post', '/contracts', 'submit', upsertContract(ctx)),
-    route('get', '/contracts', 'read', listContracts(ctx)),
-    route('post', '/batches', 'submit', ...createBatch(ctx)),
-    route('get', '/batches/:id', 'read', getBatch(ctx)),
-    route('get', '/stats', 'read', statsHandler(ctx)),
-    route('post', '/subscriptions', 'admin', createSubscriptionHandler(ctx)),
-    route('get', '/subscriptions', 'admin', listSubscriptionsHandler(ctx)),
-    route('delete', '/subscriptions/:id', 'admin', visible(ctx, 'subscription'), deactivateSubscriptionHandler(ctx)),
-    route('get', '/subscriptions/:id/deliveries', 'admin', visible(ctx, 'subscription'), listDeliveriesHandler(ctx)),
-    route('post', '/deliveries/:id/replay', 'admin', visible(ctx, 'delivery'), replayDeliveryHandler(ctx)),
-    route('post', '/api-keys', 'admin', createApiKeyHandler(ctx)),
-    route('get', '/api-keys', 'admin', listApiKeysHandler(ctx)),
-    route('delete', '/api-keys/:id', 'admin', revokeApiKeyHandler(ctx, keys)),
-    route('get', '/audit', 'admin', auditHandler(ctx)),
-  ];
+/** The route table (routes.ts) as Express wires it: each route with the permission it needs, then its handlers. */
+export function apiRoutes(ctx: AppContext, keys: ApiKeyRegistry) {
+  return ROUTES.map((route) => ({
+    method: route.method,
+    path: route.path,
+    permission: route.permission,
+    handlers: route.handlers(ctx, keys),
+  }));
 }
 
 export function createApp(ctx: AppContext, options: { version?: string } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 1);
+  // Only proxies the operator named may say who the client is: else X-Forwarded-For is anyone's to forge.
+  app.set('trust proxy', ctx.config.http.trustProxy);
   const metrics = createMetrics(ctx, ctx.metrics);
   app.use(requestLog(ctx, metrics));
   app.get('/metrics', metricsRoute(ctx, metrics));
@@ -137,12 +81,20 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
     res.json(openApi);
   });
 
-  app.use(BOARD_PATH, ...boardGuard({ ...ctx.config.board, logger: ctx.logger }), createBoardRouter(ctx));
+  app.use(
+    BOARD_PATH,
+    ...boardGuard({ ...ctx.config.board, logger: ctx.logger, now: () => ctx.clock.now().getTime() }),
+    createBoardRouter(ctx),
+  );
+
+  app.use('/app', pagesRouter(ctx));
 
   const v1 = express.Router();
   const keys = new ApiKeyRegistry(ctx.config.apiKeys);
   v1.use(authenticate(ctx, keys));
   v1.use(audit(ctx));
+  // After the key is checked: a stranger's body is never read, so it reserves nothing.
+  v1.use(uploadBudget(ctx.config.http.uploadBufferBytes, ctx.config.batchLimits.maxTotalBytes));
   v1.use(express.json({ limit: JSON_BODY_LIMIT, type: ['application/json', 'application/*+json'] }));
   v1.use(refuseHiddenCharacters);
   for (const route of apiRoutes(ctx, keys)) v1[route.method](route.path, permit(route.permission), ...route.handlers);

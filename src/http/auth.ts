@@ -62,20 +62,35 @@ export function permit(permission: Permission): RequestHandler {
     const id = (req.params as Record<string, string | undefined>).id;
     if (id) locals.auditTarget = id;
     if (!allows(caller.role, permission)) {
-      throw new HttpError(403, 'FORBIDDEN', `This action needs the ${ROLE_NEEDED[permission]} role (or higher); this key is a ${caller.role}.`, [
-        { path: '', code: 'role_needed', message: ROLE_NEEDED[permission] },
-      ]);
+      throw new HttpError(
+        403,
+        'FORBIDDEN',
+        `This action needs the ${ROLE_NEEDED[permission]} role (or higher); this key is a ${caller.role}.`,
+        [{ path: '', code: 'role_needed', message: ROLE_NEEDED[permission] }],
+      );
     }
     next();
   };
 }
 
-/** A supplier outside the caller's scope is, for it, a supplier nobody registered. */
+/**
+ * A supplier outside the caller's scope is, for it, a supplier it cannot see: whether someone registered it is not
+ * told. Such a key cannot register it either, so the sentence sends it to whoever can.
+ */
 export function assertSupplierVisible(caller: Caller, siret: string, path = 'supplierSiret'): void {
   if (!inScope(caller.scope, siret)) {
-    throw new DomainError('invalid', 'UNKNOWN_SUPPLIER', `No supplier account is registered for SIRET ${siret}.`, [
-      { path, code: 'unknown_supplier', message: 'Register the supplier with POST /v1/suppliers first.' },
-    ]);
+    throw new DomainError(
+      'invalid',
+      'UNKNOWN_SUPPLIER',
+      `No supplier account with SIRET ${siret} is open to this key: it is limited to its own suppliers.`,
+      [
+        {
+          path,
+          code: 'unknown_supplier',
+          message: `Use a key of supplier ${siret}, or ask an administrator of every supplier to register it and add it to this key's suppliers.`,
+        },
+      ],
+    );
   }
 }
 
@@ -94,7 +109,13 @@ export function auditLineOf(req: Request, res: Response): AuditLine | null {
   if (!caller) return null;
   const body = (typeof req.body === 'object' && req.body !== null ? req.body : {}) as Record<string, unknown>;
   const named = locals.auditTarget ?? [body.siret, body.supplierSiret].find((v): v is string => typeof v === 'string');
-  return { keyId: caller.keyId, keyName: caller.keyName, method: req.method, route: locals.auditRoute ?? `${req.baseUrl}${req.path}`, target: named ?? null };
+  return {
+    keyId: caller.keyId,
+    keyName: caller.keyName,
+    method: req.method,
+    route: locals.auditRoute ?? `${req.baseUrl}${req.path}`,
+    target: named ?? null,
+  };
 }
 
 /** The handler wrote the audit line with its own write: the middleware leaves it. */
@@ -111,7 +132,11 @@ export function audit(ctx: AppContext): RequestHandler {
       const line = auditLineOf(req, res);
       if (!line) return;
       recordCall(ctx.orm.em.fork(), { ...line, status: res.statusCode }).catch((error: unknown) =>
-        ctx.logger.error('Audit entry not written', { route: line.route, keyId: line.keyId, error: error instanceof Error ? error.message : String(error) }),
+        ctx.logger.error('Audit entry not written', {
+          route: line.route,
+          keyId: line.keyId,
+          error: error instanceof Error ? error.message : String(error),
+        }),
       );
     });
     next();

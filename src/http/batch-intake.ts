@@ -27,7 +27,8 @@ export interface BatchCall {
 }
 
 function entryErrorOf(error: unknown): EntryError | null {
-  if (error instanceof HttpError || error instanceof DomainError) return { code: error.code, message: error.message, details: [...error.details] as Issue[] };
+  if (error instanceof HttpError || error instanceof DomainError)
+    return { code: error.code, message: error.message, details: [...error.details] as Issue[] };
   return null;
 }
 
@@ -37,16 +38,31 @@ async function replayOf(ctx: AppContext, call: BatchCall): Promise<Batch | null>
   const earlier = await batchSentUnder(ctx.orm.em, call.caller.keyId, call.idempotencyKey);
   if (!earlier) return null;
   if (earlier.requestHash !== call.requestHash) {
-    throw new HttpError(409, 'IDEMPOTENCY_KEY_REUSED', `The Idempotency-Key was already used for another batch (${earlier.id}); use a new key for a new batch.`);
+    throw new HttpError(
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+      `The Idempotency-Key was already used for another batch (${earlier.id}); use a new key for a new batch.`,
+    );
   }
   return earlier;
 }
 
-export async function runBatch(ctx: AppContext, source: Batch['source'], entries: BatchEntryInput[], call: BatchCall): Promise<{ batch: Batch; replayed: boolean }> {
+export async function runBatch(
+  ctx: AppContext,
+  source: Batch['source'],
+  entries: BatchEntryInput[],
+  call: BatchCall,
+): Promise<{ batch: Batch; replayed: boolean }> {
   const earlier = await replayOf(ctx, call);
   if (earlier) return { batch: earlier, replayed: true };
   const em = ctx.orm.em.fork();
-  const batch = await createBatch(em, { source, keyId: call.caller.keyId, idempotencyKey: call.idempotencyKey, requestHash: call.requestHash, entryCount: entries.length });
+  const batch = await createBatch(em, {
+    source,
+    keyId: call.caller.keyId,
+    idempotencyKey: call.idempotencyKey,
+    requestHash: call.requestHash,
+    entryCount: entries.length,
+  });
   if (!batch) {
     // The same batch sent twice at once under one key: the second answers as the replay of the first.
     const winner = await replayOf(ctx, call);
@@ -57,16 +73,33 @@ export async function runBatch(ctx: AppContext, source: Batch['source'], entries
     let invoiceId: string | null = null;
     let failure: EntryError | null = null;
     try {
-      const outcome = await takeInvoice(ctx, entry.parse(), { caller: call.caller, idempotencyKey: null, audit: null, correlationId: call.correlationId, batchId: batch.id });
+      const outcome = await takeInvoice(ctx, entry.parse(), {
+        caller: call.caller,
+        idempotencyKey: null,
+        audit: null,
+        correlationId: call.correlationId,
+        batchId: batch.id,
+      });
       invoiceId = outcome.invoice.id;
     } catch (error) {
       failure = entryErrorOf(error);
       if (!failure) {
         ctx.logger.error('A batch entry failed on our side', { batchId: batch.id, position: i + 1, error });
-        failure = { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side with this entry; send it again on its own.', details: [] };
+        failure = {
+          code: 'INTERNAL_ERROR',
+          message: 'Something went wrong on our side with this entry; send it again on its own.',
+          details: [],
+        };
       }
     }
-    await recordEntry(em, { batchId: batch.id, position: i + 1, fileName: entry.fileName, manifestRow: entry.manifestRow, invoiceId, error: failure });
+    await recordEntry(em, {
+      batchId: batch.id,
+      position: i + 1,
+      fileName: entry.fileName,
+      manifestRow: entry.manifestRow,
+      invoiceId,
+      error: failure,
+    });
   }
   ctx.logger.info('Batch received', { batchId: batch.id, entries: entries.length, correlationId: call.correlationId });
   return { batch, replayed: false };

@@ -37,12 +37,22 @@ export function createRetryPageRouter(queues: Queues, boardPath: string): Router
 
   /** A route on one job of one of our queues; an unknown queue or job gets the same 404 page. */
   const onJob =
-    (handle: (job: Job, queue: QueueName, res: express.Response) => Promise<void>): express.RequestHandler<{ queue: string; jobId: string }> =>
+    (
+      handle: (job: Job, queue: QueueName, res: express.Response) => Promise<void>,
+    ): express.RequestHandler<{ queue: string; jobId: string }> =>
     async (req, res) => {
       const queueName = req.params.queue;
       const job = isQueueName(queueName) ? await (queues[queueName] as Queue).getJob(req.params.jobId) : undefined;
       if (!job || !isQueueName(queueName)) {
-        res.status(404).type('html').send(page('Job not found', '<h1>Job not found</h1><p>No such job in this queue: it may have been removed since the board was loaded.</p>'));
+        res
+          .status(404)
+          .type('html')
+          .send(
+            page(
+              'Job not found',
+              '<h1>Job not found</h1><p>No such job in this queue: it may have been removed since the board was loaded.</p>',
+            ),
+          );
         return;
       }
       await handle(job, queueName, res);
@@ -54,7 +64,14 @@ export function createRetryPageRouter(queues: Queues, boardPath: string): Router
       const state = await job.getState();
       const heading = `<h1>Job ${escapeHtml(job.id ?? '')} of the ${escapeHtml(queueName)} queue</h1>`;
       if (state !== 'failed') {
-        res.type('html').send(page('Nothing to retry', `${heading}<p>This job is ${escapeHtml(state)}, not failed: there is nothing to retry.</p>${back(queueName)}`));
+        res
+          .type('html')
+          .send(
+            page(
+              'Nothing to retry',
+              `${heading}<p>This job is ${escapeHtml(state)}, not failed: there is nothing to retry.</p>${back(queueName)}`,
+            ),
+          );
         return;
       }
       res.type('html').send(

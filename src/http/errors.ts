@@ -8,6 +8,7 @@ import multer from 'multer';
 import type { z } from 'zod';
 import type { Logger } from '../logger.js';
 import { DomainError, type DomainErrorKind, type Issue } from '../shared/domain-error.js';
+import { withoutFinalStop } from '../shared/sentences.js';
 
 export class HttpError extends Error {
   constructor(
@@ -24,21 +25,38 @@ export class HttpError extends Error {
 
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = { invalid: 422, conflict: 409, 'not-found': 404 };
 
-export function sendError(res: Response, status: number, code: string, message: string, details: readonly Issue[] = [], extra: Record<string, unknown> = {}): void {
+export function sendError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  details: readonly Issue[] = [],
+  extra: Record<string, unknown> = {},
+): void {
   res.status(status).json({ error: { code, message, details, ...extra } });
 }
 
 /** zod's own wording ("Too big: expected number to be <=200"): replaced by a sentence of ours. */
 const ZOD_DEFAULT = /^(Too big|Too small|Invalid|Expected)\b/;
-const TYPE_NAMES: Record<string, string> = { string: 'a string', number: 'a number', boolean: 'true or false', object: 'an object', array: 'an array', int: 'a whole number' };
+const TYPE_NAMES: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  int: 'a whole number',
+};
 
 function ownWording(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return /received undefined/.test(issue.message) ? 'is required' : `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+      return /received undefined/.test(issue.message)
+        ? 'is required'
+        : `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
     case 'too_small': {
       const at = `${issue.inclusive === false ? 'more than' : 'at least'} ${String(issue.minimum)}`;
-      if (issue.origin === 'string') return Number(issue.minimum) === 1 ? 'must not be empty' : `must be ${at} characters long`;
+      if (issue.origin === 'string')
+        return Number(issue.minimum) === 1 ? 'must not be empty' : `must be ${at} characters long`;
       if (issue.origin === 'array' || issue.origin === 'set') return `must hold ${at} item(s)`;
       return `must be ${at}`;
     }
@@ -75,14 +93,17 @@ export function issuesFromZod(error: z.ZodError, pathPrefix: readonly (string | 
     const path = [...pathPrefix, ...issue.path].map(String).join('.');
     const ownCode = issue.code === 'custom' ? (issue.params as { code?: string } | undefined)?.code : undefined;
     const given = issue.message.replace(/^Invalid input: /, '');
-    const alwaysOurs = issue.code === 'unrecognized_keys' || issue.code === 'invalid_value' || (issue.code === 'invalid_type' && /received undefined/.test(issue.message));
+    const alwaysOurs =
+      issue.code === 'unrecognized_keys' ||
+      issue.code === 'invalid_value' ||
+      (issue.code === 'invalid_type' && /received undefined/.test(issue.message));
     const message = alwaysOurs || ZOD_DEFAULT.test(issue.message) ? ownWording(issue) : given;
     return { path, code: ownCode ?? issue.code, message: path ? `${path} ${message}` : message };
   });
 }
 
 /** A sentence ends with one full stop, whatever the part before it ended with. */
-const sentence = (text: string) => `${text.replace(/[.\s]+$/, '')}.`;
+const sentence = (text: string) => `${withoutFinalStop(text)}.`;
 
 export function validationError(issues: Issue[], what = 'request'): HttpError {
   const first = issues[0];
@@ -122,7 +143,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     }
     const parserError = error as BodyParserError;
     if (parserError.type === 'entity.too.large') {
-      return sendError(res, 413, 'PAYLOAD_TOO_LARGE', `The request body is larger than the ${parserError.limit ?? ''} bytes allowed.`);
+      return sendError(
+        res,
+        413,
+        'PAYLOAD_TOO_LARGE',
+        `The request body is larger than the ${parserError.limit ?? ''} bytes allowed.`,
+      );
     }
     if (parserError.type === 'entity.parse.failed') {
       return sendError(res, 400, 'MALFORMED_JSON', 'The request body is not valid JSON.');

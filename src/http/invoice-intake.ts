@@ -14,7 +14,13 @@ import { enqueueDepositAfterCommit } from '../queues/enqueue.js';
 import { withCorrelation } from '../queues/jobs.js';
 import { assertSupplierVisible } from './auth.js';
 import { issuesFromZod, validationError } from './errors.js';
-import { invoiceFieldsSchema, invoiceFileSchema, invoiceJsonSchema, invoiceMultipartFieldsSchema, multipartFileNameSchema } from './schemas.js';
+import {
+  invoiceFieldsSchema,
+  invoiceFileSchema,
+  invoiceJsonSchema,
+  invoiceMultipartFieldsSchema,
+  multipartFileNameSchema,
+} from './schemas.js';
 
 export type Parsed =
   | { ok: true; submission: InvoiceSubmission }
@@ -22,13 +28,21 @@ export type Parsed =
   | { ok: false; issues: Issue[]; wellFormed: CheckedFields };
 
 /** The fields that parse on their own, when the request as a whole does not: the other rules still look at them. */
-function wellFormedFields(body: Record<string, unknown>, file: { name: string; content: Buffer } | null | undefined): CheckedFields {
+function wellFormedFields(
+  body: Record<string, unknown>,
+  file: { name: string; content: Buffer } | null | undefined,
+): CheckedFields {
   const { shape } = invoiceFieldsSchema;
   const fields: CheckedFields = {};
   const issueDate = shape.issueDate.safeParse(body.issueDate);
   if (issueDate.success) fields.issueDate = issueDate.data;
-  const [net, vat, gross] = [shape.amountWithoutVat.safeParse(body.amountWithoutVat), shape.vatAmount.safeParse(body.vatAmount), shape.amountWithVat.safeParse(body.amountWithVat)];
-  if (net.success && vat.success && gross.success) Object.assign(fields, { amountWithoutVat: net.data, vatAmount: vat.data, amountWithVat: gross.data });
+  const [net, vat, gross] = [
+    shape.amountWithoutVat.safeParse(body.amountWithoutVat),
+    shape.vatAmount.safeParse(body.vatAmount),
+    shape.amountWithVat.safeParse(body.amountWithVat),
+  ];
+  if (net.success && vat.success && gross.success)
+    Object.assign(fields, { amountWithoutVat: net.data, vatAmount: vat.data, amountWithVat: gross.data });
   const each = {
     depositMode: shape.depositMode.safeParse(body.depositMode),
     syntaxeFlux: shape.syntaxeFlux.safeParse(body.syntaxeFlux),
@@ -54,7 +68,10 @@ function wellFormedFields(body: Record<string, unknown>, file: { name: string; c
 }
 
 /** Form fields (multipart, or a batch's manifest row) and the file that came with them, if any. */
-export function parseFormSubmission(body: Record<string, unknown>, file: { name: string; content: Buffer } | null): Parsed {
+export function parseFormSubmission(
+  body: Record<string, unknown>,
+  file: { name: string; content: Buffer } | null,
+): Parsed {
   const fields = invoiceMultipartFieldsSchema.safeParse(body);
   const issues = fields.success ? [] : issuesFromZod(fields.error);
   if (file) {
@@ -75,18 +92,35 @@ export function parseJsonSubmission(body: Record<string, unknown>): Parsed {
     issues: issuesFromZod(parsed.error),
     wellFormed: wellFormedFields(
       body,
-      file.success ? { name: file.data.name, content: file.data.contentBase64 } : body.file === undefined || body.file === null ? null : undefined,
+      file.success
+        ? { name: file.data.name, content: file.data.contentBase64 }
+        : body.file === undefined || body.file === null
+          ? null
+          : undefined,
     ),
   };
 }
 
-/** The contract profile of the invoice's market, if any: its service code and validator fill blank ones, and its rules apply. */
-async function withContract(ctx: AppContext, submission: InvoiceSubmission): Promise<{ submission: InvoiceSubmission; issues: Issue[] }> {
+/**
+ * The contract profile of the invoice's market, if any: its service code and validator fill blank ones, and its rules
+ * apply.
+ */
+async function withContract(
+  ctx: AppContext,
+  submission: InvoiceSubmission,
+  caller: Caller,
+): Promise<{ submission: InvoiceSubmission; issues: Issue[] }> {
   if (!submission.marketNumber) return { submission, issues: [] };
-  const { contract, issues } = checkAgainstContracts(submission, await ctx.contracts.forMarket(ctx.orm.em, submission.marketNumber));
+  const { contract, issues } = checkAgainstContracts(
+    submission,
+    await ctx.contracts.forMarket(ctx.orm.em, submission.marketNumber),
+    caller.scope,
+  );
   if (!contract) return { submission, issues };
   const serviceCode = submission.serviceCode ?? contract.buyer.serviceCode ?? null;
-  const validatorSiret = submission.validatorSiret ?? validatorOf(contract, roleOf(contract, submission.supplierSiret), submission.billingFrame);
+  const validatorSiret =
+    submission.validatorSiret ??
+    validatorOf(contract, roleOf(contract, submission.supplierSiret), submission.billingFrame);
   return { submission: { ...submission, serviceCode, validatorSiret }, issues };
 }
 
@@ -100,23 +134,27 @@ export interface IntakeCall {
 }
 
 /**
- * Checks, reads the file, stores the invoice and adds its deposit job. A refusal is thrown (HttpError or DomainError,
- * nothing written); a replay under the same Idempotency-Key comes back as `replayed`.
+ * Every check of the intake, nothing written: the fields and their rules, the supplier's visibility, the contract
+ * profile, and the file read within limits and compared with the fields. A refusal is thrown (HttpError 422 with every
+ * problem, or 403); what passes comes back ready to store.
  */
-export async function takeInvoice(ctx: AppContext, parsed: Parsed, call: IntakeCall): Promise<IntakeOutcome & { submission: InvoiceSubmission }> {
+export async function checkInvoice(ctx: AppContext, parsed: Parsed, caller: Caller): Promise<InvoiceSubmission> {
   const today = frenchToday(ctx.clock.now());
   if (!parsed.ok) {
     // Every problem in one answer: the rules and the file checker look at the fields that did parse.
     const { wellFormed } = parsed;
     const more = checkSubmission(wellFormed, today);
     const fileIssues =
-      wellFormed.file && wellFormed.syntaxeFlux && (wellFormed.depositMode ?? 'flux') === 'flux' && !more.some((i) => i.path === 'file')
+      wellFormed.file &&
+      wellFormed.syntaxeFlux &&
+      (wellFormed.depositMode ?? 'flux') === 'flux' &&
+      !more.some((i) => i.path === 'file')
         ? (await ctx.fileChecker.inspect(wellFormed.file.content, wellFormed.syntaxeFlux)).issues
         : [];
     throw validationError([...parsed.issues, ...more, ...fileIssues], 'invoice');
   }
-  assertSupplierVisible(call.caller, parsed.submission.supplierSiret);
-  const { submission, issues: contractIssues } = await withContract(ctx, parsed.submission);
+  assertSupplierVisible(caller, parsed.submission.supplierSiret);
+  const { submission, issues: contractIssues } = await withContract(ctx, parsed.submission, caller);
   const issues = [...contractIssues, ...checkSubmission(submission, today)];
   if (issues.length > 0) throw validationError(issues, 'invoice');
   if (submission.file && submission.syntaxeFlux) {
@@ -126,14 +164,36 @@ export async function takeInvoice(ctx: AppContext, parsed: Parsed, call: IntakeC
     const mismatches = checkFileConsistency(submission, inspection.data);
     if (mismatches.length > 0) throw validationError(mismatches, 'invoice');
   }
+  return submission;
+}
+
+/**
+ * Checks, reads the file, stores the invoice and adds its deposit job. A refusal is thrown (HttpError or DomainError,
+ * nothing written); a replay under the same Idempotency-Key comes back as `replayed`.
+ */
+export async function takeInvoice(
+  ctx: AppContext,
+  parsed: Parsed,
+  call: IntakeCall,
+): Promise<IntakeOutcome & { submission: InvoiceSubmission }> {
+  const submission = await checkInvoice(ctx, parsed, call.caller);
 
   const outcome = await receiveInvoice(ctx.orm.em, submission, call.idempotencyKey, call.audit);
   const { invoice } = outcome;
   const { correlationId, batchId } = call;
   if (outcome.kind === 'created') {
-    const job = withCorrelation({ id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id, ...(batchId ? { batchId } : {}) }, correlationId);
+    const job = withCorrelation(
+      { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id, ...(batchId ? { batchId } : {}) },
+      correlationId,
+    );
     await enqueueDepositAfterCommit(ctx, job);
-    ctx.logger.info('Invoice received', { invoiceId: invoice.id, number: invoice.number, supplierSiret: submission.supplierSiret, correlationId, ...(batchId ? { batchId } : {}) });
+    ctx.logger.info('Invoice received', {
+      invoiceId: invoice.id,
+      number: invoice.number,
+      supplierSiret: submission.supplierSiret,
+      correlationId,
+      ...(batchId ? { batchId } : {}),
+    });
   } else {
     ctx.logger.info('Invoice request replayed under the same Idempotency-Key', { invoiceId: invoice.id });
   }

@@ -26,6 +26,7 @@ export function idempotencyKeyOf(req: Request): string | null {
   const header = req.get('idempotency-key');
   if (header === undefined) return null;
   const parsed = idempotencyKeySchema.safeParse(header);
-  if (!parsed.success) throw validationError(issuesFromZod(parsed.error, ['Idempotency-Key']), 'Idempotency-Key header');
+  if (!parsed.success)
+    throw validationError(issuesFromZod(parsed.error, ['Idempotency-Key']), 'Idempotency-Key header');
   return parsed.data;
 }

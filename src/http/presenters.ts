@@ -1,5 +1,5 @@
 /** Rows as the API shows them. Nothing secret (password, file bytes) is ever copied here. */
-import { meaningOf, STAGE_LABELS_FR } from '../chorus/status-model.js';
+import { meaningOf, STAGE_LABELS_FR, statusLabelOf } from '../chorus/status-model.js';
 import type { InvoiceEvent } from '../db/entities/invoice-event.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
 import type { Contract } from '../db/entities/contract.js';
@@ -24,12 +24,21 @@ export function supplierView(account: SupplierAccount): SupplierView {
     paused: account.pausedAt !== null,
     pausedReason: account.pausedReason,
     pausedSince: account.pausedAt?.toISOString() ?? null,
+    lastSyncAt: account.lastSyncAt?.toISOString() ?? null,
+    syncFailingSince: account.syncFailingSince?.toISOString() ?? null,
+    syncError: account.syncFailingSince ? account.syncError : null,
+    syncRetryAt: account.syncRetryAt?.toISOString() ?? null,
     createdAt: account.createdAt.toISOString(),
     updatedAt: account.updatedAt.toISOString(),
   };
 }
 
-export function invoiceView(invoice: InvoiceFields, supplierSiret: string, events?: InvoiceEvent[], followUps?: FollowUp[]): InvoiceView {
+export function invoiceView(
+  invoice: InvoiceFields,
+  supplierSiret: string,
+  events?: InvoiceEvent[],
+  followUps?: FollowUp[],
+): InvoiceView {
   const meaning = meaningOf(invoice.chorusStatus);
   return {
     id: invoice.id,
@@ -53,7 +62,9 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
     depositMode: invoice.depositMode,
     syntaxeFlux: invoice.syntaxeFlux,
     file:
-      invoice.fileName !== null && invoice.fileSize !== null && invoice.fileSha256 !== null ? { name: invoice.fileName, size: invoice.fileSize, sha256: invoice.fileSha256 } : null,
+      invoice.fileName !== null && invoice.fileSize !== null && invoice.fileSha256 !== null
+        ? { name: invoice.fileName, size: invoice.fileSize, sha256: invoice.fileSha256 }
+        : null,
     vatBreakdown: invoice.vatBreakdown,
     lines: invoice.lines,
     comment: invoice.comment,
@@ -64,13 +75,16 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
       statusAt: invoice.chorusStatusAt?.toISOString() ?? null,
       stage: meaning?.stage ?? null,
       stageLabel: meaning ? STAGE_LABELS_FR[meaning.stage] : null,
+      statusLabel: statusLabelOf(invoice.chorusStatus),
       final: meaning?.final ?? null,
       action: meaning?.action ?? null,
       waitingFor: meaning?.waitingFor ?? null,
       clock: runningClock(invoice.chorusStatus, invoice.madeAvailableAt),
     },
     lastError: invoice.lastError,
-    actionRequired: invoice.actionRequired ? { reason: invoice.actionRequired, nextStep: NEXT_STEP[invoice.actionRequired] } : null,
+    actionRequired: invoice.actionRequired
+      ? { reason: invoice.actionRequired, nextStep: NEXT_STEP[invoice.actionRequired] }
+      : null,
     correctsInvoiceId: invoice.corrects?.id ?? null,
     correctedByInvoiceId: invoice.correctedBy?.id ?? null,
     depositedAt: invoice.depositedAt?.toISOString() ?? null,
@@ -79,12 +93,28 @@ export function invoiceView(invoice: InvoiceFields, supplierSiret: string, event
     createdAt: invoice.createdAt.toISOString(),
     updatedAt: invoice.updatedAt.toISOString(),
     ...(events ? { events: events.map(eventView) } : {}),
-    ...(followUps ? { followUps: followUps.map((f) => ({ id: f.id, kind: f.kind, state: f.state, error: f.error, createdAt: f.createdAt.toISOString() })) } : {}),
+    ...(followUps
+      ? {
+          followUps: followUps.map((f) => ({
+            id: f.id,
+            kind: f.kind,
+            state: f.state,
+            error: f.error,
+            createdAt: f.createdAt.toISOString(),
+          })),
+        }
+      : {}),
   };
 }
 
 function eventView(event: InvoiceEvent): NonNullable<InvoiceView['events']>[number] {
-  return { at: event.at.toISOString(), type: event.type, source: event.source, message: event.message, details: event.details };
+  return {
+    at: event.at.toISOString(),
+    type: event.type,
+    source: event.source,
+    message: event.message,
+    details: event.details,
+  };
 }
 
 export function subscriptionView(subscription: Subscription, supplierSiret: string, secret?: string): SubscriptionView {
@@ -254,7 +284,15 @@ export function validationView(v: Validation, withTimeline = false): ValidationV
     stage: v.stage,
     waitingFor: whoActs(v.stage),
     deadline: v.deadline.toISOString(),
-    decision: v.decision ? { action: v.decision.action, text: v.decision.text, requestedAt: v.decision.requestedAt, state: v.decisionState, error: v.decisionError } : null,
+    decision: v.decision
+      ? {
+          action: v.decision.action,
+          text: v.decision.text,
+          requestedAt: v.decision.requestedAt,
+          state: v.decisionState,
+          error: v.decisionError,
+        }
+      : null,
     remindersSent: v.remindersSent,
     ...(withTimeline ? { timeline: v.timeline } : {}),
     updatedAt: v.updatedAt.toISOString(),

@@ -26,7 +26,12 @@ function rule<T>(schema: z.ZodType<T>, code: string, message: string, check: (va
   });
 }
 
-const siret = rule(z.string().regex(/^\d{14}$/, 'must be exactly 14 digits'), 'invalid_siret', 'is not a valid SIRET: its checksum is wrong', isValidSiret).meta({
+const siret = rule(
+  z.string().regex(/^\d{14}$/, 'must be exactly 14 digits'),
+  'invalid_siret',
+  'is not a valid SIRET: its checksum is wrong',
+  isValidSiret,
+).meta({
   description: 'SIRET: 14 digits with a valid checksum (Luhn, or the La Poste rule)',
   example: '73282932000074',
 });
@@ -35,16 +40,27 @@ function isRealDate(value: string): boolean {
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
 }
-const isoDate = rule(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'), 'invalid_date', 'is not a real calendar date', isRealDate);
+const isoDate = rule(
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date as YYYY-MM-DD'),
+  'invalid_date',
+  'is not a real calendar date',
+  isRealDate,
+);
+
+/** A missing amount keeps zod's own issue (told as "is required"); only a wrong type gets the hint about cents. */
+const amountTypeError = (hint: string) => (issue: { input: unknown }) => (issue.input === undefined ? undefined : hint);
 
 const amount = z
-  .string({ error: 'must be a string such as "1200.00" (JSON numbers lose cents)' })
+  .string({ error: amountTypeError('must be a string such as "1200.00" (JSON numbers lose cents)') })
   .regex(AMOUNT_PATTERN, 'must be a non-negative amount with at most 2 decimals, such as "1200.00"')
   .meta({ example: '1200.00' });
 
 const signedAmount = z
-  .string({ error: 'must be a string such as "-150.00" (JSON numbers lose cents)' })
-  .regex(new RegExp(`^-?${AMOUNT_PATTERN.source.slice(1)}`), 'must be an amount with at most 2 decimals, such as "150.00" or "-150.00"')
+  .string({ error: amountTypeError('must be a string such as "-150.00" (JSON numbers lose cents)') })
+  .regex(
+    new RegExp(`^-?${AMOUNT_PATTERN.source.slice(1)}`),
+    'must be an amount with at most 2 decimals, such as "150.00" or "-150.00"',
+  )
   .meta({ example: '-150.00' });
 
 /** A works document's amounts beside its totals (frames A4 to A25). */
@@ -54,11 +70,17 @@ const worksAmountsSchema = z.strictObject({
     .nullish()
     .transform((v) => v ?? null)
     .meta({ description: 'What earlier statements billed, without VAT; with it, amountWithoutVat is checked' }),
-  priceRevision: signedAmount.default('0.00').meta({ description: 'Price revision (révision des prix), without VAT; may be negative' }),
+  priceRevision: signedAmount
+    .default('0.00')
+    .meta({ description: 'Price revision (révision des prix), without VAT; may be negative' }),
   retention: amount.default('0.00').meta({ description: 'Retenue de garantie: at most 5 % of amountWithVat' }),
   advance: amount.default('0.00').meta({ description: 'Advance (avance) paid with this document' }),
-  advanceRepayment: amount.default('0.00').meta({ description: 'Repayment of the advance deducted from this document' }),
-  amountToPay: amount.meta({ description: 'What the buyer pays: amountWithVat − retention − advanceRepayment + advance' }),
+  advanceRepayment: amount
+    .default('0.00')
+    .meta({ description: 'Repayment of the advance deducted from this document' }),
+  amountToPay: amount.meta({
+    description: 'What the buyer pays: amountWithVat − retention − advanceRepayment + advance',
+  }),
 });
 
 const optionalText = (max: number) =>
@@ -124,7 +146,9 @@ const invoiceLineSchema = z.strictObject({
 export const invoiceFieldsSchema = z.strictObject({
   supplierSiret: siret,
   recipientSiret: siret,
-  serviceCode: optionalText(100).meta({ description: 'Code service of the recipient (BT-10), when its structure requires one' }),
+  serviceCode: optionalText(100).meta({
+    description: 'Code service of the recipient (BT-10), when its structure requires one',
+  }),
   engagementNumber: optionalText(50).meta({ description: 'Numéro d’engagement: purchase order (BDC) number (BT-13)' }),
   marketNumber: optionalText(50).meta({ description: 'Public market (marché) number' }),
   validatorSiret: siret
@@ -151,33 +175,48 @@ export const invoiceFieldsSchema = z.strictObject({
   amountWithoutVat: amount,
   vatAmount: amount,
   amountWithVat: amount,
-  depositMode: z
-    .enum(DEPOSIT_MODES)
-    .default('flux')
-    .meta({ description: 'flux: a structured file (Factur-X, UBL, CII) with its syntaxeFlux; pdf: a plain PDF with vatBreakdown; data: lines, no file' }),
+  depositMode: z.enum(DEPOSIT_MODES).default('flux').meta({
+    description:
+      'flux: a structured file (Factur-X, UBL, CII) with its syntaxeFlux; pdf: a plain PDF with vatBreakdown; data: lines, no file',
+  }),
   syntaxeFlux: z
     .enum(SYNTAXE_FLUX)
     .nullish()
     .transform((v) => v ?? null)
     .meta({ description: 'The structured file’s format (depositMode flux only)' }),
-  vatBreakdown: optionalList(vatLineSchema, 20).meta({ description: 'One line per VAT rate (depositMode pdf; for data, worked out from the lines when left out)' }),
+  vatBreakdown: optionalList(vatLineSchema, 20).meta({
+    description: 'One line per VAT rate (depositMode pdf; for data, worked out from the lines when left out)',
+  }),
   lines: optionalList(invoiceLineSchema, 1000).meta({ description: 'The invoice lines (depositMode data)' }),
-  comment: optionalText(1000).meta({ description: 'Sent to Chorus Pro as the invoice’s comment (depositMode pdf and data)' }),
-  attachments: optionalList(attachmentSchema, 10).meta({ description: 'Supporting documents (depositMode pdf and data), uploaded with ajouter/fichier' }),
+  comment: optionalText(1000).meta({
+    description: 'Sent to Chorus Pro as the invoice’s comment (depositMode pdf and data)',
+  }),
+  attachments: optionalList(attachmentSchema, 10).meta({
+    description: 'Supporting documents (depositMode pdf and data), uploaded with ajouter/fichier',
+  }),
   previousInvoiceId: z
     .uuid('must be the id of one of the supplier’s works documents')
     .nullish()
     .transform((v) => v ?? null)
-    .meta({ description: 'A works document: the previous document of the same billing file (the month before, the draft a final statement follows)' }),
+    .meta({
+      description:
+        'A works document: the previous document of the same billing file (the month before, the draft a final statement follows)',
+    }),
   worksAmounts: worksAmountsSchema
     .nullish()
     .transform((v) => v ?? null)
-    .meta({ description: 'A works document’s amounts: works executed to date, retention, price revision, advance and its repayment, the amount to pay' }),
+    .meta({
+      description:
+        'A works document’s amounts: works executed to date, retention, price revision, advance and its repayment, the amount to pay',
+    }),
   correctsInvoiceId: z
     .uuid('must be the id of the rejected invoice this one corrects')
     .nullish()
     .transform((v) => v ?? null)
-    .meta({ description: 'The id of a rejected invoice this one corrects under a new number: the two are linked and the rejected one no longer needs action' }),
+    .meta({
+      description:
+        'The id of a rejected invoice this one corrects under a new number: the two are linked and the rejected one no longer needs action',
+    }),
 });
 
 const fileName = plainFileName(200).meta({ example: 'F2026-0042.pdf' });
@@ -199,11 +238,19 @@ const contentBase64 = z
       bytes = Buffer.from(compact, 'base64');
     }
     if (compact.length > MAX_BASE64_LENGTH) {
-      ctx.addIssue({ code: 'custom', message: `the file must be at most ${MAX_FILE_BYTES} bytes (10 MB) once decoded`, params: { code: 'too_big' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: `the file must be at most ${MAX_FILE_BYTES} bytes (10 MB) once decoded`,
+        params: { code: 'too_big' },
+      });
       return z.NEVER;
     }
     if (bytes.toString('base64') !== compact) {
-      ctx.addIssue({ code: 'custom', message: 'must be base64 (A-Z, a-z, 0-9, + and /, padded with =)', params: { code: 'invalid_format' } });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'must be base64 (A-Z, a-z, 0-9, + and /, padded with =)',
+        params: { code: 'invalid_format' },
+      });
       return z.NEVER;
     }
     return bytes;
@@ -213,8 +260,15 @@ const contentBase64 = z
 export const invoiceFileSchema = z.strictObject({ name: fileName, contentBase64 });
 
 export const invoiceJsonSchema = invoiceFieldsSchema
-  .extend({ file: invoiceFileSchema.nullish().meta({ description: 'The invoice file (depositMode flux and pdf; none for data)' }) })
-  .transform(({ file, ...fields }) => ({ ...fields, file: file ? { name: file.name, content: file.contentBase64 } : null }));
+  .extend({
+    file: invoiceFileSchema
+      .nullish()
+      .meta({ description: 'The invoice file (depositMode flux and pdf; none for data)' }),
+  })
+  .transform(({ file, ...fields }) => ({
+    ...fields,
+    file: file ? { name: file.name, content: file.contentBase64 } : null,
+  }));
 
 const LIST_FIELDS = new Set(['vatBreakdown', 'lines', 'worksAmounts']);
 /** A form field holding JSON; left as it is when it is not JSON, for the schema to refuse with its own words. */
@@ -227,7 +281,10 @@ function jsonText(value: unknown): unknown {
   }
 }
 
-/** multipart/form-data: the same fields as form fields (vatBreakdown and lines as JSON text), the file as a part named `file`. */
+/**
+ * multipart/form-data: the same fields as form fields (vatBreakdown and lines as JSON text), the file as a part named
+ * `file`.
+ */
 export const invoiceMultipartFieldsSchema = z.preprocess(
   // Forms send empty strings for blank fields: treat them as absent; lists come as JSON text.
   (body) =>
@@ -245,11 +302,17 @@ export const multipartFileNameSchema = fileName;
 export const supplierInputSchema = z.strictObject({
   siret,
   chorusLogin: z.string().trim().min(1).max(100).meta({ description: 'Login of the Chorus Pro technical account' }),
-  chorusPassword: z.string().min(1).max(200).meta({ description: 'Password of the technical account; stored encrypted, never returned' }),
+  chorusPassword: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta({ description: 'Password of the technical account; stored encrypted, never returned' }),
   environment: z.enum(CHORUS_ENVIRONMENTS),
 });
 
-export const idempotencyKeySchema = z.string().regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)');
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1 to 255 visible ASCII characters (a UUID is a good choice)');
 
 // Response shapes, for the OpenAPI document.
 
@@ -263,6 +326,45 @@ export const errorResponseSchema = z.object({
   }),
 });
 
+const bothLanguages = z.object({ fr: z.string(), en: z.string() });
+
+/** One problem in the answer of POST /v1/invoices/validate. */
+const invoiceCheckFindingSchema = z.object({
+  source: z
+    .enum(['request', 'en16931'])
+    .meta({ description: '`request`: the intake would refuse it; `en16931`: a rule' }),
+  path: z.string().meta({ description: 'The request field, or `file`' }),
+  code: z.string().meta({ example: 'en16931_rule_broken' }),
+  message: z.string(),
+  rule: z.string().optional().meta({ example: 'BR-CO-15' }),
+  location: z.string().optional().meta({ description: 'Where in the file (XPath)' }),
+  businessTerms: z
+    .array(z.string())
+    .optional()
+    .meta({ example: ['BT-112', 'BT-109', 'BT-110'] }),
+  fix: bothLanguages.optional(),
+});
+
+/** The answer of POST /v1/invoices/validate. */
+export const invoiceCheckSchema = z.object({
+  valid: z.boolean(),
+  errors: z.array(invoiceCheckFindingSchema),
+  warnings: z.array(invoiceCheckFindingSchema),
+  en16931: z
+    .object({
+      outcome: z.enum(['checked', 'not-applicable', 'unavailable']),
+      release: z.string().nullable(),
+      syntax: z.enum(['UBL', 'CII']).nullable(),
+      profile: z.string().nullable().meta({ description: 'The Factur-X profile of a CII file (BT-24)' }),
+      note: bothLanguages
+        .nullable()
+        .meta({ description: 'Why the rules did not run, or what Chorus Pro does with a Factur-X of this profile' }),
+    })
+    .nullable()
+    .meta({ description: 'Null when the request was refused before its file was checked, or has no structured file' }),
+});
+export type InvoiceCheck = z.infer<typeof invoiceCheckSchema>;
+
 export const supplierViewSchema = z.object({
   id: z.string().uuid(),
   siret: z.string(),
@@ -273,6 +375,14 @@ export const supplierViewSchema = z.object({
   paused: z.boolean(),
   pausedReason: z.string().nullable(),
   pausedSince: z.string().nullable(),
+  /** When its Chorus Pro statuses were last read successfully (the status sync). */
+  lastSyncAt: z.string().nullable(),
+  /** Since when every status sync of the account fails; null while they work. */
+  syncFailingSince: z.string().nullable(),
+  /** Why the last status sync failed. */
+  syncError: z.string().nullable(),
+  /** A sync that fails for a reason retrying cannot fix is tried again at this time, not at every interval. */
+  syncRetryAt: z.string().nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -326,17 +436,36 @@ export const invoiceViewSchema = z.object({
     status: z.string().nullable().meta({ description: 'Raw Chorus Pro status, e.g. MISE_A_DISPOSITION' }),
     statusAt: z.string().nullable(),
     stage: z.enum(STAGES).nullable().meta({ description: 'The stage users know from the portal' }),
-    stageLabel: z.string().nullable().meta({ description: 'The stage as the portal names it (Déposée, Mise en attente, ...)' }),
+    stageLabel: z
+      .string()
+      .nullable()
+      .meta({ description: 'The stage as the portal names it (Déposée, Mise en attente, ...)' }),
+    statusLabel: z.string().nullable().meta({
+      description:
+        'The Chorus Pro status in French words (MANDATEE: Mandatée, within the stage Mise en paiement); null for a status newer than ours',
+    }),
     final: z.boolean().nullable().meta({ description: 'Chorus Pro will not move this invoice any further' }),
-    action: z.enum(['issue-corrected-invoice', 'complete', 'recycle', 'correct-validator']).nullable().meta({ description: 'What the supplier must do, if anything' }),
+    action: z
+      .enum(['issue-corrected-invoice', 'complete', 'recycle', 'correct-validator'])
+      .nullable()
+      .meta({ description: 'What the supplier must do, if anything' }),
     waitingFor: z.enum(WAITING_FOR).nullable().meta({
       description:
         'Who must act while the invoice is in this status (a validator: the holder or co-contractor of a subcontracted invoice; moe, moa: the project manager or the contracting authority of a works document)',
     }),
     clock: z
-      .object({ name: z.enum(['moe_review']), party: z.enum(['moe']), days: z.number(), startedAt: z.string(), dueAt: z.string() })
+      .object({
+        name: z.enum(['moe_review']),
+        party: z.enum(['moe']),
+        days: z.number(),
+        startedAt: z.string(),
+        dueAt: z.string(),
+      })
       .nullable()
-      .meta({ description: 'The regulatory clock running on a works document in this status: the MOE’s 7 days from MISE_A_DISPOSITION_MOE' }),
+      .meta({
+        description:
+          'The regulatory clock running on a works document in this status: the MOE’s 7 days from MISE_A_DISPOSITION_MOE',
+      }),
   }),
   lastError: z.object({ code: z.string(), message: z.string(), at: z.string() }).nullable(),
   actionRequired: z
@@ -346,11 +475,17 @@ export const invoiceViewSchema = z.object({
   correctsInvoiceId: z.string().uuid().nullable(),
   correctedByInvoiceId: z.string().uuid().nullable(),
   depositedAt: z.string().nullable(),
-  madeAvailableAt: z.string().nullable().meta({ description: 'When it reached MISE_A_DISPOSITION: the statutory payment delay runs from here' }),
+  madeAvailableAt: z
+    .string()
+    .nullable()
+    .meta({ description: 'When it reached MISE_A_DISPOSITION: the statutory payment delay runs from here' }),
   statusFollowed: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),
-  events: z.array(invoiceEventViewSchema).optional().meta({ description: 'The timeline, oldest first (GET /v1/invoices/{id} only)' }),
+  events: z
+    .array(invoiceEventViewSchema)
+    .optional()
+    .meta({ description: 'The timeline, oldest first (GET /v1/invoices/{id} only)' }),
   followUps: z
     .array(
       z.object({
@@ -425,7 +560,10 @@ const commaSeparated = <T extends string>(values: readonly [T, ...T[]]) =>
 /** A date (YYYY-MM-DD, the start of that day in France... taken as UTC midnight) or a full ISO date-time. */
 const instant = z
   .string()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be a date (YYYY-MM-DD) or an ISO 8601 date-time')
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)),
+    'must be a date (YYYY-MM-DD) or an ISO 8601 date-time',
+  )
   .transform((v) => new Date(v));
 
 /** A SIRET as a filter: 14 digits (no checksum: a filter that matches nothing is not an error). */
@@ -435,7 +573,10 @@ const siretQuery = z
   .optional();
 
 export const invoiceListQuerySchema = z.strictObject({
-  stage: commaSeparated(STAGES).optional().meta({ description: 'Comma-separated stages (deposited, on_hold, rejected, accepted, made_available, in_payment, completed)' }),
+  stage: commaSeparated(STAGES).optional().meta({
+    description:
+      'Comma-separated stages (deposited, on_hold, rejected, accepted, made_available, in_payment, completed)',
+  }),
   status: z
     .string()
     .transform((v) =>
@@ -456,6 +597,12 @@ export const invoiceListQuerySchema = z.strictObject({
   supplierSiret: siretQuery,
   engagementNumber: z.string().min(1).max(50).optional(),
   marketNumber: z.string().min(1).max(50).optional(),
+  numberStartsWith: z
+    .string()
+    .min(1)
+    .max(20)
+    .optional()
+    .meta({ description: 'Invoices whose number starts with this, whatever the case (a search by number)' }),
   issuedFrom: isoDate.optional(),
   issuedTo: isoDate.optional(),
   depositedFrom: instant.optional(),
@@ -464,13 +611,19 @@ export const invoiceListQuerySchema = z.strictObject({
   updatedTo: instant.optional(),
   sort: z
     .string()
-    .regex(new RegExp(`^-?(${SORT_FIELDS.join('|')})$`), `must be one of ${SORT_FIELDS.join(', ')}, with a leading "-" for descending`)
+    .regex(
+      new RegExp(`^-?(${SORT_FIELDS.join('|')})$`),
+      `must be one of ${SORT_FIELDS.join(', ')}, with a leading "-" for descending`,
+    )
     .default('-updatedAt'),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(500).optional(),
 });
 
-export const statsQuerySchema = z.strictObject({ supplierSiret: siretQuery, marketNumber: z.string().min(1).max(50).optional() });
+export const statsQuerySchema = z.strictObject({
+  supplierSiret: siretQuery,
+  marketNumber: z.string().min(1).max(50).optional(),
+});
 
 const contractParty = z.strictObject({ siret, serviceCode: optionalText(100) });
 const frameList = z.array(z.enum(BILLING_FRAMES as [string, ...string[]])).min(1);
@@ -483,9 +636,15 @@ export const contractInputSchema = z.strictObject({
   moa: contractParty.nullish().transform((v) => v ?? null),
   holderSiret: siret.meta({ description: 'The main contractor (titulaire), or the group’s representative' }),
   frames: z
-    .strictObject({ holder: frameList.optional(), cocontractor: frameList.optional(), subcontractor: frameList.optional() })
+    .strictObject({
+      holder: frameList.optional(),
+      cocontractor: frameList.optional(),
+      subcontractor: frameList.optional(),
+    })
     .default({})
-    .meta({ description: 'The billing frames each party deposits; by default A1, A2, A4, A7 / A12, A13, A14 / A9, A10, A11' }),
+    .meta({
+      description: 'The billing frames each party deposits; by default A1, A2, A4, A7 / A12, A13, A14 / A9, A10, A11',
+    }),
   cocontractors: z.array(siret).max(50).default([]),
   subcontractors: z
     .array(z.strictObject({ siret, directPayment: z.boolean().default(true) }))
@@ -499,26 +658,49 @@ export const validationListQuerySchema = z.strictObject({
     .transform((v) => v === 'true')
     .optional()
     .meta({ description: 'true: only those still waiting for a decision' }),
-  stage: commaSeparated(VALIDATION_STAGES).optional().meta({ description: 'Comma-separated: pending, approved, refused, tacitly_approved, wrong_validator' }),
+  stage: commaSeparated(VALIDATION_STAGES)
+    .optional()
+    .meta({ description: 'Comma-separated: pending, approved, refused, tacitly_approved, wrong_validator' }),
   validatorSiret: siretQuery.meta({ description: 'The main contractor whose inbox it is' }),
   supplierSiret: siretQuery.meta({ description: 'The subcontractor or co-contractor that deposited the invoice' }),
   marketNumber: z.string().min(1).max(50).optional(),
-  deadlineBefore: instant.optional().meta({ description: 'Only those whose deadline is before this instant (ISO 8601)' }),
+  deadlineBefore: instant
+    .optional()
+    .meta({ description: 'Only those whose deadline is before this instant (ISO 8601)' }),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
 export const approveInputSchema = z.strictObject({
-  comment: z.string().trim().min(1).max(500).optional().meta({ description: 'An optional comment sent with the approval' }),
+  comment: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .optional()
+    .meta({ description: 'An optional comment sent with the approval' }),
 });
 export const refuseInputSchema = z.strictObject({
-  reason: z.string().trim().min(1).max(500).meta({ description: 'Why the invoice is refused (motifRefus), shown to the subcontractor' }),
+  reason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(500)
+    .meta({ description: 'Why the invoice is refused (motifRefus), shown to the subcontractor' }),
 });
 export const correctValidatorInputSchema = z.strictObject({
-  validatorSiret: siret.meta({ description: 'The validator the invoice should have named: the main contractor, or the group’s representative' }),
+  validatorSiret: siret.meta({
+    description: 'The validator the invoice should have named: the main contractor, or the group’s representative',
+  }),
 });
 
 export const subscriptionListQuerySchema = z.strictObject({ supplierSiret: siretQuery });
 export const deliveryListQuerySchema = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100) });
+
+/** A batch's entries come a page at a time: `after` is the position the previous page ended at (its `nextCursor`). */
+export const batchQuerySchema = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  after: z.coerce.number().int().min(0).default(0),
+});
 
 export const recycleInputSchema = z
   .strictObject({
@@ -527,10 +709,18 @@ export const recycleInputSchema = z
     engagementNumber: z.string().trim().min(1).max(50).optional(),
     comment: z.string().trim().min(1).max(500).optional(),
   })
-  .refine((v) => v.recipientSiret || v.serviceCode || v.engagementNumber, { message: 'give at least one of recipientSiret, serviceCode, engagementNumber', path: [] });
+  .refine((v) => v.recipientSiret || v.serviceCode || v.engagementNumber, {
+    message: 'give at least one of recipientSiret, serviceCode, engagementNumber',
+    path: [],
+  });
 
 export const completeInputSchema = z.strictObject({
-  comment: z.string().trim().min(1).max(2000).meta({ description: 'The answer to the suspension, shown to the recipient' }),
+  comment: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2000)
+    .meta({ description: 'The answer to the suspension, shown to the recipient' }),
   attachment: z
     .strictObject({
       name: fileName,
@@ -572,7 +762,10 @@ export const subscriptionViewSchema = z.object({
   url: z.string().nullable(),
   events: z.array(z.enum(NOTIFICATION_EVENTS)),
   active: z.boolean(),
-  secret: z.string().optional().meta({ description: 'The signing secret: returned once, by the request that created the subscription' }),
+  secret: z
+    .string()
+    .optional()
+    .meta({ description: 'The signing secret: returned once, by the request that created the subscription' }),
   createdAt: z.string(),
 });
 
@@ -599,7 +792,12 @@ export type DeliveryView = z.infer<typeof deliveryViewSchema>;
 export const apiKeyInputSchema = z.strictObject({
   name: z.string().trim().min(1).max(100),
   role: z.enum(ROLES),
-  supplierSirets: z.array(siret).min(1).max(1000).nullable().meta({ description: 'The suppliers this key acts for; null: every supplier' }),
+  supplierSirets: z
+    .array(siret)
+    .min(1)
+    .max(1000)
+    .nullable()
+    .meta({ description: 'The suppliers this key acts for; null: every supplier' }),
 });
 
 export const apiKeyViewSchema = z.object({

@@ -16,7 +16,12 @@ const MAX_DEPTH = 16;
 
 function findIn(value: unknown, path: string[], found: Issue[]): void {
   if (found.length >= 10) return;
-  if (path.length > MAX_DEPTH) throw new HttpError(400, 'MALFORMED_BODY', `The body nests deeper than ${MAX_DEPTH} levels; no request of this API does.`);
+  if (path.length > MAX_DEPTH)
+    throw new HttpError(
+      400,
+      'MALFORMED_BODY',
+      `The body nests deeper than ${MAX_DEPTH} levels; no request of this API does.`,
+    );
   if (typeof value === 'string') {
     const bad = firstHiddenCharacter(value, MULTILINE.has(path.at(-1) ?? ''));
     if (bad) {
@@ -31,7 +36,8 @@ function findIn(value: unknown, path: string[], found: Issue[]): void {
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => findIn(v, [...path, String(i)], found));
   } else if (value !== null && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    // A file's base64 is checked as base64 by its schema (only A-Z a-z 0-9 + / =): walking its megabytes here would hold the event loop.
+    // A file's base64 is checked as base64 by its schema (only A-Z a-z 0-9 + / =): walking its megabytes here would
+    // hold the event loop.
     for (const [key, v] of Object.entries(value)) if (key !== 'contentBase64') findIn(v, [...path, key], found);
   }
 }

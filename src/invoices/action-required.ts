@@ -10,6 +10,7 @@ export const ACTION_REASONS = [
   'rejected_at_integration',
   'deposit_failed',
   'rejected_by_recipient',
+  'refused_by_validator',
   'suspended',
   'to_recycle',
   'wrong_validator',
@@ -20,9 +21,10 @@ export type ActionReason = (typeof ACTION_REASONS)[number];
 /** What to do, in the user's words, French first (the portal's language) then English. */
 export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
   precheck_failed: {
-    fr: 'Corrigez les données de routage (SIRET destinataire, code service, numéro d’engagement) puis relancez le dépôt.',
-    en: 'Fix the routing data (recipient SIRET, service code, engagement number), then retry the deposit.',
+    fr: 'Le contrôle avant dépôt a arrêté la facture, sans rien envoyer à Chorus Pro (la raison est dans lastError) : si Chorus Pro a changé depuis (structure, service), relancez le dépôt ; sinon, déposez la facture corrigée en la liant à celle-ci (correctsInvoiceId).',
+    en: 'The pre-check stopped the invoice before anything reached Chorus Pro (the reason is in lastError): if Chorus Pro changed since (structure, service), retry the deposit; otherwise submit the corrected invoice linked to this one (correctsInvoiceId).',
   },
+
   // Chorus Pro checks a number's uniqueness among integrated invoices only: a flux refused at integration may come
   // back under the same number once fixed.
   rejected_at_integration: {
@@ -36,6 +38,12 @@ export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
   rejected_by_recipient: {
     fr: 'Le destinataire a rejeté la facture : émettez une facture corrigée sous un nouveau numéro, liée à celle-ci.',
     en: 'The recipient rejected the invoice: issue a corrected invoice under a new number, linked to this one.',
+  },
+  // A subcontractor's invoice refused by its validator (the main contractor or the group's representative): the
+  // recipient never saw it, and the subcontractor must hear who refused it.
+  refused_by_validator: {
+    fr: 'Votre valideur (l’entreprise principale ou le mandataire du groupement) a refusé la facture ; son motif est dans le commentaire de Chorus Pro : émettez une facture corrigée sous un nouveau numéro, liée à celle-ci.',
+    en: 'Your validator (the main contractor, or the group’s representative) refused the invoice; its reason is in Chorus Pro’s comment: issue a corrected invoice under a new number, linked to this one.',
   },
   suspended: {
     fr: 'Le destinataire a suspendu la facture : complétez-la (commentaire et pièce jointe).',
@@ -61,6 +69,9 @@ const BY_STATE: Partial<Record<InvoiceState, ActionReason>> = {
   needs_attention: 'deposit_failed',
 };
 
+/** The validation circuit's refusals: `_1` by the first validator, `_2` by the group's representative. */
+const REFUSED_BY_VALIDATOR: readonly string[] = ['REFUSEE_1', 'REFUSEE_2'];
+
 const BY_SUPPLIER_ACTION = {
   'issue-corrected-invoice': 'rejected_by_recipient',
   complete: 'suspended',
@@ -68,13 +79,20 @@ const BY_SUPPLIER_ACTION = {
   'correct-validator': 'wrong_validator',
 } as const;
 
-export function actionRequiredOf(invoice: { state: InvoiceState; chorusStatus: string | null; correctedBy: unknown; supplierPaused: boolean }): ActionReason | null {
+export function actionRequiredOf(invoice: {
+  state: InvoiceState;
+  chorusStatus: string | null;
+  correctedBy: unknown;
+  supplierPaused: boolean;
+}): ActionReason | null {
   // A corrected invoice under a new number answers a rejection: the old one no longer waits for anything.
   if (invoice.correctedBy) return null;
   const byState = BY_STATE[invoice.state];
   if (byState) return byState;
   if (invoice.supplierPaused && STATES_WAITING_ON_ACCOUNT.includes(invoice.state)) return 'supplier_account_refused';
   if (invoice.state !== 'integrated') return null;
+  if (invoice.chorusStatus !== null && REFUSED_BY_VALIDATOR.includes(invoice.chorusStatus))
+    return 'refused_by_validator';
   const action = meaningOf(invoice.chorusStatus)?.action;
   return action ? BY_SUPPLIER_ACTION[action] : null;
 }

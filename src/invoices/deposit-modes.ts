@@ -50,7 +50,11 @@ export function vatBreakdownOf(lines: readonly InvoiceLine[]): VatLine[] {
     const rate = amountOfCents(scaled(line.vatRate, 2));
     bases.set(rate, (bases.get(rate) ?? 0n) + lineCents(line));
   }
-  return [...bases].map(([rate, base]) => ({ rate: rate.replace(/\.00$/, ''), base: amountOfCents(base), vat: amountOfCents(vatCents(base, rate)) }));
+  return [...bases].map(([rate, base]) => ({
+    rate: rate.replace(/\.00$/, ''),
+    base: amountOfCents(base),
+    vat: amountOfCents(vatCents(base, rate)),
+  }));
 }
 
 /** The rules of the request's deposit mode; each runs when its fields parsed, so one answer lists every problem. */
@@ -59,14 +63,35 @@ export function checkDepositMode(f: ModeFields): Issue[] {
   const issues: Issue[] = [];
   const add = (path: string, code: string, message: string) => issues.push({ path, code, message });
   if (mode === 'flux') {
-    if (f.syntaxeFlux === null) add('syntaxeFlux', 'invalid_type', 'syntaxeFlux is required for a structured file (depositMode "flux"): it names the file’s format.');
+    if (f.syntaxeFlux === null)
+      add(
+        'syntaxeFlux',
+        'invalid_type',
+        'syntaxeFlux is required for a structured file (depositMode "flux"): it names the file’s format.',
+      );
     if (f.file === null) add('file', 'invalid_type', 'file is required for depositMode "flux".');
-    if (f.lines) add('lines', 'not_allowed', 'lines are for depositMode "data"; a structured file carries its own lines.');
-    if (f.vatBreakdown) add('vatBreakdown', 'not_allowed', 'vatBreakdown is for depositMode "pdf" or "data"; a structured file carries its own.');
-    if (f.attachments) add('attachments', 'not_allowed', 'attachments are for depositMode "pdf" or "data"; a structured file carries its own.');
+    if (f.lines)
+      add('lines', 'not_allowed', 'lines are for depositMode "data"; a structured file carries its own lines.');
+    if (f.vatBreakdown)
+      add(
+        'vatBreakdown',
+        'not_allowed',
+        'vatBreakdown is for depositMode "pdf" or "data"; a structured file carries its own.',
+      );
+    if (f.attachments)
+      add(
+        'attachments',
+        'not_allowed',
+        'attachments are for depositMode "pdf" or "data"; a structured file carries its own.',
+      );
     return issues;
   }
-  if (f.syntaxeFlux) add('syntaxeFlux', 'not_allowed', `syntaxeFlux names a structured file's format; depositMode "${mode}" sends none.`);
+  if (f.syntaxeFlux)
+    add(
+      'syntaxeFlux',
+      'not_allowed',
+      `syntaxeFlux names a structured file's format; depositMode "${mode}" sends none.`,
+    );
   if (f.billingFrame !== undefined && !SUBMIT_FRAMES.includes(f.billingFrame)) {
     add(
       'billingFrame',
@@ -75,15 +100,30 @@ export function checkDepositMode(f: ModeFields): Issue[] {
     );
   }
   if (f.type === 'ACOMPTE')
-    add('type', 'type_not_submittable', `Chorus Pro takes a prepayment invoice (ACOMPTE) only in a structured file; depositMode "${mode}" allows FACTURE or AVOIR.`);
+    add(
+      'type',
+      'type_not_submittable',
+      `Chorus Pro takes a prepayment invoice (ACOMPTE) only in a structured file; depositMode "${mode}" allows FACTURE or AVOIR.`,
+    );
   if (mode === 'pdf') {
     if (f.file === null) add('file', 'invalid_type', 'file is required for depositMode "pdf": the invoice as a PDF.');
-    else if (f.file && !isPdf(f.file.content)) add('file', 'file_not_pdf', 'depositMode "pdf" needs a PDF file (it does not start with %PDF-).');
+    else if (f.file && !isPdf(f.file.content))
+      add('file', 'file_not_pdf', 'depositMode "pdf" needs a PDF file (it does not start with %PDF-).');
     if (f.lines) add('lines', 'not_allowed', 'lines are for depositMode "data"; with "pdf" the PDF is the invoice.');
-    if (f.vatBreakdown === null) add('vatBreakdown', 'invalid_type', 'vatBreakdown is required for depositMode "pdf": one line per VAT rate, {rate, base, vat}.');
+    if (f.vatBreakdown === null)
+      add(
+        'vatBreakdown',
+        'invalid_type',
+        'vatBreakdown is required for depositMode "pdf": one line per VAT rate, {rate, base, vat}.',
+      );
   } else {
     if (f.file) add('file', 'not_allowed', 'depositMode "data" sends no file: the lines are the invoice.');
-    if (f.lines === null) add('lines', 'invalid_type', 'lines are required for depositMode "data": {description, quantity, unit, unitPrice, vatRate}.');
+    if (f.lines === null)
+      add(
+        'lines',
+        'invalid_type',
+        'lines are required for depositMode "data": {description, quantity, unit, unitPrice, vatRate}.',
+      );
   }
   issues.push(...checkAmounts(f));
   return issues;
@@ -128,7 +168,11 @@ function checkAmounts(f: ModeFields): Issue[] {
   }
   if (vat !== null && vats !== vat) {
     const source = given ? 'The VAT lines add up to' : 'The lines give, rate by rate,';
-    issues.push({ path: 'vatAmount', code: 'vat_does_not_add_up', message: `${source} ${amountOfCents(vats)} of VAT, but vatAmount is ${amountOfCents(vat)}.` });
+    issues.push({
+      path: 'vatAmount',
+      code: 'vat_does_not_add_up',
+      message: `${source} ${amountOfCents(vats)} of VAT, but vatAmount is ${amountOfCents(vat)}.`,
+    });
   }
   return issues;
 }

@@ -4,6 +4,7 @@ export const INVOICE_EVENT_TYPES = [
   'deposit-re-enqueued',
   'precheck-passed',
   'precheck-failed',
+  'rules-checked',
   'deposit-sent',
   'pdf-read',
   'submitted',

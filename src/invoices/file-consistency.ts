@@ -7,7 +7,16 @@ import { toCents } from './money.js';
 import type { EInvoiceData } from './einvoice/read-invoice.js';
 import type { InvoiceSubmission } from './submission.js';
 
-type Compared = 'number' | 'currency' | 'supplierSiret' | 'recipientSiret' | 'serviceCode' | 'engagementNumber' | 'amountWithoutVat' | 'vatAmount' | 'amountWithVat';
+type Compared =
+  | 'number'
+  | 'currency'
+  | 'supplierSiret'
+  | 'recipientSiret'
+  | 'serviceCode'
+  | 'engagementNumber'
+  | 'amountWithoutVat'
+  | 'vatAmount'
+  | 'amountWithVat';
 
 const LABELS: Record<Compared, string> = {
   number: 'invoice number',
@@ -36,7 +45,8 @@ function same(field: Compared, given: string | null, inFile: string | null): boo
 export function checkFileConsistency(submission: InvoiceSubmission, data: EInvoiceData | null): Issue[] {
   if (data === null) return [];
   const issues: Issue[] = [];
-  // BT-23 is compared only when the file names a frame: most files leave it out, and Chorus Pro then takes the request's.
+  // BT-23 is compared only when the file names a frame: most files leave it out, and Chorus Pro then takes the
+  // request's.
   if (data.billingFrame !== null && data.billingFrame !== submission.billingFrame) {
     issues.push({
       path: 'billingFrame',

@@ -6,10 +6,17 @@
  */
 import { LockMode } from '@mikro-orm/postgresql';
 import type { AppContext } from '../context.js';
-import { FollowUp, type CompleteRequest, type CorrectValidatorRequest, type FollowUpKind, type RecycleRequest } from '../db/entities/follow-up.js';
+import {
+  FollowUp,
+  type CompleteRequest,
+  type CorrectValidatorRequest,
+  type FollowUpKind,
+  type RecycleRequest,
+} from '../db/entities/follow-up.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { enqueueFollowUp } from '../queues/enqueue.js';
 import { DomainError } from '../shared/domain-error.js';
+import { checkedMove, SEND_STATE_TABLE, type SendState } from '../shared/state-table.js';
 import { record } from './lifecycle.js';
 
 /** The Chorus statuses each follow-up answers. */
@@ -33,6 +40,16 @@ export const FOLLOW_UP_WORDS: Record<FollowUpKind, { done: string; noun: string 
   'correct-validator': { done: 'given a new validator', noun: 'new validator' },
 };
 
+/** The one writer of a follow-up's state (the send-once table of src/shared/state-table.ts). */
+export function moveFollowUp(
+  followUp: FollowUp,
+  to: SendState,
+  error: { code: string; message: string } | null = null,
+): void {
+  followUp.state = checkedMove(SEND_STATE_TABLE, `Follow-up ${followUp.id}`, followUp.state, to);
+  if (to === 'done' || to === 'failed') followUp.error = error;
+}
+
 export interface CompletionInput {
   comment: string;
   attachment: { name: string; mimeType: string; content: Buffer } | null;
@@ -51,7 +68,10 @@ async function request(
   const em = ctx.orm.em.fork();
   const { invoice, followUp } = await em.transactional(async (tx) => {
     // Locked so that two concurrent requests cannot both pass the check below.
-    const invoice = await tx.findOne(Invoice, invoiceId, { populate: ['supplier'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    const invoice = await tx.findOne(Invoice, invoiceId, {
+      populate: ['supplier'],
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+    });
     if (!invoice) throw new DomainError('not-found', 'INVOICE_NOT_FOUND', `No invoice has the id ${invoiceId}.`);
     const expected = FOLLOW_UP_FROM[kind];
     if (invoice.state !== 'integrated' || !invoice.chorusStatus || !expected.includes(invoice.chorusStatus)) {
@@ -63,9 +83,15 @@ async function request(
     }
     const pending = await tx.findOne(FollowUp, { invoice, state: { $in: ['queued', 'sending'] } });
     if (pending) {
-      throw new DomainError('conflict', 'FOLLOW_UP_IN_PROGRESS', `A ${pending.kind} of invoice ${invoice.number} is already on its way (follow-up ${pending.id}).`, [], {
-        followUpId: pending.id,
-      });
+      throw new DomainError(
+        'conflict',
+        'FOLLOW_UP_IN_PROGRESS',
+        `A ${pending.kind} of invoice ${invoice.number} is already on its way (follow-up ${pending.id}).`,
+        [],
+        {
+          followUpId: pending.id,
+        },
+      );
     }
     const followUp = tx.create(FollowUp, { invoice, kind, request: body, attachmentContent: attachment });
     record(tx, invoice, 'follow-up-requested', 'intake', {
@@ -79,7 +105,10 @@ async function request(
   try {
     await enqueueFollowUp(ctx.queues, { id: followUp.id, kind, invoiceNumber: invoice.number }, correlationId);
   } catch (error) {
-    ctx.logger.warn('Follow-up job not enqueued; the sweeper will add it', { followUpId: followUp.id, error: error instanceof Error ? error.message : String(error) });
+    ctx.logger.warn('Follow-up job not enqueued; the sweeper will add it', {
+      followUpId: followUp.id,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
   return { invoice, followUp };
 }
@@ -90,15 +119,43 @@ export function requestRecycle(ctx: AppContext, invoiceId: string, routing: Recy
 }
 
 export function requestCompletion(ctx: AppContext, invoiceId: string, input: CompletionInput, correlationId?: string) {
-  const extension = input.attachment ? (/\.([A-Za-z0-9]{1,8})$/.exec(input.attachment.name)?.[1] ?? 'PDF').toUpperCase() : '';
+  const extension = input.attachment
+    ? (/\.([A-Za-z0-9]{1,8})$/.exec(input.attachment.name)?.[1] ?? 'PDF').toUpperCase()
+    : '';
   const body: CompleteRequest = {
     comment: input.comment,
-    attachment: input.attachment ? { name: input.attachment.name, mimeType: input.attachment.mimeType, extension } : null,
+    attachment: input.attachment
+      ? { name: input.attachment.name, mimeType: input.attachment.mimeType, extension }
+      : null,
   };
-  return request(ctx, invoiceId, 'complete', body, input.attachment?.content ?? null, `Completion requested: ${input.comment}`, correlationId);
+  return request(
+    ctx,
+    invoiceId,
+    'complete',
+    body,
+    input.attachment?.content ?? null,
+    `Completion requested: ${input.comment}`,
+    correlationId,
+  );
 }
 
-/** ERREUR_FOURNISSEUR_SUR_VALIDEUR (or _COTRAITANT_): the supplier names the right validator (`corriger/valideur/facture`). */
-export function requestValidatorCorrection(ctx: AppContext, invoiceId: string, validatorSiret: string, correlationId?: string) {
-  return request(ctx, invoiceId, 'correct-validator', { validatorSiret }, null, `New validator requested: ${validatorSiret}.`, correlationId);
+/**
+ * ERREUR_FOURNISSEUR_SUR_VALIDEUR (or _COTRAITANT_): the supplier names the right validator
+ * (`corriger/valideur/facture`).
+ */
+export function requestValidatorCorrection(
+  ctx: AppContext,
+  invoiceId: string,
+  validatorSiret: string,
+  correlationId?: string,
+) {
+  return request(
+    ctx,
+    invoiceId,
+    'correct-validator',
+    { validatorSiret },
+    null,
+    `New validator requested: ${validatorSiret}.`,
+    correlationId,
+  );
 }

@@ -13,11 +13,20 @@ import type { OptionalProps } from '@mikro-orm/core';
 import type { Invoice } from '../db/entities/invoice.js';
 import { actionRequiredOf } from './action-required.js';
 import { receivedDetailsOf, storedFieldsOf, type InvoiceSubmission } from './submission.js';
+import { WAITING_FOR_ACCOUNT_AT_INTAKE } from './lifecycle.js';
 
 /** What the API shows of an invoice: an `Invoice` entity has it, and so has the plain record this path returns. */
 export type InvoiceFields = Omit<
   Invoice,
-  'supplier' | 'corrects' | 'correctedBy' | 'previous' | 'fileContent' | 'chorusHistorySeen' | 'overdueAlertedAt' | 'version' | typeof OptionalProps
+  | 'supplier'
+  | 'corrects'
+  | 'correctedBy'
+  | 'previous'
+  | 'fileContent'
+  | 'chorusHistorySeen'
+  | 'overdueAlertedAt'
+  | 'version'
+  | typeof OptionalProps
 > & {
   supplier: { id: string };
   corrects: { id: string } | null;
@@ -85,7 +94,10 @@ with supplier as (
   returning id, supplier_id, action_required
 ), timeline as (
   insert into invoice_event (invoice_id, at, type, source, message, details)
-  select id, ?, 'received', 'intake', ?, ?::jsonb from created
+  select id, ?::timestamptz, 'received', 'intake', ?::text, ?::jsonb from created
+  union all
+  select c.id, ?::timestamptz, 'waiting-for-supplier-account', 'intake', ?::text, null from created c, supplier s
+  where s.paused_at is not null
 ), audited as (
   insert into audit_entry (at, key_id, key_name, method, route, target, status)
   select ?, ?, ?, ?, ?, ?, 202 from created where ?
@@ -100,18 +112,22 @@ const NUMBERED_STATEMENT = STATEMENT.replace(/\?/g, () => `$${++position}`);
 interface PreparedQueryClient {
   query<R>(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
 }
-const isPreparedQueryClient = (client: unknown): client is PreparedQueryClient => typeof (client as { query?: unknown } | null)?.query === 'function';
+const isPreparedQueryClient = (client: unknown): client is PreparedQueryClient =>
+  typeof (client as { query?: unknown } | null)?.query === 'function';
 
 /**
  * On a connection of the ORM's pool, as a named statement: PostgreSQL parses and plans it once per connection,
  * then each intake sends only its values (the file as binary), not 1.5 KB of SQL to plan again.
  */
 async function runPrepared<R>(em: EntityManager, values: unknown[]): Promise<R[]> {
-  const client = em.getKnex().client as { acquireConnection(): Promise<unknown>; releaseConnection(connection: unknown): Promise<unknown> };
+  const client = em.getKnex().client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(connection: unknown): Promise<unknown>;
+  };
   const connection = await client.acquireConnection();
   try {
     if (!isPreparedQueryClient(connection)) throw new Error('The database pool gave a connection without query()');
-    const result = await connection.query<R>({ name: 'chorus_relay_intake_v2', text: NUMBERED_STATEMENT, values });
+    const result = await connection.query<R>({ name: 'chorus_relay_intake_v3', text: NUMBERED_STATEMENT, values });
     return result.rows;
   } finally {
     await client.releaseConnection(connection);
@@ -129,7 +145,8 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
   const now = new Date();
   const stored = storedFieldsOf(s);
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
-  const reason = (supplierPaused: boolean) => actionRequiredOf({ state: 'queued', chorusStatus: null, correctedBy: null, supplierPaused });
+  const reason = (supplierPaused: boolean) =>
+    actionRequiredOf({ state: 'queued', chorusStatus: null, correctedBy: null, supplierPaused });
   const params = [
     s.supplierSiret,
     s.number,
@@ -167,6 +184,8 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     now,
     input.message,
     JSON.stringify(receivedDetailsOf(s)),
+    now,
+    WAITING_FOR_ACCOUNT_AT_INTAKE,
     now,
     audit?.keyId ?? '',
     audit?.keyName ?? '',
@@ -218,6 +237,7 @@ export async function createInOneStatement(em: EntityManager, input: StatementIn
     correctedBy: null,
     previous: null,
     worksAmounts: null,
+    eventSequence: 0,
     createdAt: now,
     updatedAt: now,
   };

@@ -18,16 +18,35 @@ import { createInOneStatement, type InvoiceFields } from './intake-statement.js'
 import { receivedDetailsOf, storedFieldsOf, submissionFingerprint, type InvoiceSubmission } from './submission.js';
 
 /** `audited`: the call's audit line was written with the invoice (only on the one-statement path). */
-export type IntakeOutcome = { kind: 'created'; invoice: InvoiceFields; audited: boolean } | { kind: 'replayed'; invoice: Invoice; audited: false };
+export type IntakeOutcome =
+  | { kind: 'created'; invoice: InvoiceFields; audited: boolean }
+  | { kind: 'replayed'; invoice: Invoice; audited: false };
 
 const receivedMessage = (number: string) => `Invoice ${number} received and queued for deposit.`;
 
 /** `em` may be the global manager: the one-statement path uses only its connection pool, the careful path forks it. */
-export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmission, idempotencyKey: string | null, audit: AuditLine | null = null): Promise<IntakeOutcome> {
+export async function receiveInvoice(
+  em: EntityManager,
+  submission: InvoiceSubmission,
+  idempotencyKey: string | null,
+  audit: AuditLine | null = null,
+): Promise<IntakeOutcome> {
   const fingerprint = submissionFingerprint(submission);
-  // The one statement writes the invoice alone: a correction, attachments or a works document take the unit of work below.
-  if (!submission.correctsInvoiceId && !submission.attachments && !submission.previousInvoiceId && !submission.worksAmounts) {
-    const created = await createInOneStatement(em, { submission, idempotencyKey, fingerprint, message: receivedMessage(submission.number), audit });
+  // The one statement writes the invoice alone: a correction, attachments or a works document take the unit of work
+  // below.
+  if (
+    !submission.correctsInvoiceId &&
+    !submission.attachments &&
+    !submission.previousInvoiceId &&
+    !submission.worksAmounts
+  ) {
+    const created = await createInOneStatement(em, {
+      submission,
+      idempotencyKey,
+      fingerprint,
+      message: receivedMessage(submission.number),
+      audit,
+    });
     if (created) return { kind: 'created', invoice: created, audited: audit !== null };
   }
   const fork = em.fork();
@@ -54,11 +73,23 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
         idempotencyKey,
         requestHash: fingerprint,
       });
-      const original = submission.correctsInvoiceId ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId) : null;
+      const original = submission.correctsInvoiceId
+        ? await linkCorrection(tx, supplier, created, submission.correctsInvoiceId)
+        : null;
       if (submission.previousInvoiceId) await linkPrevious(tx, supplier, created, submission.previousInvoiceId);
-      (submission.attachments ?? []).forEach((a, i) => tx.create(InvoiceAttachment, { invoice: created, position: i + 1, name: a.name, mimeType: a.mimeType, content: a.content }));
+      (submission.attachments ?? []).forEach((a, i) =>
+        tx.create(InvoiceAttachment, {
+          invoice: created,
+          position: i + 1,
+          name: a.name,
+          mimeType: a.mimeType,
+          content: a.content,
+        }),
+      );
       received(tx, created, {
-        message: original ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.` : receivedMessage(submission.number),
+        message: original
+          ? `Invoice ${submission.number} received, correcting invoice ${original.number}, and queued for deposit.`
+          : receivedMessage(submission.number),
         details: { ...receivedDetailsOf(submission), ...(original ? { correctsInvoiceId: original.id } : {}) },
       });
       return created;
@@ -74,15 +105,30 @@ export async function receiveInvoice(em: EntityManager, submission: InvoiceSubmi
 }
 
 /** Reasons for which an invoice is answered by a corrected one under a new number. */
-const CORRECTABLE = new Set(['rejected_at_integration', 'rejected_by_recipient', 'precheck_failed']);
+const CORRECTABLE = new Set([
+  'rejected_at_integration',
+  'rejected_by_recipient',
+  'refused_by_validator',
+  'precheck_failed',
+]);
 
 /** A works document's link to the previous document of its billing file: one of the supplier's works documents. */
-async function linkPrevious(tx: EntityManager, supplier: SupplierAccount, created: Invoice, previousId: string): Promise<void> {
+async function linkPrevious(
+  tx: EntityManager,
+  supplier: SupplierAccount,
+  created: Invoice,
+  previousId: string,
+): Promise<void> {
   const previous = await tx.findOne(Invoice, { id: previousId, supplier });
-  const refuse = (code: string, message: string) => new DomainError('invalid', code, message, [{ path: 'previousInvoiceId', code: code.toLowerCase(), message }]);
-  if (!previous) throw refuse('PREVIOUS_INVOICE_NOT_FOUND', `Supplier ${supplier.siret} has no invoice with the id ${previousId}.`);
+  const refuse = (code: string, message: string) =>
+    new DomainError('invalid', code, message, [{ path: 'previousInvoiceId', code: code.toLowerCase(), message }]);
+  if (!previous)
+    throw refuse('PREVIOUS_INVOICE_NOT_FOUND', `Supplier ${supplier.siret} has no invoice with the id ${previousId}.`);
   if (!WORKS_FRAMES.includes(previous.billingFrame)) {
-    throw refuse('PREVIOUS_NOT_WORKS', `Invoice ${previous.number} has the billing frame ${previous.billingFrame}: only a works document (A4 to A25) opens a billing file.`);
+    throw refuse(
+      'PREVIOUS_NOT_WORKS',
+      `Invoice ${previous.number} has the billing frame ${previous.billingFrame}: only a works document (A4 to A25) opens a billing file.`,
+    );
   }
   if (previous.marketNumber && created.marketNumber && previous.marketNumber !== created.marketNumber) {
     throw refuse(
@@ -94,12 +140,26 @@ async function linkPrevious(tx: EntityManager, supplier: SupplierAccount, create
 }
 
 /** Links a corrected invoice to the rejected one it replaces, inside the intake transaction. */
-async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, created: Invoice, originalId: string): Promise<Invoice> {
+async function linkCorrection(
+  tx: EntityManager,
+  supplier: SupplierAccount,
+  created: Invoice,
+  originalId: string,
+): Promise<Invoice> {
   const original = await tx.findOne(Invoice, { id: originalId, supplier }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   const refuse = (code: string, message: string, status: 'invalid' | 'conflict' = 'conflict') =>
     new DomainError(status, code, message, [{ path: 'correctsInvoiceId', code: code.toLowerCase(), message }]);
-  if (!original) throw refuse('CORRECTED_INVOICE_NOT_FOUND', `Supplier ${supplier.siret} has no invoice with the id ${originalId}.`, 'invalid');
-  if (original.correctedBy) throw refuse('ALREADY_CORRECTED', `Invoice ${original.number} was already corrected by invoice ${original.correctedBy.id}.`);
+  if (!original)
+    throw refuse(
+      'CORRECTED_INVOICE_NOT_FOUND',
+      `Supplier ${supplier.siret} has no invoice with the id ${originalId}.`,
+      'invalid',
+    );
+  if (original.correctedBy)
+    throw refuse(
+      'ALREADY_CORRECTED',
+      `Invoice ${original.number} was already corrected by invoice ${original.correctedBy.id}.`,
+    );
   if (!original.actionRequired || !CORRECTABLE.has(original.actionRequired)) {
     throw refuse(
       'INVOICE_NOT_REJECTED',
@@ -114,7 +174,13 @@ async function linkCorrection(tx: EntityManager, supplier: SupplierAccount, crea
 }
 
 /** The replay of an earlier request, or a conflict with an earlier invoice; undefined when the way is clear. */
-async function findEarlier(em: EntityManager, supplier: SupplierAccount, number: string, idempotencyKey: string | null, fingerprint: string): Promise<IntakeOutcome | undefined> {
+async function findEarlier(
+  em: EntityManager,
+  supplier: SupplierAccount,
+  number: string,
+  idempotencyKey: string | null,
+  fingerprint: string,
+): Promise<IntakeOutcome | undefined> {
   // One query, so one snapshot: with two, a concurrent request could commit between them and a retry
   // under its key would be mistaken for a duplicate number.
   const matches = await em.find(Invoice, {
@@ -147,7 +213,10 @@ async function findEarlier(em: EntityManager, supplier: SupplierAccount, number:
 }
 
 /** An invoice with its timeline, oldest first. */
-export async function findInvoiceWithTimeline(em: EntityManager, id: string): Promise<{ invoice: Invoice; events: InvoiceEvent[]; followUps: FollowUp[] } | null> {
+export async function findInvoiceWithTimeline(
+  em: EntityManager,
+  id: string,
+): Promise<{ invoice: Invoice; events: InvoiceEvent[]; followUps: FollowUp[] } | null> {
   const invoice = await em.findOne(Invoice, { id }, { populate: ['supplier'] });
   if (invoice === null) return null;
   const events = await em.find(InvoiceEvent, { invoice }, { orderBy: { at: 'asc', id: 'asc' } });

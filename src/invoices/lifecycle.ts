@@ -23,15 +23,27 @@ export const MADE_AVAILABLE: ReadonlySet<string> = new Set(['MISE_A_DISPOSITION'
 
 /** The codes `lastError` takes on a move that records a problem (besides a pre-check rule's own code). */
 export type TransitionErrorCode =
-  'DEPOSIT_REFUSED' | 'DEPOSIT_FAILED' | 'DEPOSIT_OUTCOME_UNKNOWN' | 'REJECTED_AT_INTEGRATION' | 'FLUX_NOT_PROCESSED' | 'FLUX_STUCK' | 'REPORT_REFUSED' | 'INVALID_CHORUS_REQUEST';
+  | 'DEPOSIT_REFUSED'
+  | 'DEPOSIT_FAILED'
+  | 'DEPOSIT_OUTCOME_UNKNOWN'
+  | 'REJECTED_AT_INTEGRATION'
+  | 'FLUX_NOT_PROCESSED'
+  | 'FLUX_STUCK'
+  | 'REPORT_REFUSED'
+  | 'INVALID_CHORUS_REQUEST';
 
 interface TransitionRule {
   from: readonly InvoiceState[];
   to: InvoiceState;
-  /** The timeline line it writes; null for a bookkeeping move nobody needs to read (a deposit slot taken or given back). */
+  /**
+   * The timeline line it writes; null for a bookkeeping move nobody needs to read (a deposit slot taken or given back).
+   */
   line: InvoiceEventType | null;
   source: InvoiceEventSource;
-  /** `lastError` after the move: a code to set, or `clear`/`keep`. `from-cause`: the caller names the code (a pre-check rule). */
+  /**
+   * `lastError` after the move: a code to set, or `clear`/`keep`. `from-cause`: the caller names the code (a pre-check
+   * rule).
+   */
   error: TransitionErrorCode | 'clear' | 'keep' | 'from-cause';
   /** The alert it raises, if the supplier must act. */
   alert: ActionReason | null;
@@ -40,24 +52,143 @@ interface TransitionRule {
 const WAITING_FOR_DEPOSIT = ['queued', 'depositing'] as const;
 
 export const TRANSITIONS = {
-  'retry-requested': { from: ['needs_attention', 'precheck_failed'], to: 'queued', line: 'retry-requested', source: 'operator', error: 'clear', alert: null },
-  'deposit-started': { from: WAITING_FOR_DEPOSIT, to: 'depositing', line: null, source: 'worker', error: 'keep', alert: null },
-  'deposit-postponed': { from: WAITING_FOR_DEPOSIT, to: 'queued', line: null, source: 'worker', error: 'keep', alert: null },
-  'deposit-attempt-failed': { from: WAITING_FOR_DEPOSIT, to: 'queued', line: 'deposit-attempt-failed', source: 'worker', error: 'keep', alert: null },
-  'deposit-outcome-unknown': { from: ['depositing'], to: 'depositing', line: 'deposit-outcome-unknown', source: 'worker', error: 'keep', alert: null },
-  'precheck-failed': { from: WAITING_FOR_DEPOSIT, to: 'precheck_failed', line: 'precheck-failed', source: 'worker', error: 'from-cause', alert: 'precheck_failed' },
-  'deposit-sent': { from: ['depositing'], to: 'awaiting_report', line: 'deposit-sent', source: 'chorus', error: 'clear', alert: null },
-  'deposit-reconciled': { from: ['depositing'], to: 'integrated', line: 'deposit-reconciled', source: 'worker', error: 'clear', alert: null },
+  'retry-requested': {
+    from: ['needs_attention', 'precheck_failed'],
+    to: 'queued',
+    line: 'retry-requested',
+    source: 'operator',
+    error: 'clear',
+    alert: null,
+  },
+  'deposit-started': {
+    from: WAITING_FOR_DEPOSIT,
+    to: 'depositing',
+    line: null,
+    source: 'worker',
+    error: 'keep',
+    alert: null,
+  },
+  'deposit-postponed': {
+    from: WAITING_FOR_DEPOSIT,
+    to: 'queued',
+    line: null,
+    source: 'worker',
+    error: 'keep',
+    alert: null,
+  },
+  'deposit-attempt-failed': {
+    from: WAITING_FOR_DEPOSIT,
+    to: 'queued',
+    line: 'deposit-attempt-failed',
+    source: 'worker',
+    error: 'keep',
+    alert: null,
+  },
+  'deposit-outcome-unknown': {
+    from: ['depositing'],
+    to: 'depositing',
+    line: 'deposit-outcome-unknown',
+    source: 'worker',
+    error: 'keep',
+    alert: null,
+  },
+  'precheck-failed': {
+    from: WAITING_FOR_DEPOSIT,
+    to: 'precheck_failed',
+    line: 'precheck-failed',
+    source: 'worker',
+    error: 'from-cause',
+    alert: 'precheck_failed',
+  },
+  'deposit-sent': {
+    from: ['depositing'],
+    to: 'awaiting_report',
+    line: 'deposit-sent',
+    source: 'chorus',
+    error: 'clear',
+    alert: null,
+  },
+  'deposit-reconciled': {
+    from: ['depositing'],
+    to: 'integrated',
+    line: 'deposit-reconciled',
+    source: 'worker',
+    error: 'clear',
+    alert: null,
+  },
   /** soumettre (pdf and data): Chorus Pro answers with the invoice itself; there is no flux to report on. */
-  submitted: { from: ['depositing'], to: 'integrated', line: 'submitted', source: 'chorus', error: 'clear', alert: null },
-  'deposit-refused': { from: WAITING_FOR_DEPOSIT, to: 'rejected', line: 'deposit-refused', source: 'chorus', error: 'DEPOSIT_REFUSED', alert: 'rejected_at_integration' },
-  'deposit-failed': { from: WAITING_FOR_DEPOSIT, to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'DEPOSIT_FAILED', alert: 'deposit_failed' },
-  'deposit-outcome-lost': { from: ['depositing'], to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'DEPOSIT_OUTCOME_UNKNOWN', alert: 'deposit_failed' },
-  integrated: { from: ['awaiting_report'], to: 'integrated', line: 'integrated', source: 'chorus', error: 'clear', alert: null },
-  'rejected-at-integration': { from: ['awaiting_report'], to: 'rejected', line: 'rejected', source: 'chorus', error: 'REJECTED_AT_INTEGRATION', alert: 'rejected_at_integration' },
-  'flux-not-processed': { from: ['awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'chorus', error: 'FLUX_NOT_PROCESSED', alert: 'deposit_failed' },
-  'flux-stuck': { from: ['awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'worker', error: 'FLUX_STUCK', alert: 'deposit_failed' },
-  'report-refused': { from: ['awaiting_report'], to: 'needs_attention', line: 'needs-attention', source: 'chorus', error: 'REPORT_REFUSED', alert: 'deposit_failed' },
+  submitted: {
+    from: ['depositing'],
+    to: 'integrated',
+    line: 'submitted',
+    source: 'chorus',
+    error: 'clear',
+    alert: null,
+  },
+  'deposit-refused': {
+    from: WAITING_FOR_DEPOSIT,
+    to: 'rejected',
+    line: 'deposit-refused',
+    source: 'chorus',
+    error: 'DEPOSIT_REFUSED',
+    alert: 'rejected_at_integration',
+  },
+  'deposit-failed': {
+    from: WAITING_FOR_DEPOSIT,
+    to: 'needs_attention',
+    line: 'needs-attention',
+    source: 'worker',
+    error: 'DEPOSIT_FAILED',
+    alert: 'deposit_failed',
+  },
+  'deposit-outcome-lost': {
+    from: ['depositing'],
+    to: 'needs_attention',
+    line: 'needs-attention',
+    source: 'worker',
+    error: 'DEPOSIT_OUTCOME_UNKNOWN',
+    alert: 'deposit_failed',
+  },
+  integrated: {
+    from: ['awaiting_report'],
+    to: 'integrated',
+    line: 'integrated',
+    source: 'chorus',
+    error: 'clear',
+    alert: null,
+  },
+  'rejected-at-integration': {
+    from: ['awaiting_report'],
+    to: 'rejected',
+    line: 'rejected',
+    source: 'chorus',
+    error: 'REJECTED_AT_INTEGRATION',
+    alert: 'rejected_at_integration',
+  },
+  'flux-not-processed': {
+    from: ['awaiting_report'],
+    to: 'needs_attention',
+    line: 'needs-attention',
+    source: 'chorus',
+    error: 'FLUX_NOT_PROCESSED',
+    alert: 'deposit_failed',
+  },
+  'flux-stuck': {
+    from: ['awaiting_report'],
+    to: 'needs_attention',
+    line: 'needs-attention',
+    source: 'worker',
+    error: 'FLUX_STUCK',
+    alert: 'deposit_failed',
+  },
+  'report-refused': {
+    from: ['awaiting_report'],
+    to: 'needs_attention',
+    line: 'needs-attention',
+    source: 'chorus',
+    error: 'REPORT_REFUSED',
+    alert: 'deposit_failed',
+  },
   /** We built a request Chorus Pro's contract refuses: our bug, not the supplier's; retrying sends the same. */
   'request-invalid': {
     from: [...WAITING_FOR_DEPOSIT, 'awaiting_report'],
@@ -117,14 +248,25 @@ export function transition(
   });
 }
 
+/** What an invoice taken while its supplier account is paused says on its timeline, from the start. */
+export const WAITING_FOR_ACCOUNT_AT_INTAKE =
+  'Its supplier account is paused (Chorus Pro refused its credentials): the invoice waits, and goes as soon as new credentials are registered (POST /v1/suppliers).';
+
 /** The intake's first line; a supplier account already paused makes the new invoice wait for it from the start. */
 export function received(em: EntityManager, invoice: Invoice, text: LineText): void {
   record(em, invoice, 'received', 'intake', text);
-  refreshActionRequired(invoice);
+  if (refreshActionRequired(invoice) === 'supplier_account_refused')
+    record(em, invoice, 'waiting-for-supplier-account', 'intake', { message: WAITING_FOR_ACCOUNT_AT_INTAKE });
 }
 
 /** A timeline line that changes nothing else (a pre-check passed, an alert sent, a follow-up requested...). */
-export function record(em: EntityManager, invoice: Invoice, type: InvoiceEventType, source: InvoiceEventSource, text: LineText): void {
+export function record(
+  em: EntityManager,
+  invoice: Invoice,
+  type: InvoiceEventType,
+  source: InvoiceEventSource,
+  text: LineText,
+): void {
   em.create(InvoiceEvent, { invoice, type, source, message: text.message, details: text.details ?? null });
 }
 
@@ -143,7 +285,13 @@ export interface SeenStatus {
  * Chorus Pro gives now (with its precise date), which wins for `chorusStatusAt`. Only where the invoice stands
  * after them may alert: statuses it went through during an outage do not.
  */
-export function observeStatuses(em: EntityManager, invoice: Invoice, seen: readonly SeenStatus[], current: SeenStatus | null, historyLength: number): Notification[] {
+export function observeStatuses(
+  em: EntityManager,
+  invoice: Invoice,
+  seen: readonly SeenStatus[],
+  current: SeenStatus | null,
+  historyLength: number | null,
+): Notification[] {
   if (invoice.state !== 'integrated') throw new TransitionRefused('status-changed', invoice.state, invoice.number);
   invoice.chorusHistorySeen = historyLength;
   const notifications: Notification[] = [];
@@ -152,17 +300,31 @@ export function observeStatuses(em: EntityManager, invoice: Invoice, seen: reado
   for (const entry of seen) {
     const from = invoice.chorusStatus;
     // The current status's history line is only to the minute; the search gives its date to the millisecond.
-    const precise = entry === last && current?.at && entry.status === current.status && (entry.at === null || sameMinute(entry.at, current.at));
+    const precise =
+      entry === last &&
+      current?.at &&
+      entry.status === current.status &&
+      (entry.at === null || sameMinute(entry.at, current.at));
     const at = (precise ? current.at : entry.at) ?? new Date();
     record(em, invoice, 'status-changed', 'chorus', {
       message: `Chorus Pro status ${entry.status}${entry.comment ? `: ${entry.comment}` : ''}`,
-      details: { from, to: entry.status, at: at.toISOString(), comment: entry.comment, historyId: entry.historyId, ...(meaningOf(entry.status) ? {} : { unknownStatus: true }) },
+      details: {
+        from,
+        to: entry.status,
+        at: at.toISOString(),
+        comment: entry.comment,
+        historyId: entry.historyId,
+        ...(meaningOf(entry.status) ? {} : { unknownStatus: true }),
+      },
     });
     applyStatus(invoice, entry.status, at);
     // A history line is named by its id, else its position; a status seen in a search only, by its precise date.
-    const key = entry.historyId !== null ? `h${entry.historyId}` : entry.position !== null ? `p${entry.position}` : 'search';
+    const key =
+      entry.historyId !== null ? `h${entry.historyId}` : entry.position !== null ? `p${entry.position}` : 'search';
     if (!told.has(`${entry.status}@${at.getTime()}@${key}`))
-      notifications.push(notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, line: key }));
+      notifications.push(
+        notifyStatusChanged(em, invoice, { from, to: entry.status, at, comment: entry.comment, line: key }),
+      );
     told.add(`${entry.status}@${at.getTime()}@${key}`);
   }
   if (current && current.status === invoice.chorusStatus && current.at) invoice.chorusStatusAt = current.at;
@@ -180,7 +342,9 @@ export function observeStatuses(em: EntityManager, invoice: Invoice, seen: reado
   }
   if (invoice.statusFollowed && meaningOf(invoice.chorusStatus)?.final) {
     invoice.statusFollowed = false;
-    record(em, invoice, 'status-follow-ended', 'worker', { message: `Status ${invoice.chorusStatus} is final: its status is no longer followed.` });
+    record(em, invoice, 'status-follow-ended', 'worker', {
+      message: `Status ${invoice.chorusStatus} is final: its status is no longer followed.`,
+    });
   }
   return notifications;
 }
@@ -194,8 +358,14 @@ export function integrate(
   em: EntityManager,
   invoice: Invoice,
   how: 'integrated' | 'deposit-reconciled' | 'submitted',
-  found: { chorusInvoiceId: string; fluxNumber: string | null; status: string | null; statusAt: Date | null; comment: string | null },
-  history: StatusHistoryEntry[],
+  found: {
+    chorusInvoiceId: string;
+    fluxNumber: string | null;
+    status: string | null;
+    statusAt: Date | null;
+    comment: string | null;
+  },
+  history: StatusHistoryEntry[] | 'not-read',
   text: LineText,
 ): Notification[] {
   invoice.chorusInvoiceId = found.chorusInvoiceId;
@@ -204,6 +374,8 @@ export function integrate(
   // Nothing of its history is recorded yet: every line of it is new.
   invoice.chorusHistorySeen = 0;
   const current = searchedStatus(found);
+  // Not read because the search showed its first status: the history holds that one line.
+  if (history === 'not-read') return observeStatuses(em, invoice, current ? [current] : [], current, current ? 1 : 0);
   return observeStatuses(em, invoice, statusesToRecord(invoice, history, current), current, history.length);
 }
 
@@ -235,7 +407,12 @@ function applyStatus(invoice: Invoice, status: string, at: Date): void {
 function refreshActionRequired(invoice: Invoice): ActionReason | null {
   const supplier = invoice.supplier.isInitialized() ? invoice.supplier.getEntity() : null;
   const paused = supplier ? supplier.pausedAt !== null : invoice.actionRequired === 'supplier_account_refused';
-  invoice.actionRequired = actionRequiredOf({ state: invoice.state, chorusStatus: invoice.chorusStatus, correctedBy: invoice.correctedBy, supplierPaused: paused });
+  invoice.actionRequired = actionRequiredOf({
+    state: invoice.state,
+    chorusStatus: invoice.chorusStatus,
+    correctedBy: invoice.correctedBy,
+    supplierPaused: paused,
+  });
   return invoice.actionRequired;
 }
 
@@ -245,6 +422,14 @@ function refreshActionRequired(invoice: Invoice): ActionReason | null {
  */
 export async function supplierPauseChanged(em: EntityManager, supplierId: string, paused: boolean): Promise<number> {
   return paused
-    ? em.nativeUpdate(Invoice, { supplier: supplierId, state: { $in: [...STATES_WAITING_ON_ACCOUNT] }, actionRequired: null }, { actionRequired: 'supplier_account_refused' })
-    : em.nativeUpdate(Invoice, { supplier: supplierId, actionRequired: 'supplier_account_refused' }, { actionRequired: null });
+    ? em.nativeUpdate(
+        Invoice,
+        { supplier: supplierId, state: { $in: [...STATES_WAITING_ON_ACCOUNT] }, actionRequired: null },
+        { actionRequired: 'supplier_account_refused' },
+      )
+    : em.nativeUpdate(
+        Invoice,
+        { supplier: supplierId, actionRequired: 'supplier_account_refused' },
+        { actionRequired: null },
+      );
 }

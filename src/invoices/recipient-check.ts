@@ -70,7 +70,11 @@ export function checkRecipient(invoice: InvoiceRouting, recipient: RecipientProf
       fix: 'Add the engagement number printed on the purchase order and submit the invoice again.',
     };
   }
-  if (recipient.requiresServiceCodeOrEngagementNumber && invoice.engagementNumber === null && invoice.serviceCode === null) {
+  if (
+    recipient.requiresServiceCodeOrEngagementNumber &&
+    invoice.engagementNumber === null &&
+    invoice.serviceCode === null
+  ) {
     return {
       rule: 'SERVICE_CODE_OR_ENGAGEMENT_NUMBER_REQUIRED',
       message: `${recipient.name} (${recipient.siret}) requires a service code or an engagement number.`,

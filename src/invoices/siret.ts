@@ -1,4 +1,4 @@
-/** SIRET checks as INSEE defines them (einvoice-formats.md, "SIRET/VAT checksums"). */
+/** SIRET checks as INSEE defines them (docs/chorus-pro-notes.md, "Identifiers and e-invoice data"). */
 
 function luhn(digits: string): boolean {
   let sum = 0;

@@ -5,11 +5,20 @@
  * - depositing: a deposit attempt is under way, or its outcome is being looked up at Chorus Pro;
  * - awaiting_report: Chorus Pro received the flux (we have its numeroFluxDepot); we follow its report;
  * - integrated: Chorus Pro integrated the invoice (we have its identifiantFactureCPP); its status is followed;
- * - rejected: Chorus Pro refused it at integration (IN_REJETE); the fixed invoice may be submitted again under the same number;
+ * - rejected: Chorus Pro refused it at integration (IN_REJETE); the fixed invoice may be submitted again under the same
+ *   number;
  * - precheck_failed: our check of the recipient's rules refused it before spending a deposit;
  * - needs_attention: the deposit failed for good, or its outcome is unknown; an operator can retry it.
  */
-export const INVOICE_STATES = ['queued', 'depositing', 'awaiting_report', 'integrated', 'rejected', 'precheck_failed', 'needs_attention'] as const;
+export const INVOICE_STATES = [
+  'queued',
+  'depositing',
+  'awaiting_report',
+  'integrated',
+  'rejected',
+  'precheck_failed',
+  'needs_attention',
+] as const;
 export type InvoiceState = (typeof INVOICE_STATES)[number];
 
 /** The states whose invoice must have a deposit job in Redis (deposit, or look-up of an unknown outcome). */

@@ -17,13 +17,20 @@ const minute = (date: Date | null) => (date === null ? null : Math.floor(date.ge
 /** Oldest first; within one minute, Chorus Pro's own ids (or its order) decide. */
 function chronological(history: StatusHistoryEntry[]): StatusHistoryEntry[] {
   return [...history].sort(
-    (a, b) => (minute(a.at) ?? 0) - (minute(b.at) ?? 0) || (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0) || (a.id !== null && b.id !== null ? a.id - b.id : 0),
+    (a, b) =>
+      (minute(a.at) ?? 0) - (minute(b.at) ?? 0) ||
+      (a.at?.getTime() ?? 0) - (b.at?.getTime() ?? 0) ||
+      (a.id !== null && b.id !== null ? a.id - b.id : 0),
   );
 }
 
 /** The status a search gives now, to the millisecond. */
-export function searchedStatus(found: Pick<ChorusInvoiceSummary, 'status' | 'statusAt' | 'comment'>): SeenStatus | null {
-  return found.status ? { status: found.status, at: found.statusAt, comment: found.comment, historyId: null, position: null } : null;
+export function searchedStatus(
+  found: Pick<ChorusInvoiceSummary, 'status' | 'statusAt' | 'comment'>,
+): SeenStatus | null {
+  return found.status
+    ? { status: found.status, at: found.statusAt, comment: found.comment, historyId: null, position: null }
+    : null;
 }
 
 /**
@@ -44,7 +51,10 @@ export function statusesToRecord(
 }
 
 /** The history lines not yet recorded for this invoice. */
-function unrecorded(invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen'>, chronologicalHistory: StatusHistoryEntry[]): SeenStatus[] {
+function unrecorded(
+  invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | 'chorusHistorySeen'>,
+  chronologicalHistory: StatusHistoryEntry[],
+): SeenStatus[] {
   const history = asSeen(chronologicalHistory);
   let fresh: typeof history;
   if (invoice.chorusHistorySeen !== null) {
@@ -60,6 +70,50 @@ function unrecorded(invoice: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt' | '
   }
   // A status recorded from the search while the history lagged comes first among the fresh lines: not twice.
   const first = fresh[0];
-  if (first && first.status === invoice.chorusStatus && minute(first.at) === minute(invoice.chorusStatusAt)) fresh = fresh.slice(1);
+  if (first && first.status === invoice.chorusStatus && minute(first.at) === minute(invoice.chorusStatusAt))
+    fresh = fresh.slice(1);
   return fresh;
+}
+
+/**
+ * Statuses Chorus Pro moves an invoice to by itself from the key one, before anyone acts on it: seen in a search right
+ * after the key one, nothing was skipped in between, and the history has nothing to add.
+ */
+const ALWAYS_NEXT: Readonly<Record<string, readonly string[]>> = {
+  DEPOSEE: ['EN_COURS_ACHEMINEMENT'],
+  EN_COURS_ACHEMINEMENT: ['MISE_A_DISPOSITION', 'MISE_A_DISPOSITION_MOE'],
+};
+
+/**
+ * How long after the known status the one that always follows it can be taken for its first arrival. Chorus Pro routes
+ * an invoice within minutes; going back to a status (made available again after a suspension or a recycling) takes a
+ * recipient's and a supplier's action. Past this span the searched status may be such a return, and the history is
+ * read so that the detour is not lost.
+ */
+export const ON_ITS_WAY_SPAN_MS = 10 * 60_000;
+
+/** The status every integrated invoice starts in, outside validation circuits (whose start the history tells). */
+const FIRST_STATUS = 'DEPOSEE';
+
+/** An invoice in these statuses moves on by itself within minutes: it is on its way to its recipient. */
+export const STATUSES_ON_THEIR_WAY: readonly string[] = Object.keys(ALWAYS_NEXT);
+
+/**
+ * Whether the searched status says all the history would: the first status of an invoice not integrated yet
+ * (`known` null), or the status that always follows the known one, dated after it and within `ON_ITS_WAY_SPAN_MS`.
+ * Anything else may hide statuses the search does not show (a suspension lifted, a validation), and the history is
+ * read.
+ */
+export function historyAddsNothing(
+  known: Pick<Invoice, 'chorusStatus' | 'chorusStatusAt'> | null,
+  current: SeenStatus,
+): boolean {
+  if (current.at === null) return false;
+  if (known === null) return current.status === FIRST_STATUS;
+  if (known.chorusStatus === null || known.chorusStatusAt === null) return false;
+  return (
+    (ALWAYS_NEXT[known.chorusStatus] ?? []).includes(current.status) &&
+    current.at.getTime() >= known.chorusStatusAt.getTime() &&
+    current.at.getTime() - known.chorusStatusAt.getTime() <= ON_ITS_WAY_SPAN_MS
+  );
 }

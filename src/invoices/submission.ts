@@ -90,10 +90,19 @@ export type CheckedFields = Partial<
 export function checkSubmission(submission: CheckedFields, today: string): Issue[] {
   const issues: Issue[] = [];
   if (submission.issueDate !== undefined && submission.issueDate > today) {
-    issues.push({ path: 'issueDate', code: 'date_in_future', message: `The issue date ${submission.issueDate} is after today (${today}).` });
+    issues.push({
+      path: 'issueDate',
+      code: 'date_in_future',
+      message: `The issue date ${submission.issueDate} is after today (${today}).`,
+    });
   }
   const { amountWithoutVat, vatAmount, amountWithVat } = submission;
-  if (amountWithoutVat !== undefined && vatAmount !== undefined && amountWithVat !== undefined && toCents(amountWithoutVat) + toCents(vatAmount) !== toCents(amountWithVat)) {
+  if (
+    amountWithoutVat !== undefined &&
+    vatAmount !== undefined &&
+    amountWithVat !== undefined &&
+    toCents(amountWithoutVat) + toCents(vatAmount) !== toCents(amountWithVat)
+  ) {
     issues.push({
       path: 'amountWithVat',
       code: 'amounts_do_not_add_up',
@@ -109,8 +118,8 @@ export function checkSubmission(submission: CheckedFields, today: string): Issue
 
 /**
  * A works document's own fields: only a works frame (A4 to A25) names a previous document or carries works
- * amounts; the retention is at most 5 % (works-and-limits §1.3 and the CCP, read per statement); the amount to pay
- * is the amount with VAT less the retention and the advance repaid, plus the advance paid; with what earlier
+ * amounts; the retention is at most 5 % (docs/chorus-pro-notes.md, "Works documents", read per statement); the amount
+ * to pay is the amount with VAT less the retention and the advance repaid, plus the advance paid; with what earlier
  * statements billed, the amount without VAT is the works executed since, plus the price revision.
  */
 function checkWorksDocument(submission: CheckedFields): Issue[] {
@@ -190,12 +199,21 @@ function checkValidator(submission: CheckedFields): Issue[] {
   return [];
 }
 
-/** What can be told of the file without reading it; the rest is the file checker's (einvoice/inspect.ts), off the event loop. */
+/**
+ * What can be told of the file without reading it; the rest is the file checker's (einvoice/inspect.ts), off the event
+ * loop.
+ */
 function checkFile(content: Buffer): Issue[] {
   const path = 'file';
   if (content.length === 0) return [{ path, code: 'file_empty', message: 'The file is empty.' }];
   if (content.length > MAX_FILE_BYTES) {
-    return [{ path, code: 'file_too_large', message: `The file is ${content.length} bytes; Chorus Pro accepts at most ${MAX_FILE_BYTES} bytes (10 MB).` }];
+    return [
+      {
+        path,
+        code: 'file_too_large',
+        message: `The file is ${content.length} bytes; Chorus Pro accepts at most ${MAX_FILE_BYTES} bytes (10 MB).`,
+      },
+    ];
   }
   return [];
 }
@@ -204,7 +222,9 @@ export function sha256(content: Buffer | string): string {
   return createHash('sha256').update(content).digest('hex');
 }
 
-/** Fields added after requests were first fingerprinted count only when set: an earlier request's replay still matches. */
+/**
+ * Fields added after requests were first fingerprinted count only when set: an earlier request's replay still matches.
+ */
 const ADDED_LATER = {
   previousInvoiceId: null,
   worksAmounts: null,
@@ -224,12 +244,20 @@ const ADDED_LATER = {
 export function submissionFingerprint(submission: InvoiceSubmission): string {
   const { file, attachments, ...rest } = submission;
   // Files count by their digest: the bytes themselves would make the fingerprint as large as the request.
-  const fields = { ...rest, attachments: attachments?.map((a) => ({ name: a.name, mimeType: a.mimeType, sha256: sha256(a.content) })) ?? null };
+  const fields = {
+    ...rest,
+    attachments: attachments?.map((a) => ({ name: a.name, mimeType: a.mimeType, sha256: sha256(a.content) })) ?? null,
+  };
   const canonical = Object.keys(fields)
     .sort()
     .map((key) => [key, fields[key as keyof typeof fields]])
-    .filter(([key, value]) => !(typeof key === 'string' && key in ADDED_LATER && ADDED_LATER[key as keyof typeof ADDED_LATER] === value));
-  return sha256(JSON.stringify({ fields: canonical, file: file ? { name: file.name, sha256: sha256(file.content) } : null }));
+    .filter(
+      ([key, value]) =>
+        !(typeof key === 'string' && key in ADDED_LATER && ADDED_LATER[key as keyof typeof ADDED_LATER] === value),
+    );
+  return sha256(
+    JSON.stringify({ fields: canonical, file: file ? { name: file.name, sha256: sha256(file.content) } : null }),
+  );
 }
 
 /** What the intake stores of a submission beyond its plain fields, the same on both of its paths (intake.ts). */

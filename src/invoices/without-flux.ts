@@ -14,7 +14,11 @@ export interface ReadingDisagreement {
 }
 
 /** What soumettre says of the invoice; null when the row cannot be submitted so (a bug of the intake's checks). */
-export function submissionDataOf(invoice: Invoice, supplierStructureId: number, attachments: Array<{ id: string; name: string }> = []): SubmissionData | null {
+export function submissionDataOf(
+  invoice: Invoice,
+  supplierStructureId: number,
+  attachments: Array<{ id: string; name: string }> = [],
+): SubmissionData | null {
   const frame = submitFrameCode(invoice.billingFrame);
   if (!frame || invoice.type === 'ACOMPTE' || invoice.depositMode === 'flux' || !invoice.vatBreakdown) return null;
   if (invoice.depositMode === 'pdf' && (!invoice.chorusAttachmentId || !invoice.fileName)) return null;
@@ -36,7 +40,10 @@ export function submissionDataOf(invoice: Invoice, supplierStructureId: number, 
     amountWithVat: invoice.amountWithVat,
     vatBreakdown: invoice.vatBreakdown,
     lines: invoice.lines ?? [],
-    mainAttachment: invoice.depositMode === 'pdf' && invoice.chorusAttachmentId && invoice.fileName ? { id: invoice.chorusAttachmentId, name: invoice.fileName } : null,
+    mainAttachment:
+      invoice.depositMode === 'pdf' && invoice.chorusAttachmentId && invoice.fileName
+        ? { id: invoice.chorusAttachmentId, name: invoice.fileName }
+        : null,
     additionalAttachments: attachments,
     comment: invoice.comment,
   };
@@ -59,8 +66,15 @@ export function readingDisagreements(invoice: Invoice, reading: PdfReading): Rea
     ['vatAmount', invoice.vatAmount, reading.vatAmount],
     ['amountWithVat', invoice.amountWithVat, reading.amountWithVat],
   ];
+  // Chorus Pro answers an empty string for a field its reader found nothing in: that is nothing read.
+  const readText = (value: string | null) => (value === null || value.trim() === '' ? null : value.trim());
   return [
-    ...text.filter(([, given, read]) => (given ?? null) !== (read ?? null)).map(([field, given, read]) => ({ field, given, read })),
-    ...money.filter(([, given, read]) => toCents(given) !== cents(read)).map(([field, given, read]) => ({ field, given, read: read === null ? null : read.toFixed(2) })),
+    ...text
+      .map(([field, given, read]) => [field, given, readText(read)] as const)
+      .filter(([, given, read]) => (given ?? null) !== read)
+      .map(([field, given, read]) => ({ field, given, read })),
+    ...money
+      .filter(([, given, read]) => toCents(given) !== cents(read))
+      .map(([field, given, read]) => ({ field, given, read: read === null ? null : read.toFixed(2) })),
   ];
 }

@@ -1,7 +1,8 @@
 /**
- * The regulatory clocks of a works document (works-and-limits §1.3 and §3.5): the project manager (MOE) has 7 days
- * from MISE_A_DISPOSITION_MOE to review the supplier's draft; the payment delay runs from the same moment (it is
- * the invoice's `madeAvailableAt`, watched by the overdue check). A clock that runs out alerts the supplier once.
+ * The regulatory clocks of a works document (docs/chorus-pro-notes.md, "Works documents"): the project manager (MOE)
+ * has 7 days from MISE_A_DISPOSITION_MOE to review the supplier's draft; the payment delay runs from the same moment
+ * (it is the invoice's `madeAvailableAt`, watched by the overdue check). A clock that runs out alerts the supplier
+ * once.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Clock } from '../context.js';
@@ -13,7 +14,12 @@ import { DAY_MS } from '../shared/time.js';
 
 export const MOE_REVIEW_DAYS = 7;
 /** The statuses in which the MOE holds the document (the last one: it let its delay pass, a newer Chorus status). */
-export const WAITING_FOR_MOE: readonly string[] = ['MISE_A_DISPOSITION_MOE', 'A_VALIDER_MOE', 'A_ASSOCIER_MOE', 'ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE'];
+export const WAITING_FOR_MOE: readonly string[] = [
+  'MISE_A_DISPOSITION_MOE',
+  'A_VALIDER_MOE',
+  'A_ASSOCIER_MOE',
+  'ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE',
+];
 
 export interface RunningClock {
   name: 'moe_review';
@@ -52,9 +58,16 @@ export async function alertExpiredClocks(deps: { em: EntityManager; clock: Clock
     },
     { populate: ['supplier'], limit: 1000 },
   );
-  const expired = candidates.map((invoice) => ({ invoice, clock: runningClock(invoice.chorusStatus, invoice.madeAvailableAt)! }));
+  const expired = candidates.map((invoice) => ({
+    invoice,
+    clock: runningClock(invoice.chorusStatus, invoice.madeAvailableAt)!,
+  }));
   const keys = expired.map(({ invoice, clock }) => dedupKeyOf(invoice, clock));
-  const told = new Set(keys.length === 0 ? [] : (await em.find(Notification, { dedupKey: { $in: keys } }, { fields: ['dedupKey'] })).map((n) => n.dedupKey));
+  const told = new Set(
+    keys.length === 0
+      ? []
+      : (await em.find(Notification, { dedupKey: { $in: keys } }, { fields: ['dedupKey'] })).map((n) => n.dedupKey),
+  );
   const notifications: Notification[] = [];
   for (const { invoice, clock } of expired) {
     if (told.has(dedupKeyOf(invoice, clock))) continue;
@@ -64,7 +77,14 @@ export async function alertExpiredClocks(deps: { em: EntityManager; clock: Clock
       notifyClockExpired(
         em,
         invoice,
-        { message, clock: clock.name, party: clock.party, days: clock.days, startedAt: clock.startedAt, dueAt: clock.dueAt },
+        {
+          message,
+          clock: clock.name,
+          party: clock.party,
+          days: clock.days,
+          startedAt: clock.startedAt,
+          dueAt: clock.dueAt,
+        },
         dedupKeyOf(invoice, clock),
       ),
     );

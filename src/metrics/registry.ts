@@ -52,7 +52,10 @@ export function createMetrics(ctx: AppContext, shared: SharedMetrics): Metrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await sql<{ state: string; n: string }>('select state, count(*) as n from invoice group by state')) this.set({ state: row.state }, Number(row.n));
+      for (const row of await sql<{ state: string; n: string }>(
+        'select state, count(*) as n from invoice group by state',
+      ))
+        this.set({ state: row.state }, Number(row.n));
     },
   });
   new Gauge({
@@ -72,7 +75,9 @@ export function createMetrics(ctx: AppContext, shared: SharedMetrics): Metrics {
     registers: [registry],
     async collect() {
       this.reset();
-      for (const row of await sql<{ channel: string; status: string; n: string }>('select channel, status, count(*) as n from delivery group by channel, status')) {
+      for (const row of await sql<{ channel: string; status: string; n: string }>(
+        'select channel, status, count(*) as n from delivery group by channel, status',
+      )) {
         this.set({ channel: row.channel, status: row.status }, Number(row.n));
       }
     },
@@ -88,7 +93,9 @@ export function createMetrics(ctx: AppContext, shared: SharedMetrics): Metrics {
 }
 
 const labelText = (labels: Record<string, string>) => {
-  const pairs = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
+  const pairs = Object.entries(labels).map(
+    ([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+  );
   return pairs.length > 0 ? `{${pairs.join(',')}}` : '';
 };
 
@@ -97,12 +104,14 @@ function renderShared(snapshot: SharedSnapshot): string {
   const lines: string[] = [];
   for (const [name, help] of Object.entries(SHARED_COUNTERS)) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-    for (const c of snapshot.counters.filter((x) => x.name === name)) lines.push(`${name}${labelText(c.labels)} ${c.value}`);
+    for (const c of snapshot.counters.filter((x) => x.name === name))
+      lines.push(`${name}${labelText(c.labels)} ${c.value}`);
   }
   for (const [name, { help, buckets }] of Object.entries(SHARED_HISTOGRAMS)) {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} histogram`);
     for (const h of snapshot.histograms.filter((x) => x.name === name)) {
-      for (const le of buckets) lines.push(`${name}_bucket${labelText({ ...h.labels, le: String(le) })} ${h.buckets.get(le) ?? 0}`);
+      for (const le of buckets)
+        lines.push(`${name}_bucket${labelText({ ...h.labels, le: String(le) })} ${h.buckets.get(le) ?? 0}`);
       lines.push(
         `${name}_bucket${labelText({ ...h.labels, le: '+Inf' })} ${h.count}`,
         `${name}_sum${labelText(h.labels)} ${h.sum}`,

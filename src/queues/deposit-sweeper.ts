@@ -13,7 +13,11 @@ import { Invoice } from '../db/entities/invoice.js';
 import { record } from '../invoices/lifecycle.js';
 import { STATES_AWAITING_DEPOSIT, STATES_AWAITING_REPORT } from '../invoices/states.js';
 import type { Logger } from '../logger.js';
-import { enqueueDeposit, enqueueReport, type EnqueueDeps } from './enqueue.js';
+import { enqueueDeposit, enqueueReport, requestIntegrationSearch, type EnqueueDeps } from './enqueue.js';
+import type { Queues } from './queues.js';
+import { SupplierAccount } from '../db/entities/supplier-account.js';
+import { sqlList } from '../db/sql.js';
+import { STATUSES_ON_THEIR_WAY } from '../invoices/status-history.js';
 import { withoutGhost } from './ghost-jobs.js';
 
 const BATCH_SIZE = 500;
@@ -24,16 +28,25 @@ export interface SweeperDeps extends EnqueueDeps {
   clock: Clock;
   /** Invoices not updated for this long only: the intake or a processor may be about to add the job. */
   graceMs: number;
+  /** REPORT_AFTER_SECONDS: when a flux's report is first read. */
+  reportAfterMs: number;
 }
 
 /** One pass. Returns the ids whose job had to be added back or retried. */
 export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string[]> {
   const olderThan = new Date(deps.clock.now().getTime() - deps.graceMs);
   const restored: string[] = [];
-  const inFlight = { state: { $in: [...STATES_AWAITING_DEPOSIT, ...STATES_AWAITING_REPORT] }, updatedAt: { $lte: olderThan } };
+  const inFlight = {
+    state: { $in: [...STATES_AWAITING_DEPOSIT, ...STATES_AWAITING_REPORT] },
+    updatedAt: { $lte: olderThan },
+  };
   for await (const { em, rows: batch } of batchesById(deps.em, Invoice, inFlight, { size: BATCH_SIZE })) {
     const jobs = await Promise.all(
-      batch.map((invoice): Promise<Job | undefined> => (STATES_AWAITING_REPORT.includes(invoice.state) ? deps.queues['deposit-report'] : deps.queues.deposit).getJob(invoice.id)),
+      batch.map((invoice): Promise<Job | undefined> =>
+        (STATES_AWAITING_REPORT.includes(invoice.state) ? deps.queues['deposit-report'] : deps.queues.deposit).getJob(
+          invoice.id,
+        ),
+      ),
     );
     for (const [i, invoice] of batch.entries()) {
       const forReport = STATES_AWAITING_REPORT.includes(invoice.state);
@@ -45,7 +58,9 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
       } else if (job) {
         continue;
       } else if (forReport) {
-        await enqueueReport(deps.queues, invoice, 0);
+        // Read when it would have been: the integration search gets its time first.
+        const depositedAt = (invoice.depositedAt ?? invoice.updatedAt).getTime();
+        await enqueueReport(deps.queues, invoice, depositedAt + deps.reportAfterMs - deps.clock.now().getTime());
       } else {
         await enqueueDeposit(deps, { id: invoice.id, number: invoice.number, supplierId: invoice.supplier.id });
       }
@@ -69,10 +84,42 @@ export async function sweepMissingDepositJobs(deps: SweeperDeps): Promise<string
 }
 
 /**
+ * Asks again for the integration search of every account with invoices on their way (deposited and not found yet, or
+ * DEPOSEE / EN_COURS_ACHEMINEMENT within the hour, as status-sync.ts counts them): a search lost with Redis's data
+ * would otherwise leave them to their report and the regular sync. One waiting search per technical account makes
+ * this cheap.
+ */
+export async function sweepIntegrationSearches(deps: {
+  em: EntityManager;
+  queues: Queues;
+  delayMs: number;
+  now: Date;
+}): Promise<number> {
+  const em = deps.em.fork();
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ supplier_id: string }>>(
+      `select distinct supplier_id from invoice where state = 'awaiting_report' or (state = 'integrated' and chorus_status in (${sqlList(STATUSES_ON_THEIR_WAY)}) and chorus_status_at > ?)`,
+      [new Date(deps.now.getTime() - 3_600_000)],
+    );
+  const ids = rows.map((row) => row.supplier_id);
+  const accounts =
+    ids.length === 0
+      ? []
+      : await em.find(SupplierAccount, { id: { $in: ids } }, { fields: ['id', 'siret', 'environment', 'chorusLogin'] });
+  for (const account of accounts) await requestIntegrationSearch(deps.queues, account, deps.delayMs);
+  return accounts.length;
+}
+
+/**
  * Runs a sweep now and then every `intervalMs`, never two at once, with any other passes that restore jobs from
  * rows (alerts, deliveries, follow-ups). `stop()` waits for a running sweep.
  */
-export function startDepositSweeper(deps: SweeperDeps, intervalMs: number, otherPasses: Array<() => Promise<unknown>> = []): { stop(): Promise<void> } {
+export function startDepositSweeper(
+  deps: SweeperDeps,
+  intervalMs: number,
+  otherPasses: Array<() => Promise<unknown>> = [],
+): { stop(): Promise<void> } {
   let running: Promise<void> | null = null;
   let stopped = false;
   const tick = (): void => {
@@ -82,7 +129,9 @@ export function startDepositSweeper(deps: SweeperDeps, intervalMs: number, other
         for (const pass of otherPasses) await pass();
       })
       .catch((error: unknown) => {
-        deps.logger.error('Deposit sweep failed; will try again', { error: error instanceof Error ? error.message : String(error) });
+        deps.logger.error('Deposit sweep failed; will try again', {
+          error: error instanceof Error ? error.message : String(error),
+        });
       })
       .finally(() => {
         running = null;

@@ -1,8 +1,9 @@
 /** Adding jobs. Job ids are deterministic, so adding a job that exists is a no-op. */
-import type { Redis } from 'ioredis';
+import { createHash } from 'node:crypto';
+import type { RedisClient } from './redis.js';
 import type { Logger } from '../logger.js';
 import type { FairPriorities } from './fair-priority.js';
-import { withCorrelation } from './jobs.js';
+import { withCorrelation, type FoundBySearch } from './jobs.js';
 import type { Queues } from './queues.js';
 
 export interface DepositJobRef {
@@ -96,7 +97,10 @@ const ENQUEUE_TIMEOUT_MS = 2_000;
  * After the invoice is committed. If Redis is unreachable the invoice is still safe in PostgreSQL and the
  * sweeper adds its job later, so the caller still gets its 202 at once.
  */
-export async function enqueueDepositAfterCommit(deps: { depositJobs: DepositJobBatcher; redis: Redis; logger: Logger }, invoice: DepositJobRef): Promise<boolean> {
+export async function enqueueDepositAfterCommit(
+  deps: { depositJobs: DepositJobBatcher; redis: RedisClient; logger: Logger },
+  invoice: DepositJobRef,
+): Promise<boolean> {
   const giveUp = (reason: string): false => {
     deps.logger.warn('Deposit job not enqueued; the sweeper will add it', { invoiceId: invoice.id, reason });
     return false;
@@ -107,7 +111,10 @@ export async function enqueueDepositAfterCommit(deps: { depositJobs: DepositJobB
     await Promise.race([
       deps.depositJobs.add(invoice),
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
+        timer = setTimeout(
+          () => reject(new Error(`no answer from Redis within ${ENQUEUE_TIMEOUT_MS} ms`)),
+          ENQUEUE_TIMEOUT_MS,
+        );
       }),
     ]);
     return true;
@@ -119,19 +126,62 @@ export async function enqueueDepositAfterCommit(deps: { depositJobs: DepositJobB
 }
 
 /** Job id: the invoice id; a flux has one report to follow. */
-export async function enqueueReport(queues: Queues, invoice: { id: string; number: string }, delayMs: number, correlationId?: string): Promise<void> {
+export async function enqueueReport(
+  queues: Queues,
+  invoice: { id: string; number: string },
+  delayMs: number,
+  correlationId?: string,
+): Promise<void> {
   const data = withCorrelation({ invoiceId: invoice.id, poll: 0 }, correlationId);
-  await queues['deposit-report'].add(`report ${invoice.number}`, data, { jobId: invoice.id, delay: Math.max(0, Math.round(delayMs)) });
+  await queues['deposit-report'].add(`report ${invoice.number}`, data, {
+    jobId: invoice.id,
+    delay: Math.max(0, Math.round(delayMs)),
+  });
+}
+
+/**
+ * The integration search found this invoice past its first status: its report job reads the history now (it was
+ * waiting for REPORT_AFTER_SECONDS), so that the search itself never waits on one invoice's history.
+ */
+export async function readHistoryNow(
+  queues: Queues,
+  invoice: { id: string; number: string },
+  found: FoundBySearch,
+): Promise<void> {
+  const queue = queues['deposit-report'];
+  const job = await queue.getJob(invoice.id);
+  if (!job) {
+    await queue.add(`report ${invoice.number}`, { invoiceId: invoice.id, poll: 0, found }, { jobId: invoice.id });
+    return;
+  }
+  await job.updateData({ ...job.data, found });
+  if (await job.isDelayed()) await job.promote();
 }
 
 /** Job id: the follow-up id. */
-export async function enqueueFollowUp(queues: Queues, followUp: { id: string; kind: string; invoiceNumber: string }, correlationId?: string): Promise<void> {
-  await queues['follow-ups'].add(`${followUp.kind} ${followUp.invoiceNumber}`, withCorrelation({ followUpId: followUp.id }, correlationId), { jobId: followUp.id });
+export async function enqueueFollowUp(
+  queues: Queues,
+  followUp: { id: string; kind: string; invoiceNumber: string },
+  correlationId?: string,
+): Promise<void> {
+  await queues['follow-ups'].add(
+    `${followUp.kind} ${followUp.invoiceNumber}`,
+    withCorrelation({ followUpId: followUp.id }, correlationId),
+    { jobId: followUp.id },
+  );
 }
 
 /** Job id: the delivery id. */
-export async function enqueueDelivery(queues: Queues, delivery: { id: string; channel: string; label: string }, correlationId?: string): Promise<void> {
-  await queues.deliveries.add(`${delivery.channel} ${delivery.label}`, withCorrelation({ deliveryId: delivery.id }, correlationId), { jobId: delivery.id });
+export async function enqueueDelivery(
+  queues: Queues,
+  delivery: { id: string; channel: string; label: string },
+  correlationId?: string,
+): Promise<void> {
+  await queues.deliveries.add(
+    `${delivery.channel} ${delivery.label}`,
+    withCorrelation({ deliveryId: delivery.id }, correlationId),
+    { jobId: delivery.id },
+  );
 }
 
 /** `approve F2026-0042` in Bull Board. Job id: the decision's id (a failed decision may be asked again). */
@@ -140,7 +190,56 @@ export async function enqueueValidationDecision(
   validation: { id: string; decisionId: string; action: string; invoiceNumber: string },
   correlationId?: string,
 ): Promise<void> {
-  await queues.validations.add(`${validation.action} ${validation.invoiceNumber}`, withCorrelation({ validationId: validation.id }, correlationId), {
-    jobId: validation.decisionId,
-  });
+  await queues.validations.add(
+    `${validation.action} ${validation.invoiceNumber}`,
+    withCorrelation({ validationId: validation.id }, correlationId),
+    {
+      jobId: validation.decisionId,
+    },
+  );
+}
+
+/** Supplier accounts that log in with the same Chorus Pro technical account share its searches. */
+export function technicalAccountKey(account: { environment: string; chorusLogin: string }): string {
+  return createHash('sha256').update(`${account.environment}\n${account.chorusLogin}`).digest('hex').slice(0, 16);
+}
+
+/** Where the integration search of a technical account keeps when it last started (ms since the epoch). */
+export function integrationCursorKey(
+  queuePrefix: string,
+  account: { environment: string; chorusLogin: string },
+): string {
+  return `${queuePrefix}:integration-searched:${technicalAccountKey(account)}`;
+}
+
+/** The integration search slows down to this many times its cadence while nothing changes. */
+const MOST_IDLE_FACTOR = 8;
+
+/** How long the next integration search waits, after `idleRuns` searches in a row that found nothing. */
+export function integrationSearchDelay(baseMs: number, idleRuns: number): number {
+  return baseMs * Math.min(MOST_IDLE_FACTOR, 2 ** idleRuns);
+}
+
+/**
+ * Asks for an integration search of the account's technical account in `delayMs`. One at a time per technical
+ * account: while one waits, asking again is a no-op (every deposit of a busy month end asks, one search answers).
+ */
+export async function requestIntegrationSearch(
+  queues: Queues,
+  account: { id: string; siret: string; environment: string; chorusLogin: string },
+  delayMs: number,
+  idleRuns = 0,
+): Promise<void> {
+  const delay = Math.max(0, Math.round(delayMs));
+  await queues['status-sync'].add(
+    `integration search ${account.siret}`,
+    { supplierAccountId: account.id, integration: { idleRuns } },
+    // The key lives as long as the search waits: once it is due, a deposit asks for the next one.
+    {
+      delay,
+      deduplication: { id: `integration-${technicalAccountKey(account)}`, ttl: Math.max(delay, 1) },
+      // Each search asks for the next one, failed or not: a retry would only come late.
+      attempts: 1,
+    },
+  );
 }

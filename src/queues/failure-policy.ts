@@ -9,7 +9,13 @@
  * 6. anything else transient (network, 5xx, our own database): retry with BullMQ's backoff.
  */
 import { DelayedError, type Job } from 'bullmq';
-import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusRequestInvalidError, ChorusTransientError } from '../chorus/errors.js';
+import {
+  ChorusAuthError,
+  ChorusBusinessError,
+  ChorusRateLimitError,
+  ChorusRequestInvalidError,
+  ChorusTransientError,
+} from '../chorus/errors.js';
 
 export type FailureDecision =
   | { action: 'wait'; ms: number; reason: string }
@@ -23,7 +29,8 @@ export function decide(error: unknown): FailureDecision {
   if (error instanceof ChorusRateLimitError) return { action: 'wait', ms: error.retryAfterMs, reason: error.message };
   if (error instanceof ChorusAuthError) return { action: 'pause-supplier', reason: error.message };
   if (error instanceof ChorusBusinessError) return { action: 'give-up', reason: error.message };
-  if (error instanceof ChorusTransientError && error.maybeDelivered) return { action: 'look-up', reason: error.message };
+  if (error instanceof ChorusTransientError && error.maybeDelivered)
+    return { action: 'look-up', reason: error.message };
   if (error instanceof ChorusRequestInvalidError) return { action: 'bug', reason: error.message, error };
   return { action: 'retry', reason: error instanceof Error ? error.message : String(error) };
 }

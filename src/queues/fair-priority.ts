@@ -5,7 +5,7 @@
  * backlogs therefore alternate, and a newcomer goes right after what is being served.
  */
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 
 /** BullMQ priorities stop at 2^21; past this the counters start again from 1 (a moment of FIFO order). */
 const MAX_PRIORITY = 2_000_000;
@@ -40,7 +40,7 @@ export class FairPriorities {
   readonly #servedKey: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     keyPrefix: string,
   ) {
     this.#lastKey = `${keyPrefix}:deposit-fair:last`;

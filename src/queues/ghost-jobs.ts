@@ -10,7 +10,11 @@ import type { Job } from 'bullmq';
  * The job as found, or undefined when there was none or it was a ghost (its data does not name `rowId` under
  * `key`, or it is in no state) and has been removed; 'locked' when a worker still holds the ghost: try next pass.
  */
-export async function withoutGhost(job: Job | undefined, key: string, rowId: string): Promise<{ job: Job | undefined; ghost: boolean } | 'locked'> {
+export async function withoutGhost(
+  job: Job | undefined,
+  key: string,
+  rowId: string,
+): Promise<{ job: Job | undefined; ghost: boolean } | 'locked'> {
   if (!job) return { job: undefined, ghost: false };
   const data = job.data as Record<string, unknown> | undefined;
   if (data?.[key] === rowId && (await job.getState()) !== 'unknown') return { job, ghost: false };

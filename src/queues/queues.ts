@@ -1,6 +1,6 @@
 /** The producer side of every queue: what the web process adds jobs to and Bull Board shows. */
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis.js';
 import type { PipelineConfig } from '../config.js';
 import { defaultJobOptions, QUEUE_NAMES, type JobPayloads, type QueueName } from './jobs.js';
 
@@ -8,9 +8,14 @@ export type TypedQueue<N extends QueueName> = Queue<JobPayloads[N], unknown, str
 export type Queues = { readonly [N in QueueName]: TypedQueue<N> };
 
 /** The queues share the caller's connection; the caller closes it after `closeQueues`. */
-export function createQueues(connection: Redis, prefix: string, pipeline: Pick<PipelineConfig, 'depositBackoffMs' | 'deliveryBackoffMs'>): Queues {
+export function createQueues(
+  connection: RedisClient,
+  prefix: string,
+  pipeline: Pick<PipelineConfig, 'depositBackoffMs' | 'deliveryBackoffMs'>,
+): Queues {
   const options = defaultJobOptions(pipeline);
-  const make = <N extends QueueName>(name: N): TypedQueue<N> => new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: options[name] });
+  const make = <N extends QueueName>(name: N): TypedQueue<N> =>
+    new Queue<JobPayloads[N], unknown, string>(name, { connection, prefix, defaultJobOptions: options[name] });
   return {
     deposit: make('deposit'),
     'deposit-report': make('deposit-report'),

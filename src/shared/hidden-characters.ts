@@ -5,7 +5,10 @@
 const LINE_BREAKS = new Set([0x09, 0x0a, 0x0d]);
 const BIDI = new Set([0x061c, 0x200e, 0x200f, 0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
 
-/** The first refused UTF-16 unit of `text`, by code (checked as numbers: these are the characters no pattern should hold). */
+/**
+ * The first refused UTF-16 unit of `text`, by code (checked as numbers: these are the characters no pattern should
+ * hold).
+ */
 export function firstHiddenCharacter(text: string, allowLineBreaks: boolean): { index: number; code: number } | null {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

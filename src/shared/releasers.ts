@@ -23,7 +23,8 @@ export class Releasers {
           first ??= error;
         }
       }
-      if (first !== undefined) throw first instanceof Error ? first : new Error('Closing a resource failed', { cause: first });
+      if (first !== undefined)
+        throw first instanceof Error ? first : new Error('Closing a resource failed', { cause: first });
     })();
     return this.#released;
   }

@@ -41,7 +41,12 @@ export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: (s
 
 /** A fatal start-up problem: say it plainly, without a stack trace for configuration errors. */
 export function exitOnStartupError(error: unknown): never {
-  const message = error instanceof Error ? (error.name === 'ConfigError' ? error.message : (error.stack ?? error.message)) : String(error);
+  const message =
+    error instanceof Error
+      ? error.name === 'ConfigError'
+        ? error.message
+        : (error.stack ?? error.message)
+      : String(error);
   process.stderr.write(`chorus-relay could not start.\n${message}\n`);
   process.exit(1);
 }

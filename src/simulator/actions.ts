@@ -33,23 +33,33 @@ export class InvoiceActions {
     const errors = BUSINESS_ERRORS.traiterFactureRecue;
     if (!RECIPIENT_STATUSES.includes(status)) throw new BusinessError(errors.statusNotAllowed, status);
     if (REASON_REQUIRED.includes(status) && !reason) throw new BusinessError(errors.reasonRequired, status);
-    if (invoice.status === 'REJETEE' || invoice.status === 'MISE_EN_PAIEMENT') throw new BusinessError(errors.closed, invoice.status);
+    if (invoice.status === 'REJETEE' || invoice.status === 'MISE_EN_PAIEMENT')
+      throw new BusinessError(errors.closed, invoice.status);
     invoice.upcoming = [];
     this.#world.setStatus(invoice, status, reason);
     return invoice;
   }
 
   /** `recycler`: new routing for an A_RECYCLER invoice, which is then routed again. */
-  recycle(invoice: SimInvoice, routing: { recipientSiret?: string; serviceCode?: string; engagementNumber?: string }, comment: string | null): SimInvoice {
+  recycle(
+    invoice: SimInvoice,
+    routing: { recipientSiret?: string; serviceCode?: string; engagementNumber?: string },
+    comment: string | null,
+  ): SimInvoice {
     const errors = BUSINESS_ERRORS.recyclerFacture;
-    if (invoice.status !== 'A_RECYCLER') throw new BusinessError(errors.notToRecycle, `Statut actuel : ${invoice.status}.`);
+    if (invoice.status !== 'A_RECYCLER')
+      throw new BusinessError(errors.notToRecycle, `Statut actuel : ${invoice.status}.`);
     const data: SimInvoiceData = {
       ...invoice.data,
       recipientSiret: routing.recipientSiret ?? invoice.data.recipientSiret,
       serviceCode: routing.serviceCode ?? invoice.data.serviceCode,
       engagementNumber: routing.engagementNumber ?? invoice.data.engagementNumber,
     };
-    const result = checkInvoice(data, { supplierStructures: [invoice.supplier], structureBySiret: (siret) => this.#world.structureBySiret(siret), isDuplicate: () => false });
+    const result = checkInvoice(data, {
+      supplierStructures: [invoice.supplier],
+      structureBySiret: (siret) => this.#world.structureBySiret(siret),
+      isDuplicate: () => false,
+    });
     if (!result.ok) throw new BusinessError(errors.refusedRouting, result.message);
     invoice.data = data;
     invoice.recipient = result.recipient;
@@ -61,7 +71,8 @@ export class InvoiceActions {
   /** `completer`: the supplier answers a suspension, with attachments the same account uploaded beforehand. */
   complete(invoice: SimInvoice, comment: string | null, attachmentIds: number[], login: string): SimInvoice {
     const errors = BUSINESS_ERRORS.completerFacture;
-    if (invoice.status !== 'SUSPENDUE') throw new BusinessError(errors.notSuspended, `Statut actuel : ${invoice.status}.`);
+    if (invoice.status !== 'SUSPENDUE')
+      throw new BusinessError(errors.notSuspended, `Statut actuel : ${invoice.status}.`);
     const unknown = attachmentIds.find((id) => this.#world.attachments.get(id)?.login !== login);
     if (unknown !== undefined) throw new BusinessError(errors.unknownAttachment, String(unknown));
     invoice.completedWith = attachmentIds;
@@ -76,8 +87,10 @@ export class InvoiceActions {
   validate(invoice: SimInvoice, action: string, reason: string | null, validatorId: number | null): SimInvoice {
     const errors = BUSINESS_ERRORS.traiterFactureAValider;
     const level = /^A_VALIDER_([12])$/.exec(invoice.status)?.[1];
-    if (!invoice.validation || !level) throw new BusinessError(errors.notToValidate, `Statut actuel : ${invoice.status}.`);
-    if (validatorId !== null && this.#world.structureById(validatorId)?.siret !== invoice.validation.validatorSiret) throw new BusinessError(errors.notValidator);
+    if (!invoice.validation || !level)
+      throw new BusinessError(errors.notToValidate, `Statut actuel : ${invoice.status}.`);
+    if (validatorId !== null && this.#world.structureById(validatorId)?.siret !== invoice.validation.validatorSiret)
+      throw new BusinessError(errors.notValidator);
     const now = this.#world.clock.now();
     if (action === 'VALIDATION') {
       invoice.validation.decidedAt = now;
@@ -100,7 +113,8 @@ export class InvoiceActions {
     if (invoice.status !== 'ERREUR_FOURNISSEUR_SUR_VALIDEUR' && invoice.status !== 'ERREUR_COTRAITANT_SUR_VALIDEUR') {
       throw new BusinessError(errors.notInError, `Statut actuel : ${invoice.status}.`);
     }
-    if (!validatorSiret || !this.#world.structureBySiret(validatorSiret)) throw new BusinessError(errors.unknownValidator);
+    if (!validatorSiret || !this.#world.structureBySiret(validatorSiret))
+      throw new BusinessError(errors.unknownValidator);
     invoice.data = { ...invoice.data, validatorSiret };
     this.engine.awaitValidation(invoice, validatorSiret, this.#world.clock.now());
     return invoice;
@@ -116,7 +130,14 @@ export class InvoiceActions {
    * Back door for load tests: `count` invoices already integrated and MISE_A_DISPOSITION, as if deposited
    * `agoMs` ago, without fluxes or files. Returns their ids and numbers.
    */
-  seedIntegrated(supplierSiret: string, recipientSiret: string, serviceCode: string | null, count: number, numberPrefix: string, agoMs: number) {
+  seedIntegrated(
+    supplierSiret: string,
+    recipientSiret: string,
+    serviceCode: string | null,
+    count: number,
+    numberPrefix: string,
+    agoMs: number,
+  ) {
     const supplier = this.#world.structureBySiret(supplierSiret);
     const recipient = this.#world.structureBySiret(recipientSiret);
     if (!supplier || !recipient) throw new BusinessError(BUSINESS_ERRORS.structures.unknownStructure);

@@ -24,7 +24,11 @@ export interface AdminDeps {
 }
 
 const statusBody = z.object({ code: z.string().regex(/^[A-Z0-9_]+$/), comment: z.string().optional() });
-const treatBody = z.object({ idFacture: z.number().int(), nouveauStatut: z.string().regex(/^[A-Z0-9_]+$/), motif: z.string().optional() });
+const treatBody = z.object({
+  idFacture: z.number().int(),
+  nouveauStatut: z.string().regex(/^[A-Z0-9_]+$/),
+  motif: z.string().optional(),
+});
 const seedBody = z.object({
   supplierSiret: z.string(),
   recipientSiret: z.string(),
@@ -34,7 +38,10 @@ const seedBody = z.object({
   agoMs: z.number().int().nonnegative().default(3_600_000),
 });
 
-const withHistory = (i: SimInvoice) => ({ ...searchItem(i), history: i.history.map((h) => ({ code: h.code, at: isoParis(h.at), comment: h.comment })) });
+const withHistory = (i: SimInvoice) => ({
+  ...searchItem(i),
+  history: i.history.map((h) => ({ code: h.code, at: isoParis(h.at), comment: h.comment })),
+});
 
 export function adminRoutes({ engine, actions, faults, variants, counter, tokens }: AdminDeps): Router {
   const world = engine.world;
@@ -80,7 +87,8 @@ export function adminRoutes({ engine, actions, faults, variants, counter, tokens
     try {
       actions.treat(invoice, body.nouveauStatut, body.motif ?? null);
     } catch (error) {
-      if (error instanceof BusinessError) return res.status(409).json({ codeRetour: error.entry.codeRetour, libelle: error.message });
+      if (error instanceof BusinessError)
+        return res.status(409).json({ codeRetour: error.entry.codeRetour, libelle: error.message });
       throw error;
     }
     return res.json({ idFacture: invoice.id, numeroFacture: invoice.number, nouveauStatut: invoice.status });
@@ -94,7 +102,9 @@ export function adminRoutes({ engine, actions, faults, variants, counter, tokens
   });
   admin.post('/invoices/seed', (req, res) => {
     const b = seedBody.parse(req.body);
-    res.status(201).json(actions.seedIntegrated(b.supplierSiret, b.recipientSiret, b.serviceCode, b.count, b.numberPrefix, b.agoMs));
+    res
+      .status(201)
+      .json(actions.seedIntegrated(b.supplierSiret, b.recipientSiret, b.serviceCode, b.count, b.numberPrefix, b.agoMs));
   });
   admin.get('/invoices/:id', (req, res) => {
     const invoice = invoiceOf(req.params.id);
@@ -110,7 +120,13 @@ export function adminRoutes({ engine, actions, faults, variants, counter, tokens
   admin.get('/fluxes/:number', (req, res) => {
     const flux = world.fluxes.get(req.params.number);
     if (!flux) return res.status(404).json({ error: 'unknown flux' });
-    return res.json({ number: flux.number, login: flux.login, fileName: flux.fileName, ...engine.fluxState(flux), outcome: flux.outcome });
+    return res.json({
+      number: flux.number,
+      login: flux.login,
+      fileName: flux.fileName,
+      ...engine.fluxState(flux),
+      outcome: flux.outcome,
+    });
   });
   admin.post('/accounts', (req, res) => {
     const account = accountSchema.parse(req.body);

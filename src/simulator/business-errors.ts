@@ -1,8 +1,8 @@
 /**
  * Chorus Pro's business errors: a `codeRetour` and a message key (`libelle`), numbered per service, so that the
- * same code means different things in different services (research 2026-11-30 §2.2: 20001 is "file too large"
- * in deposer/flux, "not found" elsewhere). A client must key on service + code + message key, never on the code.
- * The keys of deposer/flux and of the empty search are the ones clients report; the others follow their pattern.
+ * same code means different things in different services (docs/chorus-pro-notes.md, "Answers": 20001 is "file
+ * too large" in deposer/flux, "not found" elsewhere). A client must key on service + code + message key, never on the
+ * code. The keys of deposer/flux and of the empty search are the ones clients report; the others follow their pattern.
  */
 
 export interface BusinessErrorEntry {
@@ -24,7 +24,11 @@ export const BUSINESS_ERRORS = {
     notPdf: e(20003, 'GDP_MSG_12.021', "Le fichier déposé n'est pas un PDF lisible."),
   },
   soumettre: {
-    unknownPdf: e(20001, 'FAC_MSG_05.001', 'La pièce jointe principale est introuvable ou ne provient pas de deposer/pdf.'),
+    unknownPdf: e(
+      20001,
+      'FAC_MSG_05.001',
+      'La pièce jointe principale est introuvable ou ne provient pas de deposer/pdf.',
+    ),
     linesRequired: e(20002, 'FAC_MSG_05.002', 'Une facture saisie doit comporter au moins une ligne de poste.'),
     totalsInconsistent: e(20003, 'FAC_MSG_05.003', 'Les montants de la facture sont incohérents.'),
     refused: e(20004, 'FAC_MSG_05.004', 'La facture est refusée.'),
@@ -60,7 +64,11 @@ export const BUSINESS_ERRORS = {
     notValidator: e(20014, 'FAC_MSG_06.004', "Le valideur indiqué n'est pas celui de la facture."),
   },
   corrigerValideurFacture: {
-    notInError: e(20015, 'FAC_MSG_07.001', 'Seule une facture en erreur sur le valideur peut recevoir un nouveau valideur.'),
+    notInError: e(
+      20015,
+      'FAC_MSG_07.001',
+      'Seule une facture en erreur sur le valideur peut recevoir un nouveau valideur.',
+    ),
     unknownValidator: e(20016, 'FAC_MSG_07.002', 'Le nouveau valideur est introuvable.'),
   },
   ajouterFichier: {
@@ -83,7 +91,10 @@ export class BusinessError extends Error {
   }
 }
 
-/** The libellé as sent: the key alone, or the key and its French text (both are seen; reference §4.2). */
+/**
+ * The libellé as sent: the key alone, or the key and its French text (both are seen: docs/chorus-pro-notes.md,
+ * "Answers").
+ */
 export function libelleOf(error: BusinessError, withText: boolean): string {
   return withText ? error.message : error.entry.key;
 }

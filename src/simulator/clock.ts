@@ -58,8 +58,18 @@ export function dayParis(ms: number): string {
   return `${d.getUTCFullYear()}-${two(d.getUTCMonth() + 1)}-${two(d.getUTCDate())}`;
 }
 
-/** The instant a Paris wall clock shows these fields (the offset is found at the instant itself, twice for DST edges). */
-function fromParis(year: number, month: number, dayOfMonth: number, hour: number, minute: number, second: number, millis: number): number {
+/**
+ * The instant a Paris wall clock shows these fields (the offset is found at the instant itself, twice for DST edges).
+ */
+function fromParis(
+  year: number,
+  month: number,
+  dayOfMonth: number,
+  hour: number,
+  minute: number,
+  second: number,
+  millis: number,
+): number {
   const naive = Date.UTC(year, month - 1, dayOfMonth, hour, minute, second, millis);
   let at = naive - parisOffsetMinutes(naive) * 60_000;
   at = naive - parisOffsetMinutes(at) * 60_000;
@@ -76,7 +86,9 @@ export function readRequestDate(value: string, bound: 'from' | 'to'): number | n
     const [y, m, d] = [Number(dayOnly[1]), Number(dayOnly[2]), Number(dayOnly[3])];
     return bound === 'from' ? fromParis(y, m, d, 0, 0, 0, 0) : fromParis(y, m, d + 1, 0, 0, 0, 0) - 1;
   }
-  const dateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/.exec(value);
+  const dateTime = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?(Z|[+-]\d{2}:\d{2})?$/.exec(
+    value,
+  );
   if (!dateTime) return null;
   const [, y, mo, d, h, mi, s = '0', frac = '0', zone] = dateTime;
   if (zone) return Date.parse(`${y}-${mo}-${d}T${h}:${mi}:${two(Number(s))}.${frac.padEnd(3, '0')}${zone}`);

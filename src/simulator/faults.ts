@@ -17,14 +17,24 @@ export const endpointFaultsSchema = z.strictObject({
   rateLimitRps: z.number().int().positive().optional(),
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** Deterministic faults for tests: the next `count` requests get `status` (or hang when status is 0). */
-  failNext: z.array(z.strictObject({ status: z.number().int(), count: z.number().int().positive(), retryAfterSeconds: z.number().int().optional() })).optional(),
+  failNext: z
+    .array(
+      z.strictObject({
+        status: z.number().int(),
+        count: z.number().int().positive(),
+        retryAfterSeconds: z.number().int().optional(),
+      }),
+    )
+    .optional(),
   /** The next `count` requests are processed, then answered 200 with a body that is not JSON (a gateway's page). */
   garbleAnswerNext: z.number().int().positive().optional(),
   /**
    * The next `count` requests are not processed and get this JSON body instead: a refusal (`codeRetour`, `libelle`,
    * with the status business errors use) or an answer the simulator never gives on its own (an empty list).
    */
-  answerNext: z.array(z.strictObject({ count: z.number().int().positive(), body: z.record(z.string(), z.unknown()) })).optional(),
+  answerNext: z
+    .array(z.strictObject({ count: z.number().int().positive(), body: z.record(z.string(), z.unknown()) }))
+    .optional(),
 });
 export type EndpointFaults = z.infer<typeof endpointFaultsSchema>;
 
@@ -43,7 +53,8 @@ export const faultSettingsSchema = z.strictObject({
 });
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 
-export type FaultDecision = { kind: 'none' } | { kind: 'hang' } | { kind: 'status'; status: number; retryAfterSeconds?: number };
+export type FaultDecision =
+  { kind: 'none' } | { kind: 'hang' } | { kind: 'status'; status: number; retryAfterSeconds?: number };
 
 export class Faults {
   settings: FaultSettings;
@@ -91,7 +102,11 @@ export class Faults {
         if (next.count <= 0) f.failNext!.shift();
         return next.status === 0
           ? { kind: 'hang' }
-          : { kind: 'status', status: next.status, ...(next.retryAfterSeconds !== undefined ? { retryAfterSeconds: next.retryAfterSeconds } : {}) };
+          : {
+              kind: 'status',
+              status: next.status,
+              ...(next.retryAfterSeconds !== undefined ? { retryAfterSeconds: next.retryAfterSeconds } : {}),
+            };
       }
       if (f.rateLimitRps !== undefined) {
         const second = Math.floor(nowMs / 1000);
@@ -99,7 +114,8 @@ export class Faults {
         const current = bucket && bucket.second === second ? bucket : { second, count: 0 };
         current.count += 1;
         this.#perSecond.set(key, current);
-        if (current.count > f.rateLimitRps) return { kind: 'status', status: 429, retryAfterSeconds: f.retryAfterSeconds ?? 1 };
+        if (current.count > f.rateLimitRps)
+          return { kind: 'status', status: 429, retryAfterSeconds: f.retryAfterSeconds ?? 1 };
       }
       if (f.hangRatio && random() < f.hangRatio) return { kind: 'hang' };
       if (f.error503Ratio && random() < f.error503Ratio) return { kind: 'status', status: 503 };

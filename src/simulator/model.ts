@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
-/** Chorus Pro asks for a new technical-account password every 424 days (research 2026-11-30 §2.1). */
+/**
+ * Chorus Pro asks for a new technical-account password every 424 days (docs/chorus-pro-notes.md, "Reaching Chorus
+ * Pro").
+ */
 export const PASSWORD_LIFETIME_DAYS = 424;
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
@@ -21,7 +24,10 @@ export const accountSchema = z.object({
   password: z.string().min(1),
   role: z.enum(['supplier', 'recipient']).default('supplier'),
   structureSirets: z.array(z.string()),
-  /** The day the password stops working; without it, 424 days after `passwordChangedAt` (or after the simulator started). */
+  /**
+   * The day the password stops working; without it, 424 days after `passwordChangedAt` (or after the simulator
+   * started).
+   */
   passwordExpiresAt: day.optional(),
   passwordChangedAt: day.optional(),
 });
@@ -48,7 +54,9 @@ export const structureSchema = z.object({
     }),
   ),
   /** Legal engagements (EJ) this structure issued, for `engagementsJuridiques/v1/rechercher`. */
-  engagements: z.array(z.object({ numero: z.string(), etat: z.string().default('COMMANDE'), montant: z.number().optional() })).default([]),
+  engagements: z
+    .array(z.object({ numero: z.string(), etat: z.string().default('COMMANDE'), montant: z.number().optional() }))
+    .default([]),
 });
 
 export const seedSchema = z.object({
@@ -163,7 +171,12 @@ export interface SimFlux {
   files: FluxFile[];
   depositedAt: number;
   /** Decided when the flux reaches its terminal state, in deposit order (duplicates depend on it). */
-  outcome: { state: TerminalFluxState; erreursDP: ErreurDP[]; erreursTechniques: ErreurTechnique[]; invoiceIds: number[] } | null;
+  outcome: {
+    state: TerminalFluxState;
+    erreursDP: ErreurDP[];
+    erreursTechniques: ErreurTechnique[];
+    invoiceIds: number[];
+  } | null;
   /** Forced by fault injection. */
   forcedState: TerminalFluxState | null;
   /** Forced by fault injection: the flux never leaves this state (one outside the documented list, say). */

@@ -31,7 +31,13 @@ export function searchItem(invoice: SimInvoice): Record<string, unknown> {
     idDestinataire: invoice.recipient.idStructureCPP,
     codeDestinataire: invoice.recipient.siret,
     designationDestinataire: invoice.recipient.designation,
-    ...(invoice.service ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, nomServiceExecutant: invoice.service.libelle } : {}),
+    ...(invoice.service
+      ? {
+          idServiceExecutant: invoice.service.idService,
+          codeServiceExecutant: invoice.service.codeService,
+          nomServiceExecutant: invoice.service.libelle,
+        }
+      : {}),
     ...(d.engagementNumber ? { numeroBonCommande: d.engagementNumber } : {}),
     modeDepot: 'EDI_MIXTE',
     rejetTraite: false,
@@ -53,7 +59,11 @@ export function consultedInvoice(invoice: SimInvoice): Record<string, unknown> {
       codeDestinataire: invoice.recipient.siret,
       libelleDestinataire: invoice.recipient.designation,
       ...(invoice.service
-        ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, libelleServiceExecutant: invoice.service.libelle }
+        ? {
+            idServiceExecutant: invoice.service.idService,
+            codeServiceExecutant: invoice.service.codeService,
+            libelleServiceExecutant: invoice.service.libelle,
+          }
         : {}),
       miseEnPaiementDestinataire: !invoice.recipient.flags.statutMiseEnPaiementNestPasRemonte,
     },
@@ -70,21 +80,34 @@ export function consultedInvoice(invoice: SimInvoice): Record<string, unknown> {
       typeFacture: TYPE_BY_CODE[d.typeCode ?? ''] ?? 'FACTURE',
       ...(d.engagementNumber ? { numeroBonCommande: d.engagementNumber } : {}),
     },
-    montantTotal: { montantHtTotal: amount(d.amountWithoutVat), montantTVA: amount(d.vatAmount), montantTtcTotal: amount(d.amountWithVat), montantAPayer: amount(d.amountWithVat) },
+    montantTotal: {
+      montantHtTotal: amount(d.amountWithoutVat),
+      montantTVA: amount(d.vatAmount),
+      montantTtcTotal: amount(d.amountWithVat),
+      montantAPayer: amount(d.amountWithVat),
+    },
     ...(outputFrameCode(d.frame) ? { cadreDeFacturation: validationFrame(invoice) } : {}),
   };
 }
 
 /** The output enum's code of a frame (A9 gives A9_FACTURE_SOUSTRAITANT); it lacks A3, A11 and A21. */
 const outputFrameCode = (prefix: string | null | undefined): string | undefined =>
-  ['A3', 'A11', 'A21'].includes(prefix ?? '') ? undefined : CADRES_FACTURATION.find((code) => code.startsWith(`${prefix}_`));
+  ['A3', 'A11', 'A21'].includes(prefix ?? '')
+    ? undefined
+    : CADRES_FACTURATION.find((code) => code.startsWith(`${prefix}_`));
 
 /** `cadreDeFacturation` as consulted: the frame, and the validator with the day it decided. */
 function validationFrame(invoice: SimInvoice): Record<string, unknown> {
   const v = invoice.validation;
   return {
     codeCadreFacturation: outputFrameCode(invoice.data.frame),
-    ...(v ? { typeIdentifiantValideur1: 'SIRET', codeValideur1: v.validatorSiret, ...(v.decidedAt ? { dateValidation1: isoParis(v.decidedAt) } : {}) } : {}),
+    ...(v
+      ? {
+          typeIdentifiantValideur1: 'SIRET',
+          codeValideur1: v.validatorSiret,
+          ...(v.decidedAt ? { dateValidation1: isoParis(v.decidedAt) } : {}),
+        }
+      : {}),
   };
 }
 
@@ -105,7 +128,13 @@ export function validatorInboxItem(invoice: SimInvoice, validator: SimStructure)
     identifiantDestinataire: invoice.recipient.siret,
     typeIdentifiantDestinataire: 'SIRET',
     designationDestinataire: invoice.recipient.designation,
-    ...(invoice.service ? { idServiceExecutant: invoice.service.idService, codeServiceExecutant: invoice.service.codeService, nomServiceExecutant: invoice.service.libelle } : {}),
+    ...(invoice.service
+      ? {
+          idServiceExecutant: invoice.service.idService,
+          codeServiceExecutant: invoice.service.codeService,
+          nomServiceExecutant: invoice.service.libelle,
+        }
+      : {}),
     idValideur: validator.idStructureCPP,
     identifiantValideur: validator.siret,
     typeIdentifiantValideur: 'SIRET',

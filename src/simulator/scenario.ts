@@ -2,7 +2,8 @@
  * A scenario file (`SIMULATOR_SCENARIO=path`): the world a demo, a test or a user wants Chorus Pro to be.
  * Structures, accounts and applications are added to the base seed (replacing those with the same SIRET,
  * login or client id); each recipient's decisions say which status it applies and how long after
- * MISE_A_DISPOSITION (MISE_A_DISPOSITION_MOE for a works document), for which frames; faults, variants and timing are the simulator's own settings. See scenarios/.
+ * MISE_A_DISPOSITION (MISE_A_DISPOSITION_MOE for a works document), for which frames; faults, variants and timing are
+ * the simulator's own settings. See scenarios/.
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
@@ -31,11 +32,17 @@ export const scenarioSchema = z.strictObject({
   accounts: z.array(accountSchema).default([]),
   structures: z.array(structureSchema).default([]),
   /** By recipient SIRET: its decisions for every invoice, or by service code ('*' for the others). */
-  recipients: z.record(z.string(), z.union([z.array(decisionSchema), z.record(z.string(), z.array(decisionSchema))])).default({}),
+  recipients: z
+    .record(z.string(), z.union([z.array(decisionSchema), z.record(z.string(), z.array(decisionSchema))]))
+    .default({}),
   faults: faultSettingsSchema.partial().optional(),
   variants: variantsSchema.partial().optional(),
   timing: z
-    .strictObject({ fluxStepMs: z.number().int().positive(), invoiceStepMs: z.number().int().positive(), validationDelayMs: z.number().int().positive() })
+    .strictObject({
+      fluxStepMs: z.number().int().positive(),
+      invoiceStepMs: z.number().int().positive(),
+      validationDelayMs: z.number().int().positive(),
+    })
     .partial()
     .optional(),
 });
@@ -52,7 +59,9 @@ export interface Scenario {
 
 /** Leaves out the keys a partial schema parsed as undefined (exactOptionalPropertyTypes). */
 function defined<T extends object>(value: T | undefined): { [K in keyof T]?: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as { [K in keyof T]?: Exclude<T[K], undefined> };
+  return Object.fromEntries(Object.entries(value ?? {}).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>;
+  };
 }
 
 function merge<T>(base: T[], added: T[], key: (item: T) => string): T[] {
@@ -63,7 +72,9 @@ function merge<T>(base: T[], added: T[], key: (item: T) => string): T[] {
 /** A scenario from its JSON content, over a base seed (the simulator's fixtures by default). */
 function scenarioFrom(content: unknown, base: Seed = loadSeed()): Scenario {
   const s = scenarioSchema.parse(content);
-  const decisions: DecisionBook = Object.fromEntries(Object.entries(s.recipients).map(([siret, d]) => [siret, Array.isArray(d) ? { '*': d } : d]));
+  const decisions: DecisionBook = Object.fromEntries(
+    Object.entries(s.recipients).map(([siret, d]) => [siret, Array.isArray(d) ? { '*': d } : d]),
+  );
   return {
     description: s.description,
     seed: {
@@ -86,6 +97,9 @@ export function loadScenario(path: string): Scenario {
     throw new Error(`Cannot read the simulator scenario ${path}: ${(error as Error).message}`, { cause: error });
   }
   const parsed = scenarioSchema.safeParse(content);
-  if (!parsed.success) throw new Error(`The simulator scenario ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(
+      `The simulator scenario ${path} is invalid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   return scenarioFrom(content);
 }

@@ -62,7 +62,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const world = new ChorusWorld(options.seed ?? scenario?.seed ?? loadSeed());
   const engine = new LifecycleEngine(
     world,
-    { fluxStepMs: 1000, invoiceStepMs: 1000, validationDelayMs: VALIDATION_DELAY_MS, ...scenario?.timing, ...options.timing },
+    {
+      fluxStepMs: 1000,
+      invoiceStepMs: 1000,
+      validationDelayMs: VALIDATION_DELAY_MS,
+      ...scenario?.timing,
+      ...options.timing,
+    },
     options.decisions ?? scenario?.decisions ?? {},
   );
   const actions = new InvoiceActions(engine);
@@ -71,11 +77,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const variants: Variants = variantsSchema.parse({ ...scenario?.variants, ...options.variants });
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
   const restoredInvoices = options.stateFile ? restoreState(world, options.stateFile) : 0;
-  const kept = options.stateFile ? keepState(world, options.stateFile) : null;
+  const kept = options.stateFile
+    ? keepState(world, options.stateFile, (error) =>
+        process.emitWarning(
+          `The simulator could not save its state to ${options.stateFile} (${error instanceof Error ? error.message : String(error)}); it will try again`,
+        ),
+      )
+    : null;
   if (kept) world.onChange = () => kept.schedule();
 
   const ctx: ApiContext = { world, engine, actions, faults, variants };
-  const handlers = { ...facturesApi(ctx), ...soumettreApi(ctx), ...validatorsApi(ctx), ...structuresApi(ctx), ...transversesApi(ctx), ...engagementsApi(ctx) };
+  const handlers = {
+    ...facturesApi(ctx),
+    ...soumettreApi(ctx),
+    ...validatorsApi(ctx),
+    ...structuresApi(ctx),
+    ...transversesApi(ctx),
+    ...engagementsApi(ctx),
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -83,7 +102,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   app.use('/simulator', adminRoutes({ engine, actions, faults, variants, counter, tokens }));
   app.use((_req, res) => res.status(404).end());
   app.use((error: unknown, _req: Request, res: Response, _next: unknown) => {
-    res.status(error instanceof z.ZodError ? 400 : 500).json({ error: error instanceof Error ? error.message : String(error) });
+    res
+      .status(error instanceof z.ZodError ? 400 : 500)
+      .json({ error: error instanceof Error ? error.message : String(error) });
   });
 
   const server = app.listen(options.port ?? 0, options.host ?? '127.0.0.1');

@@ -8,7 +8,11 @@ import type { ChorusWorld } from './world.js';
 
 const VERSION = 1;
 
-type StoredInvoice = Omit<SimInvoice, 'supplier' | 'recipient' | 'service'> & { supplierSiret: string; recipientSiret: string; serviceCode: string | null };
+type StoredInvoice = Omit<SimInvoice, 'supplier' | 'recipient' | 'service'> & {
+  supplierSiret: string;
+  recipientSiret: string;
+  serviceCode: string | null;
+};
 
 interface StoredState {
   version: number;
@@ -43,33 +47,64 @@ function snapshot(world: ChorusWorld): StoredState {
 export function restoreState(world: ChorusWorld, path: string): number {
   if (!existsSync(path)) return 0;
   const state = JSON.parse(readFileSync(path, 'utf8')) as StoredState;
-  if (state.version !== VERSION) throw new Error(`The simulator state file ${path} is of version ${state.version}, not ${VERSION}: remove it to start afresh`);
+  if (state.version !== VERSION)
+    throw new Error(
+      `The simulator state file ${path} is of version ${state.version}, not ${VERSION}: remove it to start afresh`,
+    );
   world.clock.offsetMs = state.clockOffsetMs;
-  for (const key of Object.keys(world.next) as Array<keyof ChorusWorld['next']>) world.next[key] = Math.max(world.next[key], state.next[key]);
+  for (const key of Object.keys(world.next) as Array<keyof ChorusWorld['next']>)
+    world.next[key] = Math.max(world.next[key], state.next[key]);
   world.seed.accounts = state.accounts;
   for (const flux of state.fluxes) world.addFlux(flux);
   const structure = (siret: string): SimStructure => {
     const found = world.structureBySiret(siret);
-    if (!found) throw new Error(`The simulator state file ${path} names structure ${siret}, which the seed or scenario no longer has: remove the file to start afresh`);
+    if (!found)
+      throw new Error(
+        `The simulator state file ${path} names structure ${siret}, which the seed or scenario no longer has: remove the file to start afresh`,
+      );
     return found;
   };
   for (const { supplierSiret, recipientSiret, serviceCode, ...rest } of state.invoices) {
     const recipient = structure(recipientSiret);
-    world.invoices.set(rest.id, { ...rest, supplier: structure(supplierSiret), recipient, service: recipient.services.find((s) => s.codeService === serviceCode) ?? null });
+    world.invoices.set(rest.id, {
+      ...rest,
+      supplier: structure(supplierSiret),
+      recipient,
+      service: recipient.services.find((s) => s.codeService === serviceCode) ?? null,
+    });
   }
   for (const [id, attachment] of state.attachments) world.attachments.set(id, attachment);
   for (const [number, count] of state.depositsByInvoiceNumber) world.depositsByInvoiceNumber.set(number, count);
   return world.invoices.size;
 }
 
-/** Keeps the world in `path`: `schedule` after each change (writes are grouped), `flush` at close. */
-export function keepState(world: ChorusWorld, path: string): { schedule(): void; flush(): void } {
+/** How long a write that failed (no file descriptor left, a full disk) waits before it is tried again. */
+const RETRY_MS = 1_000;
+
+/**
+ * Keeps the world in `path`: `schedule` after each change (writes are grouped), `flush` at close. A write that fails
+ * is tried again later, never thrown: the simulator keeps answering, and the file catches up.
+ */
+export function keepState(
+  world: ChorusWorld,
+  path: string,
+  onError: (error: unknown) => void = () => undefined,
+): { schedule(): void; flush(): void } {
   let timer: NodeJS.Timeout | null = null;
+  const write = (): boolean => {
+    try {
+      writeFileSync(`${path}.tmp`, JSON.stringify(snapshot(world)));
+      renameSync(`${path}.tmp`, path);
+      return true;
+    } catch (error) {
+      onError(error);
+      return false;
+    }
+  };
   const flush = () => {
     if (timer) clearTimeout(timer);
     timer = null;
-    writeFileSync(`${path}.tmp`, JSON.stringify(snapshot(world)));
-    renameSync(`${path}.tmp`, path);
+    if (!write()) timer = setTimeout(flush, RETRY_MS).unref();
   };
   return {
     schedule() {

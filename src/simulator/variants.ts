@@ -12,6 +12,11 @@ export const variantsSchema = z.strictObject({
   historyDateFormat: z.enum(['iso', 'short']).default('short'),
   /** An empty search as an empty list, or as codeRetour 20000 `TRA_MSG_00.015`. */
   emptySearch: z.enum(['empty-list', 'no-result-code']).default('empty-list'),
+  /**
+   * Answers as production's Java backend writes them: every property of the answer's definition present, `null` when
+   * unset. Off, unset properties are left out (as some client libraries' doubles do).
+   */
+  unsetAsNull: z.boolean().default(true),
   /** After IN_INTEGRE_PARTIEL, leave out the error lines (seen in production). */
   omitErrorLinesOnPartial: z.boolean().default(false),
 });

@@ -22,7 +22,10 @@ export class ChorusWorld {
   /** Fluxes in deposit order, which is time order. */
   readonly fluxOrder: SimFlux[] = [];
   readonly invoices = new Map<number, SimInvoice>();
-  /** Attachments uploaded with `ajouter/fichier` or `deposer/pdf`: the owner's login, name and size, and what OCR read in a PDF. */
+  /**
+   * Attachments uploaded with `ajouter/fichier` or `deposer/pdf`: the owner's login, name and size, and what OCR read
+   * in a PDF.
+   */
   readonly attachments = new Map<number, SimAttachment>();
   /** Deposits seen per invoice number (read from the files), to prove nothing is sent twice. */
   readonly depositsByInvoiceNumber = new Map<string, number>();
@@ -30,7 +33,12 @@ export class ChorusWorld {
    * Numbering starts from the clock, so that a simulator restarted without its state never hands out an id it
    * gave before: a relay that kept the old ids would otherwise take a new invoice for an old one.
    */
-  readonly next = { flux: Date.now() * 10, invoice: Date.now() * 10, history: Date.now() * 10, attachment: Date.now() * 10 };
+  readonly next = {
+    flux: Date.now() * 10,
+    invoice: Date.now() * 10,
+    history: Date.now() * 10,
+    attachment: Date.now() * 10,
+  };
   readonly startedAt = Date.now();
   /** Called after every change a request made, to keep the state on disk (state-file.ts). */
   onChange: () => void = () => undefined;
@@ -41,10 +49,14 @@ export class ChorusWorld {
     return this.seed.accounts.find((a) => a.login === login);
   }
 
-  /** The last instant the account's password works: its expiry day, else 424 days after it was changed (or after start). */
+  /**
+   * The last instant the account's password works: its expiry day, else 424 days after it was changed (or after start).
+   */
   passwordExpiresAt(account: SimAccount): number {
     if (account.passwordExpiresAt) return Date.parse(`${account.passwordExpiresAt}T23:59:59+01:00`);
-    const changed = account.passwordChangedAt ? Date.parse(`${account.passwordChangedAt}T00:00:00+01:00`) : this.startedAt;
+    const changed = account.passwordChangedAt
+      ? Date.parse(`${account.passwordChangedAt}T00:00:00+01:00`)
+      : this.startedAt;
     return changed + PASSWORD_LIFETIME_DAYS * 86_400_000;
   }
 
@@ -57,7 +69,9 @@ export class ChorusWorld {
   }
 
   structuresOf(account: SimAccount): SimStructure[] {
-    return account.structureSirets.map((siret) => this.structureBySiret(siret)).filter((s): s is SimStructure => s !== undefined);
+    return account.structureSirets
+      .map((siret) => this.structureBySiret(siret))
+      .filter((s): s is SimStructure => s !== undefined);
   }
 
   addFlux(flux: SimFlux): void {
@@ -76,7 +90,9 @@ export class ChorusWorld {
   /** Invoices this account sees: the ones its structures sent (supplier) or received (recipient). */
   invoicesOf(account: SimAccount): SimInvoice[] {
     const sirets = new Set(account.structureSirets);
-    return [...this.invoices.values()].filter((i) => sirets.has(account.role === 'supplier' ? i.supplier.siret : i.recipient.siret));
+    return [...this.invoices.values()].filter((i) =>
+      sirets.has(account.role === 'supplier' ? i.supplier.siret : i.recipient.siret),
+    );
   }
 
   /** The invoice, if this account may see it. */
@@ -98,7 +114,8 @@ export class ChorusWorld {
   /** The invoice, if one of this account's structures is its validator. */
   invoiceForValidator(account: SimAccount, id: number): SimInvoice {
     const invoice = this.invoices.get(id);
-    if (!invoice?.validation || !account.structureSirets.includes(invoice.validation.validatorSiret)) throw new BusinessError(BUSINESS_ERRORS.factures.unknownInvoice);
+    if (!invoice?.validation || !account.structureSirets.includes(invoice.validation.validatorSiret))
+      throw new BusinessError(BUSINESS_ERRORS.factures.unknownInvoice);
     return invoice;
   }
 

@@ -22,7 +22,10 @@ export interface SupplierAccountInput {
 export function assertEnvironmentServed(chorus: ChorusEnvironments | null, environment: ChorusEnvironment): void {
   const served = configuredEnvironments(chorus);
   if (served.length === 0 || served.includes(environment)) return;
-  const variables = environment === 'sandbox' ? 'PISTE_SANDBOX_CLIENT_ID and PISTE_SANDBOX_CLIENT_SECRET' : 'PISTE_CLIENT_ID and PISTE_CLIENT_SECRET';
+  const variables =
+    environment === 'sandbox'
+      ? 'PISTE_SANDBOX_CLIENT_ID and PISTE_SANDBOX_CLIENT_SECRET'
+      : 'PISTE_CLIENT_ID and PISTE_CLIENT_SECRET';
   throw new DomainError(
     'invalid',
     'CHORUS_ENVIRONMENT_NOT_CONFIGURED',
@@ -38,8 +41,12 @@ export function assertEnvironmentServed(chorus: ChorusEnvironments | null, envir
 }
 
 /** Registers a supplier account, or replaces the credentials of the one with that SIRET. */
-export async function upsertSupplierAccount(em: EntityManager, secretBox: SecretBox, input: SupplierAccountInput): Promise<{ account: SupplierAccount; created: boolean }> {
-  const write = async (): Promise<{ account: SupplierAccount; created: boolean }> => {
+export async function upsertSupplierAccount(
+  em: EntityManager,
+  secretBox: SecretBox,
+  input: SupplierAccountInput,
+): Promise<{ account: SupplierAccount; created: boolean; resumed: boolean }> {
+  const write = async (): Promise<{ account: SupplierAccount; created: boolean; resumed: boolean }> => {
     const fork = em.fork();
     const existing = await fork.findOne(SupplierAccount, { siret: input.siret });
     const account =
@@ -61,11 +68,13 @@ export async function upsertSupplierAccount(em: EntityManager, secretBox: Secret
     const wasPaused = account.pausedAt !== null;
     account.pausedAt = null;
     account.pausedReason = null;
+    // The credentials may be what made the syncs fail: the next one tries at once.
+    account.syncRetryAt = null;
     await fork.transactional(async (tx) => {
       await tx.flush();
       if (wasPaused) await supplierPauseChanged(tx, account.id, false);
     });
-    return { account, created: existing === null };
+    return { account, created: existing === null, resumed: wasPaused };
   };
   try {
     return await write();
@@ -85,7 +94,11 @@ export async function registeredSupplier(em: EntityManager, siret: string): Prom
   const supplier = await em.findOne(SupplierAccount, { siret });
   if (supplier === null) {
     throw new DomainError('invalid', 'UNKNOWN_SUPPLIER', `No supplier account is registered for SIRET ${siret}.`, [
-      { path: 'supplierSiret', code: 'unknown_supplier', message: 'Register the supplier with POST /v1/suppliers first.' },
+      {
+        path: 'supplierSiret',
+        code: 'unknown_supplier',
+        message: 'Register the supplier with POST /v1/suppliers first.',
+      },
     ]);
   }
   return supplier;

@@ -11,40 +11,13 @@ import type { InvoiceToValidate } from '../chorus/validator.js';
 import type { Clock } from '../context.js';
 import type { Notification } from '../db/entities/notification.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
-import { Validation, type ValidationStage } from '../db/entities/validation.js';
+import { Validation } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';
-import { deadlineOf, stageAfter } from './stages.js';
+import { deadlineOf } from './stages.js';
+import { moveDecision, observeValidationStatus } from './transitions.js';
 import { addEvent } from './timeline.js';
 
 const money = (value: number | null): string | null => (value === null ? null : value.toFixed(2));
-
-const STAGE_SENTENCE: Record<ValidationStage, string> = {
-  pending: 'waits for the validator',
-  approved: 'was approved by the validator',
-  refused: 'was refused by the validator',
-  tacitly_approved: 'was not decided before the deadline: Chorus Pro takes it as approved',
-  wrong_validator: 'names the wrong validator: its supplier must correct it',
-};
-
-/** Moves a validation to what Chorus Pro says of it now; returns the alert it calls for, if any. */
-function apply(em: EntityManager, validation: Validation, status: string, now: Date): Notification | null {
-  if (status === validation.chorusStatus) return null;
-  const previous = validation.stage;
-  const stage = stageAfter(validation, status, now);
-  validation.chorusStatus = status;
-  validation.stage = stage;
-  addEvent(validation, now, 'status', `Chorus Pro status ${status}: invoice ${validation.invoiceNumber} ${STAGE_SENTENCE[stage]}.`);
-  if (stage === 'tacitly_approved' && previous !== 'tacitly_approved') {
-    return notifyValidation(
-      em,
-      validation,
-      'validation.tacitly_approved',
-      { message: `Invoice ${validation.invoiceNumber} was neither approved nor refused before its deadline; Chorus Pro takes it as approved (${status}).` },
-      status,
-    );
-  }
-  return null;
-}
 
 async function recordNew(
   em: EntityManager,
@@ -85,7 +58,9 @@ async function recordNew(
     em,
     validation,
     'validation.required',
-    { message: `Invoice ${validation.invoiceNumber} waits for your decision until ${validation.deadline.toISOString()}; silence then counts as approval.` },
+    {
+      message: `Invoice ${validation.invoiceNumber} waits for your decision until ${validation.deadline.toISOString()}; silence then counts as approval.`,
+    },
     `${validation.chorusStatus}:${depositedAt.toISOString()}`,
   );
 }
@@ -106,7 +81,10 @@ export async function syncValidationInbox(deps: {
   const inbox = await invoicing.invoicesToValidate(account, validator.siret);
   const known = await em.find(Validation, {
     validator,
-    $or: [{ chorusInvoiceId: { $in: inbox.map((i) => i.chorusInvoiceId) } }, { stage: { $in: ['pending', 'wrong_validator'] } }],
+    $or: [
+      { chorusInvoiceId: { $in: inbox.map((i) => i.chorusInvoiceId) } },
+      { stage: { $in: ['pending', 'wrong_validator'] } },
+    ],
   });
   const byId = new Map(known.map((v) => [v.chorusInvoiceId, v]));
   const notifications: Notification[] = [];
@@ -119,13 +97,13 @@ export async function syncValidationInbox(deps: {
     if (found.updatedAt > askedAt) continue;
     // Back in the inbox (a corrected validator, the group's representative next): a new deadline, a new alert.
     if (found.stage !== 'pending' || (item.status && item.status !== found.chorusStatus)) {
-      const alert = apply(em, found, item.status ?? 'A_VALIDER_1', now);
+      const alert = observeValidationStatus(em, found, item.status ?? 'A_VALIDER_1', now);
       if (alert) notifications.push(alert);
       const depositedAt = item.depositedAt ?? now;
       found.deadline = new Date(Math.max(found.deadline.getTime(), deadlineOf(depositedAt).getTime()));
       found.remindersSent = [];
-      found.decision = null;
-      found.decisionState = null;
+      if (found.decisionState !== null && found.decisionState !== 'queued' && found.decisionState !== 'sending')
+        moveDecision(found, 'none');
       notifications.push(
         notifyValidation(
           em,
@@ -142,11 +120,17 @@ export async function syncValidationInbox(deps: {
   let settled = 0;
   for (const validation of known) {
     // A decision on its way settles the row itself (its job reads the status before and after its call).
-    if (inInbox.has(validation.chorusInvoiceId) || validation.stage !== 'pending' || validation.decisionState === 'queued' || validation.decisionState === 'sending') continue;
+    if (
+      inInbox.has(validation.chorusInvoiceId) ||
+      validation.stage !== 'pending' ||
+      validation.decisionState === 'queued' ||
+      validation.decisionState === 'sending'
+    )
+      continue;
     if (validation.updatedAt > askedAt) continue;
     const { status } = await invoicing.viewAsValidator(account, validation.chorusInvoiceId);
     if (!status) continue;
-    const alert = apply(em, validation, status, now);
+    const alert = observeValidationStatus(em, validation, status, now);
     if (alert) notifications.push(alert);
     if (validation.stage !== 'pending') settled += 1;
   }

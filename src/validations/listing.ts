@@ -1,4 +1,7 @@
-/** The validations a caller may see, filtered (the main contractor's inbox as GET /v1/validations shows it), and one by id. */
+/**
+ * The validations a caller may see, filtered (the main contractor's inbox as GET /v1/validations shows it), and one by
+ * id.
+ */
 import type { EntityManager, FilterQuery } from '@mikro-orm/postgresql';
 import type { Scope } from '../access/roles.js';
 import { Validation, type ValidationStage } from '../db/entities/validation.js';
@@ -18,14 +21,19 @@ export function listValidations(em: EntityManager, scope: Scope, f: ValidationFi
   const where: FilterQuery<Validation> = {};
   const validator: Record<string, unknown> = {};
   if (scope !== null) validator.siret = { $in: [...scope] };
-  if (f.validatorSiret) validator.siret = scope !== null && !scope.includes(f.validatorSiret) ? { $in: [] } : f.validatorSiret;
+  if (f.validatorSiret)
+    validator.siret = scope !== null && !scope.includes(f.validatorSiret) ? { $in: [] } : f.validatorSiret;
   if (Object.keys(validator).length > 0) where.validator = validator;
   if (f.pending) where.stage = 'pending';
   else if (f.stage) where.stage = { $in: f.stage };
   if (f.supplierSiret) where.supplierSiret = f.supplierSiret;
   if (f.marketNumber) where.marketNumber = f.marketNumber;
   if (f.deadlineBefore) where.deadline = { $lt: f.deadlineBefore };
-  return em.find(Validation, where, { populate: ['validator'], orderBy: { deadline: 'asc', id: 'asc' }, limit: f.limit });
+  return em.find(Validation, where, {
+    populate: ['validator'],
+    orderBy: { deadline: 'asc', id: 'asc' },
+    limit: f.limit,
+  });
 }
 
 /** One validation with its validator account, or null. */

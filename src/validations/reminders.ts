@@ -17,7 +17,11 @@ export async function remindValidators(deps: { em: EntityManager; clock: Clock }
   const soonest = new Date(now.getTime() + Math.max(...REMINDER_DAYS) * DAY_MS);
   const due = await em.find(
     Validation,
-    { stage: 'pending', $or: [{ decisionState: null }, { decisionState: { $in: ['done', 'failed'] } }], deadline: { $lte: soonest, $gt: now } },
+    {
+      stage: 'pending',
+      $or: [{ decisionState: null }, { decisionState: { $in: ['done', 'failed'] } }],
+      deadline: { $lte: soonest, $gt: now },
+    },
     { limit: 1000 },
   );
   const notifications: Notification[] = [];
@@ -31,7 +35,13 @@ export async function remindValidators(deps: { em: EntityManager; clock: Clock }
     const message = `Invoice ${validation.invoiceNumber} still waits for your decision: ${daysLeft} day(s) left, until ${validation.deadline.toISOString()}.`;
     addEvent(validation, now, 'reminder', message);
     notifications.push(
-      notifyValidation(em, validation, 'validation.reminder', { message, daysLeft, reminder: `${reminder}d` }, `${reminder}d:${validation.deadline.toISOString()}`),
+      notifyValidation(
+        em,
+        validation,
+        'validation.reminder',
+        { message, daysLeft, reminder: `${reminder}d` },
+        `${reminder}d:${validation.deadline.toISOString()}`,
+      ),
     );
   }
   await em.flush();

@@ -17,11 +17,16 @@ export async function registerMainContractor(p: PipelineHarness): Promise<void> 
     body: JSON.stringify({ login: 'TECH_DUBOIS@cpro.fr', password: 'Dubois-Password-1', structureSirets: [HOLDER] }),
   });
   expect(account.status).toBe(201);
-  const holder = await p.h.api('/v1/suppliers', jsonInit(supplierBody({ siret: HOLDER, chorusLogin: 'TECH_DUBOIS@cpro.fr', chorusPassword: 'Dubois-Password-1' })));
+  const holder = await p.h.api(
+    '/v1/suppliers',
+    jsonInit(supplierBody({ siret: HOLDER, chorusLogin: 'TECH_DUBOIS@cpro.fr', chorusPassword: 'Dubois-Password-1' })),
+  );
   expect(holder.status).toBe(201);
 }
 
-/** A subcontractor's invoice (A9) of 1 000.00 + 20 %, submitted with its data, naming the main contractor as validator. */
+/**
+ * A subcontractor's invoice (A9) of 1 000.00 + 20 %, submitted with its data, naming the main contractor as validator.
+ */
 export const subcontractorInvoice = (number: string, description = 'Lot plomberie, situation 2') =>
   invoiceFields({
     number,
@@ -31,7 +36,10 @@ export const subcontractorInvoice = (number: string, description = 'Lot plomberi
     lines: [{ description, quantity: '1', unit: 'forfait', unitPrice: '1000.00', vatRate: '20' }],
   });
 
-/** The same kind of invoice as the simulator's engine takes it (submitted with its data, no flux), for tests that seed it directly. */
+/**
+ * The same kind of invoice as the simulator's engine takes it (submitted with its data, no flux), for tests that seed
+ * it directly.
+ */
 export const subcontractedSimInvoice = (number: string): SimInvoiceData => ({
   syntax: 'SOUMETTRE',
   number,

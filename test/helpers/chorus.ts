@@ -1,7 +1,9 @@
 /** A simulator on a free port and clients for it, each with its own Redis key prefix. */
+import { expect } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { ChorusClient, type TechnicalAccount } from '../../src/chorus/client.js';
+import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
 import { PisteTokenProvider } from '../../src/chorus/token-provider.js';
 import { SecretBox } from '../../src/shared/secret-box.js';
 import { loadSeed } from '../../src/simulator/model.js';
@@ -30,7 +32,13 @@ export interface ChorusHarness {
   prefix: string;
   /** A client of its own (own token cache in memory, shared cache in Redis under `prefix`). */
   /** A client; give `prefix` for a token cache of its own. */
-  client(overrides?: { clientSecret?: string; timeoutMs?: number; blipRetries?: number; prefix?: string; pageSize?: number }): { client: ChorusClient; tokens: PisteTokenProvider };
+  client(overrides?: {
+    clientSecret?: string;
+    timeoutMs?: number;
+    blipRetries?: number;
+    prefix?: string;
+    pageSize?: number;
+  }): { client: ChorusClient; tokens: PisteTokenProvider };
   admin(path: string, init?: { method?: string; body?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }
@@ -78,7 +86,10 @@ export async function createChorusHarness(options: SimulatorOptions = {}): Promi
   };
 }
 
-/** UBL invoices from the demo supplier to the ministry's SERVICE-BTP, numbered `${prefix}-<pid>-<n>`, with any field changed. */
+/**
+ * UBL invoices from the demo supplier to the ministry's SERVICE-BTP, numbered `${prefix}-<pid>-<n>`, with any field
+ * changed.
+ */
 export function ublSamples(prefix: string): (overrides?: Record<string, unknown>) => Promise<Buffer> {
   let sequence = 0;
   return (overrides = {}) =>
@@ -94,4 +105,49 @@ export function ublSamples(prefix: string): (overrides?: Record<string, unknown>
       },
       'UBL',
     );
+}
+
+/**
+ * The demo supplier's invoice search (every status, one page of 100) as the simulator writes it, read without our
+ * client: what production would hand any client.
+ */
+export async function rawSupplierSearch(
+  simulatorUrl: string,
+): Promise<Record<string, unknown> & { listeFactures: Array<Record<string, unknown>> }> {
+  const token = (await (
+    await fetch(`${simulatorUrl}/api/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: APPLICATION.clientId,
+        client_secret: APPLICATION.clientSecret,
+      }),
+    })
+  ).json()) as { access_token: string };
+  const res = await fetch(`${simulatorUrl}${ENDPOINTS.rechercherFactureParFournisseur.path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token.access_token}`,
+      'cpro-account': Buffer.from(`${SUPPLIER.login}:${SUPPLIER.password}`).toString('base64'),
+      'content-type': 'application/json;charset=utf-8',
+    },
+    body: JSON.stringify({ rechercheFactureParFournisseur: { nbResultatsParPage: 100 } }),
+  });
+  return (await res.json()) as Record<string, unknown> & { listeFactures: Array<Record<string, unknown>> };
+}
+
+/** The recipient's decision on an invoice, through the simulator's back door (traiter/recue), with its reason. */
+export async function recipientDecides(
+  simulatorUrl: string,
+  chorusInvoiceId: string | null,
+  status: string,
+  motif?: string,
+): Promise<void> {
+  const res = await fetch(`${simulatorUrl}/simulator/recipient/traiter`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ idFacture: Number(chorusInvoiceId), nouveauStatut: status, ...(motif ? { motif } : {}) }),
+  });
+  expect(res.status).toBe(200);
 }

@@ -16,7 +16,11 @@ export function movingClocks(simulatorUrl: () => string): MovingClocks {
     clock: { now: () => new Date(Date.now() + offsetMs) },
     async advance(ms: number) {
       offsetMs += ms;
-      const res = await fetch(`${simulatorUrl()}/simulator/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms }) });
+      const res = await fetch(`${simulatorUrl()}/simulator/clock/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ms }),
+      });
       expect(res.status).toBe(200);
     },
   };

@@ -1,4 +1,7 @@
-/** Invoices the relay follows, written straight into PostgreSQL as the deposit pipeline leaves them, for sync tests at scale. */
+/**
+ * Invoices the relay follows, written straight into PostgreSQL as the deposit pipeline leaves them, for sync tests at
+ * scale.
+ */
 import type { EntityManager } from '@mikro-orm/postgresql';
 
 export async function insertFollowedInvoices(

@@ -11,6 +11,7 @@ import { createContext, type AppContext, type Clock } from '../../src/context.js
 import { startHttpServer } from '../../src/http/server.js';
 import { createLogger } from '../../src/logger.js';
 import { cloneDatabase, databaseUrl, dropDatabase } from './postgres.js';
+import { TEST_RULES_DIR } from './rules.js';
 
 export const API_KEY = 'test-api-key-0123456789abcdef';
 export const BOARD_USER = 'operator';
@@ -61,7 +62,10 @@ export function uniqueName(): string {
 }
 
 /** Environment variables that point Chorus Pro at a running simulator, for production and sandbox accounts alike. */
-export function simulatorEnv(simulator: { url: string }, environments: ReadonlyArray<'production' | 'sandbox'> = ['production', 'sandbox']): Record<string, string> {
+export function simulatorEnv(
+  simulator: { url: string },
+  environments: ReadonlyArray<'production' | 'sandbox'> = ['production', 'sandbox'],
+): Record<string, string> {
   const env: Record<string, string> = {};
   if (environments.includes('production')) {
     Object.assign(env, {
@@ -97,6 +101,7 @@ export function testEnv(name: string, extra: Record<string, string> = {}): Recor
     LOG_FORMAT: 'json',
     // Test receivers listen on loopback; hostile-input tests turn this off to check the guard.
     WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+    RULES_DIR: TEST_RULES_DIR,
     ...extra,
   };
 }
@@ -107,7 +112,11 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
   const env = testEnv(name, options.env);
   const config = loadConfig(env);
   const logs = new CapturedLogs();
-  const logger = createLogger({ level: 'silly', format: 'json', transports: [new winston.transports.Stream({ stream: logs.stream })] });
+  const logger = createLogger({
+    level: 'silly',
+    format: 'json',
+    transports: [new winston.transports.Stream({ stream: logs.stream })],
+  });
   const ctx = await createContext(config, { logger, ...(options.clock ? { clock: options.clock } : {}) });
   const http = options.http === false ? undefined : await startHttpServer(ctx, 0);
   const baseUrl = http ? `http://127.0.0.1:${http.port}` : '';
@@ -125,7 +134,9 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     },
     async close() {
       await http?.close();
-      await Promise.all(Object.values(ctx.queues).map((queue) => queue.obliterate({ force: true }).catch(() => undefined)));
+      await Promise.all(
+        Object.values(ctx.queues).map((queue) => queue.obliterate({ force: true }).catch(() => undefined)),
+      );
       await ctx.close();
       await dropDatabase(`cr_${name}`);
     },

@@ -1,6 +1,12 @@
 /** Request bodies for the intake API, with e-invoice files made by a real generator that agree with the fields. */
 import { expect } from 'vitest';
-import { FILE_EXTENSION_OF, generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat, type SampleInvoice } from '../../scripts/lib/sample-invoices.js';
+import {
+  FILE_EXTENSION_OF,
+  generateSampleInvoice,
+  SYNTAXE_FLUX_OF,
+  type SampleFormat,
+  type SampleInvoice,
+} from '../../scripts/lib/sample-invoices.js';
 
 export const SUPPLIER_SIRET = '73282932000074';
 export const RECIPIENT_SIRET = '11000201100044';
@@ -41,7 +47,8 @@ export async function fileFor(fields: Record<string, unknown>): Promise<Buffer> 
         engagementNumber: (fields.engagementNumber as string | null | undefined) ?? null,
         amountWithoutVat: String(fields.amountWithoutVat),
         billingFrame: typeof fields.billingFrame === 'string' ? fields.billingFrame : 'A1',
-        vatRate: typeof fields.vatRate === 'number' || typeof fields.vatRate === 'string' ? String(fields.vatRate) : '20',
+        vatRate:
+          typeof fields.vatRate === 'number' || typeof fields.vatRate === 'string' ? String(fields.vatRate) : '20',
       },
       format,
     );
@@ -90,9 +97,13 @@ export function invoiceFields(overrides: Record<string, unknown> = {}): Record<s
 export async function invoiceBody(overrides: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const fields = invoiceFields({ syntaxeFlux: 'IN_DP_E2_CII_FACTURX', ...overrides });
   if ('file' in overrides) return fields;
-  const extension = FORMAT_OF[String(fields.syntaxeFlux)] === 'Factur-X' || !FORMAT_OF[String(fields.syntaxeFlux)] ? 'pdf' : 'xml';
+  const extension =
+    FORMAT_OF[String(fields.syntaxeFlux)] === 'Factur-X' || !FORMAT_OF[String(fields.syntaxeFlux)] ? 'pdf' : 'xml';
   const content = await fileFor({ ...fields, vatRate: vatRateOf(fields) });
-  return { ...fields, file: { name: `${String(fields.number)}.${extension}`, contentBase64: content.toString('base64') } };
+  return {
+    ...fields,
+    file: { name: `${String(fields.number)}.${extension}`, contentBase64: content.toString('base64') },
+  };
 }
 
 /** The rate that gives the body's VAT, so that the generated file agrees with it. */
@@ -110,14 +121,31 @@ export const jsonInit = (body: unknown, headers: Record<string, string> = {}): R
 });
 
 /**
- * What the README's quick start does against a running `npm start`: register the simulator's demo technical account
+ * What the README's first invoice does against a running `npm start`: register the simulator's demo technical account
  * for a supplier (201), then deposit one sample invoice in `format`. Returns the intake's answer.
  */
-export async function depositLikeTheQuickStart(api: string, apiKey: string, number: string, format: SampleFormat): Promise<Response> {
+export async function depositLikeTheQuickStart(
+  api: string,
+  apiKey: string,
+  number: string,
+  format: SampleFormat,
+): Promise<Response> {
   const auth = { authorization: `Bearer ${apiKey}` };
-  const demoAccount = { siret: SUPPLIER_SIRET, chorusLogin: 'TECH_1_DEMO@cpro.fr', chorusPassword: 'Demo-Password-2026', environment: 'sandbox' };
+  const demoAccount = {
+    siret: SUPPLIER_SIRET,
+    chorusLogin: 'TECH_1_DEMO@cpro.fr',
+    chorusPassword: 'Demo-Password-2026',
+    environment: 'sandbox',
+  };
   expect((await fetch(`${api}/v1/suppliers`, jsonInit(demoAccount, auth))).status).toBe(201);
-  const sample = { number, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: RECIPIENT_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00' };
+  const sample = {
+    number,
+    issueDate: '2026-11-20',
+    supplierSiret: SUPPLIER_SIRET,
+    recipientSiret: RECIPIENT_SIRET,
+    serviceCode: 'SERVICE-BTP',
+    amountWithoutVat: '1000.00',
+  };
   const file = await generateSampleInvoice(sample, format);
   const body = {
     ...sample,

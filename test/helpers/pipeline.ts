@@ -15,11 +15,14 @@ export const FAST_PIPELINE_ENV: Record<string, string> = {
   SUPPLIER_PAUSE_RECHECK_SECONDS: '0.3',
   WORKER_LOCK_SECONDS: '2',
   SWEEP_INTERVAL_SECONDS: '1',
-  // Not 0: the sweeper would race the intake between its commit and its enqueue, and re-add jobs that were on their way.
+  // Not 0: the sweeper would race the intake between its commit and its enqueue, and re-add jobs that were on their
+  // way.
   SWEEP_GRACE_SECONDS: '2',
   CHORUS_MAX_RPS: '200',
   STATUS_SYNC_INTERVAL_SECONDS: '0.5',
   STATUS_SYNC_OVERLAP_SECONDS: '2',
+  INTEGRATION_SEARCH_SECONDS: '0.2',
+  REPORT_AFTER_SECONDS: '1',
   LOG_LEVEL: 'info',
 };
 
@@ -29,9 +32,18 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-export async function createPipelineHarness(options: { env?: Record<string, string>; simulator?: SimulatorOptions; clock?: Clock } = {}): Promise<PipelineHarness> {
-  const simulator = await startSimulator({ seed: loadSeed(), timing: { fluxStepMs: 50, invoiceStepMs: 50 }, ...options.simulator });
-  const h = await createHarness({ env: { ...simulatorEnv(simulator), ...FAST_PIPELINE_ENV, ...options.env }, ...(options.clock ? { clock: options.clock } : {}) });
+export async function createPipelineHarness(
+  options: { env?: Record<string, string>; simulator?: SimulatorOptions; clock?: Clock } = {},
+): Promise<PipelineHarness> {
+  const simulator = await startSimulator({
+    seed: loadSeed(),
+    timing: { fluxStepMs: 50, invoiceStepMs: 50 },
+    ...options.simulator,
+  });
+  const h = await createHarness({
+    env: { ...simulatorEnv(simulator), ...FAST_PIPELINE_ENV, ...options.env },
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(201);
   return {
     h,
@@ -53,6 +65,7 @@ export interface InvoiceState {
     status: string | null;
     stage: string | null;
     stageLabel: string | null;
+    statusLabel: string | null;
     final: boolean | null;
     action: string | null;
   };
@@ -95,13 +108,22 @@ export async function settled(h: Harness, id: string, states: string[], timeoutM
     const deposit = await h.ctx.queues.deposit.getJob(id);
     const report = await h.ctx.queues['deposit-report'].getJob(id);
     const jobs = {
-      deposit: deposit ? { state: await deposit.getState(), attemptsMade: deposit.attemptsMade, failedReason: deposit.failedReason } : null,
-      report: report ? { state: await report.getState(), attemptsMade: report.attemptsMade, failedReason: report.failedReason } : null,
+      deposit: deposit
+        ? { state: await deposit.getState(), attemptsMade: deposit.attemptsMade, failedReason: deposit.failedReason }
+        : null,
+      report: report
+        ? { state: await report.getState(), attemptsMade: report.attemptsMade, failedReason: report.failedReason }
+        : null,
     };
-    const seen = last ? { state: last.state, lastError: last.lastError, events: last.events.map((e) => `${e.type}: ${e.message}`) } : null;
-    throw new Error(`Invoice ${id} did not reach ${states.join(' or ')} within ${timeoutMs} ms. Last seen: ${JSON.stringify(seen)}; jobs: ${JSON.stringify(jobs)}`, {
-      cause: error,
-    });
+    const seen = last
+      ? { state: last.state, lastError: last.lastError, events: last.events.map((e) => `${e.type}: ${e.message}`) }
+      : null;
+    throw new Error(
+      `Invoice ${id} did not reach ${states.join(' or ')} within ${timeoutMs} ms. Last seen: ${JSON.stringify(seen)}; jobs: ${JSON.stringify(jobs)}`,
+      {
+        cause: error,
+      },
+    );
   }
   return last!;
 }

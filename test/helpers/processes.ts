@@ -14,12 +14,26 @@ export interface RunningProcess {
   exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** `options.cwd`: where it runs (default: the repository); `options.nodeArgs`: before tsx, as `npm start` passes --env-file. */
-export function startProcess(entry: string, env: Record<string, string>, options: { cwd?: string; nodeArgs?: string[] } = {}): RunningProcess {
+/**
+ * `options.cwd`: where it runs (default: the repository); `options.nodeArgs`: before tsx, as `npm start` passes
+ * --env-file; `options.wrapper`: a command that runs node, such as `prlimit --nofile=400:400 --`.
+ */
+export function startProcess(
+  entry: string,
+  env: Record<string, string>,
+  options: { cwd?: string; nodeArgs?: string[]; wrapper?: string[] } = {},
+): RunningProcess {
   // tsx and the repository's tsconfig (legacy decorators for the entities) from the repository, wherever it runs.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), resolve(ROOT, entry)], {
+  const args = [...(options.nodeArgs ?? []), '--import', import.meta.resolve('tsx'), resolve(ROOT, entry)];
+  const [command, ...before] = options.wrapper ?? [];
+  const child = spawn(command ?? process.execPath, command ? [...before, process.execPath, ...args] : args, {
     cwd: options.cwd ?? ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'), ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      TSX_TSCONFIG_PATH: resolve(ROOT, 'tsconfig.json'),
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -30,7 +44,9 @@ export function startProcess(entry: string, env: Record<string, string>, options
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
   return {
     child,
     output: () => output,

@@ -13,7 +13,10 @@ export interface ReceivedMail {
 }
 
 /** With `credentials`, the server requires them (AUTH PLAIN/LOGIN over the loopback connection). */
-export async function startSmtpServer(credentials?: { user: string; password: string }): Promise<{ url: string; mails: ReceivedMail[]; logins: string[]; close(): Promise<void> }> {
+export async function startSmtpServer(credentials?: {
+  user: string;
+  password: string;
+}): Promise<{ url: string; mails: ReceivedMail[]; logins: string[]; close(): Promise<void> }> {
   const mails: ReceivedMail[] = [];
   const logins: string[] = [];
   const server = new SMTPServer({
@@ -21,7 +24,8 @@ export async function startSmtpServer(credentials?: { user: string; password: st
     allowInsecureAuth: true,
     disabledCommands: ['STARTTLS'],
     onAuth(auth, _session, callback) {
-      if (!credentials || auth.username !== credentials.user || auth.password !== credentials.password) return callback(new Error('Invalid username or password'));
+      if (!credentials || auth.username !== credentials.user || auth.password !== credentials.password)
+        return callback(new Error('Invalid username or password'));
       logins.push(auth.username ?? '');
       callback(null, { user: auth.username });
     },
@@ -29,7 +33,12 @@ export async function startSmtpServer(credentials?: { user: string; password: st
     onData(stream, session, callback) {
       simpleParser(stream)
         .then((parsed) => {
-          mails.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: parsed.subject ?? '', text: parsed.text ?? '', headers: parsed.headers });
+          mails.push({
+            to: session.envelope.rcptTo.map((r) => r.address),
+            subject: parsed.subject ?? '',
+            text: parsed.text ?? '',
+            headers: parsed.headers,
+          });
           callback();
         })
         .catch((error: Error) => callback(error));
@@ -38,8 +47,15 @@ export async function startSmtpServer(credentials?: { user: string; password: st
   server.listen(0, '127.0.0.1');
   await once(server.server, 'listening');
   const { port } = server.server.address() as AddressInfo;
-  const auth = credentials ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@` : '';
-  return { url: `smtp://${auth}127.0.0.1:${port}`, mails, logins, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const auth = credentials
+    ? `${encodeURIComponent(credentials.user)}:${encodeURIComponent(credentials.password)}@`
+    : '';
+  return {
+    url: `smtp://${auth}127.0.0.1:${port}`,
+    mails,
+    logins,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 export interface ReceivedCall {

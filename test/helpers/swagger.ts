@@ -21,12 +21,17 @@ const SWAGGER_DIR = fileURLToPath(new URL('../../../shared/reference/chorus-pro/
 function load(file: string): Record<string, SwaggerSchema> {
   const path = `${SWAGGER_DIR}${file}`;
   if (!existsSync(path)) {
-    throw new Error(`The official Chorus Pro Swagger ${file} is expected at ${path}: clone the repository next to the shared/ folder (see README, Tests).`);
+    throw new Error(
+      `The official Chorus Pro Swagger ${file} is expected at ${path}: clone the repository next to the shared/ folder (see docs/testing.md).`,
+    );
   }
   return (JSON.parse(readFileSync(path, 'utf8')) as { definitions: Record<string, SwaggerSchema> }).definitions;
 }
 
-export const SWAGGER_DEFINITIONS: Record<string, SwaggerSchema> = { ...load('swagger-factures.json'), ...load('swagger-structures.json') };
+export const SWAGGER_DEFINITIONS: Record<string, SwaggerSchema> = {
+  ...load('swagger-factures.json'),
+  ...load('swagger-structures.json'),
+};
 
 export function resolve(schema: SwaggerSchema): SwaggerSchema {
   if (!schema.$ref) return schema;
@@ -73,9 +78,24 @@ export function validateAgainstSwagger(value: unknown, schema: SwaggerSchema, pa
       return typeof value === 'boolean' ? [] : [`${path}: expected a boolean`];
     case 'string':
       if (typeof value !== 'string') return [`${path}: expected a string, got ${JSON.stringify(value)}`];
-      if (s.enum && !s.enum.includes(value)) return [`${path}: ${value} is not one of the ${s.enum.length} allowed values`];
+      if (s.enum && !s.enum.includes(value))
+        return [`${path}: ${value} is not one of the ${s.enum.length} allowed values`];
       return [];
     default:
       return [];
   }
+}
+
+/** Properties the Swagger declares that an answer leaves out, at every depth where the answer has an object. */
+export function missingProperties(value: unknown, schema: SwaggerSchema, path = '$'): string[] {
+  const s = resolve(schema);
+  if (value === null || value === undefined) return [];
+  if (Array.isArray(value)) return value.flatMap((item, i) => missingProperties(item, s.items ?? {}, `${path}[${i}]`));
+  if (typeof value !== 'object') return [];
+  const record = value as Record<string, unknown>;
+  return Object.entries(s.properties ?? {}).flatMap(([key, property]) =>
+    key in record
+      ? missingProperties(record[key], s.type === 'array' ? (s.items ?? {}) : property, `${path}.${key}`)
+      : [`${path}.${key}`],
+  );
 }

@@ -21,7 +21,10 @@ let refuse = false;
 beforeAll(async () => {
   hook = await startWebhookReceiver(() => (refuse ? 500 : 200));
   p = await createPipelineHarness();
-  const res = await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: '73282932000074', channel: 'webhook', url: hook.url }));
+  const res = await p.h.api(
+    '/v1/subscriptions',
+    jsonInit({ supplierSiret: '73282932000074', channel: 'webhook', url: hook.url }),
+  );
   expect(res.status).toBe(201);
 });
 afterAll(async () => {
@@ -29,17 +32,28 @@ afterAll(async () => {
   await hook.close();
 });
 
-const sweep = () => sweepOutbox({ em: p.h.ctx.orm.em, queues: p.h.ctx.queues, logger: p.h.ctx.logger, clock: p.h.ctx.clock, graceMs: 0 });
+const sweep = () =>
+  sweepOutbox({ em: p.h.ctx.orm.em, queues: p.h.ctx.queues, logger: p.h.ctx.logger, clock: p.h.ctx.clock, graceMs: 0 });
 
 describe('the outbox sweeper', () => {
   it('adds back the jobs of a notification, a delivery and a follow-up that Redis never got, and the alert arrives once', async () => {
     const em = p.h.ctx.orm.em.fork();
     const supplier = await em.findOneOrFail(SupplierAccount, { siret: '73282932000074' });
     // Committed, then the process "died": no alerts job was added.
-    const notification = notifySupplier(em, supplier, 'supplier.account_refused', { message: 'Chorus Pro refused the account', reason: 'test' }, 'recovery-1');
+    const notification = notifySupplier(
+      em,
+      supplier,
+      'supplier.account_refused',
+      { message: 'Chorus Pro refused the account', reason: 'test' },
+      'recovery-1',
+    );
     // A follow-up stored without its job, for an invoice that is not even deposited.
     const submitted = await submit(p.h);
-    const followUp = em.create(FollowUp, { invoice: em.getReference(Invoice, submitted.id), kind: 'complete', request: { comment: 'x', attachment: null } });
+    const followUp = em.create(FollowUp, {
+      invoice: em.getReference(Invoice, submitted.id),
+      kind: 'complete',
+      request: { comment: 'x', attachment: null },
+    });
     await em.flush();
     expect(await p.h.ctx.queues.alerts.getJob(notification.id)).toBeUndefined();
     expect(await p.h.ctx.queues['follow-ups'].getJob(followUp.id)).toBeUndefined();
@@ -60,33 +74,67 @@ describe('the outbox sweeper', () => {
 
       // A replay whose job was lost: a pending delivery row with no job.
       const original = await em.fork().findOneOrFail(Delivery, { notification: notification.id });
-      const lost = em.create(Delivery, { notification: original.notification, subscription: original.subscription, channel: 'webhook', sequence: 1 });
+      const lost = em.create(Delivery, {
+        notification: original.notification,
+        subscription: original.subscription,
+        channel: 'webhook',
+        sequence: 1,
+      });
       await em.flush();
       expect(await sweep()).toBeGreaterThanOrEqual(1);
       await expect.poll(() => hook.calls.length, { timeout: 10_000 }).toBe(2);
       expect(JSON.parse(hook.calls[1]!.body)).toMatchObject({ id: notification.id });
-      await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, lost.id)).status, { timeout: 5_000 }).toBe('delivered');
+      await expect
+        .poll(async () => (await em.fork().findOneOrFail(Delivery, lost.id)).status, { timeout: 5_000 })
+        .toBe('delivered');
       // Nothing more: another sweep finds nothing to restore, and the deliveries queue drains with no third call.
       expect(await sweep()).toBe(0);
       await expect
-        .poll(async () => Object.values(await p.h.ctx.queues.deliveries.getJobCounts('waiting', 'active', 'delayed')).reduce((a: number, b: number) => a + b, 0), {
-          timeout: 5_000,
-        })
+        .poll(
+          async () =>
+            Object.values(await p.h.ctx.queues.deliveries.getJobCounts('waiting', 'active', 'delayed')).reduce(
+              (a: number, b: number) => a + b,
+              0,
+            ),
+          {
+            timeout: 5_000,
+          },
+        )
         .toBe(0);
       expect(hook.calls).toHaveLength(2);
 
       // A delivery that failed for good (its last attempt refused), then retried from Bull Board once fixed.
       refuse = true;
-      const doomed = em.create(Delivery, { notification: original.notification, subscription: original.subscription, channel: 'webhook', sequence: 2 });
+      const doomed = em.create(Delivery, {
+        notification: original.notification,
+        subscription: original.subscription,
+        channel: 'webhook',
+        sequence: 2,
+      });
       await em.flush();
-      const job = await p.h.ctx.queues.deliveries.add('webhook (last attempt)', { deliveryId: doomed.id }, { jobId: doomed.id, attempts: 1 });
+      const job = await p.h.ctx.queues.deliveries.add(
+        'webhook (last attempt)',
+        { deliveryId: doomed.id },
+        { jobId: doomed.id, attempts: 1 },
+      );
       await expect.poll(() => job.isFailed(), { timeout: 5_000 }).toBe(true);
       const failed = await em.fork().findOneOrFail(Delivery, doomed.id);
-      expect(failed).toMatchObject({ status: 'failed', attempts: 1, responseStatus: 500, lastError: expect.stringMatching(/answered HTTP 500/) as unknown });
+      expect(failed).toMatchObject({
+        status: 'failed',
+        attempts: 1,
+        responseStatus: 500,
+        lastError: expect.stringMatching(/answered HTTP 500/) as unknown,
+      });
       refuse = false;
       await job.retry('failed');
-      await expect.poll(async () => (await em.fork().findOneOrFail(Delivery, doomed.id)).status, { timeout: 5_000 }).toBe('delivered');
-      expect(hook.calls.filter((c) => c.headers['chorus-relay-delivery'] === doomed.id).map((c) => c.headers['chorus-relay-delivery'])).toHaveLength(2);
+      await expect
+        .poll(async () => (await em.fork().findOneOrFail(Delivery, doomed.id)).status, { timeout: 5_000 })
+        .toBe('delivered');
+      expect(
+        hook.calls
+          .filter((c) => c.headers['chorus-relay-delivery'] === doomed.id)
+          .map((c) => c.headers['chorus-relay-delivery']),
+      ).toHaveLength(2);
     } finally {
       await worker.stop();
     }

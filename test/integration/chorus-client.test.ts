@@ -1,6 +1,11 @@
 /** The Chorus Pro client against the simulator, over real HTTP. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ChorusAuthError, ChorusBusinessError, ChorusRateLimitError, ChorusTransientError } from '../../src/chorus/errors.js';
+import {
+  ChorusAuthError,
+  ChorusBusinessError,
+  ChorusRateLimitError,
+  ChorusTransientError,
+} from '../../src/chorus/errors.js';
 import { generateSampleInvoice, SYNTAXE_FLUX_OF, type SampleFormat } from '../../scripts/lib/sample-invoices.js';
 import {
   CITY_SIRET,
@@ -29,10 +34,22 @@ async function deposit(format: SampleFormat, overrides: Partial<Parameters<typeo
   const { client } = h.client();
   const number = overrides.number ?? nextNumber();
   const file = await generateSampleInvoice(
-    { number, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '1000.00', ...overrides },
+    {
+      number,
+      issueDate: '2026-11-20',
+      supplierSiret: SUPPLIER_SIRET,
+      recipientSiret: MINISTRY_SIRET,
+      serviceCode: 'SERVICE-BTP',
+      amountWithoutVat: '1000.00',
+      ...overrides,
+    },
     format,
   );
-  const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: file, nomFichier: `${number}.${format === 'Factur-X' ? 'pdf' : 'xml'}`, syntaxeFlux: SYNTAXE_FLUX_OF[format] });
+  const receipt = await client.deposerFlux(SUPPLIER, {
+    fichierFlux: file,
+    nomFichier: `${number}.${format === 'Factur-X' ? 'pdf' : 'xml'}`,
+    syntaxeFlux: SYNTAXE_FLUX_OF[format],
+  });
   return { client, number, receipt };
 }
 
@@ -41,31 +58,50 @@ async function advance(ms: number) {
 }
 
 describe('deposit, report and search', () => {
-  it.each(['UBL', 'CII', 'Factur-X'] as const)('integrates a valid %s invoice and finds it by numeroFluxDepot', async (format) => {
-    const { client, number, receipt } = await deposit(format);
-    expect(receipt.codeRetour).toBe(0);
-    expect(receipt.numeroFluxDepot).toMatch(/^CPP\d{22}$/);
+  it.each(['UBL', 'CII', 'Factur-X'] as const)(
+    'integrates a valid %s invoice and finds it by numeroFluxDepot',
+    async (format) => {
+      const { client, number, receipt } = await deposit(format);
+      expect(receipt.codeRetour).toBe(0);
+      expect(receipt.numeroFluxDepot).toMatch(/^CPP\d{22}$/);
 
-    const early = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
-    expect(['IN_RECU', 'IN_TRAITE_SE_CPP', 'IN_EN_COURS_TRAITEMENT_CPP', 'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP']).toContain(early.etatCourantDepotFlux);
+      const early = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
+      expect([
+        'IN_RECU',
+        'IN_TRAITE_SE_CPP',
+        'IN_EN_COURS_TRAITEMENT_CPP',
+        'IN_DEPOT_PORTAIL_EN_ATTENTE_TRAITEMENT_SE_CPP',
+      ]).toContain(early.etatCourantDepotFlux);
 
-    await advance(FLUX_DONE_MS);
-    const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
-    expect(report.etatCourantDepotFlux).toBe('IN_INTEGRE');
-    expect(report.listeErreurDP).toEqual([]);
+      await advance(FLUX_DONE_MS);
+      const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
+      expect(report.etatCourantDepotFlux).toBe('IN_INTEGRE');
+      expect(report.listeErreurDP).toEqual([]);
 
-    const found = await client.rechercherFactureParFournisseur(SUPPLIER, { numeroFluxDepot: receipt.numeroFluxDepot! });
-    expect(found).toHaveLength(1);
-    expect(found[0]).toMatchObject({ numeroFacture: number, statut: 'DEPOSEE', codeDestinataire: MINISTRY_SIRET, montantTTC: 1200 });
+      const found = await client.rechercherFactureParFournisseur(SUPPLIER, {
+        numeroFluxDepot: receipt.numeroFluxDepot!,
+      });
+      expect(found).toHaveLength(1);
+      expect(found[0]).toMatchObject({
+        numeroFacture: number,
+        statut: 'DEPOSEE',
+        codeDestinataire: MINISTRY_SIRET,
+        montantTTC: 1200,
+      });
 
-    await advance(2_000);
-    const history = await client.consulterHistoriqueFacture(SUPPLIER, found[0]!.identifiantFactureCPP);
-    expect(history.statutCourantCode).toBe('MISE_A_DISPOSITION');
-    expect(history.historiquesDesStatuts?.histoStatut.map((s) => s.histoStatutCode)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']);
+      await advance(2_000);
+      const history = await client.consulterHistoriqueFacture(SUPPLIER, found[0]!.identifiantFactureCPP);
+      expect(history.statutCourantCode).toBe('MISE_A_DISPOSITION');
+      expect(history.historiquesDesStatuts?.histoStatut.map((s) => s.histoStatutCode)).toEqual([
+        'DEPOSEE',
+        'EN_COURS_ACHEMINEMENT',
+        'MISE_A_DISPOSITION',
+      ]);
 
-    const consulted = await client.consulterFactureParFournisseur(SUPPLIER, found[0]!.identifiantFactureCPP);
-    expect(consulted.facture).toMatchObject({ numeroFacture: number, statutFacture: 'MISE_A_DISPOSITION' });
-  });
+      const consulted = await client.consulterFactureParFournisseur(SUPPLIER, found[0]!.identifiantFactureCPP);
+      expect(consulted.facture).toMatchObject({ numeroFacture: number, statutFacture: 'MISE_A_DISPOSITION' });
+    },
+  );
 
   it('rejects an invoice without the service code its recipient requires, and integrates it when given', async () => {
     const without = await deposit('UBL', { serviceCode: null });
@@ -73,12 +109,17 @@ describe('deposit, report and search', () => {
     const rejected = await without.client.consulterCRDetaille(SUPPLIER, without.receipt.numeroFluxDepot!);
     expect(rejected.etatCourantDepotFlux).toBe('IN_REJETE');
     expect(rejected.listeErreurDP).toHaveLength(1);
-    expect(rejected.listeErreurDP[0]).toMatchObject({ numeroDP: without.number, identifiantDestinataire: MINISTRY_SIRET });
+    expect(rejected.listeErreurDP[0]).toMatchObject({
+      numeroDP: without.number,
+      identifiantDestinataire: MINISTRY_SIRET,
+    });
     expect(rejected.listeErreurDP[0]!.libelleErreurDP).toMatch(/code service .*obligatoire/i);
 
     const withIt = await deposit('UBL', { serviceCode: 'SERVICE-BTP' });
     await advance(FLUX_DONE_MS);
-    expect((await withIt.client.consulterCRDetaille(SUPPLIER, withIt.receipt.numeroFluxDepot!)).etatCourantDepotFlux).toBe('IN_INTEGRE');
+    expect(
+      (await withIt.client.consulterCRDetaille(SUPPLIER, withIt.receipt.numeroFluxDepot!)).etatCourantDepotFlux,
+    ).toBe('IN_INTEGRE');
   });
 
   it.each([
@@ -87,8 +128,16 @@ describe('deposit, report and search', () => {
     ['an unknown service code', { serviceCode: 'NO-SUCH-SERVICE' }, /n'existe pas/i],
     ['an inactive service', { serviceCode: 'SERVICE-FERME' }, /inactif/i],
     ['a service that requires an engagement number', { serviceCode: 'SERVICE-EJ' }, /engagement .*obligatoire/i],
-    ['a structure that requires an engagement number', { recipientSiret: CITY_SIRET, serviceCode: null }, /engagement .*obligatoire/i],
-    ['a structure that requires one or the other', { recipientSiret: HOSPITAL_SIRET, serviceCode: null }, /engagement ou le code service/i],
+    [
+      'a structure that requires an engagement number',
+      { recipientSiret: CITY_SIRET, serviceCode: null },
+      /engagement .*obligatoire/i,
+    ],
+    [
+      'a structure that requires one or the other',
+      { recipientSiret: HOSPITAL_SIRET, serviceCode: null },
+      /engagement ou le code service/i,
+    ],
   ])('refuses %s with a Chorus-worded error line', async (_label, overrides, message) => {
     const { client, receipt } = await deposit('CII', overrides);
     await advance(FLUX_DONE_MS);
@@ -109,7 +158,11 @@ describe('deposit, report and search', () => {
 
   it('rejects an unreadable file with listeErreurTechnique', async () => {
     const { client } = h.client();
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: Buffer.from('%PDF-1.7 not a factur-x'), nomFichier: 'broken.pdf', syntaxeFlux: 'IN_DP_E2_CII_FACTURX' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: Buffer.from('%PDF-1.7 not a factur-x'),
+      nomFichier: 'broken.pdf',
+      syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
+    });
     await advance(FLUX_DONE_MS);
     const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
     expect(report.etatCourantDepotFlux).toBe('IN_REJETE');
@@ -124,20 +177,37 @@ describe('deposit, report and search', () => {
       {
         name: `${good}.pdf`,
         content: await generateSampleInvoice(
-          { number: good, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '10.00' },
+          {
+            number: good,
+            issueDate: '2026-11-20',
+            supplierSiret: SUPPLIER_SIRET,
+            recipientSiret: MINISTRY_SIRET,
+            serviceCode: 'SERVICE-BTP',
+            amountWithoutVat: '10.00',
+          },
           'Factur-X',
         ),
       },
       {
         name: `${bad}.pdf`,
         content: await generateSampleInvoice(
-          { number: bad, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, amountWithoutVat: '10.00' },
+          {
+            number: bad,
+            issueDate: '2026-11-20',
+            supplierSiret: SUPPLIER_SIRET,
+            recipientSiret: MINISTRY_SIRET,
+            amountWithoutVat: '10.00',
+          },
           'Factur-X',
         ),
       },
     ];
     const { client } = h.client();
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: writeTarGz(files), nomFichier: 'lot.tar.gz', syntaxeFlux: 'IN_DP_E2_CII_FACTURX' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: writeTarGz(files),
+      nomFichier: 'lot.tar.gz',
+      syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
+    });
     await advance(FLUX_DONE_MS);
     const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
     expect(report.etatCourantDepotFlux).toBe('IN_INTEGRE_PARTIEL');
@@ -151,14 +221,20 @@ describe('follow-up actions and the recipient back door', () => {
   async function integrated() {
     const d = await deposit('UBL');
     await advance(FLUX_DONE_MS + 2_000);
-    const [invoice] = await d.client.rechercherFactureParFournisseur(SUPPLIER, { numeroFluxDepot: d.receipt.numeroFluxDepot! });
+    const [invoice] = await d.client.rechercherFactureParFournisseur(SUPPLIER, {
+      numeroFluxDepot: d.receipt.numeroFluxDepot!,
+    });
     return { ...d, id: invoice!.identifiantFactureCPP };
   }
 
   it('recycles an A_RECYCLER invoice with new routing, and it is made available again', async () => {
     const { client, id } = await integrated();
     const recipient = h.client().client;
-    await recipient.call('traiterFactureRecue', RECIPIENT, { idFacture: id, nouveauStatut: 'A_RECYCLER', motif: 'Mauvais service destinataire' });
+    await recipient.call('traiterFactureRecue', RECIPIENT, {
+      idFacture: id,
+      nouveauStatut: 'A_RECYCLER',
+      motif: 'Mauvais service destinataire',
+    });
     const recycled = await client.recyclerFacture(SUPPLIER, {
       identifiantFactureCPP: id,
       destinataire: { codeDestinataire: MINISTRY_SIRET, codeServiceExecutant: 'SERVICE-EJ' },
@@ -169,20 +245,34 @@ describe('follow-up actions and the recipient back door', () => {
     await advance(2_000);
     const history = await client.consulterHistoriqueFacture(SUPPLIER, id);
     expect(history.statutCourantCode).toBe('MISE_A_DISPOSITION');
-    expect(history.historiquesDesStatuts?.histoStatut.find((s) => s.histoStatutCode === 'A_RECYCLER')?.histoStatutCommentaire).toBe('Mauvais service destinataire');
+    expect(
+      history.historiquesDesStatuts?.histoStatut.find((s) => s.histoStatutCode === 'A_RECYCLER')
+        ?.histoStatutCommentaire,
+    ).toBe('Mauvais service destinataire');
   });
 
   it('completes a SUSPENDUE invoice, which becomes COMPLETEE', async () => {
     const { client, id } = await integrated();
-    expect((await h.admin('/recipient/traiter', { body: { idFacture: id, nouveauStatut: 'SUSPENDUE', motif: 'Attestation manquante' } })).status).toBe(200);
-    const completed = await client.completerFacture(SUPPLIER, { identifiantFactureCPP: id, commentaire: 'Attestation jointe' });
+    expect(
+      (
+        await h.admin('/recipient/traiter', {
+          body: { idFacture: id, nouveauStatut: 'SUSPENDUE', motif: 'Attestation manquante' },
+        })
+      ).status,
+    ).toBe(200);
+    const completed = await client.completerFacture(SUPPLIER, {
+      identifiantFactureCPP: id,
+      commentaire: 'Attestation jointe',
+    });
     expect(completed.identifiantFactureCPP).toBe(id);
     expect((await client.consulterHistoriqueFacture(SUPPLIER, id)).statutCourantCode).toBe('COMPLETEE');
   });
 
   it('refuses to recycle an invoice that is not A_RECYCLER, as a business error', async () => {
     const { client, id } = await integrated();
-    const error = await client.recyclerFacture(SUPPLIER, { identifiantFactureCPP: id, destinataire: { codeDestinataire: MINISTRY_SIRET } }).catch((e: unknown) => e);
+    const error = await client
+      .recyclerFacture(SUPPLIER, { identifiantFactureCPP: id, destinataire: { codeDestinataire: MINISTRY_SIRET } })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChorusBusinessError);
     expect((error as ChorusBusinessError).info.codeRetour).toBeGreaterThan(0);
   });
@@ -194,11 +284,19 @@ describe('follow-up actions and the recipient back door', () => {
       ['MANDATEE', ''],
       ['MISE_EN_PAIEMENT', ''],
     ] as const) {
-      expect((await h.admin('/recipient/traiter', { body: { idFacture: id, nouveauStatut: status, motif } })).status).toBe(200);
+      expect(
+        (await h.admin('/recipient/traiter', { body: { idFacture: id, nouveauStatut: status, motif } })).status,
+      ).toBe(200);
     }
     const history = await client.consulterHistoriqueFacture(SUPPLIER, id);
-    expect(history.historiquesDesStatuts?.histoStatut.map((s) => s.histoStatutCode).slice(-3)).toEqual(['SERVICE_FAIT', 'MANDATEE', 'MISE_EN_PAIEMENT']);
-    expect((await h.admin('/recipient/traiter', { body: { idFacture: id, nouveauStatut: 'REJETEE' } })).status).toBe(409);
+    expect(history.historiquesDesStatuts?.histoStatut.map((s) => s.histoStatutCode).slice(-3)).toEqual([
+      'SERVICE_FAIT',
+      'MANDATEE',
+      'MISE_EN_PAIEMENT',
+    ]);
+    expect((await h.admin('/recipient/traiter', { body: { idFacture: id, nouveauStatut: 'REJETEE' } })).status).toBe(
+      409,
+    );
   });
 });
 
@@ -213,7 +311,10 @@ describe('structures', () => {
     const services = await client.rechercherServicesStructure(SUPPLIER, ministry.idStructureCPP);
     expect(services.map((s) => s.codeService)).toEqual(['SERVICE-BTP', 'SERVICE-EJ', 'SERVICE-FERME']);
     const ej = services.find((s) => s.codeService === 'SERVICE-EJ')!;
-    expect((await client.consulterServiceStructure(SUPPLIER, ministry.idStructureCPP, ej.idService)).parametres?.numeroEngagement).toBe(true);
+    expect(
+      (await client.consulterServiceStructure(SUPPLIER, ministry.idStructureCPP, ej.idService)).parametres
+        ?.numeroEngagement,
+    ).toBe(true);
   });
 
   it('gives the supplier its own structures and its password expiry date', async () => {
@@ -221,10 +322,13 @@ describe('structures', () => {
     const own = await client.recupererStructuresActivesFournisseur(SUPPLIER);
     expect(own.listeStructures.map((s) => s.identifiant)).toContain(SUPPLIER_SIRET);
     const detail = await client.consulterStructure(SUPPLIER, own.listeStructures[0]!.idStructureCPP);
-    // The demo account's password has no date in the seed: it expires 424 days (research 2026-11-30 §2.1) after the simulator started.
+    // The demo account's password has no date in the seed: it expires 424 days (docs/chorus-pro-notes.md, "Reaching
+    // Chorus Pro") after the simulator started.
     const expires = Date.parse(detail.informationGenerales!.dateExpirationMotPasseCompteTech!);
     expect(Math.abs(expires - (Date.now() + 424 * 86_400_000))).toBeLessThan(10 * 60_000);
-    expect(detail.informationGenerales?.dateExpirationMotPasseCompteTech).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0[12]:00$/);
+    expect(detail.informationGenerales?.dateExpirationMotPasseCompteTech).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0[12]:00$/,
+    );
     expect(await client.healthCheck(SUPPLIER)).toBe(true);
   });
 
@@ -256,10 +360,16 @@ describe('error classes', () => {
 
   it('transient: 503 maintenance and 500, retried within the call for reads', async () => {
     const { client } = h.client({ blipRetries: 2 });
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { failNext: [{ status: 503, count: 2 }] } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { recupererStructuresActivesFournisseur: { failNext: [{ status: 503, count: 2 }] } } },
+    });
     expect((await client.recupererStructuresActivesFournisseur(SUPPLIER)).codeRetour).toBe(0);
 
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { failNext: [{ status: 500, count: 3 }] } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { recupererStructuresActivesFournisseur: { failNext: [{ status: 500, count: 3 }] } } },
+    });
     const error = await client.recupererStructuresActivesFournisseur(SUPPLIER).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChorusTransientError);
     expect((error as ChorusTransientError).info.httpStatus).toBe(500);
@@ -268,9 +378,18 @@ describe('error classes', () => {
 
   it('transient with maybeDelivered: a deposit that times out is not sent again', async () => {
     const { client } = h.client({ timeoutMs: 300, blipRetries: 2 });
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { deposerFlux: { failNext: [{ status: 0, count: 1 }] } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { deposerFlux: { failNext: [{ status: 0, count: 1 }] } } },
+    });
     const before = h.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
-    const error = await client.deposerFlux(SUPPLIER, { fichierFlux: Buffer.from('<x/>'), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' }).catch((e: unknown) => e);
+    const error = await client
+      .deposerFlux(SUPPLIER, {
+        fichierFlux: Buffer.from('<x/>'),
+        nomFichier: 'x.xml',
+        syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChorusTransientError);
     expect((error as ChorusTransientError).maybeDelivered).toBe(true);
     expect(h.simulator.counter.byEndpoint.get('deposerFlux')).toBe(before + 1);
@@ -280,7 +399,10 @@ describe('error classes', () => {
   it('rate-limited: a 429 slows every caller down for its Retry-After', async () => {
     const a = h.client().client;
     const b = h.client().client;
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { '*': { failNext: [{ status: 429, count: 1, retryAfterSeconds: 2 }] } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { '*': { failNext: [{ status: 429, count: 1, retryAfterSeconds: 2 }] } } },
+    });
     const first = await a.recupererStructuresActivesFournisseur(SUPPLIER).catch((e: unknown) => e);
     expect(first).toBeInstanceOf(ChorusRateLimitError);
     expect((first as ChorusRateLimitError).retryAfterMs).toBe(2000);
@@ -326,7 +448,9 @@ describe('PISTE token', () => {
     const one = h.client({ prefix });
     const two = h.client({ prefix });
     const before = h.simulator.counter.byEndpoint.get('oauthToken') ?? 0;
-    const calls = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? one : two).client.recupererStructuresActivesFournisseur(SUPPLIER));
+    const calls = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? one : two).client.recupererStructuresActivesFournisseur(SUPPLIER),
+    );
     const results = await Promise.all(calls);
     expect(results.every((r) => r.codeRetour === 0)).toBe(true);
     expect((h.simulator.counter.byEndpoint.get('oauthToken') ?? 0) - before).toBe(1);
@@ -338,7 +462,9 @@ describe('PISTE token', () => {
     await client.recupererStructuresActivesFournisseur(SUPPLIER);
     expect((await h.admin('/tokens/expire', { body: {} })).status).toBe(204);
     const before = h.simulator.counter.byEndpoint.get('oauthToken') ?? 0;
-    const results = await Promise.all(Array.from({ length: 20 }, () => client.recupererStructuresActivesFournisseur(SUPPLIER)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => client.recupererStructuresActivesFournisseur(SUPPLIER)),
+    );
     expect(results.every((r) => r.codeRetour === 0)).toBe(true);
     expect((h.simulator.counter.byEndpoint.get('oauthToken') ?? 0) - before).toBe(1);
     expect(tokens.fetchCount).toBeGreaterThanOrEqual(1);

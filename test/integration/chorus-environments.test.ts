@@ -20,7 +20,9 @@ let worker: RunningWorker;
 beforeAll(async () => {
   production = await startSimulator({ seed: loadSeed(), timing: { fluxStepMs: 50, invoiceStepMs: 50 } });
   sandbox = await startSimulator({ seed: loadSeed(), timing: { fluxStepMs: 50, invoiceStepMs: 50 } });
-  h = await createHarness({ env: { ...simulatorEnv(production, ['production']), ...simulatorEnv(sandbox, ['sandbox']), ...FAST_PIPELINE_ENV } });
+  h = await createHarness({
+    env: { ...simulatorEnv(production, ['production']), ...simulatorEnv(sandbox, ['sandbox']), ...FAST_PIPELINE_ENV },
+  });
   worker = startWorker(h.ctx);
 });
 afterAll(async () => {
@@ -33,7 +35,10 @@ afterAll(async () => {
 describe('a deployment serving both environments', () => {
   it('deposits a sandbox account at the sandbox and a production account in production', async () => {
     expect((await h.api('/v1/suppliers', jsonInit(supplierBody({ environment: 'sandbox' })))).status).toBe(201);
-    expect((await h.api('/v1/suppliers', jsonInit(supplierBody({ siret: OTHER_SUPPLIER_SIRET, environment: 'production' })))).status).toBe(201);
+    expect(
+      (await h.api('/v1/suppliers', jsonInit(supplierBody({ siret: OTHER_SUPPLIER_SIRET, environment: 'production' }))))
+        .status,
+    ).toBe(201);
     const inSandbox = await submit(h);
     const inProduction = await submit(h, { supplierSiret: OTHER_SUPPLIER_SIRET });
     await settled(h, inSandbox.id, ['integrated']);
@@ -55,7 +60,9 @@ describe('a deployment serving production only', () => {
     try {
       const res = await only.api('/v1/suppliers', jsonInit(supplierBody({ environment: 'sandbox' })));
       expect(res.status).toBe(422);
-      const { error } = (await res.json()) as { error: { code: string; message: string; details: Array<{ path: string; message: string }> } };
+      const { error } = (await res.json()) as {
+        error: { code: string; message: string; details: Array<{ path: string; message: string }> };
+      };
       expect(error.code).toBe('CHORUS_ENVIRONMENT_NOT_CONFIGURED');
       expect(error.details[0]).toMatchObject({ path: 'environment' });
       expect(error.details[0]!.message).toContain('PISTE_SANDBOX_CLIENT_ID');

@@ -38,11 +38,51 @@ describe('a deposit job that Redis lost while it ran (3c)', () => {
   });
 });
 
+describe('two runs of one deposit job at once (Redis lost the job lock in a failover and the job was taken again)', () => {
+  it('deposit once: the run that writes second finds the attempt changed and sends nothing', async () => {
+    const connection = p.h.ctx.orm.em.getConnection();
+    // The first run pauses inside its `sending` write, holding the attempt's row: the second run reads the attempt
+    // as `prepared` meanwhile, as it would while the first waited for its token or the rate limit.
+    await connection.execute(`
+      create function hold_sending() returns trigger language plpgsql as $$
+      begin
+        if new.phase = 'sending' and new.number = 1 then perform pg_sleep(1.5); end if;
+        return new;
+      end $$;
+      create trigger hold_sending before update on deposit_attempt for each row execute function hold_sending();`);
+    try {
+      const submitted = await submit(p.h);
+      const job = (await p.h.ctx.queues.deposit.getJob(submitted.id))!;
+      const deposit = makeDepositProcessor(p.h.ctx);
+      const first = deposit(job, undefined, undefined);
+      const sleeping = async () => {
+        const [row] = await connection.execute<Array<{ n: number }>>(
+          `select count(*)::int as n from pg_stat_activity where wait_event = 'PgSleep'`,
+        );
+        return row?.n;
+      };
+      await expect.poll(sleeping, { timeout: 15_000, interval: 20 }).toBe(1);
+      const second = deposit(job, undefined, undefined);
+      const [a, b] = await Promise.allSettled([first, second]);
+      expect(a.status === 'fulfilled' ? a.value.outcome : a.reason).toBe('deposited');
+      expect(b.status).toBe('rejected');
+      expect(p.simulator.world.depositsByInvoiceNumber.get(submitted.number)).toBe(1);
+      const attempts = await p.h.ctx.orm.em.fork().find(DepositAttempt, { invoice: submitted.id });
+      expect(attempts.map((attempt) => attempt.phase)).toEqual(['sent']);
+      expect((await read(p.h, submitted.id)).state).toBe('awaiting_report');
+    } finally {
+      await connection.execute('drop trigger hold_sending on deposit_attempt; drop function hold_sending();');
+    }
+  });
+});
+
 describe('a request we built that breaks the Chorus Pro contract (3d)', () => {
   it('is never sent nor retried: needs_attention naming the field, and the job fails for good', async () => {
     const submitted = await submit(p.h);
     // A value outside the Swagger's syntaxeFlux enum, as a defect of ours would store it.
-    await p.h.ctx.orm.em.fork().nativeUpdate(Invoice, { id: submitted.id }, { syntaxeFlux: 'IN_DP_E9_NOT_IN_SWAGGER' as never });
+    await p.h.ctx.orm.em
+      .fork()
+      .nativeUpdate(Invoice, { id: submitted.id }, { syntaxeFlux: 'IN_DP_E9_NOT_IN_SWAGGER' as never });
     const job = (await p.h.ctx.queues.deposit.getJob(submitted.id))!;
     const calls = p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
     const deposit = makeDepositProcessor(p.h.ctx);
@@ -78,7 +118,9 @@ describe('the job signal', () => {
         (error: unknown) => error,
       );
       // Once the request has reached Chorus Pro (the simulator counted it), the job is stopped.
-      await expect.poll(() => p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0, { timeout: 5_000, interval: 20 }).toBe(before + 1);
+      await expect
+        .poll(() => p.simulator.counter.byEndpoint.get('deposerFlux') ?? 0, { timeout: 5_000, interval: 20 })
+        .toBe(before + 1);
       controller.abort(new Error('worker closing'));
       const error = await outcome;
       expect(error).toBeInstanceOf(ChorusTransientError);
@@ -86,7 +128,11 @@ describe('the job signal', () => {
       // It did not wait for the simulator's answer.
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
-      await fetch(`${p.simulator.url}/simulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+      await fetch(`${p.simulator.url}/simulator/faults`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
     }
   });
 });

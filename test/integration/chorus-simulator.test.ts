@@ -1,10 +1,21 @@
-/** The simulator as a faithful Chorus Pro: gateway, contract, answers valid against the official Swagger, drifts, faults, counts. */
+/**
+ * The simulator as a faithful Chorus Pro: gateway, contract, answers valid against the official Swagger, drifts,
+ * faults, counts.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
 import { writeTarGz } from '../../src/invoices/einvoice/archive.js';
 import { loadSeed } from '../../src/simulator/model.js';
-import { APPLICATION, createChorusHarness, MINISTRY_SIRET, RECIPIENT, SUPPLIER, type ChorusHarness, ublSamples } from '../helpers/chorus.js';
-import { validateAgainstSwagger } from '../helpers/swagger.js';
+import {
+  APPLICATION,
+  createChorusHarness,
+  MINISTRY_SIRET,
+  RECIPIENT,
+  SUPPLIER,
+  type ChorusHarness,
+  ublSamples,
+} from '../helpers/chorus.js';
+import { missingProperties, validateAgainstSwagger } from '../helpers/swagger.js';
 import { HOLDER, subcontractedSimInvoice } from '../helpers/btp.js';
 
 let h: ChorusHarness;
@@ -22,7 +33,12 @@ async function newToken(clientId: string, clientSecret: string): Promise<string>
   const res = await fetch(`${h.simulator.url}/api/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: clientSecret, scope: 'openid' }),
+    body: new URLSearchParams({
+      grant_type: 'client_credentials',
+      client_id: clientId,
+      client_secret: clientSecret,
+      scope: 'openid',
+    }),
   });
   expect(res.status).toBe(200);
   const body = (await res.json()) as { access_token: string; token_type: string; expires_in: number; scope: string };
@@ -33,12 +49,20 @@ async function newToken(clientId: string, clientSecret: string): Promise<string>
 const account = (a = SUPPLIER) => Buffer.from(`${a.login}:${a.password}`).toString('base64');
 
 function raw(path: string, body: unknown, headers: Record<string, string | undefined> = {}): Promise<Response> {
-  const all: Record<string, string> = { authorization: `Bearer ${token}`, 'cpro-account': account(), 'content-type': 'application/json;charset=utf-8' };
+  const all: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    'cpro-account': account(),
+    'content-type': 'application/json;charset=utf-8',
+  };
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) delete all[k];
     else all[k] = v;
   }
-  return fetch(`${h.simulator.url}${path}`, { method: 'POST', headers: all, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return fetch(`${h.simulator.url}${path}`, {
+    method: 'POST',
+    headers: all,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
 }
 
 const sample = ublSamples('SIM');
@@ -67,7 +91,9 @@ describe('gateway, in the order of the reference', () => {
     for (const header of [undefined, 'bm90LWJhc2U2NA', account({ login: SUPPLIER.login, password: 'wrong' })]) {
       const res = await raw(ENDPOINTS.recupererStructuresActivesFournisseur.path, {}, { 'cpro-account': header });
       expect(res.status).toBe(401);
-      expect(res.headers.get('www-authenticate')).toBe('Bearer realm="PISTE",error="Unauthorized",error_description="login or password incorrects"');
+      expect(res.headers.get('www-authenticate')).toBe(
+        'Bearer realm="PISTE",error="Unauthorized",error_description="login or password incorrects"',
+      );
     }
   });
 
@@ -80,7 +106,12 @@ describe('gateway, in the order of the reference', () => {
     const res = await fetch(`${h.simulator.url}/api/oauth/token`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'client_credentials', client_id: APPLICATION.clientId, client_secret: 'nope', scope: 'openid' }),
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: APPLICATION.clientId,
+        client_secret: 'nope',
+        scope: 'openid',
+      }),
     });
     expect(res.status).toBe(401);
     expect(await res.json()).toMatchObject({ error: 'invalid_client' });
@@ -89,7 +120,12 @@ describe('gateway, in the order of the reference', () => {
 
 describe('requests are validated against the official contract', () => {
   it.each([
-    ['a syntaxeFlux not in the enum', ENDPOINTS.deposerFlux.path, { fichierFlux: 'PHg+', nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E2_FACTURX' }, 'syntaxeFlux'],
+    [
+      'a syntaxeFlux not in the enum',
+      ENDPOINTS.deposerFlux.path,
+      { fichierFlux: 'PHg+', nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E2_FACTURX' },
+      'syntaxeFlux',
+    ],
     ['idFacture sent as a string', ENDPOINTS.consulterHistoriqueFacture.path, { idFacture: '100000' }, 'idFacture'],
     ['a misspelt field', ENDPOINTS.consulterCRDetaille.path, { numeroFluxDepo: 'CPP1' }, 'numeroFluxDepo'],
     [
@@ -112,22 +148,38 @@ describe('answers are valid against the official Swagger definitions', () => {
   it('for every endpoint that has one', async () => {
     const file = await sample();
     const deposit = (await (
-      await raw(ENDPOINTS.deposerFlux.path, { fichierFlux: file.toString('base64'), nomFichier: 'f.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE', avecSignature: false })
+      await raw(ENDPOINTS.deposerFlux.path, {
+        fichierFlux: file.toString('base64'),
+        nomFichier: 'f.xml',
+        syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+        avecSignature: false,
+      })
     ).json()) as { numeroFluxDepot: string };
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
-    const search = (await (await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFluxDepot: deposit.numeroFluxDepot })).json()) as {
+    const search = (await (
+      await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFluxDepot: deposit.numeroFluxDepot })
+    ).json()) as {
       listeFactures: Array<{ identifiantFactureCPP: number }>;
     };
     const id = search.listeFactures[0]!.identifiantFactureCPP;
     const recipient = { 'cpro-account': account(RECIPIENT) };
     const ministry = 26000001;
     const calls: Array<[keyof typeof ENDPOINTS, unknown, Record<string, string>?]> = [
-      ['deposerFlux', { fichierFlux: (await sample()).toString('base64'), nomFichier: 'g.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' }],
+      [
+        'deposerFlux',
+        { fichierFlux: (await sample()).toString('base64'), nomFichier: 'g.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' },
+      ],
       ['rechercherFactureParFournisseur', { numeroFluxDepot: deposit.numeroFluxDepot }],
       ['consulterFactureParFournisseur', { identifiantFactureCPP: id }],
       ['consulterHistoriqueFacture', { idFacture: id }],
       ['traiterFactureRecue', { idFacture: id, nouveauStatut: 'A_RECYCLER', motif: 'Mauvais service' }, recipient],
-      ['recyclerFacture', { identifiantFactureCPP: id, destinataire: { codeDestinataire: MINISTRY_SIRET, codeServiceExecutant: 'SERVICE-BTP' } }],
+      [
+        'recyclerFacture',
+        {
+          identifiantFactureCPP: id,
+          destinataire: { codeDestinataire: MINISTRY_SIRET, codeServiceExecutant: 'SERVICE-BTP' },
+        },
+      ],
       ['traiterFactureRecue', { idFacture: id, nouveauStatut: 'SUSPENDUE', motif: 'Pièce manquante' }, recipient],
       ['completerFacture', { identifiantFactureCPP: id, commentaire: 'Pièce jointe' }],
       ['rechercherStructure', { structure: { identifiantStructure: MINISTRY_SIRET } }],
@@ -140,23 +192,51 @@ describe('answers are valid against the official Swagger definitions', () => {
       const json = (await res.json()) as { codeRetour: number };
       expect(res.status, name).toBe(200);
       expect(json.codeRetour, `${name}: ${JSON.stringify(json)}`).toBe(0);
-      expect(validateAgainstSwagger(json, { $ref: `#/definitions/${ENDPOINTS[name].swagger!.response}` }), name).toEqual([]);
+      expect(
+        validateAgainstSwagger(json, { $ref: `#/definitions/${ENDPOINTS[name].swagger!.response}` }),
+        name,
+      ).toEqual([]);
+      // As production's Java backend writes them: every declared property, null when unset.
+      expect(missingProperties(json, { $ref: `#/definitions/${ENDPOINTS[name].swagger!.response}` }), name).toEqual([]);
+    }
+  });
+
+  it('leaves unset properties out when the unsetAsNull variant is off', async () => {
+    h.simulator.variants.unsetAsNull = false;
+    try {
+      const res = await raw(ENDPOINTS.consulterStructure.path, { idStructureCPP: 26000001 });
+      const json = (await res.json()) as Record<string, unknown>;
+      expect(json.codeRetour).toBe(0);
+      expect(
+        missingProperties(json, { $ref: `#/definitions/${ENDPOINTS.consulterStructure.swagger!.response}` }),
+      ).toContain('$.informationGenerales.emailStructure');
+      expect(Object.values(json)).not.toContain(null);
+    } finally {
+      h.simulator.variants.unsetAsNull = true;
     }
   });
 
   it('the check can fail: an answer with a made-up field or a wrong type is caught', () => {
-    expect(validateAgainstSwagger({ codeRetour: 0, libelle: 'x', numeroFluxDepot: 12, extra: true }, { $ref: '#/definitions/WsRetourDeposerFluxFacture' })).toEqual([
-      '$.numeroFluxDepot: expected a string, got 12',
-      '$.extra: not in the Swagger definition',
-    ]);
+    expect(
+      validateAgainstSwagger(
+        { codeRetour: 0, libelle: 'x', numeroFluxDepot: 12, extra: true },
+        { $ref: '#/definitions/WsRetourDeposerFluxFacture' },
+      ),
+    ).toEqual(['$.numeroFluxDepot: expected a string, got 12', '$.extra: not in the Swagger definition']);
   });
 });
 
 describe('pagination', () => {
   it('walks every page: 27 invoices in pages of 10 come back whole, in 3 requests', async () => {
-    const files = await Promise.all(Array.from({ length: 27 }, async (_, i) => ({ name: `f${i}.xml`, content: await sample() })));
+    const files = await Promise.all(
+      Array.from({ length: 27 }, async (_, i) => ({ name: `f${i}.xml`, content: await sample() })),
+    );
     const { client } = h.client({ pageSize: 10 });
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: writeTarGz(files), nomFichier: 'lot.tar.gz', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: writeTarGz(files),
+      nomFichier: 'lot.tar.gz',
+      syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
     const before = h.simulator.counter.byEndpoint.get('rechercherFactureParFournisseur') ?? 0;
     const found = await client.rechercherFactureParFournisseur(SUPPLIER, { numeroFluxDepot: receipt.numeroFluxDepot! });
@@ -180,16 +260,32 @@ describe('pagination', () => {
 });
 
 describe('drift variants the client copes with', () => {
-  afterAll(() => h.admin('/variants', { method: 'PUT', body: { singleObjectLists: false, historyDateFormat: 'iso', emptySearch: 'empty-list', omitErrorLinesOnPartial: false } }));
+  afterAll(() =>
+    h.admin('/variants', {
+      method: 'PUT',
+      body: {
+        singleObjectLists: false,
+        historyDateFormat: 'iso',
+        emptySearch: 'empty-list',
+        omitErrorLinesOnPartial: false,
+      },
+    }),
+  );
 
   it('single objects where arrays are expected', async () => {
     await h.admin('/variants', { method: 'PUT', body: { singleObjectLists: true } });
     const { client } = h.client();
     const structures = await client.rechercherStructure(SUPPLIER, MINISTRY_SIRET);
     expect(structures).toHaveLength(1);
-    const raw1 = (await (await raw(ENDPOINTS.rechercherStructure.path, { structure: { identifiantStructure: MINISTRY_SIRET } })).json()) as { listeStructures: unknown };
+    const raw1 = (await (
+      await raw(ENDPOINTS.rechercherStructure.path, { structure: { identifiantStructure: MINISTRY_SIRET } })
+    ).json()) as { listeStructures: unknown };
     expect(Array.isArray(raw1.listeStructures)).toBe(false); // the drift really happened
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: await sample({ serviceCode: null }), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: await sample({ serviceCode: null }),
+      nomFichier: 'x.xml',
+      syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
     const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
     expect(report.listeErreurDP).toHaveLength(1);
@@ -198,9 +294,15 @@ describe('drift variants the client copes with', () => {
   it('history dates as "YYYY-MM-DD HH:MM" in French time', async () => {
     await h.admin('/variants', { method: 'PUT', body: { historyDateFormat: 'short', singleObjectLists: false } });
     const { client } = h.client();
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: await sample(), nomFichier: 'x.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: await sample(),
+      nomFichier: 'x.xml',
+      syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
-    const [invoice] = await client.rechercherFactureParFournisseur(SUPPLIER, { numeroFluxDepot: receipt.numeroFluxDepot! });
+    const [invoice] = await client.rechercherFactureParFournisseur(SUPPLIER, {
+      numeroFluxDepot: receipt.numeroFluxDepot!,
+    });
     const history = await client.consulterHistoriqueFacture(SUPPLIER, invoice!.identifiantFactureCPP);
     const { parseChorusDate } = await import('../../src/chorus/dates.js');
     for (const entry of history.historiquesDesStatuts!.histoStatut) {
@@ -213,7 +315,9 @@ describe('drift variants the client copes with', () => {
 
   it('"no result" as codeRetour 20000 reads as an empty list', async () => {
     await h.admin('/variants', { method: 'PUT', body: { emptySearch: 'no-result-code' } });
-    const res = (await (await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFacture: 'NOPE' })).json()) as { codeRetour: number; libelle: string };
+    const res = (await (
+      await raw(ENDPOINTS.rechercherFactureParFournisseur.path, { numeroFacture: 'NOPE' })
+    ).json()) as { codeRetour: number; libelle: string };
     expect(res).toMatchObject({ codeRetour: 20000, libelle: 'TRA_MSG_00.015' });
     expect(await h.client().client.rechercherFactureParFournisseur(SUPPLIER, { numeroFacture: 'NOPE' })).toEqual([]);
     expect(await h.client().client.rechercherStructure(SUPPLIER, '35600000049837')).toEqual([]);
@@ -226,7 +330,11 @@ describe('drift variants the client copes with', () => {
       { name: 'b.xml', content: await sample({ serviceCode: null }) },
     ];
     const { client } = h.client();
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: writeTarGz(files), nomFichier: 'lot.tar.gz', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: writeTarGz(files),
+      nomFichier: 'lot.tar.gz',
+      syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
     const report = await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!);
     expect(report).toMatchObject({ etatCourantDepotFlux: 'IN_INTEGRE_PARTIEL', listeErreurDP: [] });
@@ -248,19 +356,31 @@ describe('faults and counts', () => {
   afterAll(() => h.admin('/faults', { method: 'PUT', body: {} }));
 
   it('adds latency, answers 503 and 500 at the configured ratios, and can be changed at run time', async () => {
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { latencyMs: 150 } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { recupererStructuresActivesFournisseur: { latencyMs: 150 } } },
+    });
     const started = Date.now();
     expect((await raw(ENDPOINTS.recupererStructuresActivesFournisseur.path, {})).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { error503Ratio: 1 } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { recupererStructuresActivesFournisseur: { error503Ratio: 1 } } },
+    });
     expect((await raw(ENDPOINTS.recupererStructuresActivesFournisseur.path, {})).status).toBe(503);
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { error5xxRatio: 1 } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { recupererStructuresActivesFournisseur: { error5xxRatio: 1 } } },
+    });
     expect((await raw(ENDPOINTS.recupererStructuresActivesFournisseur.path, {})).status).toBe(500);
     expect((await h.admin('/faults', { method: 'PUT', body: { endpoints: { x: { nonsense: 1 } } } })).status).toBe(400);
   });
 
   it('answers 429 with Retry-After above N requests per second', async () => {
-    await h.admin('/faults', { method: 'PUT', body: { endpoints: { recupererStructuresActivesFournisseur: { rateLimitRps: 3, retryAfterSeconds: 4 } } } });
+    await h.admin('/faults', {
+      method: 'PUT',
+      body: { endpoints: { recupererStructuresActivesFournisseur: { rateLimitRps: 3, retryAfterSeconds: 4 } } },
+    });
     // Start at the beginning of a second so the burst stays within one.
     await expect.poll(() => Date.now() % 1000, { timeout: 2_000, interval: 5 }).toBeLessThan(100);
     const statuses: number[] = [];
@@ -297,17 +417,29 @@ describe('faults and counts', () => {
   });
 
   it('adds a technical account at run time and shows what it holds of a flux', async () => {
-    const added = await h.admin('/accounts', { body: { login: 'TECH_ADDED@cpro.fr', password: 'Added-Password-1', structureSirets: ['44306184100047'] } });
+    const added = await h.admin('/accounts', {
+      body: { login: 'TECH_ADDED@cpro.fr', password: 'Added-Password-1', structureSirets: ['44306184100047'] },
+    });
     expect(added.status).toBe(201);
     const account = { login: 'TECH_ADDED@cpro.fr', password: 'Added-Password-1' };
     const own = await h.client().client.recupererStructuresActivesFournisseur(account);
     expect(own.listeStructures.map((s) => s.identifiant)).toEqual(['44306184100047']);
 
-    const receipt = await h.client().client.deposerFlux(SUPPLIER, { fichierFlux: await sample(), nomFichier: 'a.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
-    const before = (await (await h.admin(`/fluxes/${receipt.numeroFluxDepot!}`)).json()) as { state: string; outcome: unknown };
+    const receipt = await h.client().client.deposerFlux(SUPPLIER, {
+      fichierFlux: await sample(),
+      nomFichier: 'a.xml',
+      syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    });
+    const before = (await (await h.admin(`/fluxes/${receipt.numeroFluxDepot!}`)).json()) as {
+      state: string;
+      outcome: unknown;
+    };
     expect(before).toMatchObject({ state: 'IN_RECU', outcome: null });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
-    const after = (await (await h.admin(`/fluxes/${receipt.numeroFluxDepot!}`)).json()) as { state: string; outcome: { invoiceIds: number[] } };
+    const after = (await (await h.admin(`/fluxes/${receipt.numeroFluxDepot!}`)).json()) as {
+      state: string;
+      outcome: { invoiceIds: number[] };
+    };
     expect(after.state).toBe('IN_INTEGRE');
     expect(after.outcome.invoiceIds).toHaveLength(1);
     expect((await h.admin('/fluxes/CPP0000000000000000000001')).status).toBe(404);
@@ -316,8 +448,14 @@ describe('faults and counts', () => {
   it('forces IN_INCIDENTE on the next flux when asked', async () => {
     await h.admin('/faults', { method: 'PUT', body: { nextFluxState: 'IN_INCIDENTE' } });
     const { client } = h.client();
-    const receipt = await client.deposerFlux(SUPPLIER, { fichierFlux: await sample(), nomFichier: 'i.xml', syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
+    const receipt = await client.deposerFlux(SUPPLIER, {
+      fichierFlux: await sample(),
+      nomFichier: 'i.xml',
+      syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
+    });
     await h.admin('/clock/advance', { body: { ms: 6_000 } });
-    expect((await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!)).etatCourantDepotFlux).toBe('IN_INCIDENTE');
+    expect((await client.consulterCRDetaille(SUPPLIER, receipt.numeroFluxDepot!)).etatCourantDepotFlux).toBe(
+      'IN_INCIDENTE',
+    );
   });
 });

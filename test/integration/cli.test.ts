@@ -42,25 +42,37 @@ const cliEnv = () => ({
 
 function run(command: string[], args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(command[0]!, [...command.slice(1), ...args], { env: cliEnv(), cwd: dir, timeout: 120_000, maxBuffer: 10 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      done({ code, stdout, stderr });
-    });
+    execFile(
+      command[0]!,
+      [...command.slice(1), ...args],
+      { env: cliEnv(), cwd: dir, timeout: 120_000, maxBuffer: 10 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        done({ code, stdout, stderr });
+      },
+    );
   });
 }
 const cli = (...args: string[]) => run(CLI, args);
 
-/** A ZIP of UBL invoices and its manifest (semicolons, as a French spreadsheet writes it); `bad` rows get a wrong recipient SIRET. */
+/**
+ * A ZIP of UBL invoices and its manifest (semicolons, as a French spreadsheet writes it); `bad` rows get a wrong
+ * recipient SIRET.
+ */
 async function batchZip(name: string, count: number, bad: number[] = []): Promise<{ path: string; numbers: string[] }> {
   const files: Record<string, Uint8Array> = {};
-  const rows = ['file;supplierSiret;recipientSiret;serviceCode;engagementNumber;number;issueDate;type;amountWithoutVat;vatAmount;amountWithVat;syntaxeFlux'];
+  const rows = [
+    'file;supplierSiret;recipientSiret;serviceCode;engagementNumber;number;issueDate;type;amountWithoutVat;vatAmount;amountWithVat;syntaxeFlux',
+  ];
   const numbers: string[] = [];
   for (let i = 0; i < count; i++) {
     const number = invoiceNumber();
     numbers.push(number);
     files[`${number}.xml`] = await generateSampleInvoice(sampleOf(number), 'UBL');
     const recipient = bad.includes(i) ? '11000201100045' : RECIPIENT_SIRET;
-    rows.push(`${number}.xml;${SUPPLIER_SIRET};${recipient};SERVICE-BTP;BDC-2026-77;${number};2026-11-20;FACTURE;1000.00;200.00;1200.00;IN_DP_E1_UBL_INVOICE`);
+    rows.push(
+      `${number}.xml;${SUPPLIER_SIRET};${recipient};SERVICE-BTP;BDC-2026-77;${number};2026-11-20;FACTURE;1000.00;200.00;1200.00;IN_DP_E1_UBL_INVOICE`,
+    );
   }
   const path = join(dir, name);
   writeFileSync(path, zipSync({ ...files, 'manifest.csv': new TextEncoder().encode(rows.join('\n')) }));
@@ -68,7 +80,12 @@ async function batchZip(name: string, count: number, bad: number[] = []): Promis
 }
 
 interface SubmitJson {
-  summary: { batchId: string; deposited: number; refused: Array<{ file: string; manifestRow: number; reason: string }>; stillRunning: number };
+  summary: {
+    batchId: string;
+    deposited: number;
+    refused: Array<{ file: string; manifestRow: number; reason: string }>;
+    stillRunning: number;
+  };
   batch: { entries: Array<{ invoiceId: string | null; state: string | null }> };
 }
 
@@ -79,7 +96,14 @@ describe('chorus-relay submit', () => {
     expect(code, stderr).toBe(1);
     const out = JSON.parse(stdout) as SubmitJson;
     expect(out.summary).toMatchObject({ deposited: 3, stillRunning: 0 });
-    expect(out.summary.refused).toEqual([{ file: `${numbers[2]}.xml`, manifestRow: 4, number: null, reason: expect.stringContaining('recipientSiret') as string }]);
+    expect(out.summary.refused).toEqual([
+      {
+        file: `${numbers[2]}.xml`,
+        manifestRow: 4,
+        number: null,
+        reason: expect.stringContaining('recipientSiret') as string,
+      },
+    ]);
     for (const n of [0, 1, 3]) expect(p.simulator.world.depositsByInvoiceNumber.get(numbers[n]!)).toBe(1);
 
     // The invoices it made, one by one.
@@ -120,14 +144,23 @@ describe('chorus-relay validations, approve and refuse', () => {
     const number = invoiceNumber();
     const res = await p.h.api('/v1/invoices', jsonInit(subcontractorInvoice(number)));
     expect(res.status).toBe(202);
-    const pending = async () => ((await (await p.h.api('/v1/validations?pending=true')).json()) as { data: Array<{ id: string; invoice: { number: string } }> }).data;
-    await expect.poll(async () => (await pending()).map((v) => v.invoice.number), { timeout: 30_000 }).toEqual([number]);
+    const pending = async () =>
+      (
+        (await (await p.h.api('/v1/validations?pending=true')).json()) as {
+          data: Array<{ id: string; invoice: { number: string } }>;
+        }
+      ).data;
+    await expect
+      .poll(async () => (await pending()).map((v) => v.invoice.number), { timeout: 30_000 })
+      .toEqual([number]);
     const id = (await pending())[0]!.id;
 
     const listed = await cli('validations');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/^NUMBER\s+SUPPLIER\s+AMOUNT\s+DEADLINE\s+DECISION\s+ID$/m);
-    expect(listed.stdout).toMatch(new RegExp(`^${number}\\s+BTP MARTIN SARL\\s+1200\\.00\\s+\\d{4}-\\d{2}-\\d{2} \\(1[45] d\\)\\s+${id}$`, 'm'));
+    expect(listed.stdout).toMatch(
+      new RegExp(`^${number}\\s+BTP MARTIN SARL\\s+1200\\.00\\s+\\d{4}-\\d{2}-\\d{2} \\(1[45] d\\)\\s+${id}$`, 'm'),
+    );
     // A refusal without its reason is not sent: the subcontractor must be told why.
     const noReason = await cli('refuse', id);
     expect([noReason.code, noReason.stderr]).toEqual([2, expect.stringContaining('--reason')]);

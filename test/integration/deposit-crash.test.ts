@@ -43,7 +43,10 @@ function worker(extra: Record<string, string> = {}): RunningProcess {
 }
 
 const deposits = (number: string) => simulator.world.depositsByInvoiceNumber.get(number) ?? 0;
-const attempts = async (invoiceId: string) => (await h.ctx.orm.em.fork().find(DepositAttempt, { invoice: invoiceId }, { orderBy: { number: 'asc' } })).map((a) => a.phase);
+const attempts = async (invoiceId: string) =>
+  (await h.ctx.orm.em.fork().find(DepositAttempt, { invoice: invoiceId }, { orderBy: { number: 'asc' } })).map(
+    (a) => a.phase,
+  );
 
 describe('a worker killed with SIGKILL during a deposit', () => {
   it('before the call: the next worker deposits it, once', async () => {
@@ -59,7 +62,9 @@ describe('a worker killed with SIGKILL during a deposit', () => {
     expect(deposits(done.number)).toBe(1);
     expect(await attempts(invoice.id)).toEqual(['not_sent', 'sent']);
     // Both set up their schedulers once their Redis connection was up, without an error on the way.
-    expect([first, second].filter((p) => p.output().includes('Could not set up the status-sync schedulers'))).toEqual([]);
+    expect([first, second].filter((p) => p.output().includes('Could not set up the status-sync schedulers'))).toEqual(
+      [],
+    );
   });
 
   it('during the call: Chorus got it; the next worker finds it there and does not deposit again', async () => {
@@ -68,7 +73,9 @@ describe('a worker killed with SIGKILL during a deposit', () => {
     await first.waitFor(/Worker started/);
     const before = simulator.counter.byEndpoint.get('deposerFlux') ?? 0;
     const invoice = await submit(h);
-    await expect.poll(() => simulator.counter.byEndpoint.get('deposerFlux') ?? 0, { timeout: 15_000, interval: 10 }).toBe(before + 1);
+    await expect
+      .poll(() => simulator.counter.byEndpoint.get('deposerFlux') ?? 0, { timeout: 15_000, interval: 10 })
+      .toBe(before + 1);
     first.child.kill('SIGKILL');
     await first.exited();
     await expect.poll(() => deposits(invoice.number), { timeout: 5_000 }).toBe(1); // the simulator finished handling it
@@ -106,8 +113,15 @@ const flushOurRedisKeys = () => deleteKeysWithPrefix(redis, `${h.config.queuePre
  */
 async function waitUntilPartlyDone(invoices: Array<{ id: string }>): Promise<void> {
   const ids = invoices.map((i) => i.id);
-  await expect.poll(() => h.ctx.orm.em.fork().count(Invoice, { id: { $in: ids }, state: 'integrated' }), { timeout: 20_000, interval: 20 }).toBeGreaterThan(0);
-  expect(await h.ctx.orm.em.fork().count(Invoice, { id: { $in: ids }, state: { $ne: 'integrated' } })).toBeGreaterThan(0);
+  await expect
+    .poll(() => h.ctx.orm.em.fork().count(Invoice, { id: { $in: ids }, state: 'integrated' }), {
+      timeout: 20_000,
+      interval: 20,
+    })
+    .toBeGreaterThan(0);
+  expect(await h.ctx.orm.em.fork().count(Invoice, { id: { $in: ids }, state: { $ne: 'integrated' } })).toBeGreaterThan(
+    0,
+  );
 }
 
 describe('infrastructure lost mid-run', () => {
@@ -143,16 +157,21 @@ describe('infrastructure lost mid-run', () => {
       await expect.poll(() => proxy.turnedAway, { timeout: 20_000, interval: 20 }).toBeGreaterThanOrEqual(2);
       await proxy.restore();
       for (const invoice of invoices) {
-        let done = await settled(h, invoice.id, ['integrated', 'needs_attention'], 45_000).catch(async (error: unknown) => {
-          // Add what only this test knows: the deposit attempts and the worker's complaints.
-          const complaints = w
-            .output()
-            .split('\n')
-            .filter((l) => /error|fail|warn/i.test(l))
-            .slice(-12)
-            .join('\n');
-          throw new Error(`${(error as Error).message}\nattempts: ${JSON.stringify(await attempts(invoice.id))}\nworker:\n${complaints}`, { cause: error });
-        });
+        let done = await settled(h, invoice.id, ['integrated', 'needs_attention'], 45_000).catch(
+          async (error: unknown) => {
+            // Add what only this test knows: the deposit attempts and the worker's complaints.
+            const complaints = w
+              .output()
+              .split('\n')
+              .filter((l) => /error|fail|warn/i.test(l))
+              .slice(-12)
+              .join('\n');
+            throw new Error(
+              `${(error as Error).message}\nattempts: ${JSON.stringify(await attempts(invoice.id))}\nworker:\n${complaints}`,
+              { cause: error },
+            );
+          },
+        );
         if (done.state === 'needs_attention') {
           // The connection died as the `sending` mark was committed: the request never left, but nothing can
           // prove it, so the invoice waits for an operator instead of risking a second deposit.

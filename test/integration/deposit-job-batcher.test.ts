@@ -38,7 +38,11 @@ afterAll(async () => {
   await redis.quit();
 });
 
-const ref = (supplierId: string, i: number): DepositJobRef => ({ id: randomUUID(), number: `F-${supplierId}-${i}`, supplierId });
+const ref = (supplierId: string, i: number): DepositJobRef => ({
+  id: randomUUID(),
+  number: `F-${supplierId}-${i}`,
+  supplierId,
+});
 
 describe('deposit jobs added in batches', () => {
   it('adds every job with its fair priority, in a handful of priority calls', async () => {

@@ -5,6 +5,7 @@
  * directory of its own, as a clone would be, through tsx (the suite does not build `dist/`).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +43,8 @@ describe('npm start without .env, outside production', () => {
     let invoiceId: string;
     try {
       await first.waitFor(/Ready: POST invoices/, 60_000);
+      // The development .env lets webhooks reach private addresses: the start says so.
+      expect(first.output()).toMatch(/WEBHOOK_ALLOW_PRIVATE_NETWORKS is on/);
       const said =
         /No \.env: wrote \.env with fresh development values\. API key: (dev-[0-9a-f]{32}) .*Bull Board: http:\/\/localhost:(\d+)\/admin\/queues \(admin \/ (\S+)\)/.exec(
           first.output(),
@@ -71,7 +74,9 @@ describe('npm start without .env, outside production', () => {
     try {
       await again.waitFor(/Ready: POST invoices/, 60_000);
       expect(again.output()).not.toContain('No .env');
-      const read = await fetch(`http://127.0.0.1:${port}/v1/invoices/${invoiceId}`, { headers: { authorization: `Bearer ${apiKey}` } });
+      const read = await fetch(`http://127.0.0.1:${port}/v1/invoices/${invoiceId}`, {
+        headers: { authorization: `Bearer ${apiKey}` },
+      });
       expect(read.status).toBe(200);
       again.child.kill('SIGTERM');
       expect(await again.exited()).toEqual({ code: 0, signal: null });
@@ -80,10 +85,47 @@ describe('npm start without .env, outside production', () => {
     }
   });
 
+  it('names the variable of a port already in use, the simulator’s or the API’s', async () => {
+    const busy = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => busy.once('listening', resolve));
+    const taken = (busy.address() as { port: number }).port;
+    const here = mkdtempSync(join(tmpdir(), 'chorus-relay-busy-port-'));
+    try {
+      for (const [variable, env] of [
+        ['SIMULATOR_PORT', { SIMULATOR_PORT: String(taken), PORT: String(await freePort()) }],
+        ['PORT', { SIMULATOR_PORT: String(await freePort()), PORT: String(taken) }],
+      ] as const) {
+        const run = startProcess(
+          'scripts/start.ts',
+          {
+            ...env,
+            DATABASE_URL: h.env.DATABASE_URL!,
+            REDIS_URL: h.env.REDIS_URL!,
+            QUEUE_PREFIX: h.env.QUEUE_PREFIX!,
+            SIMULATOR_SCENARIO: join(ROOT, 'scenarios/demo.json'),
+            SIMULATOR_STATE_FILE: join(here, '.simulator-state.json'),
+          },
+          { cwd: here, nodeArgs: ['--env-file-if-exists=.env'] },
+        );
+        expect((await run.exited()).code).toBe(1);
+        expect(run.output()).toContain(`Port ${taken} (${variable}), where`);
+        expect(run.output()).toContain(`${variable}=${taken + 1} npm start`);
+        expect(run.output()).not.toMatch(/at .*\.ts:\d+/);
+      }
+    } finally {
+      busy.close();
+      rmSync(here, { recursive: true, force: true });
+    }
+  });
+
   it('writes nothing in production: the missing variables stop the process, each named with how to set it', async () => {
     const production = mkdtempSync(join(tmpdir(), 'chorus-relay-production-'));
     try {
-      const run = startProcess('scripts/start.ts', { NODE_ENV: 'production', DATABASE_URL: h.env.DATABASE_URL!, REDIS_URL: h.env.REDIS_URL! }, { cwd: production });
+      const run = startProcess(
+        'scripts/start.ts',
+        { NODE_ENV: 'production', DATABASE_URL: h.env.DATABASE_URL!, REDIS_URL: h.env.REDIS_URL! },
+        { cwd: production },
+      );
       expect((await run.exited()).code).toBe(1);
       expect(run.output()).toMatch(/API_KEYS is required but not set: the intake's API keys, comma-separated/);
       expect(run.output()).toMatch(/SECRET_KEY is required but not set .*openssl rand -hex 32/);

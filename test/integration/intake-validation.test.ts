@@ -16,7 +16,12 @@ interface ErrorBody {
   error: { code: string; message: string; details: Array<{ path: string; code: string; message: string }> };
 }
 
-async function expectRefused(res: Response, status: number, code: string, detail?: { path: string; code: string }): Promise<ErrorBody> {
+async function expectRefused(
+  res: Response,
+  status: number,
+  code: string,
+  detail?: { path: string; code: string },
+): Promise<ErrorBody> {
   const text = await res.text();
   expect(res.status, text).toBe(status);
   const body = JSON.parse(text) as ErrorBody;
@@ -31,33 +36,72 @@ async function expectRefused(res: Response, status: number, code: string, detail
 const xmlFile = (text: string) => ({ name: 'f.xml', contentBase64: Buffer.from(text).toString('base64') });
 
 const invalidBodies: Array<[string, Record<string, unknown>, { path: string; code: string }]> = [
-  ['a supplier SIRET with a wrong checksum', { supplierSiret: '73282932000075' }, { path: 'supplierSiret', code: 'invalid_siret' }],
-  ['a recipient SIRET of 13 digits', { recipientSiret: '1100020110004' }, { path: 'recipientSiret', code: 'invalid_format' }],
+  [
+    'a supplier SIRET with a wrong checksum',
+    { supplierSiret: '73282932000075' },
+    { path: 'supplierSiret', code: 'invalid_siret' },
+  ],
+  [
+    'a recipient SIRET of 13 digits',
+    { recipientSiret: '1100020110004' },
+    { path: 'recipientSiret', code: 'invalid_format' },
+  ],
   ['an impossible date', { issueDate: '2026-02-30' }, { path: 'issueDate', code: 'invalid_date' }],
   ['a date in another format', { issueDate: '20/11/2026' }, { path: 'issueDate', code: 'invalid_format' }],
   ['a date in the future', { issueDate: '2999-01-01' }, { path: 'issueDate', code: 'date_in_future' }],
   ['a negative amount', { amountWithoutVat: '-1000.00' }, { path: 'amountWithoutVat', code: 'invalid_format' }],
   ['an amount with 3 decimals', { vatAmount: '200.001' }, { path: 'vatAmount', code: 'invalid_format' }],
   ['an amount as a JSON number', { amountWithVat: 1200 }, { path: 'amountWithVat', code: 'invalid_type' }],
-  ['amounts that do not add up', { amountWithVat: '1200.01' }, { path: 'amountWithVat', code: 'amounts_do_not_add_up' }],
+  [
+    'amounts that do not add up',
+    { amountWithVat: '1200.01' },
+    { path: 'amountWithVat', code: 'amounts_do_not_add_up' },
+  ],
   ['an unknown invoice type', { type: 'INVOICE' }, { path: 'type', code: 'invalid_value' }],
   ['an unknown billing frame', { billingFrame: 'A26' }, { path: 'billingFrame', code: 'invalid_value' }],
-  ['a syntaxeFlux not in the official enum', { syntaxeFlux: 'IN_DP_E2_FACTURX' }, { path: 'syntaxeFlux', code: 'invalid_value' }],
+  [
+    'a syntaxeFlux not in the official enum',
+    { syntaxeFlux: 'IN_DP_E2_FACTURX' },
+    { path: 'syntaxeFlux', code: 'invalid_value' },
+  ],
   ['an invoice number Chorus refuses', { number: 'F 2026#42' }, { path: 'number', code: 'invalid_format' }],
-  ['an invoice number over 20 characters', { number: 'F2026-000000000000042' }, { path: 'number', code: 'invalid_format' }],
+  [
+    'an invoice number over 20 characters',
+    { number: 'F2026-000000000000042' },
+    { path: 'number', code: 'invalid_format' },
+  ],
   ['a missing file', { file: undefined }, { path: 'file', code: 'invalid_type' }],
   ['an empty file', { file: { name: 'f.pdf', contentBase64: '' } }, { path: 'file', code: 'file_empty' }],
-  ['a file that is not base64', { file: { name: 'f.pdf', contentBase64: '%%%not base64%%%' } }, { path: 'file.contentBase64', code: 'invalid_format' }],
+  [
+    'a file that is not base64',
+    { file: { name: 'f.pdf', contentBase64: '%%%not base64%%%' } },
+    { path: 'file.contentBase64', code: 'invalid_format' },
+  ],
   ['a Factur-X file that is not a PDF', { file: xmlFile('<Invoice/>') }, { path: 'file', code: 'file_not_pdf' }],
-  ['a UBL file that is not well-formed XML', { syntaxeFlux: 'IN_DP_E1_UBL_INVOICE', file: xmlFile('<Invoice><ID>1</Invoice>') }, { path: 'file', code: 'file_not_xml' }],
-  ['a CII file that is a PDF', { syntaxeFlux: 'IN_DP_E1_CII_16B', file: { name: 'f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } }, { path: 'file', code: 'file_not_xml' }],
-  ['a file name with a path', { file: { name: '../etc/f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } }, { path: 'file.name', code: 'invalid_format' }],
+  [
+    'a UBL file that is not well-formed XML',
+    { syntaxeFlux: 'IN_DP_E1_UBL_INVOICE', file: xmlFile('<Invoice><ID>1</Invoice>') },
+    { path: 'file', code: 'file_not_xml' },
+  ],
+  [
+    'a CII file that is a PDF',
+    { syntaxeFlux: 'IN_DP_E1_CII_16B', file: { name: 'f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } },
+    { path: 'file', code: 'file_not_xml' },
+  ],
+  [
+    'a file name with a path',
+    { file: { name: '../etc/f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } },
+    { path: 'file.name', code: 'invalid_format' },
+  ],
   ['a misspelt field', { engagmentNumber: 'BDC-1' }, { path: '', code: 'unrecognized_keys' }],
 ];
 
 describe('POST /v1/invoices refuses invalid input with 422, the field path, and writes nothing', () => {
   it.each(invalidBodies)('%s', async (_label, overrides, detail) => {
-    const before = { invoices: await h.ctx.orm.em.fork().count(Invoice), events: await h.ctx.orm.em.fork().count(InvoiceEvent) };
+    const before = {
+      invoices: await h.ctx.orm.em.fork().count(Invoice),
+      events: await h.ctx.orm.em.fork().count(InvoiceEvent),
+    };
     const res = await h.api('/v1/invoices', jsonInit(await invoiceBody(overrides)));
     await expectRefused(res, 422, 'VALIDATION_FAILED', detail);
     expect(await h.ctx.orm.em.fork().count(Invoice)).toBe(before.invoices);
@@ -66,7 +110,10 @@ describe('POST /v1/invoices refuses invalid input with 422, the field path, and 
 
   it('refuses a decoded file over 10 MB sent as base64', async () => {
     const big = Buffer.concat([MINIMAL_PDF, Buffer.alloc(10 * 1024 * 1024 + 10)]);
-    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ file: { name: 'big.pdf', contentBase64: big.toString('base64') } })));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(await invoiceBody({ file: { name: 'big.pdf', contentBase64: big.toString('base64') } })),
+    );
     await expectRefused(res, 422, 'VALIDATION_FAILED', { path: 'file.contentBase64', code: 'too_big' });
   });
 
@@ -81,9 +128,14 @@ describe('POST /v1/invoices refuses invalid input with 422, the field path, and 
   });
 
   it('lists every problem at once', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ supplierSiret: '1', type: 'X', syntaxeFlux: 'Y' })));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(await invoiceBody({ supplierSiret: '1', type: 'X', syntaxeFlux: 'Y' })),
+    );
     const body = await expectRefused(res, 422, 'VALIDATION_FAILED');
-    expect(body.error.details.map((d) => d.path)).toEqual(expect.arrayContaining(['supplierSiret', 'type', 'syntaxeFlux']));
+    expect(body.error.details.map((d) => d.path)).toEqual(
+      expect.arrayContaining(['supplierSiret', 'type', 'syntaxeFlux']),
+    );
   });
 
   it('lists the rules on fields that parsed, and the file’s problems, with the format problems of the others', async () => {
@@ -126,10 +178,37 @@ describe('POST /v1/invoices refuses invalid input with 422, the field path, and 
     const messages = bodies.flatMap((b) => [b.error.message, ...b.error.details.map((d) => d.message)]);
     expect(messages.filter((m) => /Too big|Too small|expected \w+ to|Invalid input|received \w+/.test(m))).toEqual([]);
     expect(messages.filter((m) => /\.\.$/.test(m))).toEqual([]);
-    expect(bodies[0]!.error.details).toContainEqual(expect.objectContaining({ path: 'limit', message: 'limit must be at most 200' }));
-    expect(bodies[1]!.error.details).toContainEqual(expect.objectContaining({ path: 'chorusLogin', message: 'chorusLogin must not be empty' }));
-    expect(bodies[2]!.error.details).toContainEqual(expect.objectContaining({ path: 'number', message: 'number must be a string' }));
-    expect(bodies[3]!.error.details).toContainEqual(expect.objectContaining({ path: 'serviceCode', message: 'serviceCode must be at most 100 characters long' }));
+    expect(bodies[0]!.error.details).toContainEqual(
+      expect.objectContaining({ path: 'limit', message: 'limit must be at most 200' }),
+    );
+    expect(bodies[1]!.error.details).toContainEqual(
+      expect.objectContaining({ path: 'chorusLogin', message: 'chorusLogin must not be empty' }),
+    );
+    expect(bodies[2]!.error.details).toContainEqual(
+      expect.objectContaining({ path: 'number', message: 'number must be a string' }),
+    );
+    expect(bodies[3]!.error.details).toContainEqual(
+      expect.objectContaining({ path: 'serviceCode', message: 'serviceCode must be at most 100 characters long' }),
+    );
+  });
+
+  it('tells a missing amount as missing, and a JSON number as the wrong type', async () => {
+    const { amountWithVat: _left, ...withoutTotal } = await invoiceBody();
+    const missing = await expectRefused(await h.api('/v1/invoices', jsonInit(withoutTotal)), 422, 'VALIDATION_FAILED');
+    expect(missing.error.details).toContainEqual(
+      expect.objectContaining({ path: 'amountWithVat', message: 'amountWithVat is required' }),
+    );
+    const numeric = await expectRefused(
+      await h.api('/v1/invoices', jsonInit(await invoiceBody({ amountWithVat: 1200 }))),
+      422,
+      'VALIDATION_FAILED',
+    );
+    expect(numeric.error.details).toContainEqual(
+      expect.objectContaining({
+        path: 'amountWithVat',
+        message: 'amountWithVat must be a string such as "1200.00" (JSON numbers lose cents)',
+      }),
+    );
   });
 
   it('accepts a La Poste SIRET that only passes the La Poste rule', async () => {
@@ -140,7 +219,11 @@ describe('POST /v1/invoices refuses invalid input with 422, the field path, and 
 
 describe('malformed and oversized requests get the same error shape', () => {
   it('400 for a body that is not JSON', async () => {
-    const res = await h.api('/v1/invoices', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"number": ' });
+    const res = await h.api('/v1/invoices', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"number": ',
+    });
     await expectRefused(res, 400, 'MALFORMED_JSON');
   });
 
@@ -150,12 +233,19 @@ describe('malformed and oversized requests get the same error shape', () => {
   });
 
   it('415 for another content type', async () => {
-    const res = await h.api('/v1/invoices', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const res = await h.api('/v1/invoices', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     await expectRefused(res, 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('413 for a body over the limit', async () => {
-    const res = await h.api('/v1/invoices', jsonInit({ ...(await invoiceBody()), padding: 'x'.repeat(16 * 1024 * 1024) }));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit({ ...(await invoiceBody()), padding: 'x'.repeat(16 * 1024 * 1024) }),
+    );
     await expectRefused(res, 413, 'PAYLOAD_TOO_LARGE');
   });
 
@@ -182,7 +272,11 @@ describe('authentication', () => {
 
   it('leaves /healthz, /readyz and /openapi.json open', async () => {
     expect((await fetch(`${h.baseUrl}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${h.baseUrl}/readyz`)).json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok' } });
+    expect(await (await fetch(`${h.baseUrl}/readyz`)).json()).toEqual({
+      status: 'ready',
+      checks: { postgres: 'ok', redis: 'ok' },
+      details: { en16931: 'on: rules 1.3.16' },
+    });
     expect((await fetch(`${h.baseUrl}/openapi.json`)).status).toBe(200);
   });
 });
@@ -202,12 +296,18 @@ describe('the request must agree with the file (UBL, CII, Factur-X)', () => {
     expect(detail.message).toMatch(/in the request but .* in the file/);
   });
 
-  it.each(['IN_DP_E1_UBL_INVOICE', 'IN_DP_E1_CII_16B', 'IN_DP_E2_CII_FACTURX'])('accepts a consistent %s invoice', async (syntaxeFlux) => {
-    expect((await h.api('/v1/invoices', jsonInit(await invoiceBody({ syntaxeFlux })))).status).toBe(202);
-  });
+  it.each(['IN_DP_E1_UBL_INVOICE', 'IN_DP_E1_CII_16B', 'IN_DP_E2_CII_FACTURX'])(
+    'accepts a consistent %s invoice',
+    async (syntaxeFlux) => {
+      expect((await h.api('/v1/invoices', jsonInit(await invoiceBody({ syntaxeFlux })))).status).toBe(202);
+    },
+  );
 
   it('refuses a PDF that holds no Factur-X data', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ file: { name: 'f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } })));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(await invoiceBody({ file: { name: 'f.pdf', contentBase64: MINIMAL_PDF.toString('base64') } })),
+    );
     await expectRefused(res, 422, 'VALIDATION_FAILED', { path: 'file', code: 'file_unreadable' });
   });
 });

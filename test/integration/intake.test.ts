@@ -5,7 +5,14 @@ import { Invoice } from '../../src/db/entities/invoice.js';
 import { InvoiceEvent } from '../../src/db/entities/invoice-event.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { createHarness, type Harness } from '../helpers/harness.js';
-import { invoiceBody, invoiceNumber, jsonInit, MINIMAL_PDF, RECIPIENT_SIRET, supplierBody } from '../helpers/invoices.js';
+import {
+  invoiceBody,
+  invoiceNumber,
+  jsonInit,
+  MINIMAL_PDF,
+  RECIPIENT_SIRET,
+  supplierBody,
+} from '../helpers/invoices.js';
 
 let h: Harness;
 
@@ -26,7 +33,13 @@ describe('POST /v1/invoices (JSON)', () => {
     const file = Buffer.from((body.file as { contentBase64: string }).contentBase64, 'base64');
     const res = await h.api('/v1/invoices', jsonInit(body));
     expect(res.status).toBe(202);
-    const invoice = (await res.json()) as { id: string; state: string; number: string; amountWithVat: string; file: { sha256: string; size: number } };
+    const invoice = (await res.json()) as {
+      id: string;
+      state: string;
+      number: string;
+      amountWithVat: string;
+      file: { sha256: string; size: number };
+    };
     expect(res.headers.get('location')).toBe(`/v1/invoices/${invoice.id}`);
     expect(invoice).toMatchObject({ state: 'queued', number: body.number, amountWithVat: '1200.00' });
     expect(invoice.file.size).toBe(file.length);
@@ -44,14 +57,21 @@ describe('POST /v1/invoices (JSON)', () => {
     const created = await h.api('/v1/invoices', jsonInit(await invoiceBody()));
     const res = await h.api(created.headers.get('location')!);
     expect(res.status).toBe(200);
-    const invoice = (await res.json()) as { id: string; supplierSiret: string; events: Array<{ type: string; source: string; message: string }> };
+    const invoice = (await res.json()) as {
+      id: string;
+      supplierSiret: string;
+      events: Array<{ type: string; source: string; message: string }>;
+    };
     expect(invoice.supplierSiret).toBe(supplierBody().siret);
     expect(invoice.events).toHaveLength(1);
     expect(invoice.events[0]).toMatchObject({ type: 'received', source: 'intake' });
   });
 
   it('normalises amounts to two decimals', async () => {
-    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ amountWithoutVat: '10.5', vatAmount: '2.1', amountWithVat: '12.60' })));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(await invoiceBody({ amountWithoutVat: '10.5', vatAmount: '2.1', amountWithVat: '12.60' })),
+    );
     expect(res.status).toBe(202);
     expect(await res.json()).toMatchObject({ amountWithoutVat: '10.50', vatAmount: '2.10', amountWithVat: '12.60' });
   });
@@ -68,7 +88,8 @@ describe('POST /v1/invoices (JSON)', () => {
 describe('POST /v1/invoices (multipart/form-data)', () => {
   const form = (fields: Record<string, unknown>, file?: { name: string; content: Buffer; type: string }) => {
     const data = new FormData();
-    for (const [key, value] of Object.entries(fields)) if (key !== 'file' && value !== null) data.append(key, typeof value === 'string' ? value : JSON.stringify(value));
+    for (const [key, value] of Object.entries(fields))
+      if (key !== 'file' && value !== null) data.append(key, typeof value === 'string' ? value : JSON.stringify(value));
     if (file) data.append('file', new Blob([file.content], { type: file.type }), file.name);
     return data;
   };
@@ -76,7 +97,10 @@ describe('POST /v1/invoices (multipart/form-data)', () => {
   it('accepts the same fields with the file as a part', async () => {
     const fields = await invoiceBody({ syntaxeFlux: 'IN_DP_E1_UBL_INVOICE' });
     const xml = Buffer.from((fields.file as { contentBase64: string }).contentBase64, 'base64');
-    const res = await h.api('/v1/invoices', { method: 'POST', body: form(fields, { name: 'f.xml', content: xml, type: 'application/xml' }) });
+    const res = await h.api('/v1/invoices', {
+      method: 'POST',
+      body: form(fields, { name: 'f.xml', content: xml, type: 'application/xml' }),
+    });
     expect(res.status).toBe(202);
     const invoice = (await res.json()) as { id: string; file: { name: string; size: number } };
     expect(invoice.file).toMatchObject({ name: 'f.xml', size: xml.length });
@@ -95,9 +119,14 @@ describe('POST /v1/invoices (multipart/form-data)', () => {
   it('refuses a file over 10 MB with 413 and the same error shape', async () => {
     const big = Buffer.concat([MINIMAL_PDF, Buffer.alloc(10 * 1024 * 1024)]);
     const before = await countRows();
-    const res = await h.api('/v1/invoices', { method: 'POST', body: form(await invoiceBody(), { name: 'big.pdf', content: big, type: 'application/pdf' }) });
+    const res = await h.api('/v1/invoices', {
+      method: 'POST',
+      body: form(await invoiceBody(), { name: 'big.pdf', content: big, type: 'application/pdf' }),
+    });
     expect(res.status).toBe(413);
-    expect(await res.json()).toMatchObject({ error: { code: 'PAYLOAD_TOO_LARGE', details: [{ path: 'file', code: 'file_too_large' }] } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'PAYLOAD_TOO_LARGE', details: [{ path: 'file', code: 'file_too_large' }] },
+    });
     expect(await countRows()).toEqual(before);
   });
 });
@@ -120,7 +149,12 @@ describe('idempotency and duplicates', () => {
     const first = await h.api('/v1/invoices', jsonInit(await invoiceBody(), { 'idempotency-key': key }));
     const { id } = (await first.json()) as { id: string };
     const before = await countRows();
-    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ amountWithoutVat: '1.00', vatAmount: '0.20', amountWithVat: '1.20' }), { 'idempotency-key': key }));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(await invoiceBody({ amountWithoutVat: '1.00', vatAmount: '0.20', amountWithVat: '1.20' }), {
+        'idempotency-key': key,
+      }),
+    );
     expect(res.status).toBe(409);
     expect(await res.json()).toMatchObject({ error: { code: 'IDEMPOTENCY_KEY_REUSED', existingInvoiceId: id } });
     expect(await countRows()).toEqual(before);
@@ -130,15 +164,24 @@ describe('idempotency and duplicates', () => {
     const body = await invoiceBody();
     const first = await h.api('/v1/invoices', jsonInit(body));
     const { id } = (await first.json()) as { id: string };
-    const res = await h.api('/v1/invoices', jsonInit(await invoiceBody({ number: body.number, amountWithoutVat: '5.00', vatAmount: '1.00', amountWithVat: '6.00' })));
+    const res = await h.api(
+      '/v1/invoices',
+      jsonInit(
+        await invoiceBody({ number: body.number, amountWithoutVat: '5.00', vatAmount: '1.00', amountWithVat: '6.00' }),
+      ),
+    );
     expect(res.status).toBe(409);
-    expect(await res.json()).toMatchObject({ error: { code: 'DUPLICATE_INVOICE_NUMBER', existingInvoiceId: id, details: [{ path: 'number' }] } });
+    expect(await res.json()).toMatchObject({
+      error: { code: 'DUPLICATE_INVOICE_NUMBER', existingInvoiceId: id, details: [{ path: 'number' }] },
+    });
   });
 
   it('creates exactly one invoice when ten identical requests race under one key', async () => {
     const body = await invoiceBody();
     const key = `race-${invoiceNumber()}`;
-    const responses = await Promise.all(Array.from({ length: 10 }, () => h.api('/v1/invoices', jsonInit(body, { 'idempotency-key': key }))));
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => h.api('/v1/invoices', jsonInit(body, { 'idempotency-key': key }))),
+    );
     const statuses = responses.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 202)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(9);
@@ -158,7 +201,10 @@ describe('idempotency and duplicates', () => {
 
 describe('supplier accounts', () => {
   it('updates an existing account with 200 and never returns or stores the password in clear', async () => {
-    const res = await h.api('/v1/suppliers', jsonInit(supplierBody({ chorusPassword: 'Another-Secret-Pass-7', chorusLogin: 'TECH_0043@cpro.fr' })));
+    const res = await h.api(
+      '/v1/suppliers',
+      jsonInit(supplierBody({ chorusPassword: 'Another-Secret-Pass-7', chorusLogin: 'TECH_0043@cpro.fr' })),
+    );
     expect(res.status).toBe(200);
     const text = await res.text();
     expect(text).not.toContain('Another-Secret-Pass-7');
@@ -171,14 +217,18 @@ describe('supplier accounts', () => {
 
     const row = await h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: supplierBody().siret });
     expect(row.chorusPasswordSealed).not.toContain('Another-Secret-Pass-7');
-    expect(h.ctx.secretBox.open(row.chorusPasswordSealed, SEALED_AT.supplierPassword(row.id))).toBe('Another-Secret-Pass-7');
+    expect(h.ctx.secretBox.open(row.chorusPasswordSealed, SEALED_AT.supplierPassword(row.id))).toBe(
+      'Another-Secret-Pass-7',
+    );
     expect(row.version).toBe(2);
   });
 
   it('refuses an invalid account with field paths', async () => {
     const res = await h.api('/v1/suppliers', jsonInit({ siret: '123', chorusLogin: '', environment: 'test' }));
     expect(res.status).toBe(422);
-    const paths = ((await res.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path);
+    const paths = ((await res.json()) as { error: { details: Array<{ path: string }> } }).error.details.map(
+      (d) => d.path,
+    );
     expect(paths).toEqual(expect.arrayContaining(['siret', 'chorusLogin', 'chorusPassword', 'environment']));
   });
 });

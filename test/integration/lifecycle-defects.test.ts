@@ -7,12 +7,20 @@ import { Notification } from '../../src/db/entities/notification.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { createHarness, simulatorEnv, type Harness } from '../helpers/harness.js';
 import { jsonInit, supplierBody } from '../helpers/invoices.js';
-import { createPipelineHarness, FAST_PIPELINE_ENV, read, settled, submit, type InvoiceState, type PipelineHarness } from '../helpers/pipeline.js';
+import {
+  createPipelineHarness,
+  FAST_PIPELINE_ENV,
+  read,
+  settled,
+  submit,
+  type InvoiceState,
+  type PipelineHarness,
+} from '../helpers/pipeline.js';
 
 let p: PipelineHarness;
 let worker: RunningWorker;
 beforeAll(async () => {
-  // History to the minute, as production clients report it (api-reference, pitfall 12).
+  // History to the minute, as production clients report it (docs/chorus-pro-notes.md, "Answers").
   p = await createPipelineHarness({
     simulator: { timing: { fluxStepMs: 50, invoiceStepMs: 1 }, variants: { historyDateFormat: 'short' } },
     env: { FLUX_STUCK_AFTER_SECONDS: '3' },
@@ -28,9 +36,14 @@ afterEach(async () => {
 });
 
 const simulatorAdmin = (path: string, method: string, body?: unknown) =>
-  fetch(`${p.simulator.url}/simulator${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  fetch(`${p.simulator.url}/simulator${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
 const deposits = (number: string) => p.simulator.world.depositsByInvoiceNumber.get(number) ?? 0;
-const notificationsOf = (h: Harness, invoiceId: string) => h.ctx.orm.em.fork().find(Notification, { invoice: invoiceId }, { orderBy: { createdAt: 'asc' } });
+const notificationsOf = (h: Harness, invoiceId: string) =>
+  h.ctx.orm.em.fork().find(Notification, { invoice: invoiceId }, { orderBy: { createdAt: 'asc' } });
 type Full = InvoiceState & { madeAvailableAt: string | null };
 
 async function chorusStatusIs(h: Harness, id: string, status: string): Promise<Full> {
@@ -56,7 +69,10 @@ describe('3a: an invoice the report already finds MISE_A_DISPOSITION', () => {
 describe('3b: a status reached in the same minute as the last precise date', () => {
   it('is recorded and published once, in order, although history dates are to the minute', async () => {
     // Chorus Pro's clock at the start of a minute: everything below happens within that minute.
-    expect((await simulatorAdmin('/clock/advance', 'POST', { ms: 60_000 - (p.simulator.world.clock.now() % 60_000) + 200 })).status).toBe(200);
+    expect(
+      (await simulatorAdmin('/clock/advance', 'POST', { ms: 60_000 - (p.simulator.world.clock.now() % 60_000) + 200 }))
+        .status,
+    ).toBe(200);
     const submitted = await submit(p.h);
     const invoice = await settled(p.h, submitted.id, ['integrated']);
     await chorusStatusIs(p.h, submitted.id, 'MISE_A_DISPOSITION');
@@ -64,23 +80,48 @@ describe('3b: a status reached in the same minute as the last precise date', () 
     const simInvoice = p.simulator.world.invoices.get(chorusId)!;
     const madeAvailableMinute = Math.floor(simInvoice.statusAt / 60_000);
 
-    expect((await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: chorusId, nouveauStatut: 'SUSPENDUE', motif: 'Pièce manquante' })).status).toBe(200);
+    expect(
+      (
+        await simulatorAdmin('/recipient/traiter', 'POST', {
+          idFacture: chorusId,
+          nouveauStatut: 'SUSPENDUE',
+          motif: 'Pièce manquante',
+        })
+      ).status,
+    ).toBe(200);
     expect(Math.floor(simInvoice.statusAt / 60_000)).toBe(madeAvailableMinute);
     const suspended = await chorusStatusIs(p.h, submitted.id, 'SUSPENDUE');
-    expect((await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: chorusId, nouveauStatut: 'MISE_A_DISPOSITION' })).status).toBe(200);
+    expect(
+      (await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: chorusId, nouveauStatut: 'MISE_A_DISPOSITION' }))
+        .status,
+    ).toBe(200);
     const again = await chorusStatusIs(p.h, submitted.id, 'MISE_A_DISPOSITION');
     expect(Math.floor(simInvoice.statusAt / 60_000)).toBe(madeAvailableMinute);
 
     const told = (i: InvoiceState) => i.events.filter((e) => e.type === 'status-changed').map((e) => e.details?.to);
     // The history up to MISE_A_DISPOSITION came with the integration; then each change of that same minute.
     expect(told(suspended)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION', 'SUSPENDUE']);
-    expect(told(again)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION', 'SUSPENDUE', 'MISE_A_DISPOSITION']);
+    expect(told(again)).toEqual([
+      'DEPOSEE',
+      'EN_COURS_ACHEMINEMENT',
+      'MISE_A_DISPOSITION',
+      'SUSPENDUE',
+      'MISE_A_DISPOSITION',
+    ]);
     // Two more sync cycles: nothing doubled.
     const completed = async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).length;
     const before = await completed();
     await expect.poll(completed, { timeout: 10_000, interval: 50 }).toBeGreaterThanOrEqual(before + 2);
-    const changes = (await notificationsOf(p.h, submitted.id)).filter((n) => n.event === 'invoice.status_changed').map((n) => n.payload.to);
-    expect([...changes].sort()).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION', 'MISE_A_DISPOSITION', 'SUSPENDUE']);
+    const changes = (await notificationsOf(p.h, submitted.id))
+      .filter((n) => n.event === 'invoice.status_changed')
+      .map((n) => n.payload.to);
+    expect([...changes].sort()).toEqual([
+      'DEPOSEE',
+      'EN_COURS_ACHEMINEMENT',
+      'MISE_A_DISPOSITION',
+      'MISE_A_DISPOSITION',
+      'SUSPENDUE',
+    ]);
     expect(told(await read(p.h, submitted.id))).toHaveLength(5);
   });
 });
@@ -106,7 +147,9 @@ describe('3e: Chorus Pro states we do not know', () => {
     expect(invoice.lastError?.code).toBe('FLUX_STUCK');
     expect(invoice.lastError?.message).toContain('IN_A_RELANCER');
     expect(invoice.actionRequired?.reason).toBe('deposit_failed');
-    expect(p.h.logs.lines.some((l) => l.includes('flux state we do not know') && l.includes('"fluxState":"IN_A_RELANCER"'))).toBe(true);
+    expect(
+      p.h.logs.lines.some((l) => l.includes('flux state we do not know') && l.includes('"fluxState":"IN_A_RELANCER"')),
+    ).toBe(true);
     const alerts = (await notificationsOf(p.h, submitted.id)).filter((n) => n.event === 'invoice.action_required');
     expect(alerts.map((n) => n.payload.message)).toEqual([invoice.lastError?.message]);
     // Polled several times before giving up, never taken for a final state.
@@ -120,10 +163,16 @@ describe('3e: Chorus Pro states we do not know', () => {
     await chorusStatusIs(p.h, submitted.id, 'MISE_A_DISPOSITION');
     // A code no client we know of has (ABSENCE_VALIDATION_MOE_DELAI_REGLEMENTAIRE, outside the Swagger too, is known
     // from other clients and mapped: status-model.test.ts).
-    expect((await simulatorAdmin(`/invoices/${invoice.chorus.invoiceId}/status`, 'POST', { code: 'STATUT_AJOUTE_EN_2027' })).status).toBe(200);
+    expect(
+      (await simulatorAdmin(`/invoices/${invoice.chorus.invoiceId}/status`, 'POST', { code: 'STATUT_AJOUTE_EN_2027' }))
+        .status,
+    ).toBe(200);
     const raw = await chorusStatusIs(p.h, submitted.id, 'STATUT_AJOUTE_EN_2027');
     expect(raw.chorus).toMatchObject({ status: 'STATUT_AJOUTE_EN_2027', stage: null, final: null });
-    expect(raw.events.at(-1)).toMatchObject({ type: 'status-changed', details: { to: 'STATUT_AJOUTE_EN_2027', unknownStatus: true } });
+    expect(raw.events.at(-1)).toMatchObject({
+      type: 'status-changed',
+      details: { to: 'STATUT_AJOUTE_EN_2027', unknownStatus: true },
+    });
   });
 });
 
@@ -150,7 +199,15 @@ describe('3j: an invoice id Chorus Pro gives to another invoice', () => {
     // What a restart of the old numbering did: the same id now names another invoice, which the recipient rejects.
     simInvoice.number = 'AUTRE-FACTURE';
     simInvoice.fluxNumber = 'CPP0000000000000000000001';
-    expect((await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: simInvoice.id, nouveauStatut: 'REJETEE', motif: 'Pas pour vous' })).status).toBe(200);
+    expect(
+      (
+        await simulatorAdmin('/recipient/traiter', 'POST', {
+          idFacture: simInvoice.id,
+          nouveauStatut: 'REJETEE',
+          motif: 'Pas pour vous',
+        })
+      ).status,
+    ).toBe(200);
     await expect.poll(() => p.h.logs.text.includes('points to another invoice'), { timeout: 10_000 }).toBe(true);
     const after = await read(p.h, submitted.id);
     expect(after.chorus.status).toBe('MISE_A_DISPOSITION');
@@ -180,7 +237,10 @@ describe('3k: fixing a rejected invoice', () => {
     const integrated = await settled(p.h, again.id, ['integrated']);
     expect(integrated.number).toBe(rejected.number);
     // Once integrated, the number is taken again.
-    const third = await p.h.api('/v1/invoices', jsonInit(await (await import('../helpers/invoices.js')).invoiceBody({ number: rejected.number })));
+    const third = await p.h.api(
+      '/v1/invoices',
+      jsonInit(await (await import('../helpers/invoices.js')).invoiceBody({ number: rejected.number })),
+    );
     expect(third.status).toBe(409);
   });
 
@@ -188,9 +248,15 @@ describe('3k: fixing a rejected invoice', () => {
     const first = await submit(p.h);
     const invoice = await settled(p.h, first.id, ['integrated']);
     await chorusStatusIs(p.h, first.id, 'MISE_A_DISPOSITION');
-    expect((await simulatorAdmin('/recipient/traiter', 'POST', { idFacture: Number(invoice.chorus.invoiceId), nouveauStatut: 'REJETEE', motif: 'Montant erroné' })).status).toBe(
-      200,
-    );
+    expect(
+      (
+        await simulatorAdmin('/recipient/traiter', 'POST', {
+          idFacture: Number(invoice.chorus.invoiceId),
+          nouveauStatut: 'REJETEE',
+          motif: 'Montant erroné',
+        })
+      ).status,
+    ).toBe(200);
     const rejected = await chorusStatusIs(p.h, first.id, 'REJETEE');
     expect(rejected.actionRequired?.reason).toBe('rejected_by_recipient');
     expect(rejected.actionRequired?.nextStep.en).toMatch(/new number/);
@@ -209,19 +275,29 @@ describe('3f: a supplier account Chorus Pro refuses', () => {
     const h = await createHarness({ env: { ...simulatorEnv(p.simulator), ...FAST_PIPELINE_ENV } });
     const w = startWorker(h.ctx);
     try {
-      expect((await h.api('/v1/suppliers', jsonInit(supplierBody({ chorusPassword: 'Wrong-Password-1' })))).status).toBe(201);
+      expect(
+        (await h.api('/v1/suppliers', jsonInit(supplierBody({ chorusPassword: 'Wrong-Password-1' })))).status,
+      ).toBe(201);
       const a = await submit(h);
-      await expect.poll(async () => (await read(h, a.id)).actionRequired?.reason, { timeout: 10_000, interval: 50 }).toBe('supplier_account_refused');
+      await expect
+        .poll(async () => (await read(h, a.id)).actionRequired?.reason, { timeout: 10_000, interval: 50 })
+        .toBe('supplier_account_refused');
       const waiting = await read(h, a.id);
       expect(waiting.state).toBe('queued');
       expect(waiting.actionRequired?.nextStep.en).toMatch(/register its new credentials/);
-      const suppliers = ((await (await h.api('/v1/suppliers')).json()) as { data: Array<Record<string, unknown>> }).data;
-      expect(suppliers[0]).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/technical account/) as unknown });
+      const suppliers = ((await (await h.api('/v1/suppliers')).json()) as { data: Array<Record<string, unknown>> })
+        .data;
+      expect(suppliers[0]).toMatchObject({
+        paused: true,
+        pausedReason: expect.stringMatching(/technical account/) as unknown,
+      });
       expect(Date.parse(String(suppliers[0]!.pausedSince))).toBeGreaterThan(Date.now() - 60_000);
       // An invoice submitted while the account is paused waits for it from the start.
       const b = await submit(h);
       expect(b.actionRequired?.reason).toBe('supplier_account_refused');
-      const stats = (await (await h.api('/v1/stats')).json()) as { needsAction: { total: number; byReason: Record<string, number> } };
+      const stats = (await (await h.api('/v1/stats')).json()) as {
+        needsAction: { total: number; byReason: Record<string, number> };
+      };
       expect(stats.needsAction.byReason.supplier_account_refused).toBe(2);
 
       expect((await h.api('/v1/suppliers', jsonInit(supplierBody()))).status).toBe(200);

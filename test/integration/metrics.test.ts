@@ -39,7 +39,9 @@ const value = (series: Map<string, number>, key: string) => series.get(key) ?? 0
 describe('GET /metrics', () => {
   it('needs its own token: none, a wrong one or an API key get 401', async () => {
     expect((await fetch(`${p.h.baseUrl}/metrics`)).status).toBe(401);
-    expect((await fetch(`${p.h.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status).toBe(401);
+    expect(
+      (await fetch(`${p.h.baseUrl}/metrics`, { headers: { authorization: 'Bearer wrong-token-wrong-token' } })).status,
+    ).toBe(401);
     expect((await p.h.api('/metrics')).status).toBe(401);
   });
 
@@ -57,17 +59,30 @@ describe('GET /metrics', () => {
     }
 
     const deposits = 'chorus_relay_chorus_calls_total{endpoint="deposerFlux",outcome="2xx"}';
-    await expect.poll(async () => value(await scrape(), deposits) - value(before, deposits), { timeout: 5_000 }).toBe(1);
+    await expect
+      .poll(async () => value(await scrape(), deposits) - value(before, deposits), { timeout: 5_000 })
+      .toBe(1);
     const after = await scrape();
     expect(value(after, 'chorus_relay_jobs_total{outcome="completed",queue="deposit"}')).toBeGreaterThanOrEqual(1);
     expect(value(after, 'chorus_relay_job_duration_seconds_count{queue="deposit"}')).toBeGreaterThanOrEqual(1);
-    expect(value(after, 'chorus_relay_job_duration_seconds_bucket{le="+Inf",queue="deposit"}')).toBe(value(after, 'chorus_relay_job_duration_seconds_count{queue="deposit"}'));
-    expect(value(after, 'chorus_relay_chorus_call_duration_seconds_count{endpoint="consulterCRDetaille"}')).toBeGreaterThanOrEqual(1);
-    expect(value(after, 'chorus_relay_rate_limiter_wait_seconds_count{}')).toBeGreaterThan(value(before, 'chorus_relay_rate_limiter_wait_seconds_count{}'));
+    expect(value(after, 'chorus_relay_job_duration_seconds_bucket{le="+Inf",queue="deposit"}')).toBe(
+      value(after, 'chorus_relay_job_duration_seconds_count{queue="deposit"}'),
+    );
+    expect(
+      value(after, 'chorus_relay_chorus_call_duration_seconds_count{endpoint="rechercherFactureParFournisseur"}'),
+    ).toBeGreaterThanOrEqual(1);
+    expect(value(after, 'chorus_relay_rate_limiter_wait_seconds_count{}')).toBeGreaterThan(
+      value(before, 'chorus_relay_rate_limiter_wait_seconds_count{}'),
+    );
     expect(value(after, 'chorus_relay_invoices{state="integrated"}')).toBe(1);
     expect(after.has('chorus_relay_queue_jobs{queue="deposit",state="waiting"}')).toBe(true);
     expect(after.has('chorus_relay_queue_jobs{queue="deliveries",state="failed"}')).toBe(true);
-    expect(value(after, 'chorus_relay_http_request_duration_seconds_count{method="POST",route="/v1/invoices",status_class="2xx"}')).toBe(1);
+    expect(
+      value(
+        after,
+        'chorus_relay_http_request_duration_seconds_count{method="POST",route="/v1/invoices",status_class="2xx"}',
+      ),
+    ).toBe(1);
     expect(after.has('chorus_relay_web_process_resident_memory_bytes{}')).toBe(true);
     // Bounded labels: no invoice id, no path with an id.
     expect([...after.keys()].filter((k) => /[0-9a-f]{8}-[0-9a-f]{4}-/.test(k))).toEqual([]);
@@ -79,9 +94,20 @@ describe('GET /metrics', () => {
   });
 
   it('counts the invoices that need action by reason, and the deliveries of their alerts by channel and outcome', async () => {
-    expect((await p.h.api('/v1/subscriptions', jsonInit({ supplierSiret: '73282932000074', channel: 'email', emails: ['compta@example.fr'] }))).status).toBe(201);
-    // The ministry requires a service code: refused at the pre-check, an alert goes out (and fails: no SMTP server here).
-    const res = await p.h.api('/v1/invoices', jsonInit(await invoiceBody({ serviceCode: null }), { 'x-request-id': 'corr-alert-7' }));
+    expect(
+      (
+        await p.h.api(
+          '/v1/subscriptions',
+          jsonInit({ supplierSiret: '73282932000074', channel: 'email', emails: ['compta@example.fr'] }),
+        )
+      ).status,
+    ).toBe(201);
+    // The ministry requires a service code: refused at the pre-check, an alert goes out (and fails: no SMTP server
+    // here).
+    const res = await p.h.api(
+      '/v1/invoices',
+      jsonInit(await invoiceBody({ serviceCode: null }), { 'x-request-id': 'corr-alert-7' }),
+    );
     expect(res.status).toBe(202);
     const worker = startWorker(p.h.ctx);
     try {
@@ -89,7 +115,9 @@ describe('GET /metrics', () => {
         .poll(
           async () => {
             const series = await scrape();
-            return [...series.entries()].filter(([k]) => k.startsWith('chorus_relay_deliveries{channel="email"')).reduce((n, [, v]) => n + v, 0);
+            return [...series.entries()]
+              .filter(([k]) => k.startsWith('chorus_relay_deliveries{channel="email"'))
+              .reduce((n, [, v]) => n + v, 0);
           },
           { timeout: 20_000 },
         )
@@ -104,7 +132,13 @@ describe('GET /metrics', () => {
     // The request's id follows the refusal into the alert's job and the e-mail's delivery job.
     const alertJobs = await p.h.ctx.queues.alerts.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
     expect(alertJobs.map((j) => j.data.correlationId)).toContain('corr-alert-7');
-    const deliveryJobs = await p.h.ctx.queues.deliveries.getJobs(['completed', 'failed', 'waiting', 'active', 'delayed']);
+    const deliveryJobs = await p.h.ctx.queues.deliveries.getJobs([
+      'completed',
+      'failed',
+      'waiting',
+      'active',
+      'delayed',
+    ]);
     expect(deliveryJobs.map((j) => j.data.correlationId)).toContain('corr-alert-7');
   });
 

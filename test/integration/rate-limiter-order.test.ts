@@ -24,7 +24,15 @@ describe('the rate limiter within a process', () => {
         release();
       });
     // The first call asks Redis at once; the others queue behind it and each freed turn goes to the best of them.
-    const calls = [call('A1', 1), call('A2', 2), call('A3', 3), call('A4', 4), call('B1', 1), call('report', 0), call('A5', 5)];
+    const calls = [
+      call('A1', 1),
+      call('A2', 2),
+      call('A3', 3),
+      call('A4', 4),
+      call('B1', 1),
+      call('report', 0),
+      call('A5', 5),
+    ];
     await Promise.all(calls);
     expect(admitted).toEqual(['A1', 'report', 'B1', 'A2', 'A3', 'A4', 'A5']);
   });

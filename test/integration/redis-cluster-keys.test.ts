@@ -7,7 +7,14 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker } from '../../workers/worker.js';
 import { TEST_REDIS_URL } from '../helpers/harness.js';
-import { createPipelineHarness, FAST_PIPELINE_ENV, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
+import {
+  createPipelineHarness,
+  FAST_PIPELINE_ENV,
+  read,
+  settled,
+  submit,
+  type PipelineHarness,
+} from '../helpers/pipeline.js';
 
 /** The slot Redis Cluster gives a key: CRC16 (XMODEM) of its hash tag, or of the whole key without one, mod 16384. */
 function keySlot(key: string): number {

@@ -44,7 +44,16 @@ async function submit(count: number): Promise<string[]> {
   return ids;
 }
 
-const sweep = () => sweepMissingDepositJobs({ em: h.ctx.orm.em, queues: h.ctx.queues, priorities: h.ctx.priorities, logger: h.ctx.logger, clock: h.ctx.clock, graceMs: 0 });
+const sweep = () =>
+  sweepMissingDepositJobs({
+    em: h.ctx.orm.em,
+    queues: h.ctx.queues,
+    priorities: h.ctx.priorities,
+    logger: h.ctx.logger,
+    clock: h.ctx.clock,
+    graceMs: 0,
+    reportAfterMs: h.ctx.config.pipeline.reportAfterMs,
+  });
 
 describe('the deposit sweeper', () => {
   it('gives every waiting invoice its job back after Redis was flushed, once', async () => {
@@ -72,7 +81,9 @@ describe('the deposit sweeper', () => {
     expect(await sweep()).toContain(id); // with the jobs of the earlier invoices, flushed too
     expect(['waiting', 'prioritized']).toContain(await (await h.ctx.queues.deposit.getJob(id!))?.getState());
     const events = await h.ctx.orm.em.fork().find(InvoiceEvent, { invoice: id!, type: 'deposit-re-enqueued' });
-    expect(events.map((e) => e.message)).toEqual(['The deposit job was left in Redis without its data or its state (Redis lost its data mid-run); it has been added again.']);
+    expect(events.map((e) => e.message)).toEqual([
+      'The deposit job was left in Redis without its data or its state (Redis lost its data mid-run); it has been added again.',
+    ]);
     expect(await sweep()).toEqual([]);
   });
 
@@ -103,6 +114,7 @@ describe('the deposit sweeper', () => {
       logger: h.ctx.logger,
       clock: h.ctx.clock,
       graceMs: 60_000,
+      reportAfterMs: h.ctx.config.pipeline.reportAfterMs,
     });
     expect(restored).not.toContain(id);
     expect(await sweep()).toContain(id);
@@ -111,14 +123,19 @@ describe('the deposit sweeper', () => {
 
 describe('intake while Redis is down', () => {
   it('still answers 202 with the invoice stored, reports not ready, and the sweeper enqueues it later', async () => {
-    const down = await createContext(loadConfig({ ...h.env, REDIS_URL: 'redis://127.0.0.1:1' }), { logger: h.ctx.logger });
+    const down = await createContext(loadConfig({ ...h.env, REDIS_URL: 'redis://127.0.0.1:1' }), {
+      logger: h.ctx.logger,
+    });
     const { createApp } = await import('../../src/http/app.js');
     const server = createApp(down).listen(0);
     await new Promise((resolve) => server.once('listening', resolve));
     const port = (server.address() as { port: number }).port;
     try {
       const started = Date.now();
-      const res = await fetch(`http://127.0.0.1:${port}/v1/invoices`, jsonInit(await invoiceBody(), { authorization: `Bearer ${h.env.API_KEYS}` }));
+      const res = await fetch(
+        `http://127.0.0.1:${port}/v1/invoices`,
+        jsonInit(await invoiceBody(), { authorization: `Bearer ${h.env.API_KEYS}` }),
+      );
       expect(res.status).toBe(202);
       expect(Date.now() - started).toBeLessThan(5_000);
       const { id } = (await res.json()) as { id: string };
@@ -145,7 +162,11 @@ describe('the worker process', () => {
     const worker = startProcess('workers/main.ts', { ...h.env, SWEEP_INTERVAL_SECONDS: '1', SWEEP_GRACE_SECONDS: '0' });
     try {
       await worker.waitFor(/Worker started/);
-      await expect.poll(async () => (await Promise.all(ids.map((id) => h.ctx.queues.deposit.getJob(id)))).every(Boolean), { timeout: 15_000 }).toBe(true);
+      await expect
+        .poll(async () => (await Promise.all(ids.map((id) => h.ctx.queues.deposit.getJob(id)))).every(Boolean), {
+          timeout: 15_000,
+        })
+        .toBe(true);
       const signalled = Date.now();
       worker.child.kill('SIGTERM');
       const exit = await worker.exited();

@@ -8,7 +8,7 @@ import pRetry from 'p-retry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
-import { redisOptions } from '../../src/queues/redis.js';
+import { singleNodeOptions } from '../../src/queues/redis.js';
 import { testEnv, uniqueName } from '../helpers/harness.js';
 import { freePort } from '../helpers/ports.js';
 
@@ -20,7 +20,21 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'cr-tls-'));
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   port = await freePort();
@@ -49,7 +63,11 @@ beforeAll(async () => {
     { stdio: 'ignore' },
   );
   const ping = async () => {
-    const probe = new Redis({ ...redisOptions({ url: `rediss://127.0.0.1:${port}`, tlsVerify: false }), lazyConnect: true, retryStrategy: () => null });
+    const probe = new Redis({
+      ...singleNodeOptions({ url: `rediss://127.0.0.1:${port}`, tlsVerify: false }),
+      lazyConnect: true,
+      retryStrategy: () => null,
+    });
     probe.on('error', () => undefined);
     const answer = await probe.connect().then(
       () => probe.ping(),
@@ -89,7 +107,12 @@ describe('REDIS_URL with rediss://', () => {
   });
 
   it('refuses the self-signed certificate when REDIS_TLS_VERIFY=true', async () => {
-    const client = new Redis({ ...redisOptions({ url: `rediss://127.0.0.1:${port}`, tlsVerify: true }), lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+    const client = new Redis({
+      ...singleNodeOptions({ url: `rediss://127.0.0.1:${port}`, tlsVerify: true }),
+      lazyConnect: true,
+      retryStrategy: () => null,
+      maxRetriesPerRequest: 0,
+    });
     const errors: string[] = [];
     client.on('error', (error: Error) => errors.push(error.message));
     await expect(client.connect()).rejects.toThrow();

@@ -17,7 +17,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const invoiceFile = async (number: string) =>
   (
     await generateSampleInvoice(
-      { number, issueDate: '2026-11-20', supplierSiret: SUPPLIER_SIRET, recipientSiret: MINISTRY_SIRET, serviceCode: 'SERVICE-BTP', amountWithoutVat: '100.00' },
+      {
+        number,
+        issueDate: '2026-11-20',
+        supplierSiret: SUPPLIER_SIRET,
+        recipientSiret: MINISTRY_SIRET,
+        serviceCode: 'SERVICE-BTP',
+        amountWithoutVat: '100.00',
+      },
       'UBL',
     )
   ).toString('base64');
@@ -25,7 +32,15 @@ const invoiceFile = async (number: string) =>
 describe('scenario files', () => {
   it('every ready scenario of scenarios/ loads and starts a simulator', async () => {
     const files = readdirSync('scenarios').filter((f) => f.endsWith('.json'));
-    expect(files).toEqual(expect.arrayContaining(['demo.json', 'recipient-rejects.json', 'recipient-suspends.json', 'slow-day.json', 'works.json']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'demo.json',
+        'recipient-rejects.json',
+        'recipient-suspends.json',
+        'slow-day.json',
+        'works.json',
+      ]),
+    );
     for (const file of files) {
       const scenario = loadScenario(join('scenarios', file));
       expect(scenario.description).not.toBe('');
@@ -51,13 +66,21 @@ describe('scenario files', () => {
         syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
       });
       await h.admin('/clock/advance', { body: { ms: 6_000 } });
-      const [invoice] = await client.rechercherFactureParFournisseur(SUPPLIER, { numeroFluxDepot: receipt.numeroFluxDepot! });
+      const [invoice] = await client.rechercherFactureParFournisseur(SUPPLIER, {
+        numeroFluxDepot: receipt.numeroFluxDepot!,
+      });
       expect(invoice?.statut).toBe('MISE_A_DISPOSITION');
       await h.admin('/clock/advance', { body: { ms: 59_000 } });
-      expect((await client.consulterFactureParFournisseur(SUPPLIER, invoice!.identifiantFactureCPP)).facture?.statutFacture).toBe('MISE_A_DISPOSITION');
+      expect(
+        (await client.consulterFactureParFournisseur(SUPPLIER, invoice!.identifiantFactureCPP)).facture?.statutFacture,
+      ).toBe('MISE_A_DISPOSITION');
       await h.admin('/clock/advance', { body: { ms: 2_000 } });
-      const history = (await client.consulterHistoriqueFacture(SUPPLIER, invoice!.identifiantFactureCPP)).historiquesDesStatuts!.histoStatut;
-      expect(history.at(-1)).toMatchObject({ histoStatutCode: 'REJETEE', histoStatutCommentaire: expect.stringMatching(/engagement juridique/) as unknown });
+      const history = (await client.consulterHistoriqueFacture(SUPPLIER, invoice!.identifiantFactureCPP))
+        .historiquesDesStatuts!.histoStatut;
+      expect(history.at(-1)).toMatchObject({
+        histoStatutCode: 'REJETEE',
+        histoStatutCommentaire: expect.stringMatching(/engagement juridique/) as unknown,
+      });
     } finally {
       await h.close();
     }
@@ -66,8 +89,18 @@ describe('scenario files', () => {
 
 /** A PISTE token, then one Chorus Pro call, as any client would make them. */
 async function callChorus(base: string, path: string, body: unknown): Promise<Record<string, unknown>> {
-  const form = new URLSearchParams({ grant_type: 'client_credentials', client_id: 'simulator-client-id', client_secret: 'simulator-client-secret' });
-  const token = (await (await fetch(`${base}/api/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: form })).json()) as {
+  const form = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: 'simulator-client-id',
+    client_secret: 'simulator-client-secret',
+  });
+  const token = (await (
+    await fetch(`${base}/api/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: form,
+    })
+  ).json()) as {
     access_token: string;
   };
   const res = await fetch(`${base}${path}`, {
@@ -87,14 +120,21 @@ describe('state kept across restarts', () => {
     const stateFile = join(dir, 'state.json');
     let simulator: Simulator = await startSimulator({ stateFile });
     try {
-      const invoices = async () => (await fetch(`${simulator.url}/simulator/invoices`)).json() as Promise<Array<{ identifiantFactureCPP: number; statut: string }>>;
+      const invoices = async () =>
+        (await fetch(`${simulator.url}/simulator/invoices`)).json() as Promise<
+          Array<{ identifiantFactureCPP: number; statut: string }>
+        >;
       const deposit = await callChorus(simulator.url, '/cpro/factures/v1/deposer/flux', {
         fichierFlux: await invoiceFile(`KEPT-${process.pid}`),
         nomFichier: 'k.xml',
         syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
       });
       const flux = String(deposit.numeroFluxDepot);
-      await fetch(`${simulator.url}/simulator/clock/advance`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 3_600_000 }) });
+      await fetch(`${simulator.url}/simulator/clock/advance`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ms: 3_600_000 }),
+      });
       const before = await invoices();
       expect(before).toHaveLength(1);
       expect(before[0]!.statut).toBe('MISE_A_DISPOSITION');
@@ -107,7 +147,9 @@ describe('state kept across restarts', () => {
       // The hour the clock was moved forward is kept.
       expect(simulator.world.clock.now() - clockBefore).toBeGreaterThanOrEqual(0);
       expect(simulator.world.clock.now() - clockBefore).toBeLessThan(600_000);
-      const report = await callChorus(simulator.url, '/cpro/transverses/v1/consulterCRDetaille', { numeroFluxDepot: flux });
+      const report = await callChorus(simulator.url, '/cpro/transverses/v1/consulterCRDetaille', {
+        numeroFluxDepot: flux,
+      });
       expect(report).toMatchObject({ codeRetour: 0, etatCourantDepotFlux: 'IN_INTEGRE' });
       expect(simulator.world.next.invoice).toBeGreaterThan(before[0]!.identifiantFactureCPP);
     } finally {

@@ -1,7 +1,7 @@
 /**
- * Chorus Pro returns at most 200 results to `rechercher/fournisseur` (CS17, api-reference §2.4) and cannot sort
- * by status date. A supplier's first sync looks back 90 days: here 450 invoices were made available over the
- * last 81 days, and the relay must see every one of them, not the first 200.
+ * Chorus Pro returns at most 200 results to `rechercher/fournisseur` (docs/chorus-pro-notes.md, "Answers") and cannot
+ * sort by status date. A supplier's first sync looks back 90 days: here 450 invoices were made available over the last
+ * 81 days, and the relay must see every one of them, not the first 200.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
@@ -22,7 +22,11 @@ afterAll(async () => {
 });
 
 const admin = (path: string, body: unknown) =>
-  fetch(`${p.simulator.url}/simulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${p.simulator.url}/simulator${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe(`a first status sync with ${CHANGED} changes in 90 days, past the 200-result cap`, () => {
   it('sees every changed invoice', async () => {
@@ -44,7 +48,9 @@ describe(`a first status sync with ${CHANGED} changes in 90 days, past the 200-r
     // The cap is real: one search over the whole period stops at 200.
     const { client } = p.h.ctx.chorus.production!;
     const account = { login: 'TECH_1_DEMO@cpro.fr', password: 'Demo-Password-2026' };
-    const capped = await client.rechercherFactureParFournisseur(account, { periodeDateHeureEtatCourantDu: new Date(Date.now() - 90 * DAY_MS).toISOString().slice(0, 10) });
+    const capped = await client.rechercherFactureParFournisseur(account, {
+      periodeDateHeureEtatCourantDu: new Date(Date.now() - 90 * DAY_MS).toISOString().slice(0, 10),
+    });
     expect(capped).toHaveLength(200);
 
     const em = p.h.ctx.orm.em.fork();
@@ -57,17 +63,31 @@ describe(`a first status sync with ${CHANGED} changes in 90 days, past the 200-r
     const worker = startWorker(p.h.ctx);
     try {
       const madeAvailable = async () =>
-        Number((await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from invoice where chorus_status = 'MISE_A_DISPOSITION'`))[0]!.n);
+        Number(
+          (
+            await em
+              .getConnection()
+              .execute<Array<{ n: string }>>(
+                `select count(*) as n from invoice where chorus_status = 'MISE_A_DISPOSITION'`,
+              )
+          )[0]!.n,
+        );
       await expect.poll(madeAvailable, { timeout: 60_000, interval: 200 }).toBe(CHANGED);
       await expect
-        .poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue), { timeout: 10_000 })
-        .toEqual([{ changed: CHANGED, seen: CHANGED }]);
+        .poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue), {
+          timeout: 10_000,
+        })
+        .toEqual([{ changed: CHANGED, seen: CHANGED, integrated: 0, withoutHistory: 0 }]);
     } finally {
       await worker.stop();
     }
-    const counts = (await (await fetch(`${p.simulator.url}/simulator/counts`)).json()) as { byEndpoint: Record<string, number> };
+    const counts = (await (await fetch(`${p.simulator.url}/simulator/counts`)).json()) as {
+      byEndpoint: Record<string, number>;
+    };
     // Reported in the closing note: the searches it took to get past the cap.
-    console.log(`status sync past the cap, ${CHANGED} changes: ${counts.byEndpoint.rechercherFactureParFournisseur} search call(s)`);
+    console.log(
+      `status sync past the cap, ${CHANGED} changes: ${counts.byEndpoint.rechercherFactureParFournisseur} search call(s)`,
+    );
     expect(counts.byEndpoint.rechercherFactureParFournisseur).toBeGreaterThan(Math.ceil(CHANGED / 100));
   });
 });

@@ -5,14 +5,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notification } from '../../src/db/entities/notification.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
+import { recipientDecides } from '../helpers/chorus.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
+import { movingClocks } from '../helpers/clocks.js';
 import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
 
 let p: PipelineHarness;
 let worker: RunningWorker;
+const clocks = movingClocks(() => p.simulator.url);
 beforeAll(async () => {
   // No sync but the ones this test asks for (the scheduler's first run aside).
-  p = await createPipelineHarness({ env: { STATUS_SYNC_INTERVAL_SECONDS: '3600' } });
+  p = await createPipelineHarness({ env: { STATUS_SYNC_INTERVAL_SECONDS: '3600' }, clock: clocks.clock });
   worker = startWorker(p.h.ctx);
 });
 afterAll(async () => {
@@ -20,14 +23,6 @@ afterAll(async () => {
   await p.close();
 });
 
-const treat = async (id: number, nouveauStatut: string, motif?: string) => {
-  const res = await fetch(`${p.simulator.url}/simulator/recipient/traiter`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ idFacture: id, nouveauStatut, ...(motif ? { motif } : {}) }),
-  });
-  expect(res.status).toBe(200);
-};
 async function syncNow(): Promise<void> {
   const supplier = await p.h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: '73282932000074' });
   const job = await p.h.ctx.queues['status-sync'].add('sync (test)', { supplierAccountId: supplier.id });
@@ -35,33 +30,50 @@ async function syncNow(): Promise<void> {
     .poll(async () => (await job.getState()) === 'completed', { timeout: 10_000, interval: 50 })
     .toBe(true)
     .catch(async (error: unknown) => {
-      throw new Error(`sync job ${await job.getState()}: ${(await p.h.ctx.queues['status-sync'].getJob(job.id!))?.failedReason ?? ''}`, { cause: error });
+      throw new Error(
+        `sync job ${await job.getState()}: ${(await p.h.ctx.queues['status-sync'].getJob(job.id!))?.failedReason ?? ''}`,
+        { cause: error },
+      );
     });
 }
 
 describe('statuses that passed while nobody synced', () => {
   it('are all recorded and published, and only the current one may alert', async () => {
     // The scheduler's first run (at worker start) is over: from here on, only syncNow() syncs.
-    await expect.poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).length, { timeout: 10_000 })
+      .toBeGreaterThan(0);
     const submitted = await submit(p.h);
     const integrated = await settled(p.h, submitted.id, ['integrated']);
     const chorusId = Number(integrated.chorus.invoiceId);
     await expect
-      .poll(async () => ((await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json()) as { statut: string }).statut, { timeout: 10_000 })
+      .poll(
+        async () =>
+          ((await (await fetch(`${p.simulator.url}/simulator/invoices/${chorusId}`)).json()) as { statut: string })
+            .statut,
+        { timeout: 10_000 },
+      )
       .toBe('MISE_A_DISPOSITION');
-    // The "outage": suspended, then made available again, before any sync.
-    await treat(chorusId, 'SUSPENDUE', 'Pièce manquante');
-    await treat(chorusId, 'MISE_A_DISPOSITION');
+    // The "outage": suspended, then made available again a day later (the missing document came), before any sync.
+    // Whether the relay last saw the invoice on its way or made available, the return must not hide the suspension.
+    await recipientDecides(p.simulator.url, integrated.chorus.invoiceId, 'SUSPENDUE', 'Pièce manquante');
+    await clocks.advance(24 * 3_600_000);
+    await recipientDecides(p.simulator.url, integrated.chorus.invoiceId, 'MISE_A_DISPOSITION');
     await syncNow();
 
     const invoice = await read(p.h, submitted.id);
     expect(invoice.chorus.status).toBe('MISE_A_DISPOSITION');
     expect(invoice.actionRequired).toBeNull();
-    const notifications = await p.h.ctx.orm.em.fork().find(Notification, { invoice: submitted.id }, { orderBy: { createdAt: 'asc' } });
-    // The order is the timeline's (Chorus Pro's history dates are only to the minute, so they tie); each change published.
+    const notifications = await p.h.ctx.orm.em
+      .fork()
+      .find(Notification, { invoice: submitted.id }, { orderBy: { createdAt: 'asc' } });
+    // The order is the timeline's (Chorus Pro's history dates are only to the minute, so they tie); each change
+    // published.
     const timeline = invoice.events.filter((e) => e.type === 'status-changed').map((e) => e.details?.to);
     expect(timeline.slice(-2)).toEqual(['SUSPENDUE', 'MISE_A_DISPOSITION']);
-    const published = notifications.filter((n) => n.event === 'invoice.status_changed').map((n) => String(n.payload.to));
+    const published = notifications
+      .filter((n) => n.event === 'invoice.status_changed')
+      .map((n) => String(n.payload.to));
     expect(published.sort()).toEqual(timeline.map(String).sort());
     expect(notifications.filter((n) => n.event === 'invoice.action_required')).toEqual([]);
 

@@ -21,7 +21,11 @@ afterAll(async () => {
 });
 
 const admin = (path: string, body: unknown) =>
-  fetch(`${p.simulator.url}/simulator${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${p.simulator.url}/simulator${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} changed`, () => {
   it('asks Chorus Pro for the changes only, and reads the history of the changed invoices only', async () => {
@@ -46,7 +50,10 @@ describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} chang
     const changed = invoices.filter((_, i) => i % (FOLLOWED / CHANGED) === 0);
     expect(changed).toHaveLength(CHANGED);
     for (const [i, invoice] of changed.entries()) {
-      const decision = i % 2 === 0 ? { nouveauStatut: 'SUSPENDUE', motif: `Pièce manquante ${invoice.number}` } : { nouveauStatut: 'MANDATEE' };
+      const decision =
+        i % 2 === 0
+          ? { nouveauStatut: 'SUSPENDUE', motif: `Pièce manquante ${invoice.number}` }
+          : { nouveauStatut: 'MANDATEE' };
       expect((await admin('/recipient/traiter', { idFacture: invoice.id, ...decision })).status).toBe(200);
     }
     expect((await admin('/counts/reset', {})).status).toBe(204);
@@ -54,11 +61,21 @@ describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} chang
     const worker = startWorker(p.h.ctx);
     try {
       const count = async () =>
-        Number((await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from invoice where chorus_status in ('SUSPENDUE', 'MANDATEE')`))[0]!.n);
+        Number(
+          (
+            await em
+              .getConnection()
+              .execute<Array<{ n: string }>>(
+                `select count(*) as n from invoice where chorus_status in ('SUSPENDUE', 'MANDATEE')`,
+              )
+          )[0]!.n,
+        );
       await expect.poll(count, { timeout: 60_000, interval: 200 }).toBe(CHANGED);
       await expect
-        .poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue), { timeout: 10_000 })
-        .toEqual([{ changed: CHANGED, seen: CHANGED }]);
+        .poll(async () => (await p.h.ctx.queues['status-sync'].getJobs(['completed'])).map((j) => j.returnvalue), {
+          timeout: 10_000,
+        })
+        .toEqual([{ changed: CHANGED, seen: CHANGED, integrated: 0, withoutHistory: 0 }]);
       // One run: a failed first attempt (it once failed on the supplier row's version) would double the calls.
       expect(await p.h.ctx.queues['status-sync'].getJobs(['failed'])).toEqual([]);
       expect((await p.h.ctx.queues['status-sync'].getJobs(['completed']))[0]!.attemptsMade).toBeLessThanOrEqual(1);
@@ -66,14 +83,20 @@ describe(`status sync of ${FOLLOWED} followed invoices of which ${CHANGED} chang
       await worker.stop();
     }
 
-    const counts = (await (await fetch(`${p.simulator.url}/simulator/counts`)).json()) as { byEndpoint: Record<string, number> };
+    const counts = (await (await fetch(`${p.simulator.url}/simulator/counts`)).json()) as {
+      byEndpoint: Record<string, number>;
+    };
     const search = counts.byEndpoint.rechercherFactureParFournisseur ?? 0;
     const history = counts.byEndpoint.consulterHistoriqueFacture ?? 0;
-    // Reported in the closing note and the README: one search page of 100, one history read per changed invoice.
-    console.log(`status sync, ${FOLLOWED} followed / ${CHANGED} changed: ${search} search call(s), ${history} history call(s); all calls: ${JSON.stringify(counts.byEndpoint)}`);
+    // Reported in the closing note and docs/pipeline.md: one search page of 100, one history read per changed invoice.
+    console.log(
+      `status sync, ${FOLLOWED} followed / ${CHANGED} changed: ${search} search call(s), ${history} history call(s); all calls: ${JSON.stringify(counts.byEndpoint)}`,
+    );
     expect(history).toBe(CHANGED);
     expect(search).toBe(Math.ceil(CHANGED / 100));
-    const events = await em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from invoice_event where type = 'status-changed'`);
+    const events = await em
+      .getConnection()
+      .execute<Array<{ n: string }>>(`select count(*) as n from invoice_event where type = 'status-changed'`);
     expect(Number(events[0]!.n)).toBe(CHANGED);
   });
 });

@@ -20,11 +20,51 @@ const FIXTURES = {
     status: 'MISE_A_DISPOSITION',
     deposited: '2026-11-10T09:00:00Z',
   },
-  suspended: { amount: '600.00', recipient: '21750001600019', bdc: 'BDC-B', issued: '2026-10-15', state: 'integrated', status: 'SUSPENDUE', deposited: '2026-11-12T09:00:00Z' },
-  precheck: { amount: '2400.00', recipient: '21750001600019', bdc: null, issued: '2026-11-01', state: 'precheck_failed', status: null, deposited: null },
-  rejected: { amount: '120.00', recipient: '11000201100044', bdc: 'BDC-A', issued: '2026-11-02', state: 'integrated', status: 'REJETEE', deposited: '2026-11-05T09:00:00Z' },
-  paid: { amount: '3600.00', recipient: '26750045200011', bdc: 'BDC-C', issued: '2026-09-01', state: 'integrated', status: 'MISE_EN_PAIEMENT', deposited: '2026-09-03T09:00:00Z' },
-  queued: { amount: '240.00', recipient: '11000201100044', bdc: 'BDC-D', issued: '2026-11-20', state: 'queued', status: null, deposited: null },
+  suspended: {
+    amount: '600.00',
+    recipient: '21750001600019',
+    bdc: 'BDC-B',
+    issued: '2026-10-15',
+    state: 'integrated',
+    status: 'SUSPENDUE',
+    deposited: '2026-11-12T09:00:00Z',
+  },
+  precheck: {
+    amount: '2400.00',
+    recipient: '21750001600019',
+    bdc: null,
+    issued: '2026-11-01',
+    state: 'precheck_failed',
+    status: null,
+    deposited: null,
+  },
+  rejected: {
+    amount: '120.00',
+    recipient: '11000201100044',
+    bdc: 'BDC-A',
+    issued: '2026-11-02',
+    state: 'integrated',
+    status: 'REJETEE',
+    deposited: '2026-11-05T09:00:00Z',
+  },
+  paid: {
+    amount: '3600.00',
+    recipient: '26750045200011',
+    bdc: 'BDC-C',
+    issued: '2026-09-01',
+    state: 'integrated',
+    status: 'MISE_EN_PAIEMENT',
+    deposited: '2026-09-03T09:00:00Z',
+  },
+  queued: {
+    amount: '240.00',
+    recipient: '11000201100044',
+    bdc: 'BDC-D',
+    issued: '2026-11-20',
+    state: 'queued',
+    status: null,
+    deposited: null,
+  },
 } as const;
 
 beforeAll(async () => {
@@ -54,7 +94,12 @@ beforeAll(async () => {
     invoice.chorusStatusAt = f.status ? new Date('2026-11-21T10:00:00Z') : null;
     invoice.depositedAt = f.deposited ? new Date(f.deposited) : null;
     // Kept by the lifecycle in the product; set here with the same rule, since these rows skip the pipeline.
-    invoice.actionRequired = actionRequiredOf({ state: invoice.state, chorusStatus: invoice.chorusStatus, correctedBy: null, supplierPaused: false });
+    invoice.actionRequired = actionRequiredOf({
+      state: invoice.state,
+      chorusStatus: invoice.chorusStatus,
+      correctedBy: null,
+      supplierPaused: false,
+    });
   }
   await em.flush();
 });
@@ -62,12 +107,15 @@ afterAll(async () => {
   await h.close();
 });
 
-async function list(query: string): Promise<{ data: Array<{ id: string; number: string; amountWithVat: string }>; nextCursor: string | null }> {
+async function list(
+  query: string,
+): Promise<{ data: Array<{ id: string; number: string; amountWithVat: string }>; nextCursor: string | null }> {
   const res = await h.api(`/v1/invoices?${query}`);
   expect(res.status, await res.clone().text()).toBe(200);
   return (await res.json()) as never;
 }
-const keysOf = (page: { data: Array<{ id: string }> }) => page.data.map((i) => Object.keys(ids).find((k) => ids[k] === i.id)).sort();
+const keysOf = (page: { data: Array<{ id: string }> }) =>
+  page.data.map((i) => Object.keys(ids).find((k) => ids[k] === i.id)).sort();
 
 describe('GET /v1/invoices', () => {
   it.each([
@@ -127,7 +175,9 @@ describe('GET /v1/invoices', () => {
   });
 
   it('exports the whole selection as CSV with the columns users expect first', async () => {
-    const res = await h.api('/v1/invoices?needsAction=true&sort=amountWithVat&limit=1', { headers: { accept: 'text/csv' } });
+    const res = await h.api('/v1/invoices?needsAction=true&sort=amountWithVat&limit=1', {
+      headers: { accept: 'text/csv' },
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="?invoices.csv"?$/);
@@ -136,12 +186,27 @@ describe('GET /v1/invoices', () => {
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const lines = bytes.subarray(3).toString('utf8').trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[0]!.split(',').slice(0, 7)).toEqual(['invoice_number', 'bdc_number', 'amount_with_vat', 'currency', 'recipient_siret', 'last_update', 'chorus_status']);
+    expect(lines[0]!.split(',').slice(0, 7)).toEqual([
+      'invoice_number',
+      'bdc_number',
+      'amount_with_vat',
+      'currency',
+      'recipient_siret',
+      'last_update',
+      'chorus_status',
+    ]);
     // limit is for pages: the export holds every match.
     expect(lines).toHaveLength(4);
     const rows = lines.slice(1).map((l) => l.split(','));
     expect(rows.map((r) => r[2])).toEqual(['120.00', '600.00', '2400.00']);
-    expect(rows[0]!.slice(1, 7)).toEqual(['BDC-A', '120.00', 'EUR', '11000201100044', '2026-11-21T10:00:00.000Z', 'REJETEE']);
+    expect(rows[0]!.slice(1, 7)).toEqual([
+      'BDC-A',
+      '120.00',
+      'EUR',
+      '11000201100044',
+      '2026-11-21T10:00:00.000Z',
+      'REJETEE',
+    ]);
     expect(rows[2]!.slice(1, 7)).toEqual(['', '2400.00', 'EUR', '21750001600019', rows[2]![5], '']);
     // The stage as its code, then its French label in a column of its own (REJETEE is rejected, SUSPENDUE on hold).
     expect(rows.map((r) => [r[7], r[8]])).toEqual([
@@ -158,14 +223,27 @@ describe('GET /v1/stats', () => {
     const stats = (await (await h.api('/v1/stats')).json()) as Record<string, unknown>;
     expect(stats).toEqual({
       total: 6,
-      byStage: { deposited: 0, on_hold: 1, rejected: 1, accepted: 0, made_available: 1, in_payment: 0, completed: 1, not_in_chorus: 2, unknown_status: 0 },
+      byStage: {
+        deposited: 0,
+        on_hold: 1,
+        rejected: 1,
+        accepted: 0,
+        made_available: 1,
+        in_payment: 0,
+        completed: 1,
+        not_in_chorus: 2,
+        unknown_status: 0,
+      },
       byState: { integrated: 4, precheck_failed: 1, queued: 1 },
       needsAction: { total: 3, byReason: { suspended: 1, precheck_failed: 1, rejected_by_recipient: 1 } },
+      suppliersSyncFailing: 0,
     });
     expect(((await (await h.api('/v1/stats?supplierSiret=73282932000074')).json()) as { total: number }).total).toBe(6);
     expect((await h.api('/v1/stats?supplierSiret=44306184100047')).status).toBe(404);
     const bad = await h.api('/v1/stats?supplierSiret=123&colour=red');
     expect(bad.status).toBe(422);
-    expect(((await bad.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path).sort()).toEqual(['', 'supplierSiret']);
+    expect(
+      ((await bad.json()) as { error: { details: Array<{ path: string }> } }).error.details.map((d) => d.path).sort(),
+    ).toEqual(['', 'supplierSiret']);
   });
 });

@@ -17,7 +17,9 @@ describe('the web process', () => {
     const web = startProcess('src/web.ts', { ...h.env, PORT: String(port) });
     try {
       await web.waitFor(/Intake API listening/);
-      const res = await fetch(`http://127.0.0.1:${port}/v1/suppliers`, { headers: { authorization: `Bearer ${API_KEY}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/v1/suppliers`, {
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       expect(res.status).toBe(200);
       expect(await res.json()).toEqual({ data: [] });
       web.child.kill('SIGTERM');
@@ -36,7 +38,9 @@ describe('the web process with WEB_CONCURRENCY=2', () => {
     try {
       await web.waitFor(/Starting 2 web processes/);
       await web.waitFor(/Intake API listening[\s\S]*Intake API listening/, 30_000);
-      const statuses = await Promise.all(Array.from({ length: 10 }, () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status)));
+      const statuses = await Promise.all(
+        Array.from({ length: 10 }, () => fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status)),
+      );
       expect(statuses.every((s) => s === 200)).toBe(true);
       web.child.kill('SIGTERM');
       expect(await web.exited()).toEqual({ code: 0, signal: null });
@@ -50,7 +54,11 @@ describe('the web process with WEB_CONCURRENCY=2', () => {
 describe('npm start without PISTE credentials', () => {
   it('starts the Chorus Pro simulator, says so loudly, and takes an invoice', async () => {
     const [port, simulatorPort] = [await freePort(), await freePort()];
-    const start = startProcess('scripts/start.ts', { ...h.env, PORT: String(port), SIMULATOR_PORT: String(simulatorPort) });
+    const start = startProcess('scripts/start.ts', {
+      ...h.env,
+      PORT: String(port),
+      SIMULATOR_PORT: String(simulatorPort),
+    });
     try {
       await start.waitFor(/Ready: POST invoices/, 30_000);
       expect(start.output()).toMatch(

@@ -63,7 +63,8 @@ describe('a web process stopped under load', () => {
       // Nothing half-written: each invoice stored has its first timeline line.
       const stored = await orm.em.fork().find(Invoice, {});
       expect(stored.length).toBeGreaterThanOrEqual(statuses.filter((s) => s === 202).length);
-      for (const invoice of stored) expect(await orm.em.fork().count(InvoiceEvent, { invoice: invoice.id })).toBeGreaterThanOrEqual(1);
+      for (const invoice of stored)
+        expect(await orm.em.fork().count(InvoiceEvent, { invoice: invoice.id })).toBeGreaterThanOrEqual(1);
     } finally {
       await orm.close(true);
     }
@@ -73,20 +74,36 @@ describe('a web process stopped under load', () => {
 describe.each(['1', '2'])('the web process (WEB_CONCURRENCY=%s) receiving SIGTERM under load', (concurrency) => {
   it('answers the requests in flight and exits 0', async () => {
     const port = await freePort();
-    const web = startProcess('src/web.ts', { ...h.env, PORT: String(port), WEB_CONCURRENCY: concurrency, DATABASE_POOL_MAX: '2', LOG_LEVEL: 'info' });
+    const web = startProcess('src/web.ts', {
+      ...h.env,
+      PORT: String(port),
+      WEB_CONCURRENCY: concurrency,
+      DATABASE_POOL_MAX: '2',
+      LOG_LEVEL: 'info',
+    });
     try {
-      await web.waitFor(concurrency === '1' ? /Intake API listening/ : /Intake API listening[\s\S]*Intake API listening/, 30_000);
+      await web.waitFor(
+        concurrency === '1' ? /Intake API listening/ : /Intake API listening[\s\S]*Intake API listening/,
+        30_000,
+      );
       const bodies = await Promise.all(Array.from({ length: 60 }, () => invoiceBody()));
       let answered = 0;
       const answers = bodies.map((body) =>
-        fetch(`http://127.0.0.1:${port}/v1/invoices`, { ...jsonInit(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` } }).then(
+        fetch(`http://127.0.0.1:${port}/v1/invoices`, {
+          ...jsonInit(body),
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+        }).then(
           async (res) => {
             answered += 1;
             return { status: res.status, body: await res.text() };
           },
           (error: unknown) => ({
             status: 0,
-            body: String((error as { cause?: { code?: string; message?: string } }).cause?.code ?? (error as { cause?: { message?: string } }).cause?.message ?? error),
+            body: String(
+              (error as { cause?: { code?: string; message?: string } }).cause?.code ??
+                (error as { cause?: { message?: string } }).cause?.message ??
+                error,
+            ),
           }),
         ),
       );
@@ -102,7 +119,9 @@ describe.each(['1', '2'])('the web process (WEB_CONCURRENCY=%s) receiving SIGTER
       // What was stored is exactly what was answered: no answer lost after the work, nothing written for a reset.
       const orm = await initOrm({ url: h.config.database.url });
       try {
-        expect(await orm.em.fork().count(Invoice, { number: { $in: bodies.map((b) => String(b.number)) } })).toBe(answered202);
+        expect(await orm.em.fork().count(Invoice, { number: { $in: bodies.map((b) => String(b.number)) } })).toBe(
+          answered202,
+        );
       } finally {
         await orm.close(true);
       }

@@ -1,9 +1,10 @@
 /**
  * A works document and its successor, end to end through the simulator with scenarios/works.json. Expectations come
- * from works-and-limits.md: a monthly draft (A4) is made available to the project manager (MISE_A_DISPOSITION_MOE),
- * who has 7 days to review it (§1.3: the payment delay runs from then); the MOE then passes it to the contracting
- * authority (TRANSMISE_MOA, MISE_A_DISPOSITION_MOA, PRISE_EN_COMPTE_MOA), which pays; the amounts of a statement
- * are kept apart from its totals (the retention at most 5 %). The relay's and the simulator's clocks move together.
+ * from docs/chorus-pro-notes.md, "Works documents": a monthly draft (A4) is made available to the project manager
+ * (MISE_A_DISPOSITION_MOE), who has 7 days to review it (the payment delay runs from then); the MOE then passes
+ * it to the contracting authority (TRANSMISE_MOA, MISE_A_DISPOSITION_MOA, PRISE_EN_COMPTE_MOA), which pays; the amounts
+ * of a statement are kept apart from its totals (the retention at most 5 %). The relay's and the simulator's clocks
+ * move together.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { emailFor } from '../../src/alerts/messages.js';
@@ -27,12 +28,24 @@ type WorksState = InvoiceState & {
   previousInvoiceId: string | null;
   madeAvailableAt: string | null;
   worksAmounts: Record<string, string | null> | null;
-  chorus: InvoiceState['chorus'] & { waitingFor: string | null; clock: { name: string; party: string; days: number; startedAt: string; dueAt: string } | null };
+  chorus: InvoiceState['chorus'] & {
+    waitingFor: string | null;
+    clock: { name: string; party: string; days: number; startedAt: string; dueAt: string } | null;
+  };
 };
 
 beforeAll(async () => {
-  p = await createPipelineHarness({ clock, simulator: { scenario: loadScenario('scenarios/works.json') }, env: { CHECKS_INTERVAL_SECONDS: '0.5' } });
-  const profile = { marketNumber: market, buyer: { siret: RECIPIENT_SIRET, serviceCode: 'SERVICE-BTP' }, moe: { siret: MOE }, holderSiret: SUPPLIER_SIRET };
+  p = await createPipelineHarness({
+    clock,
+    simulator: { scenario: loadScenario('scenarios/works.json') },
+    env: { CHECKS_INTERVAL_SECONDS: '0.5' },
+  });
+  const profile = {
+    marketNumber: market,
+    buyer: { siret: RECIPIENT_SIRET, serviceCode: 'SERVICE-BTP' },
+    moe: { siret: MOE },
+    holderSiret: SUPPLIER_SIRET,
+  };
   expect((await p.h.api('/v1/contracts', jsonInit(profile))).status).toBe(201);
   worker = startWorker(p.h.ctx);
 });
@@ -46,16 +59,29 @@ const statement = (executed: string, before: string, extra: Record<string, unkno
   invoiceBody({
     billingFrame: 'A4',
     marketNumber: market,
-    worksAmounts: { executedToDate: executed, previouslyInvoiced: before, retention: '60.00', advanceRepayment: '100.00', amountToPay: '1040.00' },
+    worksAmounts: {
+      executedToDate: executed,
+      previouslyInvoiced: before,
+      retention: '60.00',
+      advanceRepayment: '100.00',
+      amountToPay: '1040.00',
+    },
     ...extra,
   });
 async function post(body: Record<string, unknown>) {
   const res = await p.h.api('/v1/invoices', jsonInit(body));
-  return { status: res.status, body: (await res.json()) as WorksState & { error?: { code: string; details: Array<{ path: string; code: string; message: string }> } } };
+  return {
+    status: res.status,
+    body: (await res.json()) as WorksState & {
+      error?: { code: string; details: Array<{ path: string; code: string; message: string }> };
+    },
+  };
 }
 const view = async (id: string) => (await read(p.h, id)) as WorksState;
-const statusesOf = async (id: string) => (await view(id)).events.filter((e) => e.type === 'status-changed').map((e) => e.details?.to as string);
-const clockAlerts = () => p.h.ctx.orm.em.fork().find(Notification, { event: 'invoice.clock_expired' }, { orderBy: { createdAt: 'asc' } });
+const statusesOf = async (id: string) =>
+  (await view(id)).events.filter((e) => e.type === 'status-changed').map((e) => e.details?.to as string);
+const clockAlerts = () =>
+  p.h.ctx.orm.em.fork().find(Notification, { event: 'invoice.clock_expired' }, { orderBy: { createdAt: 'asc' } });
 
 const ids: Record<string, string> = {};
 
@@ -76,8 +102,12 @@ describe('a works document and its successor', () => {
     expect(ordinary.status).toBe(202);
     const notWorks = await post(await statement('3000.00', '2000.00', { previousInvoiceId: ordinary.body.id }));
     expect([notWorks.status, notWorks.body.error?.code]).toEqual([422, 'PREVIOUS_NOT_WORKS']);
-    const ordinaryWithAmounts = await post(await invoiceBody({ worksAmounts: { executedToDate: '1000.00', amountToPay: '1200.00' } }));
-    expect(ordinaryWithAmounts.body.error?.details).toEqual([expect.objectContaining({ path: 'worksAmounts', code: 'not_a_works_document' })]);
+    const ordinaryWithAmounts = await post(
+      await invoiceBody({ worksAmounts: { executedToDate: '1000.00', amountToPay: '1200.00' } }),
+    );
+    expect(ordinaryWithAmounts.body.error?.details).toEqual([
+      expect.objectContaining({ path: 'worksAmounts', code: 'not_a_works_document' }),
+    ]);
   });
 
   it('are deposited, the second linked to the first, their amounts kept apart, and both wait for the MOE with its 7-day clock', async () => {
@@ -101,8 +131,14 @@ describe('a works document and its successor', () => {
       await settled(p.h, id, ['integrated'], 30_000);
       await expect.poll(async () => (await view(id)).chorus.status, { timeout: 20_000 }).toBe('MISE_A_DISPOSITION_MOE');
       const doc = await view(id);
-      expect(doc.chorus).toMatchObject({ stage: 'made_available', waitingFor: 'moe', clock: { name: 'moe_review', party: 'moe', days: 7 } });
-      expect(new Date(doc.chorus.clock!.dueAt).getTime() - new Date(doc.chorus.clock!.startedAt).getTime()).toBe(7 * DAY);
+      expect(doc.chorus).toMatchObject({
+        stage: 'made_available',
+        waitingFor: 'moe',
+        clock: { name: 'moe_review', party: 'moe', days: 7 },
+      });
+      expect(new Date(doc.chorus.clock!.dueAt).getTime() - new Date(doc.chorus.clock!.startedAt).getTime()).toBe(
+        7 * DAY,
+      );
     }
     expect(await clockAlerts()).toHaveLength(0);
     // What Chorus Pro offers for works was asked before the first deposit, and recorded with the syntaxeFlux used.
@@ -121,7 +157,9 @@ describe('a works document and its successor', () => {
       const body = await statement('5000.00', '4000.00', { previousInvoiceId, ...extra });
       const sent = await post(body);
       expect([sent.status, sent.body.error?.code]).toEqual([422, code]);
-      expect(sent.body.error?.details).toEqual([expect.objectContaining({ path: 'previousInvoiceId', code: code.toLowerCase() })]);
+      expect(sent.body.error?.details).toEqual([
+        expect.objectContaining({ path: 'previousInvoiceId', code: code.toLowerCase() }),
+      ]);
       expect(await p.h.ctx.orm.em.fork().count(Invoice, { number: String(body.number) })).toBe(0);
     }
   });
@@ -134,7 +172,10 @@ describe('a works document and its successor', () => {
     expect(refused.lastError?.message).toContain('does not offer billing frame A15');
     expect(p.simulator.world.depositsByInvoiceNumber.get(refused.number) ?? 0).toBe(0);
     // Asked once for the account's three works documents (cached like a recipient's profile).
-    expect([p.simulator.counter.byEndpoint.get('recupererCadreFacturation'), p.simulator.counter.byEndpoint.get('recupererFormatFlux')]).toEqual([1, 1]);
+    expect([
+      p.simulator.counter.byEndpoint.get('recupererCadreFacturation'),
+      p.simulator.counter.byEndpoint.get('recupererFormatFlux'),
+    ]).toEqual([1, 1]);
   });
 
   it('alert once each when the MOE lets its 7 days run out', async () => {
@@ -143,11 +184,15 @@ describe('a works document and its successor', () => {
     await expect.poll(async () => (await clockAlerts()).length, { timeout: 15_000 }).toBe(2);
     // More checks run: still one alert per document.
     const checksBefore = (await p.h.ctx.queues.checks.getJobCounts('completed')).completed ?? 0;
-    await expect.poll(async () => (await p.h.ctx.queues.checks.getJobCounts('completed')).completed ?? 0, { timeout: 15_000 }).toBeGreaterThanOrEqual(checksBefore + 3);
+    await expect
+      .poll(async () => (await p.h.ctx.queues.checks.getJobCounts('completed')).completed ?? 0, { timeout: 15_000 })
+      .toBeGreaterThanOrEqual(checksBefore + 3);
     const alerts = await clockAlerts();
     expect(alerts.map((n) => n.invoice?.id).sort()).toEqual([ids.first, ids.second].sort());
     const mail = emailFor(alerts[0]!, null);
-    expect(mail.subject).toMatch(/délai de la maîtrise d'œuvre dépassé \/ Works document .*: project manager's delay ran out$/);
+    expect(mail.subject).toMatch(
+      /délai de la maîtrise d'œuvre dépassé \/ Works document .*: project manager's delay ran out$/,
+    );
     expect(mail.text).toContain('disposait de 7 jours');
     expect(mail.text).toContain('The payment delay runs anyway');
     expect((await view(ids.first!)).events.map((e) => e.type)).toContain('clock-expired');
@@ -156,26 +201,39 @@ describe('a works document and its successor', () => {
   it('move on through the MOE and the MOA to payment, each status with who must act', async () => {
     // Day 9 and a few minutes: the MOE took it into account and passed it on (scenarios/works.json).
     await advance(2 * DAY + 5 * 60_000);
-    await expect.poll(async () => (await view(ids.first!)).chorus.status, { timeout: 20_000 }).toBe('MISE_A_DISPOSITION_MOA');
-    expect(await statusesOf(ids.first!)).toEqual(['DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION_MOE', 'PRISE_EN_COMPTE_MOE', 'TRANSMISE_MOA', 'MISE_A_DISPOSITION_MOA']);
+    await expect
+      .poll(async () => (await view(ids.first!)).chorus.status, { timeout: 20_000 })
+      .toBe('MISE_A_DISPOSITION_MOA');
+    expect(await statusesOf(ids.first!)).toEqual([
+      'DEPOSEE',
+      'EN_COURS_ACHEMINEMENT',
+      'MISE_A_DISPOSITION_MOE',
+      'PRISE_EN_COMPTE_MOE',
+      'TRANSMISE_MOA',
+      'MISE_A_DISPOSITION_MOA',
+    ]);
     expect((await view(ids.first!)).chorus).toMatchObject({ stage: 'made_available', waitingFor: 'moa', clock: null });
     await advance(DAY);
-    await expect.poll(async () => (await view(ids.first!)).chorus.status, { timeout: 20_000 }).toBe('PRISE_EN_COMPTE_MOA');
+    await expect
+      .poll(async () => (await view(ids.first!)).chorus.status, { timeout: 20_000 })
+      .toBe('PRISE_EN_COMPTE_MOA');
     expect((await view(ids.first!)).chorus).toMatchObject({ stage: 'accepted', waitingFor: null });
     await advance(10 * DAY);
     for (const id of [ids.first!, ids.second!]) {
       await expect.poll(async () => (await view(id)).chorus.status, { timeout: 20_000 }).toBe('MISE_EN_PAIEMENT');
       expect((await view(id)).chorus).toMatchObject({ stage: 'completed', final: true, waitingFor: null });
     }
-    // The payment delay runs from MISE_A_DISPOSITION_MOE (works-and-limits §3.2), not from a later MOA status: the
-    // date the overdue check counts from is that status's.
+    // The payment delay runs from MISE_A_DISPOSITION_MOE (docs/chorus-pro-notes.md, "Payment delays and late payment"),
+    // not from a later MOA status: the date the overdue check counts from is that status's.
     const doc = await view(ids.first!);
-    const madeAvailableToMoe = doc.events.find((e) => e.type === 'status-changed' && e.details?.to === 'MISE_A_DISPOSITION_MOE')!;
+    const madeAvailableToMoe = doc.events.find(
+      (e) => e.type === 'status-changed' && e.details?.to === 'MISE_A_DISPOSITION_MOE',
+    )!;
     expect(doc.madeAvailableAt).toBe(madeAvailableToMoe.details!.at);
   });
 });
 
-describe('when Chorus Pro does not say which works frames it offers (README: For construction firms)', () => {
+describe('when Chorus Pro does not say which works frames it offers (docs/construction.md)', () => {
   /** The offer is cached per technical account (a refusal is not): dropped, so the next works document asks again. */
   async function forgetTheOffer() {
     const keys = await p.h.ctx.redis.keys(`${p.h.ctx.config.queuePrefix}:*:works-offer:*`);
@@ -194,7 +252,9 @@ describe('when Chorus Pro does not say which works frames it offers (README: For
     const asked = p.simulator.counter.byEndpoint.get('recupererCadreFacturation') ?? 0;
     const sent = await post(await invoiceBody({ billingFrame: 'A15', marketNumber: 'M-WITHOUT-PROFILE' }));
     expect(sent.status).toBe(202);
-    await expect.poll(() => p.simulator.world.depositsByInvoiceNumber.get(sent.body.number) ?? 0, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(() => p.simulator.world.depositsByInvoiceNumber.get(sent.body.number) ?? 0, { timeout: 20_000 })
+      .toBe(1);
     expect(p.simulator.counter.byEndpoint.get('recupererCadreFacturation')).toBe(asked + 1);
     const doc = await view(sent.body.id);
     expect(doc.state).not.toBe('precheck_failed');
@@ -212,7 +272,10 @@ describe('when Chorus Pro does not say which works frames it offers (README: For
 
   it.each([
     ['an empty list', { listeCadreFacturation: [] }],
-    ['a list under another name (the shape is unconfirmed)', { listeCadresFacturation: [{ codeCadreFacturation: 'A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR' }] }],
+    [
+      'a list under another name (the shape is unconfirmed)',
+      { listeCadresFacturation: [{ codeCadreFacturation: 'A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR' }] },
+    ],
   ])('%s of frames refuses nothing, and the timeline says none was listed', async (_, list) => {
     await forgetTheOffer();
     await answerTheNextFrameQuestionWith({ codeRetour: 0, libelle: 'TRA_MSG_00.000', ...list });

@@ -1,8 +1,9 @@
 /**
  * Works documents (issue 14, part 2, the first step): the billing frame is in the request and in the file (BT-23:
- * CII BusinessProcessSpecifiedDocumentContextParameter/ID, UBL ProfileID; einvoice-formats.md), and the two must
- * agree. Only A1 to A25 name a frame there: a reform billing mode (M1...) says nothing Chorus Pro is known to read
- * (research 2026-11-30: a rejection was reported, unconfirmed), so it is neither compared nor refused.
+ * CII BusinessProcessSpecifiedDocumentContextParameter/ID, UBL ProfileID; docs/chorus-pro-notes.md, "Works documents"),
+ * and the two must agree. Only A1 to A25 name a frame there: a reform billing mode (M1...) says nothing Chorus Pro is
+ * known to read (a rejection was reported, unconfirmed: docs/chorus-pro-notes.md, "Works documents"), so it is neither
+ * compared nor refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleInvoice } from '../../scripts/lib/sample-invoices.js';
@@ -23,9 +24,19 @@ afterAll(async () => {
 async function send(inRequest: string, inFile: string) {
   const number = invoiceNumber();
   const file = await generateSampleInvoice({ ...sampleOf(number), billingFrame: inFile }, 'CII');
-  const body = { ...invoiceFields({ number, billingFrame: inRequest, syntaxeFlux: 'IN_DP_E1_CII_16B' }), file: { name: `${number}.xml`, contentBase64: file.toString('base64') } };
+  const body = {
+    ...invoiceFields({ number, billingFrame: inRequest, syntaxeFlux: 'IN_DP_E1_CII_16B' }),
+    file: { name: `${number}.xml`, contentBase64: file.toString('base64') },
+  };
   const res = await h.api('/v1/invoices', jsonInit(body));
-  return { number, status: res.status, body: (await res.json()) as { billingFrame?: string; error?: { details: Array<{ path: string; code: string; message: string }> } } };
+  return {
+    number,
+    status: res.status,
+    body: (await res.json()) as {
+      billingFrame?: string;
+      error?: { details: Array<{ path: string; code: string; message: string }> };
+    },
+  };
 }
 
 describe('the billing frame of a works document', () => {

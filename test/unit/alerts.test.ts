@@ -18,6 +18,7 @@ const invoice = {
   chorusStatus: 'SUSPENDUE',
   stage: 'on_hold',
   stageLabel: 'Mise en attente',
+  statusLabel: 'Suspendue',
 };
 
 describe('alert e-mails', () => {
@@ -25,7 +26,13 @@ describe('alert e-mails', () => {
     const mail = emailFor(
       {
         event: 'invoice.action_required',
-        payload: { invoice, reason: 'suspended', message: 'm', chorusReason: 'RIB manquant', nextStep: { fr: 'Complétez-la.', en: 'Complete it.' } },
+        payload: {
+          invoice,
+          reason: 'suspended',
+          message: 'm',
+          chorusReason: 'RIB manquant',
+          nextStep: { fr: 'Complétez-la.', en: 'Complete it.' },
+        },
       },
       null,
     );
@@ -36,7 +43,8 @@ describe('alert e-mails', () => {
       'Purchase order (BDC): BDC-4500012345',
       'Montant TTC: 1200.00 EUR',
       'Recipient (SIRET): 11000201100044 / service SERVICE-BTP',
-      'Chorus Pro status: SUSPENDUE (Mise en attente)',
+      'Statut Chorus Pro: SUSPENDUE, Suspendue (étape : Mise en attente)',
+      'Chorus Pro status: SUSPENDUE, Suspendue (stage: Mise en attente)',
       'À faire : Complétez-la.',
       'Next step: Complete it.',
     ]) {
@@ -69,17 +77,35 @@ describe('alert e-mails', () => {
     const mail = emailFor(
       {
         event: 'invoice.payment_overdue',
-        payload: { invoice, message: 'm', madeAvailableOn: '2026-10-01', delayDays: 30, dueOn: '2026-10-31', daysLate: 5, estimatedInterest: '1.67', indemnity: '40.00' },
+        payload: {
+          invoice,
+          message: 'm',
+          madeAvailableOn: '2026-10-01',
+          delayDays: 30,
+          dueOn: '2026-10-31',
+          daysLate: 5,
+          estimatedInterest: '1.67',
+          indemnity: '40.00',
+        },
       },
       null,
     );
     expect(mail.text).toContain('mise à disposition le 2026-10-01');
-    expect(mail.text).toContain('Estimated late-payment interest: 1.67; fixed indemnity: 40.00 EUR, due within 45 days of payment.');
+    expect(mail.text).toContain(
+      'Estimated late-payment interest: 1.67; fixed indemnity: 40.00 EUR, due within 45 days of payment.',
+    );
   });
 
   it('warn of an expiring technical-account password', () => {
     const mail = emailFor(
-      { event: 'supplier.password_expiring', payload: { supplier: { siret: '73282932000074', chorusLogin: 'TECH_1' }, message: 'expires soon', passwordExpiresOn: '2026-12-08' } },
+      {
+        event: 'supplier.password_expiring',
+        payload: {
+          supplier: { siret: '73282932000074', chorusLogin: 'TECH_1' },
+          message: 'expires soon',
+          passwordExpiresOn: '2026-12-08',
+        },
+      },
       null,
     );
     expect(mail.subject).toContain('73282932000074');
@@ -93,11 +119,19 @@ describe('webhook signatures', () => {
     const now = 1_800_000_000;
     const header = signWebhook('whsec_test-secret-0123456789abcd', now, body);
     expect(header).toMatch(/^t=1800000000,v1=[0-9a-f]{64}$/);
-    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', header, body, { nowSeconds: now + 10 })).toBe(true);
-    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', header, `${body} `, { nowSeconds: now })).toBe(false);
+    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', header, body, { nowSeconds: now + 10 })).toBe(
+      true,
+    );
+    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', header, `${body} `, { nowSeconds: now })).toBe(
+      false,
+    );
     expect(verifyWebhookSignature('whsec_other-secret-0123456789abcd', header, body, { nowSeconds: now })).toBe(false);
-    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', header, body, { nowSeconds: now + 301 })).toBe(false);
-    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', 'garbage', body, { nowSeconds: now })).toBe(false);
+    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', header, body, { nowSeconds: now + 301 })).toBe(
+      false,
+    );
+    expect(verifyWebhookSignature('whsec_test-secret-0123456789abcd', 'garbage', body, { nowSeconds: now })).toBe(
+      false,
+    );
   });
 });
 
@@ -108,6 +142,8 @@ describe('actionRequiredOf', () => {
     [{ state: 'needs_attention', chorusStatus: null }, 'deposit_failed'],
     [{ state: 'integrated', chorusStatus: 'REJETEE' }, 'rejected_by_recipient'],
     [{ state: 'integrated', chorusStatus: 'REFUSEE_MOA' }, 'rejected_by_recipient'],
+    [{ state: 'integrated', chorusStatus: 'REFUSEE_1' }, 'refused_by_validator'],
+    [{ state: 'integrated', chorusStatus: 'REFUSEE_2' }, 'refused_by_validator'],
     [{ state: 'integrated', chorusStatus: 'SUSPENDUE' }, 'suspended'],
     [{ state: 'integrated', chorusStatus: 'A_RECYCLER' }, 'to_recycle'],
     [{ state: 'integrated', chorusStatus: 'ERREUR_FOURNISSEUR_SUR_VALIDEUR' }, 'wrong_validator'],
@@ -119,16 +155,32 @@ describe('actionRequiredOf', () => {
     expect(actionRequiredOf({ ...invoice, correctedBy: null, supplierPaused: false })).toBe(expected);
   });
 
-  it.each(['queued', 'depositing', 'awaiting_report'] as const)('is the refused supplier account for an invoice %s while the account is paused', (state) => {
-    expect(actionRequiredOf({ state, chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe('supplier_account_refused');
-  });
+  it.each(['queued', 'depositing', 'awaiting_report'] as const)(
+    'is the refused supplier account for an invoice %s while the account is paused',
+    (state) => {
+      expect(actionRequiredOf({ state, chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe(
+        'supplier_account_refused',
+      );
+    },
+  );
 
   it("keeps the invoice's own reason over the paused account", () => {
-    expect(actionRequiredOf({ state: 'precheck_failed', chorusStatus: null, correctedBy: null, supplierPaused: true })).toBe('precheck_failed');
-    expect(actionRequiredOf({ state: 'integrated', chorusStatus: 'SUSPENDUE', correctedBy: null, supplierPaused: true })).toBe('suspended');
+    expect(
+      actionRequiredOf({ state: 'precheck_failed', chorusStatus: null, correctedBy: null, supplierPaused: true }),
+    ).toBe('precheck_failed');
+    expect(
+      actionRequiredOf({ state: 'integrated', chorusStatus: 'SUSPENDUE', correctedBy: null, supplierPaused: true }),
+    ).toBe('suspended');
   });
 
   it('is nothing once a corrected invoice answers the rejection', () => {
-    expect(actionRequiredOf({ state: 'integrated', chorusStatus: 'REJETEE', correctedBy: { id: 'x' }, supplierPaused: false })).toBeNull();
+    expect(
+      actionRequiredOf({
+        state: 'integrated',
+        chorusStatus: 'REJETEE',
+        correctedBy: { id: 'x' },
+        supplierPaused: false,
+      }),
+    ).toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { CADRES_FACTURATION, INVOICE_TYPES, SYNTAXE_FLUX } from '../../src/choru
 import { SYNTAXE_FLUX_ANSWERED } from '../../src/chorus/contract/vocabulary.js';
 import { ENDPOINTS } from '../../src/chorus/contract/endpoints.js';
 import { INVOICE_STATUSES } from '../../src/chorus/statuses.js';
+import { ANSWER_FIELDS, type Fields } from '../../src/simulator/answer-fields.js';
 import { resolve, SWAGGER_DEFINITIONS, type SwaggerSchema } from '../helpers/swagger.js';
 
 interface JsonSchema {
@@ -48,7 +49,8 @@ function compare(ours: JsonSchema, official: SwaggerSchema, path: string, exact:
       else problems.push(...compare(mine[key]!, props[key], `${path}.${key}`, exact));
     }
     if (exact && o.properties) {
-      for (const key of Object.keys(props)) if (!(key in mine)) problems.push(`${path}.${key}: in the Swagger but not declared`);
+      for (const key of Object.keys(props))
+        if (!(key in mine)) problems.push(`${path}.${key}: in the Swagger but not declared`);
     }
     return problems;
   }
@@ -57,10 +59,12 @@ function compare(ours: JsonSchema, official: SwaggerSchema, path: string, exact:
     if (o.type !== 'array') return [`${path}: Swagger says array, ours is ${String(o.type)}`];
     return compare(o.items ?? {}, s.items ?? {}, `${path}[]`, exact);
   }
-  if (officialType && o.type && o.type !== officialType) problems.push(`${path}: Swagger says ${officialType}, ours is ${String(o.type)}`);
+  if (officialType && o.type && o.type !== officialType)
+    problems.push(`${path}: Swagger says ${officialType}, ours is ${String(o.type)}`);
   if (s.enum && exact) {
     const mine = (o.enum ?? []).map(String).sort();
-    if (JSON.stringify(mine) !== JSON.stringify([...s.enum].sort())) problems.push(`${path}: enum differs from the Swagger's ${s.enum.length} values`);
+    if (JSON.stringify(mine) !== JSON.stringify([...s.enum].sort()))
+      problems.push(`${path}: enum differs from the Swagger's ${s.enum.length} values`);
   }
   return problems;
 }
@@ -81,6 +85,25 @@ describe('Chorus Pro contract: our schemas match the official Swagger', () => {
     const ours = z.toJSONSchema(endpoint.response, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
     expect(compare(ours, definition!, endpoint.swagger!.response, false)).toEqual([]);
   });
+
+  /** The properties of a Swagger definition and their nesting, as the simulator's table writes them. */
+  const declared = (schema: SwaggerSchema, depth = 0): Fields | [Fields | null] | null => {
+    const s = resolve(schema);
+    if (depth > 8) return null;
+    if (s.type === 'array') return [declared(s.items ?? {}, depth + 1) as Fields | null] as [Fields | null];
+    if (s.type === 'object' || s.properties)
+      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, p]) => [k, declared(p, depth + 1)]));
+    return null;
+  };
+
+  it.each(withSwagger)(
+    '%s: the simulator writes every property of the Swagger answer, nested as there',
+    (name, endpoint) => {
+      expect(ANSWER_FIELDS[name as keyof typeof ANSWER_FIELDS]).toEqual(
+        declared({ $ref: `#/definitions/${endpoint.swagger!.response}` }),
+      );
+    },
+  );
 
   const enumOf = (definition: string, property: string): string[] => {
     const values = SWAGGER_DEFINITIONS[definition]?.properties?.[property]?.enum;
@@ -113,10 +136,21 @@ describe('Chorus Pro contract: our schemas match the official Swagger', () => {
   });
 
   it('would notice a drift: a misspelt field and a wrong enum are reported', () => {
-    const drifted = z.strictObject({ nomFichierr: z.string(), syntaxeFlux: z.enum(['IN_DP_E2_CII_FACTURX']) }).partial();
-    const problems = compare(z.toJSONSchema(drifted, { io: 'input' }) as JsonSchema, SWAGGER_DEFINITIONS.DeposerFluxFactureParam!, 'x', true);
+    const drifted = z
+      .strictObject({ nomFichierr: z.string(), syntaxeFlux: z.enum(['IN_DP_E2_CII_FACTURX']) })
+      .partial();
+    const problems = compare(
+      z.toJSONSchema(drifted, { io: 'input' }) as JsonSchema,
+      SWAGGER_DEFINITIONS.DeposerFluxFactureParam!,
+      'x',
+      true,
+    );
     expect(problems).toEqual(
-      expect.arrayContaining(['x.nomFichierr: not in the Swagger', "x.syntaxeFlux: enum differs from the Swagger's 13 values", 'x.nomFichier: in the Swagger but not declared']),
+      expect.arrayContaining([
+        'x.nomFichierr: not in the Swagger',
+        "x.syntaxeFlux: enum differs from the Swagger's 13 values",
+        'x.nomFichier: in the Swagger but not declared',
+      ]),
     );
   });
 });

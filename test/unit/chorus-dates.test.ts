@@ -1,6 +1,6 @@
 /**
- * Chorus Pro's dates (api-reference, pitfall 12): datetimes in ISO 8601 with the Paris offset, history dates as
- * `YYYY-MM-DD HH:MM` without a zone (Paris time), search filters sent as Paris wall-clock time. Paris is UTC+1 in
+ * Chorus Pro's dates (docs/chorus-pro-notes.md, "Answers"): datetimes in ISO 8601 with the Paris offset, history dates
+ * as `YYYY-MM-DD HH:MM` without a zone (Paris time), search filters sent as Paris wall-clock time. Paris is UTC+1 in
  * winter and UTC+2 in summer; the expectations below are written in UTC by hand.
  */
 import { describe, expect, it } from 'vitest';

@@ -47,7 +47,12 @@ describe('SecretBox', () => {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', older, iv);
     const ct = Buffer.concat([cipher.update('legacy', 'utf8'), cipher.final()]);
-    const v1 = ['v1', iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), ct.toString('base64url')].join('.');
+    const v1 = [
+      'v1',
+      iv.toString('base64url'),
+      cipher.getAuthTag().toString('base64url'),
+      ct.toString('base64url'),
+    ].join('.');
     expect(rotated.open(v1, HERE)).toBe('legacy');
   });
 });
@@ -62,7 +67,11 @@ describe('redact', () => {
     });
     expect(out).toEqual({
       invoiceId: 'abc',
-      nested: { chorusPassword: '[redacted]', list: [{ Authorization: '[redacted]' }], file: { contentBase64: '[redacted]' } },
+      nested: {
+        chorusPassword: '[redacted]',
+        list: [{ Authorization: '[redacted]' }],
+        file: { contentBase64: '[redacted]' },
+      },
       fileContent: '[redacted]',
       other: '[5 bytes]',
     });

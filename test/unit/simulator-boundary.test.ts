@@ -23,31 +23,52 @@ async function boundaryMessages(filePath: string, code: string): Promise<string[
 
 describe('the simulator boundary', () => {
   it('refuses client or intake code in the simulator', async () => {
-    expect(await boundaryMessages('src/simulator/world.ts', "import { parseChorusDate } from '../chorus/dates.js';\nexport const d = parseChorusDate('2026-01-01');\n")).toEqual([
-      expect.stringContaining('src/chorus/dates.js is client or intake code') as unknown,
-    ]);
-    expect(await boundaryMessages('src/simulator/api/factures.ts', "export { readEInvoice } from '../../invoices/einvoice/read-invoice.js';\n")).toHaveLength(1);
-    expect(await boundaryMessages('src/simulator/files/pdf.ts', "export const m = await import('../../chorus/client.js');\n")).toHaveLength(1);
+    expect(
+      await boundaryMessages(
+        'src/simulator/world.ts',
+        "import { parseChorusDate } from '../chorus/dates.js';\nexport const d = parseChorusDate('2026-01-01');\n",
+      ),
+    ).toEqual([expect.stringContaining('src/chorus/dates.js is client or intake code') as unknown]);
+    expect(
+      await boundaryMessages(
+        'src/simulator/api/factures.ts',
+        "export { readEInvoice } from '../../invoices/einvoice/read-invoice.js';\n",
+      ),
+    ).toHaveLength(1);
+    expect(
+      await boundaryMessages(
+        'src/simulator/files/pdf.ts',
+        "export const m = await import('../../chorus/client.js');\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('lets the simulator import the contract and its own modules', async () => {
     expect(
-      await boundaryMessages('src/simulator/api/factures.ts', "export { ENDPOINTS } from '../../chorus/contract/endpoints.js';\nexport { ChorusWorld } from '../world.js';\n"),
+      await boundaryMessages(
+        'src/simulator/api/factures.ts',
+        "export { ENDPOINTS } from '../../chorus/contract/endpoints.js';\nexport { ChorusWorld } from '../world.js';\n",
+      ),
     ).toEqual([]);
   });
 
   it('keeps the contract free of client code, and service code free of the simulator', async () => {
-    expect(await boundaryMessages('src/chorus/contract/factures.ts', "export { chorusDay } from '../dates.js';\n")).toEqual([
-      expect.stringContaining('outside src/chorus/contract') as unknown,
-    ]);
-    expect(await boundaryMessages('workers/worker.ts', "export { startSimulator } from '../src/simulator/server.js';\n")).toEqual([
-      expect.stringContaining('must not depend on the simulator') as unknown,
-    ]);
-    expect(await boundaryMessages('scripts/start.ts', "export { startSimulator } from '../src/simulator/server.js';\n")).toEqual([]);
+    expect(
+      await boundaryMessages('src/chorus/contract/factures.ts', "export { chorusDay } from '../dates.js';\n"),
+    ).toEqual([expect.stringContaining('outside src/chorus/contract') as unknown]);
+    expect(
+      await boundaryMessages('workers/worker.ts', "export { startSimulator } from '../src/simulator/server.js';\n"),
+    ).toEqual([expect.stringContaining('must not depend on the simulator') as unknown]);
+    expect(
+      await boundaryMessages('scripts/start.ts', "export { startSimulator } from '../src/simulator/server.js';\n"),
+    ).toEqual([]);
   });
 
   it('keeps the intake’s XML and ZIP libraries out of the simulator', async () => {
-    const [result] = await eslint.lintText("import { SaxesParser } from 'saxes';\nexport const p = new SaxesParser();\n", { filePath: 'src/simulator/files/invoice-xml.ts' });
+    const [result] = await eslint.lintText(
+      "import { SaxesParser } from 'saxes';\nexport const p = new SaxesParser();\n",
+      { filePath: 'src/simulator/files/invoice-xml.ts' },
+    );
     expect(result!.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
   });
 });

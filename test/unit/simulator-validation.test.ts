@@ -1,7 +1,7 @@
 /**
- * The simulator's validation circuit on its own clock (research 2026-11-30 §1.3): a subcontractor's invoice
- * waits in A_VALIDER_1 for the delay the scenario sets (`timing.validationDelayMs`, 15 days by default), then
- * silence counts as validation (ABSENCE_VALIDATION_1_HORS_DELAI) and it is routed to its buyer.
+ * The simulator's validation circuit on its own clock (docs/chorus-pro-notes.md, "The validation circuit"): a
+ * subcontractor's invoice waits in A_VALIDER_1 for the delay the scenario sets (`timing.validationDelayMs`, 15 days by
+ * default), then silence counts as validation (ABSENCE_VALIDATION_1_HORS_DELAI) and it is routed to its buyer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LifecycleEngine, VALIDATION_DELAY_MS } from '../../src/simulator/engine.js';
@@ -38,13 +38,22 @@ describe('the simulator’s validation delay', () => {
     expect(outcome.invoice.status).toBe('A_VALIDER_1');
     e.world.clock.advance(1 + 2000);
     e.catchUp();
-    expect(outcome.invoice.history.map((h) => h.code)).toEqual(['A_VALIDER_1', 'ABSENCE_VALIDATION_1_HORS_DELAI', 'DEPOSEE', 'EN_COURS_ACHEMINEMENT', 'MISE_A_DISPOSITION']);
+    expect(outcome.invoice.history.map((h) => h.code)).toEqual([
+      'A_VALIDER_1',
+      'ABSENCE_VALIDATION_1_HORS_DELAI',
+      'DEPOSEE',
+      'EN_COURS_ACHEMINEMENT',
+      'MISE_A_DISPOSITION',
+    ]);
   });
 
   it('refuses a subcontractor’s invoice that names no validator, or one Chorus Pro does not know', () => {
     const e = engine(60_000);
     const missing = e.submit('TECH_1_DEMO@cpro.fr', { ...subcontractedSimInvoice('ST-2'), validatorSiret: null });
-    const unknown = e.submit('TECH_1_DEMO@cpro.fr', { ...subcontractedSimInvoice('ST-3'), validatorSiret: '12345678901234' });
+    const unknown = e.submit('TECH_1_DEMO@cpro.fr', {
+      ...subcontractedSimInvoice('ST-3'),
+      validatorSiret: '12345678901234',
+    });
     expect([missing.ok, unknown.ok]).toEqual([false, false]);
     expect(!missing.ok && missing.message).toContain('obligatoire');
     expect(!unknown.ok && unknown.message).toContain('inconnu');

@@ -1,6 +1,7 @@
 /**
- * Where a validation stands once Chorus Pro shows a status (research 2026-11-30 §1.3): the circuit's statuses name
- * their stage; past the circuit, the decision sent, else approval before the deadline or by silence after it.
+ * Where a validation stands once Chorus Pro shows a status (docs/chorus-pro-notes.md, "The validation circuit"): the
+ * circuit's statuses name their stage; past the circuit, the decision sent, else approval before the deadline or by
+ * silence after it.
  */
 import { describe, expect, it } from 'vitest';
 import { stageAfter } from '../../src/validations/stages.js';
@@ -27,7 +28,9 @@ describe('the stage of a validation after a status', () => {
     expect(stageAfter(waiting, 'MISE_A_DISPOSITION', new Date(deadline.getTime() - DAY))).toBe('approved');
     expect(stageAfter(waiting, 'MISE_A_DISPOSITION', new Date(deadline.getTime() + 1))).toBe('tacitly_approved');
     // A decision that failed (the invoice had moved on) says nothing of how it ended.
-    expect(stageAfter(decided('approve', 'failed'), 'DEPOSEE', new Date(deadline.getTime() + DAY))).toBe('tacitly_approved');
+    expect(stageAfter(decided('approve', 'failed'), 'DEPOSEE', new Date(deadline.getTime() + DAY))).toBe(
+      'tacitly_approved',
+    );
     expect(stageAfter({ ...waiting, stage: 'refused' }, 'DEPOSEE', deadline)).toBe('refused');
   });
 });

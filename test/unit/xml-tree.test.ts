@@ -21,7 +21,11 @@ describe('XML well-formedness', () => {
   });
 
   it('accepts the predefined entities, character references and CDATA', () => {
-    expect(wellFormednessProblem('<?xml version="1.0" encoding="UTF-8"?><a>&lt;&gt;&amp;&quot;&apos;&#233;&#xE9;<![CDATA[<b>]]></a>')).toBeNull();
+    expect(
+      wellFormednessProblem(
+        '<?xml version="1.0" encoding="UTF-8"?><a>&lt;&gt;&amp;&quot;&apos;&#233;&#xE9;<![CDATA[<b>]]></a>',
+      ),
+    ).toBeNull();
     expect(parseXmlTree('<a>&lt;&amp;&#233;<![CDATA[<b>]]></a>')).toEqual({ a: '<&é<b>' });
   });
 });
@@ -36,6 +40,13 @@ describe('the tree', () => {
          <cbc:Empty/>
        </ubl:Invoice>`,
     );
-    expect(tree).toEqual({ Invoice: { ID: 'F-1', Note: ['one', 'two'], EndpointID: { '@schemeID': '0009', '#text': '12345678200010' }, Empty: '' } });
+    expect(tree).toEqual({
+      Invoice: {
+        ID: 'F-1',
+        Note: ['one', 'two'],
+        EndpointID: { '@schemeID': '0009', '#text': '12345678200010' },
+        Empty: '',
+      },
+    });
   });
 });

@@ -24,10 +24,11 @@ export function makeAlertsProcessor(deps: AppContext) {
       deliveries = subscriptions
         .filter((s) => s.events.includes(notification.event))
         .map((subscription) => em.create(Delivery, { notification, subscription, channel: subscription.channel }));
-      notification.fannedOutAt = new Date();
+      notification.fannedOutAt = deps.clock.now();
       await em.flush();
     }
-    for (const d of deliveries) await enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: job.name }, job.data.correlationId);
+    for (const d of deliveries)
+      await enqueueDelivery(deps.queues, { id: d.id, channel: d.channel, label: job.name }, job.data.correlationId);
     await job.log(`${deliveries.length} delivery(ies) for ${notification.event}`);
     return { deliveries: deliveries.length };
   };

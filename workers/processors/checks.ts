@@ -18,7 +18,12 @@ import type { AppContext } from '../../src/context.js';
 import { Invoice } from '../../src/db/entities/invoice.js';
 import { Notification } from '../../src/db/entities/notification.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
-import { notifyPaymentOverdue, notifySupplier, publishNotifications, supplierDedupKey } from '../../src/alerts/notify.js';
+import {
+  notifyPaymentOverdue,
+  notifySupplier,
+  publishNotifications,
+  supplierDedupKey,
+} from '../../src/alerts/notify.js';
 import { endFollowing, record } from '../../src/invoices/lifecycle.js';
 import { batchesById } from '../../src/db/batches.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
@@ -56,7 +61,10 @@ function structuresOf(deps: ChecksDeps, supplier: SupplierAccount): StructureDir
 }
 
 function accountOf(deps: ChecksDeps, supplier: SupplierAccount): TechnicalAccount {
-  return { login: supplier.chorusLogin, password: deps.secretBox.open(supplier.chorusPasswordSealed, SEALED_AT.supplierPassword(supplier.id)) };
+  return {
+    login: supplier.chorusLogin,
+    password: deps.secretBox.open(supplier.chorusPasswordSealed, SEALED_AT.supplierPassword(supplier.id)),
+  };
 }
 
 export function paymentDelayDays(deps: Pick<AppContext, 'config'>, recipientSiret: string): number {
@@ -65,11 +73,22 @@ export function paymentDelayDays(deps: Pick<AppContext, 'config'>, recipientSire
 
 async function checkOverduePayments(deps: ChecksDeps): Promise<number> {
   const now = deps.clock.now();
-  const shortest = Math.min(deps.config.alerts.paymentDelayDays, ...deps.config.alerts.paymentDelayByRecipient.values());
+  const shortest = Math.min(
+    deps.config.alerts.paymentDelayDays,
+    ...deps.config.alerts.paymentDelayByRecipient.values(),
+  );
   let raised = 0;
   // Followed only: paid, rejected and ended invoices are not, so the scan does not grow with history.
-  const late = { state: 'integrated', statusFollowed: true, overdueAlertedAt: null, madeAvailableAt: { $ne: null, $lte: new Date(now.getTime() - shortest * DAY_MS) } } as const;
-  for await (const { em, rows: batch } of batchesById(deps.orm.em, Invoice, late, { size: BATCH, populate: ['supplier'] })) {
+  const late = {
+    state: 'integrated',
+    statusFollowed: true,
+    overdueAlertedAt: null,
+    madeAvailableAt: { $ne: null, $lte: new Date(now.getTime() - shortest * DAY_MS) },
+  } as const;
+  for await (const { em, rows: batch } of batchesById(deps.orm.em, Invoice, late, {
+    size: BATCH,
+    populate: ['supplier'],
+  })) {
     const notifications: Notification[] = [];
     for (const invoice of batch) {
       const stage = meaningOf(invoice.chorusStatus)?.stage;
@@ -81,10 +100,14 @@ async function checkOverduePayments(deps: ChecksDeps): Promise<number> {
       const daysLate = Math.floor((now.getTime() - due.getTime()) / DAY_MS);
       const rate = deps.config.alerts.latePaymentReferenceRatePercent;
       // Interest: amount × (reference rate + 8 points) × days late / 365 (R. 2192-31; day count as common practice).
-      const estimatedInterest = rate === null ? null : ((Number(invoice.amountWithVat) * (rate + 8) * daysLate) / 36_500).toFixed(2);
+      const estimatedInterest =
+        rate === null ? null : ((Number(invoice.amountWithVat) * (rate + 8) * daysLate) / 36_500).toFixed(2);
       const message = `Invoice ${invoice.number} was made available on ${invoice.madeAvailableAt!.toISOString().slice(0, 10)} and is not reported paid after the ${delay}-day payment delay (due ${due.toISOString().slice(0, 10)}, ${daysLate} day(s) late). It is possibly paid late; late-payment interest and the 40 EUR indemnity are then owed.`;
       invoice.overdueAlertedAt = now;
-      record(em, invoice, 'payment-overdue', 'worker', { message, details: { dueOn: due.toISOString().slice(0, 10), delayDays: delay } });
+      record(em, invoice, 'payment-overdue', 'worker', {
+        message,
+        details: { dueOn: due.toISOString().slice(0, 10), delayDays: delay },
+      });
       notifications.push(
         notifyPaymentOverdue(em, invoice, {
           message,
@@ -112,24 +135,39 @@ async function checkPasswordExpiry(deps: ChecksDeps): Promise<number> {
   const due: Array<{ supplier: SupplierAccount; expiresOn: string; daysLeft: number }> = [];
   for (const supplier of suppliers) {
     try {
-      const own = await structuresOf(deps, supplier).ownStructure(accountOf(deps, supplier), supplier.siret, supplier.chorusStructureId);
+      const own = await structuresOf(deps, supplier).ownStructure(
+        accountOf(deps, supplier),
+        supplier.siret,
+        supplier.chorusStructureId,
+      );
       // A direct update: the status sync updates the same rows, and their version must not make either fail.
       await em.nativeUpdate(
         SupplierAccount,
         { id: supplier.id },
-        { passwordCheckedAt: now, ...(own ? { chorusStructureId: own.structureId, passwordExpiresOn: own.passwordExpiresOn } : {}) },
+        {
+          passwordCheckedAt: now,
+          ...(own ? { chorusStructureId: own.structureId, passwordExpiresOn: own.passwordExpiresOn } : {}),
+        },
       );
       if (!own?.passwordExpiresOn) continue;
       const daysLeft = Math.floor((Date.parse(`${own.passwordExpiresOn}T23:59:59+01:00`) - now.getTime()) / DAY_MS);
-      if (daysLeft <= deps.config.alerts.passwordExpiryWarningDays) due.push({ supplier, expiresOn: own.passwordExpiresOn, daysLeft });
+      if (daysLeft <= deps.config.alerts.passwordExpiryWarningDays)
+        due.push({ supplier, expiresOn: own.passwordExpiresOn, daysLeft });
     } catch (error) {
       // One supplier's refusal (an expired account...) must not stop the others' checks; the deposit path pauses it.
-      deps.logger.warn('Password expiry check failed for a supplier', { supplierAccountId: supplier.id, error: error instanceof Error ? error.message : String(error) });
+      deps.logger.warn('Password expiry check failed for a supplier', {
+        supplierAccountId: supplier.id,
+        error: error instanceof Error ? error.message : String(error),
+      });
     }
   }
   // One alert per expiry date: a date already told is skipped (its dedup key exists).
   const keys = due.map((d) => supplierDedupKey('supplier.password_expiring', d.supplier.id, d.expiresOn));
-  const told = new Set(keys.length === 0 ? [] : (await em.find(Notification, { dedupKey: { $in: keys } }, { fields: ['dedupKey'] })).map((n) => n.dedupKey));
+  const told = new Set(
+    keys.length === 0
+      ? []
+      : (await em.find(Notification, { dedupKey: { $in: keys } }, { fields: ['dedupKey'] })).map((n) => n.dedupKey),
+  );
   const notifications = due
     .filter((_, i) => !told.has(keys[i]!))
     .map(({ supplier, expiresOn, daysLeft }) =>
@@ -164,7 +202,10 @@ async function stopFollowingUnreportedPayments(deps: ChecksDeps): Promise<number
       if (supplier.pausedAt) continue;
       try {
         // Cached per recipient: a batch costs a look-up per recipient, not per invoice.
-        const recipient = await structuresOf(deps, supplier).recipient(accountOf(deps, supplier), invoice.recipientSiret);
+        const recipient = await structuresOf(deps, supplier).recipient(
+          accountOf(deps, supplier),
+          invoice.recipientSiret,
+        );
         if (!recipient?.paymentStatusNotReported) continue;
       } catch {
         continue;

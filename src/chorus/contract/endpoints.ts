@@ -103,7 +103,10 @@ export const ENDPOINTS = {
     path: '/cpro/factures/v1/rechercher/aTraiter/valideur',
     request: f.rechercherFactureATraiterParValideurRequest,
     response: f.rechercherFactureATraiterParValideurResponse,
-    swagger: { request: 'RechercherFactureATraiterParValideurParam', response: 'WsRetourRechercherFactureATraiterParValideur' },
+    swagger: {
+      request: 'RechercherFactureATraiterParValideurParam',
+      response: 'WsRetourRechercherFactureATraiterParValideur',
+    },
     successLibelle: 'GCU_MSG_01_000',
   }),
   consulterFactureParValideur: endpoint({

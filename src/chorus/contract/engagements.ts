@@ -1,6 +1,7 @@
 /**
  * The Engagements juridiques endpoint: whether a recipient issued a legal engagement (EJ, the purchase-order
- * number of public buyers). No official Swagger was obtained; fields from api-reference.md, "Checking an engagement number" (as OCA calls it).
+ * number of public buyers). No official Swagger was obtained; fields as OCA sends them (docs/chorus-pro-notes.md,
+ * "Transverses and engagements").
  */
 import { z } from 'zod';
 import { double, envelope, listOf, request, response } from './common.js';
@@ -14,6 +15,10 @@ export const rechercherEngagementJuridiqueRequest = request({
 export const rechercherEngagementJuridiqueResponse = response({
   ...envelope,
   listeEngagementJuridique: listOf(
-    response({ numeroEngagementJuridique: z.string().optional(), etatCourantEngagementJuridique: z.string().optional(), montantEngagementJuridique: double().optional() }),
+    response({
+      numeroEngagementJuridique: z.string(),
+      etatCourantEngagementJuridique: z.string(),
+      montantEngagementJuridique: double(),
+    }),
   ),
 });

@@ -100,16 +100,18 @@ export const deposerFluxRequest = request({
 });
 export const deposerFluxResponse = response({
   ...envelope,
-  numeroFluxDepot: z.string().optional(),
-  dateDepot: dateTime().optional(),
-  syntaxeFlux: z.string().optional(),
+  numeroFluxDepot: z.string(),
+  dateDepot: dateTime(),
+  syntaxeFlux: z.string(),
 });
 
 // rechercher/fournisseur
 
 export const rechercherFactureParFournisseurRequest = request({
   idUtilisateurCourant: int64(),
-  listeDestinataire: z.array(request({ idDestinataire: int64(), listeIdServiceExecutant: z.array(int64()), raisonSocialeStuctDmd: z.string() })),
+  listeDestinataire: z.array(
+    request({ idDestinataire: int64(), listeIdServiceExecutant: z.array(int64()), raisonSocialeStuctDmd: z.string() }),
+  ),
   rechercheSirenDestinataire: z.boolean(),
   numeroFacture: z.string(),
   periodeDateDepotDu: dateTime(),
@@ -150,45 +152,51 @@ export const rechercherFactureParFournisseurRequest = request({
 });
 
 export const parametresRetour = response({
-  pageCourante: int32().optional(),
-  pages: int32().optional(),
-  nbResultatsParPage: int32().optional(),
-  total: int32().optional(),
+  pageCourante: int32(),
+  pages: int32(),
+  nbResultatsParPage: int32(),
+  total: int32(),
 });
 
-export const factureFournisseurItem = response({
-  identifiantFactureCPP: int64(),
-  numeroFacture: z.string().optional(),
-  numeroFluxDepot: z.string().optional(),
-  statut: z.string().optional(),
-  dateHeureEtatCourant: dateTime().optional(),
-  commentaireEtatCourant: z.string().nullish(),
-  typeFacture: z.string().optional(),
-  dateFacture: dateTime().optional(),
-  dateDepot: dateTime().optional(),
-  montantHT: double().optional(),
-  montantTTC: double().optional(),
-  montantAPayer: double().optional(),
-  devise: z.string().optional(),
-  codeFournisseur: z.string().optional(),
-  idDestinataire: int64().optional(),
-  codeDestinataire: z.string().optional(),
-  designationDestinataire: z.string().optional(),
-  idServiceExecutant: int64().optional(),
-  codeServiceExecutant: z.string().nullish(),
-  numeroMarche: z.string().nullish(),
-  numeroBonCommande: z.string().nullish(),
-  rejetTraite: z.boolean().optional(),
-});
+export const factureFournisseurItem = response(
+  {
+    identifiantFactureCPP: int64(),
+    numeroFacture: z.string(),
+    numeroFluxDepot: z.string(),
+    statut: z.string(),
+    dateHeureEtatCourant: dateTime(),
+    commentaireEtatCourant: z.string(),
+    typeFacture: z.string(),
+    dateFacture: dateTime(),
+    dateDepot: dateTime(),
+    montantHT: double(),
+    montantTTC: double(),
+    montantAPayer: double(),
+    devise: z.string(),
+    codeFournisseur: z.string(),
+    idDestinataire: int64(),
+    codeDestinataire: z.string(),
+    designationDestinataire: z.string(),
+    idServiceExecutant: int64(),
+    codeServiceExecutant: z.string(),
+    numeroMarche: z.string(),
+    numeroBonCommande: z.string(),
+    rejetTraite: z.boolean(),
+  },
+  ['identifiantFactureCPP', 'statut'],
+);
 export const rechercherFactureParFournisseurResponse = response({
   ...envelope,
-  parametresRetour: parametresRetour.optional(),
+  parametresRetour,
   listeFactures: listOf(factureFournisseurItem),
 });
 
 // consulter/fournisseur
 
-/** The paging of an invoice's VAT summary, attachments and lines, as consulter/fournisseur and consulter/valideur take them. */
+/**
+ * The paging of an invoice's VAT summary, attachments and lines, as consulter/fournisseur and consulter/valideur take
+ * them.
+ */
 const vatSummaryPaging = () =>
   request({
     pageResultatDemandeeListeRecapitulatifTVA: int32(),
@@ -209,7 +217,13 @@ const attachmentsPaging = () =>
     pageResultatDemandeeListePieceJointe: int64(),
     nbResultatsParPageListePieceJointe: int64(),
     triSensListePiecesJointes: z.enum(TRI_SENS),
-    triColonneListePiecesJointes: z.enum(['PieceJointeTypeCode', 'PieceJointeTypeLibelle', 'PieceJointeDesignation', 'PieceJointeNumeroLigneFacture', 'PieceJointeExtension']),
+    triColonneListePiecesJointes: z.enum([
+      'PieceJointeTypeCode',
+      'PieceJointeTypeLibelle',
+      'PieceJointeDesignation',
+      'PieceJointeNumeroLigneFacture',
+      'PieceJointeExtension',
+    ]),
     ...generic,
   });
 const linesPaging = () =>
@@ -246,14 +260,14 @@ export const consulterFactureParFournisseurRequest = request({
 export const consulterFactureParFournisseurResponse = response({
   ...envelope,
   facture: response({
-    identifiantFactureCPP: int64().optional(),
-    numeroFacture: z.string().optional(),
-    statutFacture: z.string().optional(),
-    commentaire: z.string().nullish(),
-    destinataire: response({ codeDestinataire: z.string().optional(), codeServiceExecutant: z.string().nullish() }).optional(),
-    references: response({ numeroBonCommande: z.string().nullish(), numeroMarche: z.string().nullish(), dateFacture: dateTime().optional() }).optional(),
-    montantTotal: response({ montantHtTotal: double().optional(), montantTVA: double().optional(), montantTtcTotal: double().optional() }).optional(),
-  }).optional(),
+    identifiantFactureCPP: int64(),
+    numeroFacture: z.string(),
+    statutFacture: z.string(),
+    commentaire: z.string(),
+    destinataire: response({ codeDestinataire: z.string(), codeServiceExecutant: z.string() }),
+    references: response({ numeroBonCommande: z.string(), numeroMarche: z.string(), dateFacture: dateTime() }),
+    montantTotal: response({ montantHtTotal: double(), montantTVA: double(), montantTtcTotal: double() }),
+  }),
 });
 
 // consulter/historique
@@ -301,24 +315,27 @@ export const consulterHistoriqueFactureRequest = request({
     nbResultatsParPageListeHistoAction: int32(),
   }),
 });
-export const histoStatut = response({
-  histoStatutId: int64().optional(),
-  histoStatutCode: z.string(),
-  histoStatutDatePassage: z.union([dateTime(), z.number()]).optional(),
-  histoStatutCommentaire: z.string().nullish(),
-});
+export const histoStatut = response(
+  {
+    histoStatutId: int64(),
+    histoStatutCode: z.string(),
+    histoStatutDatePassage: z.union([dateTime(), z.number()]),
+    histoStatutCommentaire: z.string(),
+  },
+  ['histoStatutCode'],
+);
 export const consulterHistoriqueFactureResponse = response({
   ...envelope,
-  idFacture: int64().optional(),
-  numeroFacture: z.string().optional(),
-  statutCourantCode: z.string().optional(),
+  idFacture: int64(),
+  numeroFacture: z.string(),
+  statutCourantCode: z.string(),
   historiquesDesStatuts: response({
     histoStatut: listOf(histoStatut),
-    pageCouranteHistoStatut: int32().optional(),
-    pagesHistoStatut: int32().optional(),
-    nbResultatsParPageHistoStatut: int32().optional(),
-    totalHistoStatut: int32().optional(),
-  }).optional(),
+    pageCouranteHistoStatut: int32(),
+    pagesHistoStatut: int32(),
+    nbResultatsParPageHistoStatut: int32(),
+    totalHistoStatut: int32(),
+  }),
 });
 
 /** The invoice references of recycler (`reference`) and soumettre (`references`): the same eight fields. */
@@ -353,10 +370,10 @@ export const recyclerFactureRequest = request({
 });
 export const recyclerFactureResponse = response({
   ...envelope,
-  identifiantFactureCPP: int64().optional(),
-  numeroFacture: z.string().optional(),
-  statutFacture: z.string().optional(),
-  dateDepot: dateTime().optional(),
+  identifiantFactureCPP: int64(),
+  numeroFacture: z.string(),
+  statutFacture: z.string(),
+  dateDepot: dateTime(),
 });
 
 // completer
@@ -369,9 +386,9 @@ export const completerFactureRequest = request({
 });
 export const completerFactureResponse = response({
   ...envelope,
-  identifiantFactureCPP: int64().optional(),
-  numeroFacture: z.string().optional(),
-  dateTraitement: dateTime().optional(),
+  identifiantFactureCPP: int64(),
+  numeroFacture: z.string(),
+  dateTraitement: dateTime(),
 });
 
 // traiter/recue: the recipient's side, used by the simulator's back door
@@ -385,10 +402,10 @@ export const traiterFactureRecueRequest = request({
 });
 export const traiterFactureRecueResponse = response({
   ...envelope,
-  idFacture: int64().optional(),
-  numeroFacture: z.string().optional(),
-  dateTraitement: dateTime().optional(),
-  nouveauStatut: z.string().optional(),
+  idFacture: int64(),
+  numeroFacture: z.string(),
+  dateTraitement: dateTime(),
+  nouveauStatut: z.string(),
 });
 
 // deposer/pdf: a PDF that Chorus Pro reads (OCR); the invoice waits as INTERPRETEE_OCR until soumettre
@@ -401,20 +418,20 @@ export const deposerPdfRequest = request({
 });
 /** What Chorus Pro read in the PDF. The Swagger lists no codeRetour here (a loose object keeps one if it comes). */
 export const deposerPdfResponse = response({
-  numeroFacture: z.string().optional(),
-  dateFacture: dateTime().optional(),
-  codeDestinataire: z.string().optional(),
-  codeServiceExecutant: z.string().optional(),
-  codeFournisseur: z.string().optional(),
-  codeDeviseFacture: z.string().optional(),
-  typeFacture: z.string().optional(),
-  typeTva: z.string().optional(),
-  numeroBonCommande: z.string().optional(),
-  montantTtcAvantRemiseGlobalTTC: double().optional(),
-  montantAPayer: double().optional(),
-  montantHtTotal: double().optional(),
-  montantTVA: double().optional(),
-  pieceJointeId: int64().optional(),
+  numeroFacture: z.string(),
+  dateFacture: dateTime(),
+  codeDestinataire: z.string(),
+  codeServiceExecutant: z.string(),
+  codeFournisseur: z.string(),
+  codeDeviseFacture: z.string(),
+  typeFacture: z.string(),
+  typeTva: z.string(),
+  numeroBonCommande: z.string(),
+  montantTtcAvantRemiseGlobalTTC: double(),
+  montantAPayer: double(),
+  montantHtTotal: double(),
+  montantTVA: double(),
+  pieceJointeId: int64(),
 });
 
 // soumettre: one invoice from data (SAISIE_API) or from a PDF deposited before (DEPOT_PDF_API)
@@ -425,8 +442,16 @@ export const soumettreRequest = request({
   numeroFactureSaisi: z.string(),
   dateFacture: dateTime(),
   destinataire: request({ codeDestinataire: z.string(), codeServiceExecutant: z.string() }),
-  fournisseur: request({ idFournisseur: int64(), idServiceFournisseur: int64(), codeCoordonneesBancairesFournisseur: int64() }),
-  cadreDeFacturation: request({ codeCadreFacturation: z.enum(CADRES_FACTURATION_SOUMETTRE), codeStructureValideur: z.string(), codeServiceValideur: z.string() }),
+  fournisseur: request({
+    idFournisseur: int64(),
+    idServiceFournisseur: int64(),
+    codeCoordonneesBancairesFournisseur: int64(),
+  }),
+  cadreDeFacturation: request({
+    codeCadreFacturation: z.enum(CADRES_FACTURATION_SOUMETTRE),
+    codeStructureValideur: z.string(),
+    codeServiceValideur: z.string(),
+  }),
   references: invoiceReferences(),
   lignePoste: z.array(
     request({
@@ -441,7 +466,14 @@ export const soumettreRequest = request({
       lignePosteTauxTvaManuel: double(),
     }),
   ),
-  ligneTva: z.array(request({ ligneTvaTaux: z.string(), ligneTvaMontantBaseHtParTaux: double(), ligneTvaMontantTvaParTaux: double(), ligneTvaTauxManuel: double() })),
+  ligneTva: z.array(
+    request({
+      ligneTvaTaux: z.string(),
+      ligneTvaMontantBaseHtParTaux: double(),
+      ligneTvaMontantTvaParTaux: double(),
+      ligneTvaTauxManuel: double(),
+    }),
+  ),
   montantTotal: request({
     montantHtTotal: double(),
     montantTVA: double(),
@@ -452,20 +484,23 @@ export const soumettreRequest = request({
   }),
   /** An object in the Swagger; one client sends an array (unconfirmed): we send the Swagger's object. */
   pieceJointePrincipale: request({ pieceJointePrincipaleDesignation: z.string(), pieceJointePrincipaleId: int64() }),
-  pieceJointeComplementaire: z.array(request({ ...ADDITIONAL_ATTACHMENT, pieceJointeComplementaireIdLiaison: int64() })),
+  pieceJointeComplementaire: z.array(
+    request({ ...ADDITIONAL_ATTACHMENT, pieceJointeComplementaireIdLiaison: int64() }),
+  ),
   commentaire: z.string(),
 });
 export const soumettreResponse = response({
   ...envelope,
-  identifiantFactureCPP: int64().optional(),
-  numeroFacture: z.string().optional(),
-  statutFacture: z.string().optional(),
-  dateDepot: dateTime().optional(),
-  identifiantStructure: z.string().optional(),
-  empreinteCertificatDepot: z.string().optional(),
+  identifiantFactureCPP: int64(),
+  numeroFacture: z.string(),
+  statutFacture: z.string(),
+  dateDepot: dateTime(),
+  identifiantStructure: z.string(),
+  empreinteCertificatDepot: z.string(),
 });
 
-// The validator's side (sub-contracting and co-contracting, frames A9 and A12): research 2026-11-30 §1.3
+// The validator's side (sub-contracting and co-contracting, frames A9 and A12): docs/chorus-pro-notes.md, "The
+// validation circuit"
 
 const VALIDATOR_SORT_COLUMNS = [
   'IdFacture',
@@ -529,28 +564,31 @@ export const rechercherFactureATraiterParValideurRequest = request({
     ...generic,
   }),
 });
-export const factureValideurItem = response({
-  idFacture: int64(),
-  typeDemandePaiement: z.string().optional(),
-  identifiantFournisseur: z.string().nullish(),
-  designationFournisseur: z.string().nullish(),
-  identifiantDestinataire: z.string().nullish(),
-  designationDestinataire: z.string().nullish(),
-  codeServiceExecutant: z.string().nullish(),
-  idValideur: int64().nullish(),
-  identifiantValideur: z.string().nullish(),
-  typeFacture: z.string().nullish(),
-  numeroFacture: z.string().nullish(),
-  dateFacture: dateTime().nullish(),
-  dateDepot: dateTime().nullish(),
-  devise: z.string().nullish(),
-  statut: z.string().nullish(),
-  numeroMarche: z.string().nullish(),
-  numeroEngagement: z.string().nullish(),
-});
+export const factureValideurItem = response(
+  {
+    idFacture: int64(),
+    typeDemandePaiement: z.string(),
+    identifiantFournisseur: z.string(),
+    designationFournisseur: z.string(),
+    identifiantDestinataire: z.string(),
+    designationDestinataire: z.string(),
+    codeServiceExecutant: z.string(),
+    idValideur: int64(),
+    identifiantValideur: z.string(),
+    typeFacture: z.string(),
+    numeroFacture: z.string(),
+    dateFacture: dateTime(),
+    dateDepot: dateTime(),
+    devise: z.string(),
+    statut: z.string(),
+    numeroMarche: z.string(),
+    numeroEngagement: z.string(),
+  },
+  ['idFacture'],
+);
 export const rechercherFactureATraiterParValideurResponse = response({
   ...envelope,
-  parametresRetour: parametresRetour.optional(),
+  parametresRetour,
   listeFactures: listOf(factureValideurItem),
 });
 
@@ -566,25 +604,26 @@ export const consulterFactureParValideurRequest = request({
 export const consulterFactureParValideurResponse = response({
   ...envelope,
   facture: response({
-    identifiantFactureCPP: int64().optional(),
-    numeroFacture: z.string().optional(),
-    statutFacture: z.string().optional(),
-    montantTotal: response({ montantHtTotal: double().optional(), montantTtcTotal: double().optional(), montantAPayer: double().optional() }).optional(),
+    identifiantFactureCPP: int64(),
+    numeroFacture: z.string(),
+    statutFacture: z.string(),
+    montantTotal: response({ montantHtTotal: double(), montantTtcTotal: double(), montantAPayer: double() }),
     cadreDeFacturation: response({
-      codeCadreFacturation: z.string().nullish(),
-      idValideur1: int64().nullish(),
-      codeValideur1: z.string().nullish(),
-      dateValidation1: dateTime().nullish(),
-      idValideur2: int64().nullish(),
-      codeValideur2: z.string().nullish(),
-      dateValidation2: dateTime().nullish(),
-    }).optional(),
-  }).optional(),
+      codeCadreFacturation: z.string(),
+      idValideur1: int64(),
+      codeValideur1: z.string(),
+      dateValidation1: dateTime(),
+      idValideur2: int64(),
+      codeValideur2: z.string(),
+      dateValidation2: dateTime(),
+    }),
+  }),
 });
 
 /**
  * `action` and `typeValideur` are plain strings in the Swagger; the values are documented nowhere official.
- * We send go-choruspro's `VALIDATION` and `REFUS` (research 2026-11-30 §1.3) and leave `typeValideur` out.
+ * We send go-choruspro's `VALIDATION` and `REFUS` (docs/chorus-pro-notes.md, "The validation circuit") and leave
+ * `typeValideur` out.
  */
 export const traiterFactureAValiderRequest = request({
   idFacture: int64(),
@@ -596,10 +635,10 @@ export const traiterFactureAValiderRequest = request({
 });
 export const traiterFactureAValiderResponse = response({
   ...envelope,
-  idFacture: int64().optional(),
-  numeroFacture: z.string().optional(),
-  dateTraitement: dateTime().optional(),
-  statutFacture: z.string().optional(),
+  idFacture: int64(),
+  numeroFacture: z.string(),
+  dateTraitement: dateTime(),
+  statutFacture: z.string(),
 });
 
 export const corrigerValideurFactureRequest = request({
@@ -610,5 +649,5 @@ export const corrigerValideurFactureRequest = request({
 });
 export const corrigerValideurFactureResponse = response({
   ...envelope,
-  idFacture: int64().optional(),
+  idFacture: int64(),
 });

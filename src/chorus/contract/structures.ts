@@ -30,42 +30,45 @@ export const rechercherStructureRequest = request({
     typeStructure: z.enum(['PRIVEE', 'PUBLIQUE']),
   }),
 });
-export const structureItem = response({
-  idStructureCPP: int64(),
-  identifiantStructure: z.string().optional(),
-  designationStructure: z.string().optional(),
-  statut: z.enum(['ACTIVE', 'INACTIVE']).optional(),
-  typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT).optional(),
-});
+export const structureItem = response(
+  {
+    idStructureCPP: int64(),
+    identifiantStructure: z.string(),
+    designationStructure: z.string(),
+    statut: z.enum(['ACTIVE', 'INACTIVE']),
+    typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT),
+  },
+  ['idStructureCPP'],
+);
 export const rechercherStructureResponse = response({
   ...envelope,
   listeStructures: listOf(structureItem),
-  parametresRetour: parametresRetour.optional(),
+  parametresRetour,
 });
 
 export const consulterStructureRequest = request({ codeLangue: z.string(), idStructureCPP: int64() });
 export const structureParametres = response({
-  codeServiceDoitEtreRenseigne: z.boolean().optional(),
-  numeroEJDoitEtreRenseigne: z.boolean().optional(),
-  gestionNumeroEJOuCodeService: z.boolean().optional(),
-  statutMiseEnPaiementNestPasRemonte: z.boolean().optional(),
-  connexionEDI: z.boolean().optional(),
-  estMoaUniquement: z.boolean().optional(),
-  estValideurDelegue: z.boolean().optional(),
-  getaMoa: z.boolean().optional(),
-  nonDiffusibleInsee: z.boolean().optional(),
-  recevoirDonneesViaEDI: z.boolean().optional(),
+  codeServiceDoitEtreRenseigne: z.boolean(),
+  numeroEJDoitEtreRenseigne: z.boolean(),
+  gestionNumeroEJOuCodeService: z.boolean(),
+  statutMiseEnPaiementNestPasRemonte: z.boolean(),
+  connexionEDI: z.boolean(),
+  estMoaUniquement: z.boolean(),
+  estValideurDelegue: z.boolean(),
+  getaMoa: z.boolean(),
+  nonDiffusibleInsee: z.boolean(),
+  recevoirDonneesViaEDI: z.boolean(),
 });
 export const consulterStructureResponse = response({
   ...envelope,
   informationGenerales: response({
-    idStructureCPP: int64().optional(),
-    identifiantStructure: z.string().optional(),
-    typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT).optional(),
-    raisonSocialeStructure: z.string().optional(),
-    dateExpirationMotPasseCompteTech: dateTime().nullish(),
-  }).optional(),
-  parametres: structureParametres.optional(),
+    idStructureCPP: int64(),
+    identifiantStructure: z.string(),
+    typeIdentifiantStructure: z.enum(TYPES_IDENTIFIANT),
+    raisonSocialeStructure: z.string(),
+    dateExpirationMotPasseCompteTech: dateTime(),
+  }),
+  parametres: structureParametres,
 });
 
 export const rechercherServicesStructureRequest = request({
@@ -77,31 +80,38 @@ export const rechercherServicesStructureRequest = request({
     triSens: z.enum(TRI_SENS),
   }),
 });
-export const serviceItem = response({
-  idService: int64(),
-  codeService: z.string(),
-  libelleService: z.string().optional(),
-  estActif: z.boolean().optional(),
-  statutService: z.string().optional(),
-});
+export const serviceItem = response(
+  {
+    idService: int64(),
+    codeService: z.string(),
+    libelleService: z.string(),
+    estActif: z.boolean(),
+    statutService: z.string(),
+  },
+  ['idService', 'codeService'],
+);
 export const rechercherServicesStructureResponse = response({
   ...envelope,
   listeServices: listOf(serviceItem),
-  parametresRetour: parametresRetour.optional(),
+  parametresRetour,
 });
 
-export const consulterServiceStructureRequest = request({ codeLangue: z.string(), idService: int64(), idStructure: int64() });
+export const consulterServiceStructureRequest = request({
+  codeLangue: z.string(),
+  idService: int64(),
+  idStructure: int64(),
+});
 export const consulterServiceStructureResponse = response({
   ...envelope,
   informationsGenerales: response({
-    codeService: z.string().optional(),
-    nomService: z.string().optional(),
-    descriptionService: z.string().nullish(),
-  }).optional(),
+    codeService: z.string(),
+    nomService: z.string(),
+    descriptionService: z.string(),
+  }),
   parametres: response({
-    numeroEngagement: z.boolean().optional(),
-    miseEnPaiement: z.boolean().optional(),
-    dateDebutValidite: dateTime().nullish(),
-    dateFinValidite: dateTime().nullish(),
-  }).optional(),
+    numeroEngagement: z.boolean(),
+    miseEnPaiement: z.boolean(),
+    dateDebutValidite: dateTime(),
+    dateFinValidite: dateTime(),
+  }),
 });

@@ -1,6 +1,7 @@
 /**
  * The Transverses endpoints we use. No official Swagger exists for them: fields come from the reference
- * (community pages and production clients), `api-reference.md` §2.3, §2.8 and §2.11.
+ * (community pages and production clients): docs/chorus-pro-notes.md, "Fluxes and their report", and "Transverses and
+ * engagements".
  */
 import { z } from 'zod';
 import { dateTime, envelope, int64, listOf, request, response } from './common.js';
@@ -12,24 +13,24 @@ export const consulterCRDetailleRequest = request({
   idUtilisateurCourant: int64(),
 });
 export const erreurDP = response({
-  identifiantFournisseur: z.string().nullish(),
-  identifiantDestinataire: z.string().nullish(),
-  numeroDP: z.string().nullish(),
-  libelleErreurDP: z.string().nullish(),
+  identifiantFournisseur: z.string(),
+  identifiantDestinataire: z.string(),
+  numeroDP: z.string(),
+  libelleErreurDP: z.string(),
 });
 export const erreurTechnique = response({
-  codeErreur: z.string().nullish(),
-  libelleErreur: z.string().nullish(),
-  natureErreur: z.string().nullish(),
+  codeErreur: z.string(),
+  libelleErreur: z.string(),
+  natureErreur: z.string(),
 });
 export const consulterCRDetailleResponse = response({
   ...envelope,
-  numeroFluxDepot: z.string().optional(),
-  codeInterfaceDepotFlux: z.string().optional(),
-  dateDepotFlux: dateTime().optional(),
-  dateHeureEtatCourantFlux: dateTime().optional(),
-  etatCourantDepotFlux: z.string().optional(),
-  nomFichier: z.string().optional(),
+  numeroFluxDepot: z.string(),
+  codeInterfaceDepotFlux: z.string(),
+  dateDepotFlux: dateTime(),
+  dateHeureEtatCourantFlux: dateTime(),
+  etatCourantDepotFlux: z.string(),
+  nomFichier: z.string(),
   listeErreurDP: listOf(erreurDP),
   listeErreurTechnique: listOf(erreurTechnique),
 });
@@ -37,7 +38,11 @@ export const consulterCRDetailleResponse = response({
 export const recupererStructuresActivesFournisseurRequest = request({ idUtilisateurCourant: int64() });
 export const recupererStructuresActivesFournisseurResponse = response({
   ...envelope,
-  listeStructures: listOf(response({ idStructureCPP: int64(), identifiant: z.string().optional(), designationStructure: z.string().optional() })),
+  listeStructures: listOf(
+    response({ idStructureCPP: int64(), identifiant: z.string(), designationStructure: z.string() }, [
+      'idStructureCPP',
+    ]),
+  ),
 });
 
 /** `ajouter/fichier`: an attachment uploaded before it is referred to by id (completer, soumettre). Max 10 Mo. */
@@ -48,22 +53,26 @@ export const ajouterFichierRequest = request({
   pieceJointeExtension: z.string(),
   idUtilisateurCourant: int64(),
 });
-export const ajouterFichierResponse = response({ ...envelope, pieceJointeId: int64().optional() });
+export const ajouterFichierResponse = response({ ...envelope, pieceJointeId: int64() });
 
 /**
  * `recuperer/formatflux` (body `{}`): the flux formats the account may deposit, `listeFormatFlux[{formatFlux}]`
- * (api-reference §2.3, go-choruspro). Asked at run time for works documents, whose E4/E5 codes are unconfirmed.
+ * (docs/chorus-pro-notes.md, "Transverses and engagements"). Asked at run time for works documents, whose E4/E5 codes
+ * are unconfirmed.
  */
 export const recupererFormatFluxRequest = request({});
-export const recupererFormatFluxResponse = response({ ...envelope, listeFormatFlux: listOf(response({ formatFlux: z.string().optional() })) });
+export const recupererFormatFluxResponse = response({
+  ...envelope,
+  listeFormatFlux: listOf(response({ formatFlux: z.string() })),
+});
 
 /**
  * `recuperer/cadrefacturation {typeDemandePaiement}`: the billing frames of a type of payment request (FACTURE gives
- * A1, A2, A9, A12: research 2026-11-30 §1.1). The answer's list name is unconfirmed: `listeCadreFacturation` with
- * `codeCadreFacturation` items, as the other `recuperer/*` lists are named.
+ * A1, A2, A9, A12: docs/chorus-pro-notes.md, "Transverses and engagements"). The answer's list name is unconfirmed:
+ * `listeCadreFacturation` with `codeCadreFacturation` items, as the other `recuperer/*` lists are named.
  */
 export const recupererCadreFacturationRequest = request({ typeDemandePaiement: z.string() });
 export const recupererCadreFacturationResponse = response({
   ...envelope,
-  listeCadreFacturation: listOf(response({ codeCadreFacturation: z.string().optional() })),
+  listeCadreFacturation: listOf(response({ codeCadreFacturation: z.string() })),
 });

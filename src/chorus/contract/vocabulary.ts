@@ -83,8 +83,13 @@ export const SYNTAXE_FLUX = [
 ] as const;
 export type SyntaxeFlux = (typeof SYNTAXE_FLUX)[number];
 
-/** `WsRetourDeposerFluxFacture.syntaxeFlux`: what `deposer/flux` answers, the input list without the two PDFARCHIVE values. */
-export const SYNTAXE_FLUX_ANSWERED: readonly SyntaxeFlux[] = SYNTAXE_FLUX.filter((value) => !value.startsWith('IN_DP_PDFARCHIVE_'));
+/**
+ * `WsRetourDeposerFluxFacture.syntaxeFlux`: what `deposer/flux` answers, the input list without the two PDFARCHIVE
+ * values.
+ */
+export const SYNTAXE_FLUX_ANSWERED: readonly SyntaxeFlux[] = SYNTAXE_FLUX.filter(
+  (value) => !value.startsWith('IN_DP_PDFARCHIVE_'),
+);
 
 /** `RechercherDemandePaiementParam.typeFacture`. */
 export const INVOICE_TYPES = ['FACTURE', 'AVOIR', 'ACOMPTE'] as const;
@@ -123,8 +128,15 @@ export const CADRES_FACTURATION = [
 ] as const;
 export type CadreFacturation = (typeof CADRES_FACTURATION)[number];
 
-/** `SoumettreFactureCadreDeFacturation.codeCadreFacturation`: the four frames an invoice submitted from data may use. */
-export const CADRES_FACTURATION_SOUMETTRE = ['A1_FACTURE_FOURNISSEUR', 'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE', 'A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'] as const;
+/**
+ * `SoumettreFactureCadreDeFacturation.codeCadreFacturation`: the four frames an invoice submitted from data may use.
+ */
+export const CADRES_FACTURATION_SOUMETTRE = [
+  'A1_FACTURE_FOURNISSEUR',
+  'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE',
+  'A9_FACTURE_SOUSTRAITANT',
+  'A12_FACTURE_COTRAITANT',
+] as const;
 
 /** `SoumettreFactureParam.modeDepot`: from data (SAISIE_API) or from a PDF read by Chorus Pro. */
 export const MODES_DEPOT_SOUMETTRE = ['SAISIE_API', 'DEPOT_PDF_API', 'DEPOT_PDF_SIGNE_API'] as const;

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  type Ref,
+  Unique,
+} from '@mikro-orm/core';
 import type { Issue } from '../../shared/domain-error.js';
 import { Invoice } from './invoice.js';
 

@@ -11,11 +11,23 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
  * grows with each replay an operator asks for.
  */
 @Entity({ tableName: 'delivery' })
-@Unique({ name: 'delivery_notification_subscription_sequence_unique', properties: ['notification', 'subscription', 'sequence'] })
+@Unique({
+  name: 'delivery_notification_subscription_sequence_unique',
+  properties: ['notification', 'subscription', 'sequence'],
+})
 @Index({ name: 'delivery_subscription_created_index', properties: ['subscription', 'createdAt'] })
 @Index({ name: 'delivery_status_index', properties: ['status', 'updatedAt'] })
 export class Delivery {
-  [OptionalProps]?: 'sequence' | 'status' | 'attempts' | 'lastAttemptAt' | 'deliveredAt' | 'responseStatus' | 'lastError' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'sequence'
+    | 'status'
+    | 'attempts'
+    | 'lastAttemptAt'
+    | 'deliveredAt'
+    | 'responseStatus'
+    | 'lastError'
+    | 'createdAt'
+    | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();

@@ -17,7 +17,7 @@ export type DepositAttemptPhase = (typeof DEPOSIT_ATTEMPT_PHASES)[number];
 @Entity({ tableName: 'deposit_attempt' })
 @Unique({ name: 'deposit_attempt_invoice_number_unique', properties: ['invoice', 'number'] })
 export class DepositAttempt {
-  [OptionalProps]?: 'startedAt' | 'finishedAt' | 'fluxNumber' | 'error';
+  [OptionalProps]?: 'startedAt' | 'finishedAt' | 'fluxNumber' | 'error' | 'version';
 
   @PrimaryKey({ type: new BigIntType('string'), autoincrement: true })
   id!: string;
@@ -43,4 +43,11 @@ export class DepositAttempt {
 
   @Property({ type: 'text', nullable: true })
   error: string | null = null;
+
+  /**
+   * Two runs of one deposit job can overlap when Redis loses the job's lock (a failover): the run that writes second
+   * fails its flush instead of turning the other's `sending` back into `not_sent` and depositing again.
+   */
+  @Property({ type: 'integer', version: true })
+  version!: number;
 }

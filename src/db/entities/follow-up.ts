@@ -32,12 +32,16 @@ export interface CompleteRequest {
   attachment: { name: string; mimeType: string; extension: string } | null;
 }
 
-/** A supplier's answer to an invoice held at Chorus Pro: recycle it (A_RECYCLER), complete it (SUSPENDUE), or name its right validator. */
+/**
+ * A supplier's answer to an invoice held at Chorus Pro: recycle it (A_RECYCLER), complete it (SUSPENDUE), or name its
+ * right validator.
+ */
 @Entity({ tableName: 'follow_up' })
 @Index({ name: 'follow_up_state_index', properties: ['state', 'updatedAt'] })
 @Index({ name: 'follow_up_invoice_index', properties: ['invoice'] })
 export class FollowUp {
-  [OptionalProps]?: 'state' | 'attachmentContent' | 'chorusAttachmentId' | 'error' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    'state' | 'attachmentContent' | 'chorusAttachmentId' | 'error' | 'createdAt' | 'updatedAt' | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -69,4 +73,8 @@ export class FollowUp {
 
   @Property({ type: 'datetime', onUpdate: () => new Date() })
   updatedAt: Date = new Date();
+
+  /** Overlapping runs of one job (a lock lost to a Redis failover): the second writer fails instead of sending again. */
+  @Property({ type: 'integer', version: true })
+  version!: number;
 }

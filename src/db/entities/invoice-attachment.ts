@@ -1,7 +1,10 @@
 import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Invoice } from './invoice.js';
 
-/** A supporting document sent with an invoice deposited without a flux (pdf, data): `ajouter/fichier`, then named by soumettre. */
+/**
+ * A supporting document sent with an invoice deposited without a flux (pdf, data): `ajouter/fichier`, then named by
+ * soumettre.
+ */
 @Entity({ tableName: 'invoice_attachment' })
 @Unique({ name: 'invoice_attachment_position_unique', properties: ['invoice', 'position'] })
 export class InvoiceAttachment {

@@ -1,10 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Index, ManyToOne, OneToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Index,
+  ManyToOne,
+  OneToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import type { InvoiceType, SyntaxeFlux } from '../../chorus/codes.js';
 import type { InvoiceLine, VatLine } from '../../chorus/submit.js';
 import type { DepositMode } from '../../invoices/submission.js';
 import type { ActionReason } from '../../invoices/action-required.js';
 import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
+import { STATUSES_ON_THEIR_WAY } from '../../invoices/status-history.js';
+import { sqlList } from '../sql.js';
 import { SupplierAccount } from './supplier-account.js';
 
 /** An invoice as received from an internal system, and where it stands on its way to being paid. */
@@ -33,6 +46,19 @@ export interface WorksAmounts {
 @Index({ name: 'invoice_state_created_at_index', properties: ['state', 'createdAt'] })
 @Index({ name: 'invoice_action_required_index', properties: ['actionRequired'] })
 @Index({ name: 'invoice_updated_at_index', properties: ['updatedAt', 'id'] })
+// The integration search asks, every few seconds, whether an account has invoices on their way.
+@Index({
+  name: 'invoice_on_their_way_index',
+  expression: `create index "invoice_on_their_way_index" on "invoice" ("supplier_id", "chorus_status_at") where "state" = 'integrated' and "chorus_status" in (${sqlList(STATUSES_ON_THEIR_WAY)})`,
+})
+@Index({
+  name: 'invoice_awaiting_report_index',
+  expression: `create index "invoice_awaiting_report_index" on "invoice" ("supplier_id", "deposited_at") where "state" = 'awaiting_report'`,
+})
+@Index({
+  name: 'invoice_validator_siret_index',
+  expression: `create index "invoice_validator_siret_index" on "invoice" ("validator_siret") where "validator_siret" is not null`,
+})
 export class Invoice {
   [OptionalProps]?:
     | 'billingFrame'
@@ -55,6 +81,7 @@ export class Invoice {
     | 'createdAt'
     | 'updatedAt'
     | 'version'
+    | 'eventSequence'
     | 'actionRequired'
     | 'depositedAt'
     | 'madeAvailableAt'
@@ -93,7 +120,10 @@ export class Invoice {
   @Property({ type: 'string', length: 4 })
   billingFrame: string = 'A1';
 
-  /** Who validates a subcontractor's (A9) or co-contractor's (A12) invoice before the buyer gets it: the main contractor's SIRET. */
+  /**
+   * Who validates a subcontractor's (A9) or co-contractor's (A12) invoice before the buyer gets it: the main
+   * contractor's SIRET.
+   */
   @Property({ type: 'string', length: 14, nullable: true })
   validatorSiret: string | null = null;
 
@@ -183,7 +213,10 @@ export class Invoice {
   @Property({ type: 'datetime', nullable: true })
   chorusStatusAt: Date | null = null;
 
-  /** How many lines of Chorus Pro's status history are recorded: history dates are only to the minute, so position, not date, tells what is new. */
+  /**
+   * How many lines of Chorus Pro's status history are recorded: history dates are only to the minute, so position, not
+   * date, tells what is new.
+   */
   @Property({ type: 'integer', nullable: true })
   chorusHistorySeen: number | null = null;
 
@@ -209,7 +242,10 @@ export class Invoice {
   @Property({ type: 'datetime', nullable: true })
   madeAvailableAt: Date | null = null;
 
-  /** Whether status syncs still look at it: not once its status is final, nor after the follow delay for recipients that never report payment. */
+  /**
+   * Whether status syncs still look at it: not once its status is final, nor after the follow delay for recipients that
+   * never report payment.
+   */
   @Property({ type: 'boolean' })
   statusFollowed: boolean = false;
 
@@ -218,16 +254,30 @@ export class Invoice {
   @ManyToOne(() => Invoice, { ref: true, nullable: true, deleteRule: 'restrict' })
   previous: Ref<Invoice> | null = null;
 
-  /** A works document's amounts beside its totals: works executed to date, retention, revision, advance, amount to pay. */
+  /**
+   * A works document's amounts beside its totals: works executed to date, retention, revision, advance, amount to pay.
+   */
   @Property({ type: 'json', nullable: true })
   worksAmounts: WorksAmounts | null = null;
 
   /** The rejected invoice this one corrects, under a new number. */
-  @OneToOne(() => Invoice, { ref: true, nullable: true, owner: true, unique: 'invoice_corrects_unique', deleteRule: 'restrict' })
+  @OneToOne(() => Invoice, {
+    ref: true,
+    nullable: true,
+    owner: true,
+    unique: 'invoice_corrects_unique',
+    deleteRule: 'restrict',
+  })
   corrects: Ref<Invoice> | null = null;
 
   /** The invoice that corrects this one. */
-  @OneToOne(() => Invoice, { ref: true, nullable: true, owner: true, unique: 'invoice_corrected_by_unique', deleteRule: 'set null' })
+  @OneToOne(() => Invoice, {
+    ref: true,
+    nullable: true,
+    owner: true,
+    unique: 'invoice_corrected_by_unique',
+    deleteRule: 'set null',
+  })
   correctedBy: Ref<Invoice> | null = null;
 
   @Property({ type: 'datetime', nullable: true })
@@ -241,4 +291,11 @@ export class Invoice {
 
   @Property({ type: 'integer', version: true })
   version!: number;
+
+  /**
+   * How many events (notifications) this invoice has told: each takes the next number as its `sequence`. Written with
+   * the invoice's version check, so two writers never hand out the same number or out of order.
+   */
+  @Property({ type: 'integer', default: 0 })
+  eventSequence: number = 0;
 }

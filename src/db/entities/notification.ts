@@ -13,7 +13,7 @@ import { SupplierAccount } from './supplier-account.js';
 @Index({ name: 'notification_pending_index', properties: ['fannedOutAt', 'createdAt'] })
 @Index({ name: 'notification_invoice_index', properties: ['invoice'] })
 export class Notification {
-  [OptionalProps]?: 'invoice' | 'createdAt' | 'fannedOutAt';
+  [OptionalProps]?: 'invoice' | 'createdAt' | 'fannedOutAt' | 'sequence';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -29,6 +29,10 @@ export class Notification {
 
   @Property({ type: 'string', length: 200, unique: true })
   dedupKey!: string;
+
+  /** 1, 2, 3... in the order the invoice's events happened (null for a supplier's own events): receivers sort by it. */
+  @Property({ type: 'integer', nullable: true })
+  sequence: number | null = null;
 
   /** The webhook body's `data` and what the e-mail says, fixed when the event happened (replays send the same). */
   @Property({ type: 'json' })

@@ -5,7 +5,21 @@ import type { ChorusEnvironment } from '../../chorus/environments.js';
 /** A supplier and the Chorus Pro technical account we deposit its invoices with. */
 @Entity({ tableName: 'supplier_account' })
 export class SupplierAccount {
-  [OptionalProps]?: 'chorusStructureId' | 'pausedAt' | 'pausedReason' | 'statusSyncedUntil' | 'passwordExpiresOn' | 'passwordCheckedAt' | 'createdAt' | 'updatedAt' | 'version';
+  [OptionalProps]?:
+    | 'chorusStructureId'
+    | 'pausedAt'
+    | 'pausedReason'
+    | 'statusSyncedUntil'
+    | 'lastSyncAt'
+    | 'syncFailingSince'
+    | 'syncError'
+    | 'syncRetryAt'
+    | 'syncFailureAlertedAt'
+    | 'passwordExpiresOn'
+    | 'passwordCheckedAt'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'version';
 
   @PrimaryKey({ type: 'uuid' })
   id: string = randomUUID();
@@ -40,6 +54,26 @@ export class SupplierAccount {
   /** Chorus statuses changed before this instant are known; the next sync asks only for later changes. */
   @Property({ type: 'datetime', nullable: true })
   statusSyncedUntil: Date | null = null;
+
+  /** The end of the last status sync that worked (src/suppliers/sync-health.ts). */
+  @Property({ type: 'datetime', nullable: true })
+  lastSyncAt: Date | null = null;
+
+  /** Since when every status sync has failed; null while they work. */
+  @Property({ type: 'datetime', nullable: true })
+  syncFailingSince: Date | null = null;
+
+  /** The last failed sync's sentence. */
+  @Property({ type: 'text', nullable: true })
+  syncError: string | null = null;
+
+  /** A sync that failed for a reason retrying cannot fix waits until then, rather than failing at every interval. */
+  @Property({ type: 'datetime', nullable: true })
+  syncRetryAt: Date | null = null;
+
+  /** When `supplier.sync_failing` was sent for the current failure, so it goes once, and its recovery once. */
+  @Property({ type: 'datetime', nullable: true })
+  syncFailureAlertedAt: Date | null = null;
 
   /** `dateExpirationMotPasseCompteTech` of the technical account (YYYY-MM-DD), as last read. */
   @Property({ type: 'string', columnType: 'date', nullable: true })

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
+import {
+  BigIntType,
+  Entity,
+  Index,
+  ManyToOne,
+  OptionalProps,
+  PrimaryKey,
+  Property,
+  Unique,
+  type Ref,
+} from '@mikro-orm/core';
 import { SupplierAccount } from './supplier-account.js';
 
 /**

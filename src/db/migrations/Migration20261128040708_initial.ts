@@ -12,8 +12,12 @@ export class Migration20261128040708_initial extends Migration {
     );
     this.addSql(`create index "invoice_engagement_number_index" on "invoice" ("engagement_number");`);
     this.addSql(`create index "invoice_state_created_at_index" on "invoice" ("state", "created_at");`);
-    this.addSql(`alter table "invoice" add constraint "invoice_supplier_idempotency_key_unique" unique ("supplier_id", "idempotency_key");`);
-    this.addSql(`alter table "invoice" add constraint "invoice_supplier_number_unique" unique ("supplier_id", "number");`);
+    this.addSql(
+      `alter table "invoice" add constraint "invoice_supplier_idempotency_key_unique" unique ("supplier_id", "idempotency_key");`,
+    );
+    this.addSql(
+      `alter table "invoice" add constraint "invoice_supplier_number_unique" unique ("supplier_id", "number");`,
+    );
 
     this.addSql(
       `create table "invoice_event" ("id" bigserial primary key, "invoice_id" uuid not null, "at" timestamptz not null, "type" varchar(48) not null, "source" varchar(16) not null, "message" text not null, "details" jsonb null);`,
@@ -29,8 +33,12 @@ export class Migration20261128040708_initial extends Migration {
     );
 
     // The timeline is evidence: refuse any change to a line once written.
-    this.addSql(`create function invoice_event_append_only() returns trigger language plpgsql as $$ begin raise exception 'invoice_event is append-only'; end $$;`);
-    this.addSql(`create trigger invoice_event_append_only before update or delete on "invoice_event" for each row execute function invoice_event_append_only();`);
+    this.addSql(
+      `create function invoice_event_append_only() returns trigger language plpgsql as $$ begin raise exception 'invoice_event is append-only'; end $$;`,
+    );
+    this.addSql(
+      `create trigger invoice_event_append_only before update or delete on "invoice_event" for each row execute function invoice_event_append_only();`,
+    );
   }
 
   override down(): void {

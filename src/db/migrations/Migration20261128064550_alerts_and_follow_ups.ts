@@ -19,7 +19,9 @@ export class Migration20261128064550_alerts_and_follow_ups extends Migration {
     );
     this.addSql(`create index "delivery_status_index" on "delivery" ("status", "updated_at");`);
     this.addSql(`create index "delivery_subscription_created_index" on "delivery" ("subscription_id", "created_at");`);
-    this.addSql(`alter table "delivery" add constraint "delivery_notification_subscription_sequence_unique" unique ("notification_id", "subscription_id", "sequence");`);
+    this.addSql(
+      `alter table "delivery" add constraint "delivery_notification_subscription_sequence_unique" unique ("notification_id", "subscription_id", "sequence");`,
+    );
 
     this.addSql(
       `create table "follow_up" ("id" uuid not null, "invoice_id" uuid not null, "kind" varchar(16) not null, "request" jsonb not null, "attachment_content" bytea null, "chorus_attachment_id" bigint null, "state" varchar(16) not null default 'queued', "error" jsonb null, "created_at" timestamptz not null, "updated_at" timestamptz not null, constraint "follow_up_pkey" primary key ("id"));`,
@@ -49,12 +51,16 @@ export class Migration20261128064550_alerts_and_follow_ups extends Migration {
       `alter table "follow_up" add constraint "follow_up_invoice_id_foreign" foreign key ("invoice_id") references "invoice" ("id") on update cascade on delete restrict;`,
     );
 
-    this.addSql(`alter table "supplier_account" add column "password_expires_on" date null, add column "password_checked_at" timestamptz null;`);
+    this.addSql(
+      `alter table "supplier_account" add column "password_expires_on" date null, add column "password_checked_at" timestamptz null;`,
+    );
 
     this.addSql(
       `alter table "invoice" add column "action_required" varchar(32) null, add column "deposited_at" timestamptz null, add column "made_available_at" timestamptz null, add column "status_followed" boolean not null default false, add column "corrects_id" uuid null, add column "corrected_by_id" uuid null, add column "overdue_alerted_at" timestamptz null;`,
     );
-    this.addSql(`alter table "invoice" add constraint "invoice_corrects_id_foreign" foreign key ("corrects_id") references "invoice" ("id") on update cascade on delete restrict;`);
+    this.addSql(
+      `alter table "invoice" add constraint "invoice_corrects_id_foreign" foreign key ("corrects_id") references "invoice" ("id") on update cascade on delete restrict;`,
+    );
     this.addSql(
       `alter table "invoice" add constraint "invoice_corrected_by_id_foreign" foreign key ("corrected_by_id") references "invoice" ("id") on update cascade on delete set null;`,
     );
@@ -74,7 +80,9 @@ export class Migration20261128064550_alerts_and_follow_ups extends Migration {
       when "state" = 'integrated' and "chorus_status" in ('SUSPENDUE', 'A_COMPLETER') then 'suspended'
       when "state" = 'integrated' and "chorus_status" in ('A_RECYCLER', 'EN_ATTENTE_RECYCLAGE_FOURNISSEUR') then 'to_recycle'
       end;`);
-    this.addSql(`update "invoice" i set "deposited_at" = a."finished_at" from "deposit_attempt" a where a."invoice_id" = i."id" and a."phase" in ('sent', 'reconciled');`);
+    this.addSql(
+      `update "invoice" i set "deposited_at" = a."finished_at" from "deposit_attempt" a where a."invoice_id" = i."id" and a."phase" in ('sent', 'reconciled');`,
+    );
   }
 
   override down(): void {

@@ -1,6 +1,9 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** The validator's inbox (subcontractors' and co-contractors' invoices), the validator an invoice names, longer follow-up kinds. */
+/**
+ * The validator's inbox (subcontractors' and co-contractors' invoices), the validator an invoice names, longer
+ * follow-up kinds.
+ */
 export class Migration20261130150000_validations extends Migration {
   override up(): void {
     this.addSql(`create table "validation" (

@@ -11,6 +11,11 @@ import { Migration20261130140000_contracts } from './Migration20261130140000_con
 import { Migration20261130150000_validations } from './Migration20261130150000_validations.js';
 import { Migration20261130160000_works_documents } from './Migration20261130160000_works_documents.js';
 import { Migration20261130170000_constraint_names } from './Migration20261130170000_constraint_names.js';
+import { Migration20261207120000_sync_health } from './Migration20261207120000_sync_health.js';
+import { Migration20261207160000_integration_search } from './Migration20261207160000_integration_search.js';
+import { Migration20261207190000_send_once_versions } from './Migration20261207190000_send_once_versions.js';
+import { Migration20261207191000_refused_by_validator } from './Migration20261207191000_refused_by_validator.js';
+import { Migration20261207200000_event_sequence } from './Migration20261207200000_event_sequence.js';
 
 export const migrationsList = [
   { name: 'Migration20261128040708_initial', class: Migration20261128040708_initial },
@@ -25,4 +30,9 @@ export const migrationsList = [
   { name: 'Migration20261130150000_validations', class: Migration20261130150000_validations },
   { name: 'Migration20261130160000_works_documents', class: Migration20261130160000_works_documents },
   { name: 'Migration20261130170000_constraint_names', class: Migration20261130170000_constraint_names },
+  { name: 'Migration20261207120000_sync_health', class: Migration20261207120000_sync_health },
+  { name: 'Migration20261207160000_integration_search', class: Migration20261207160000_integration_search },
+  { name: 'Migration20261207190000_send_once_versions', class: Migration20261207190000_send_once_versions },
+  { name: 'Migration20261207191000_refused_by_validator', class: Migration20261207191000_refused_by_validator },
+  { name: 'Migration20261207200000_event_sequence', class: Migration20261207200000_event_sequence },
 ];

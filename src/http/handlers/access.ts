@@ -54,7 +54,12 @@ export function revokeApiKeyHandler(ctx: AppContext, registry: ApiKeyRegistry): 
 /** The audit trail, newest first; only for admins of every supplier (it names every supplier's calls). */
 export function auditHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
-    if (callerOf(res).scope !== null) throw new HttpError(403, 'FORBIDDEN', 'The audit trail needs an admin key for every supplier (supplierSirets null).');
+    if (callerOf(res).scope !== null)
+      throw new HttpError(
+        403,
+        'FORBIDDEN',
+        'The audit trail needs an admin key for every supplier (supplierSirets null).',
+      );
     const { limit, before } = queryOf(auditQuerySchema, req.query);
     const entries = await listAudit(ctx.orm.em.fork(), limit, before);
     res.json({

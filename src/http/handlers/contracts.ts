@@ -12,8 +12,9 @@ export function upsertContract(ctx: AppContext): RequestHandler {
     const parsed = contractInputSchema.safeParse(req.body);
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'contract profile');
     // A key may describe only the contracts its own suppliers hold.
-    assertSupplierVisible(callerOf(res), parsed.data.holderSiret, 'holderSiret');
-    const { contract, created } = await saveContract(ctx.orm.em.fork(), parsed.data);
+    const caller = callerOf(res);
+    assertSupplierVisible(caller, parsed.data.holderSiret, 'holderSiret');
+    const { contract, created } = await saveContract(ctx.orm.em.fork(), parsed.data, caller.scope);
     ctx.contracts.forget(contract.marketNumber);
     res
       .status(created ? 201 : 200)

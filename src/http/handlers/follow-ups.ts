@@ -14,10 +14,18 @@ export function recycleInvoice(ctx: AppContext): RequestHandler {
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'recycling request');
     const { recipientSiret, serviceCode, engagementNumber, comment } = parsed.data;
     const correlationId = correlationIdOf(res);
-    const routing = { recipientSiret: recipientSiret ?? null, serviceCode: serviceCode ?? null, engagementNumber: engagementNumber ?? null, comment: comment ?? null };
+    const routing = {
+      recipientSiret: recipientSiret ?? null,
+      serviceCode: serviceCode ?? null,
+      engagementNumber: engagementNumber ?? null,
+      comment: comment ?? null,
+    };
     const { followUp } = await requestRecycle(ctx, id, routing, correlationId);
     ctx.logger.info('Recycling requested', { invoiceId: id, followUpId: followUp.id, correlationId });
-    res.status(202).location(`/v1/invoices/${id}`).json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
+    res
+      .status(202)
+      .location(`/v1/invoices/${id}`)
+      .json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
   };
 }
 
@@ -28,10 +36,18 @@ export function completeInvoice(ctx: AppContext): RequestHandler {
     if (!parsed.success) throw validationError(issuesFromZod(parsed.error), 'completion');
     const { comment, attachment } = parsed.data;
     const correlationId = correlationIdOf(res);
-    const input = { comment, attachment: attachment ? { name: attachment.name, mimeType: attachment.mimeType, content: attachment.contentBase64 } : null };
+    const input = {
+      comment,
+      attachment: attachment
+        ? { name: attachment.name, mimeType: attachment.mimeType, content: attachment.contentBase64 }
+        : null,
+    };
     const { followUp } = await requestCompletion(ctx, id, input, correlationId);
     ctx.logger.info('Completion requested', { invoiceId: id, followUpId: followUp.id, correlationId });
-    res.status(202).location(`/v1/invoices/${id}`).json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
+    res
+      .status(202)
+      .location(`/v1/invoices/${id}`)
+      .json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
   };
 }
 
@@ -43,6 +59,9 @@ export function correctValidatorHandler(ctx: AppContext): RequestHandler {
     const correlationId = correlationIdOf(res);
     const { followUp } = await requestValidatorCorrection(ctx, id, parsed.data.validatorSiret, correlationId);
     ctx.logger.info('Validator correction requested', { invoiceId: id, followUpId: followUp.id, correlationId });
-    res.status(202).location(`/v1/invoices/${id}`).json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
+    res
+      .status(202)
+      .location(`/v1/invoices/${id}`)
+      .json({ followUpId: followUp.id, kind: followUp.kind, state: followUp.state });
   };
 }

@@ -9,7 +9,8 @@ import { sendError } from '../errors.js';
 export function metricsRoute(ctx: AppContext, metrics: Metrics): RequestHandler {
   return async (req, res) => {
     const token = ctx.config.metricsToken;
-    if (token === null) return sendError(res, 404, 'NOT_FOUND', 'No route for GET /metrics (set METRICS_TOKEN to serve it).');
+    if (token === null)
+      return sendError(res, 404, 'NOT_FOUND', 'No route for GET /metrics (set METRICS_TOKEN to serve it).');
     if (!sameSecret(bearerToken(req), token)) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="chorus-relay metrics"');
       return sendError(res, 401, 'UNAUTHORIZED', 'Send METRICS_TOKEN as "Authorization: Bearer <token>".');

@@ -1,6 +1,12 @@
 /** Subscriptions (who hears about what), their delivery log, and replays. */
 import type { RequestHandler } from 'express';
-import { createSubscription, deactivateSubscription, deliveriesOf, listSubscriptions, replayDelivery } from '../../alerts/subscriptions.js';
+import {
+  createSubscription,
+  deactivateSubscription,
+  deliveriesOf,
+  listSubscriptions,
+  replayDelivery,
+} from '../../alerts/subscriptions.js';
 import { assertSupplierVisible, callerOf } from '../auth.js';
 import { webhookUrlProblem } from '../../alerts/safe-target.js';
 import type { AppContext } from '../../context.js';
@@ -21,7 +27,11 @@ export function createSubscriptionHandler(ctx: AppContext): RequestHandler {
       if (problem) throw validationError([{ path: 'url', ...problem }], 'subscription');
     }
     const { subscription, supplier, secret } = await createSubscription(ctx.orm.em.fork(), ctx.secretBox, parsed.data);
-    ctx.logger.info('Subscription created', { subscriptionId: subscription.id, channel: subscription.channel, supplierSiret: supplier.siret });
+    ctx.logger.info('Subscription created', {
+      subscriptionId: subscription.id,
+      channel: subscription.channel,
+      supplierSiret: supplier.siret,
+    });
     res
       .status(201)
       .location(`/v1/subscriptions/${subscription.id}`)
@@ -56,8 +66,15 @@ export function replayDeliveryHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const delivery = await replayDelivery(ctx.orm.em.fork(), idParam(req.params.id, 'delivery'));
     // If Redis is away, the sweeper adds the job of this pending delivery later.
-    await enqueueDelivery(ctx.queues, { id: delivery.id, channel: delivery.channel, label: `replay ${delivery.sequence}` }).catch((error: unknown) =>
-      ctx.logger.warn('Replay job not enqueued; the sweeper will add it', { deliveryId: delivery.id, error: error instanceof Error ? error.message : String(error) }),
+    await enqueueDelivery(ctx.queues, {
+      id: delivery.id,
+      channel: delivery.channel,
+      label: `replay ${delivery.sequence}`,
+    }).catch((error: unknown) =>
+      ctx.logger.warn('Replay job not enqueued; the sweeper will add it', {
+        deliveryId: delivery.id,
+        error: error instanceof Error ? error.message : String(error),
+      }),
     );
     res.status(202).json(deliveryView(delivery));
   };

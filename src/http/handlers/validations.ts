@@ -1,6 +1,6 @@
 /**
- * The main contractor's side: GET /v1/validations (its inboxes, as JSON or a CSV export), GET /v1/validations/{id}, and its decisions,
- * POST /v1/validations/{id}/approve and /refuse (202 once stored; a job sends them to Chorus Pro).
+ * The main contractor's side: GET /v1/validations (its inboxes, as JSON or a CSV export), GET /v1/validations/{id}, and
+ * its decisions, POST /v1/validations/{id}/approve and /refuse (202 once stored; a job sends them to Chorus Pro).
  */
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
@@ -19,8 +19,13 @@ export function listValidationsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const query = queryOf(validationListQuerySchema, req.query);
     const wantsCsv = req.accepts(['application/json', 'text/csv']) === 'text/csv';
-    if (!wantsCsv && req.accepts(['application/json']) === false) throw new HttpError(406, 'NOT_ACCEPTABLE', 'This list is available as application/json or text/csv.');
-    const rows = await listValidations(ctx.orm.em.fork(), callerOf(res).scope, wantsCsv ? { ...query, limit: CSV_MAX_ROWS } : query);
+    if (!wantsCsv && req.accepts(['application/json']) === false)
+      throw new HttpError(406, 'NOT_ACCEPTABLE', 'This list is available as application/json or text/csv.');
+    const rows = await listValidations(
+      ctx.orm.em.fork(),
+      callerOf(res).scope,
+      wantsCsv ? { ...query, limit: CSV_MAX_ROWS } : query,
+    );
     if (wantsCsv) {
       res
         .status(200)

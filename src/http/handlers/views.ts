@@ -2,7 +2,14 @@
 import type { RequestHandler } from 'express';
 import { callerOf } from '../auth.js';
 import type { AppContext } from '../../context.js';
-import { eachInvoice, invoiceStats, listInvoices, type InvoiceFilters, type SortField } from '../../invoices/listing.js';
+import {
+  eachInvoice,
+  invoiceStats,
+  listInvoices,
+  type InvoiceFilters,
+  type SortField,
+} from '../../invoices/listing.js';
+import { failingSyncs } from '../../suppliers/sync-health.js';
 import { HttpError } from '../errors.js';
 import { queryOf } from '../params.js';
 import { CSV_BOM, CSV_COLUMNS, csvLine, csvRow, invoiceView } from '../presenters.js';
@@ -30,15 +37,27 @@ export function listInvoicesHandler(ctx: AppContext): RequestHandler {
       res.end();
       return;
     }
-    if (req.accepts(['application/json']) === false) throw new HttpError(406, 'NOT_ACCEPTABLE', 'This list is available as application/json or text/csv.');
-    const page = await listInvoices(ctx.orm.em.fork(), filters, { sort, descending, limit, ...(cursor ? { cursor } : {}) });
-    res.json({ data: page.invoices.map((i) => invoiceView(i, i.supplier.getEntity().siret)), nextCursor: page.nextCursor });
+    if (req.accepts(['application/json']) === false)
+      throw new HttpError(406, 'NOT_ACCEPTABLE', 'This list is available as application/json or text/csv.');
+    const page = await listInvoices(ctx.orm.em.fork(), filters, {
+      sort,
+      descending,
+      limit,
+      ...(cursor ? { cursor } : {}),
+    });
+    res.json({
+      data: page.invoices.map((i) => invoiceView(i, i.supplier.getEntity().siret)),
+      nextCursor: page.nextCursor,
+    });
   };
 }
 
 export function statsHandler(ctx: AppContext): RequestHandler {
   return async (req, res) => {
     const { supplierSiret, marketNumber } = queryOf(statsQuerySchema, req.query);
-    res.json(await invoiceStats(ctx.orm.em.fork(), supplierSiret, callerOf(res).scope, marketNumber));
+    const { scope } = callerOf(res);
+    const stats = await invoiceStats(ctx.orm.em.fork(), supplierSiret, scope, marketNumber);
+    const failing = await failingSyncs(ctx.orm.em.fork(), supplierSiret ? [supplierSiret] : scope);
+    res.json({ ...stats, suppliersSyncFailing: failing.length });
   };
 }

@@ -25,7 +25,9 @@ export interface FileChecker {
 
 function workerFile(): string {
   const compiled = new URL('./inspect-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(compiled)) ? compiled.href : new URL('./inspect-worker-dev.mjs', import.meta.url).href;
+  return existsSync(fileURLToPath(compiled))
+    ? compiled.href
+    : new URL('./inspect-worker-dev.mjs', import.meta.url).href;
 }
 
 /** The pool starts with the first file: processes that never read one (workers) start no thread. */
@@ -37,18 +39,27 @@ export function createFileChecker(limits: FileLimits): FileChecker {
       minThreads: 1,
       maxThreads: limits.threads,
       idleTimeout: 60_000,
-      resourceLimits: { maxOldGenerationSizeMb: limits.memoryMb, maxYoungGenerationSizeMb: Math.min(64, Math.floor(limits.memoryMb / 4)) },
+      resourceLimits: {
+        maxOldGenerationSizeMb: limits.memoryMb,
+        maxYoungGenerationSizeMb: Math.min(64, Math.floor(limits.memoryMb / 4)),
+      },
     }));
-  const refused = (message: string): FileInspection => ({ issues: [{ path: 'file', code: 'file_too_complex', message }], data: null });
+  const refused = (message: string): FileInspection => ({
+    issues: [{ path: 'file', code: 'file_too_complex', message }],
+    data: null,
+  });
   return {
     async inspect(content, syntaxeFlux) {
-      if (content.length <= limits.inlineMaxBytes && !isPdf(content)) return inspectInvoiceFile(content, syntaxeFlux, limits);
+      if (content.length <= limits.inlineMaxBytes && !isPdf(content))
+        return inspectInvoiceFile(content, syntaxeFlux, limits);
       try {
         return await started().run({ content, syntaxeFlux, limits }, { signal: AbortSignal.timeout(limits.timeoutMs) });
       } catch (error) {
         const code = (error as { code?: string; name?: string }).code ?? (error as { name?: string }).name;
-        if (code === 'ERR_WORKER_OUT_OF_MEMORY') return refused(`The file needs more than ${limits.memoryMb} MB to read (FILE_CHECK_MEMORY_MB): refused.`);
-        if (code === 'AbortError' || code === 'TimeoutError') return refused(`The file takes more than ${limits.timeoutMs} ms to read (FILE_CHECK_TIMEOUT_MS): refused.`);
+        if (code === 'ERR_WORKER_OUT_OF_MEMORY')
+          return refused(`The file needs more than ${limits.memoryMb} MB to read (FILE_CHECK_MEMORY_MB): refused.`);
+        if (code === 'AbortError' || code === 'TimeoutError')
+          return refused(`The file takes more than ${limits.timeoutMs} ms to read (FILE_CHECK_TIMEOUT_MS): refused.`);
         throw error;
       }
     },

@@ -10,5 +10,9 @@ export interface InspectTask {
 }
 
 export default function inspect(task: InspectTask): FileInspection {
-  return inspectInvoiceFile(Buffer.from(task.content.buffer, task.content.byteOffset, task.content.byteLength), task.syntaxeFlux, task.limits);
+  return inspectInvoiceFile(
+    Buffer.from(task.content.buffer, task.content.byteOffset, task.content.byteLength),
+    task.syntaxeFlux,
+    task.limits,
+  );
 }

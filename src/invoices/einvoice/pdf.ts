@@ -23,12 +23,23 @@ export function facturXml(pdf: Buffer, limits: FileLimits): Buffer {
   for (const object of [...objects.values()]) {
     if (/\/Type\s*\/ObjStm\b/.test(object.dict) && object.stream) readObjectStream(object, objects, limits, budget);
   }
-  const specs = [...objects.values()].filter((o) => /\/EF\b/.test(o.dict) && fileNamesOf(o.dict).some((n) => n.toLowerCase() === FACTUR_X_NAME));
-  const targets = new Set(specs.map((s) => /\/EF\s*<<[^>]*?\/F\s+(\d+)\s+\d+\s+R/.exec(s.dict)?.[1]).filter((n): n is string => n !== undefined));
-  if (targets.size === 0) throw new UnreadableInvoiceError('The PDF has no embedded file named factur-x.xml: it is not a Factur-X invoice');
-  if (targets.size > 1) throw new UnreadableInvoiceError('The PDF embeds several different files named factur-x.xml: which one is the invoice is ambiguous');
+  const specs = [...objects.values()].filter(
+    (o) => /\/EF\b/.test(o.dict) && fileNamesOf(o.dict).some((n) => n.toLowerCase() === FACTUR_X_NAME),
+  );
+  const targets = new Set(
+    specs
+      .map((s) => /\/EF\s*<<[^>]*?\/F\s+(\d+)\s+\d+\s+R/.exec(s.dict)?.[1])
+      .filter((n): n is string => n !== undefined),
+  );
+  if (targets.size === 0)
+    throw new UnreadableInvoiceError('The PDF has no embedded file named factur-x.xml: it is not a Factur-X invoice');
+  if (targets.size > 1)
+    throw new UnreadableInvoiceError(
+      'The PDF embeds several different files named factur-x.xml: which one is the invoice is ambiguous',
+    );
   const embedded = objects.get([...targets][0]!);
-  if (!embedded?.stream) throw new UnreadableInvoiceError('The PDF names an embedded factur-x.xml but holds no such stream');
+  if (!embedded?.stream)
+    throw new UnreadableInvoiceError('The PDF names an embedded factur-x.xml but holds no such stream');
   return decode(embedded, limits, budget);
 }
 
@@ -38,7 +49,8 @@ function readObjects(pdf: Buffer, limits: FileLimits): Map<string, PdfObject> {
   const objects = new Map<string, PdfObject>();
   let count = 0;
   for (const match of text.matchAll(OBJECT_HEADER)) {
-    if (++count > limits.maxPdfObjects) throw new FileTooComplexError(`The PDF has more than ${limits.maxPdfObjects} objects (FILE_MAX_PDF_OBJECTS)`);
+    if (++count > limits.maxPdfObjects)
+      throw new FileTooComplexError(`The PDF has more than ${limits.maxPdfObjects} objects (FILE_MAX_PDF_OBJECTS)`);
     const start = match.index + match[0].length;
     const end = text.indexOf('endobj', start);
     if (end < 0) continue;
@@ -51,18 +63,27 @@ function readObjects(pdf: Buffer, limits: FileLimits): Map<string, PdfObject> {
     const dict = body.slice(0, streamAt.index);
     const dataStart = start + streamAt.index + streamAt[0].length;
     const declared = /\/Length\s+(\d+)(?!\s+\d+\s+R)/.exec(dict)?.[1];
-    const dataEnd = declared !== undefined && dataStart + Number(declared) <= end ? dataStart + Number(declared) : text.lastIndexOf('endstream', end);
+    const dataEnd =
+      declared !== undefined && dataStart + Number(declared) <= end
+        ? dataStart + Number(declared)
+        : text.lastIndexOf('endstream', end);
     objects.set(match[1]!, { dict, stream: pdf.subarray(dataStart, Math.max(dataStart, dataEnd)) });
   }
   return objects;
 }
 
 /** The objects an object stream holds (`/N` pairs of number and offset, then the objects from `/First`). */
-function readObjectStream(container: PdfObject, objects: Map<string, PdfObject>, limits: FileLimits, budget: { streams: number }): void {
+function readObjectStream(
+  container: PdfObject,
+  objects: Map<string, PdfObject>,
+  limits: FileLimits,
+  budget: { streams: number },
+): void {
   const data = decode(container, limits, budget).toString('latin1');
   const n = Number(/\/N\s+(\d+)/.exec(container.dict)?.[1] ?? 0);
   const first = Number(/\/First\s+(\d+)/.exec(container.dict)?.[1] ?? 0);
-  if (objects.size + n > limits.maxPdfObjects) throw new FileTooComplexError(`The PDF has more than ${limits.maxPdfObjects} objects (FILE_MAX_PDF_OBJECTS)`);
+  if (objects.size + n > limits.maxPdfObjects)
+    throw new FileTooComplexError(`The PDF has more than ${limits.maxPdfObjects} objects (FILE_MAX_PDF_OBJECTS)`);
   const header = data.slice(0, first).trim().split(/\s+/).map(Number);
   for (let i = 0; i < n && 2 * i + 1 < header.length; i++) {
     const from = first + header[2 * i + 1]!;
@@ -72,14 +93,23 @@ function readObjectStream(container: PdfObject, objects: Map<string, PdfObject>,
 }
 
 function decode(object: PdfObject, limits: FileLimits, budget: { streams: number }): Buffer {
-  if (--budget.streams < 0) throw new FileTooComplexError(`The PDF needs more than ${limits.maxPdfStreams} streams inflated (FILE_MAX_PDF_STREAMS)`);
-  const filters = [...(/\/Filter\s*(\[[^\]]*\]|\/\w+)/.exec(object.dict)?.[1] ?? '').matchAll(/\/(\w+)/g)].map((m) => m[1]);
-  if (filters.some((f) => f !== 'FlateDecode')) throw new UnreadableInvoiceError(`The PDF stream uses a filter the intake does not read (${filters.join(', ')})`);
+  if (--budget.streams < 0)
+    throw new FileTooComplexError(
+      `The PDF needs more than ${limits.maxPdfStreams} streams inflated (FILE_MAX_PDF_STREAMS)`,
+    );
+  const filters = [...(/\/Filter\s*(\[[^\]]*\]|\/\w+)/.exec(object.dict)?.[1] ?? '').matchAll(/\/(\w+)/g)].map(
+    (m) => m[1],
+  );
+  if (filters.some((f) => f !== 'FlateDecode'))
+    throw new UnreadableInvoiceError(`The PDF stream uses a filter the intake does not read (${filters.join(', ')})`);
   if (filters.length === 0) return object.stream!;
   try {
     return inflateSync(object.stream!, { maxOutputLength: limits.maxXmlBytes });
   } catch (error) {
-    if (error instanceof RangeError) throw new FileTooComplexError(`A PDF stream inflates to more than ${limits.maxXmlBytes} bytes (FILE_MAX_XML_BYTES)`);
+    if (error instanceof RangeError)
+      throw new FileTooComplexError(
+        `A PDF stream inflates to more than ${limits.maxXmlBytes} bytes (FILE_MAX_XML_BYTES)`,
+      );
     throw new UnreadableInvoiceError('A PDF stream is damaged and cannot be inflated');
   }
 }
@@ -89,7 +119,9 @@ function fileNamesOf(dict: string): string[] {
   const names: string[] = [];
   for (const m of dict.matchAll(/\/(?:UF|F)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)/g)) {
     const raw = m[1]!;
-    const bytes = raw.startsWith('(') ? Buffer.from(raw.slice(1, -1).replace(/\\([()\\])/g, '$1'), 'latin1') : Buffer.from(raw.slice(1, -1).replace(/\s/g, ''), 'hex');
+    const bytes = raw.startsWith('(')
+      ? Buffer.from(raw.slice(1, -1).replace(/\\([()\\])/g, '$1'), 'latin1')
+      : Buffer.from(raw.slice(1, -1).replace(/\s/g, ''), 'hex');
     const utf16 = bytes[0] === 0xfe && bytes[1] === 0xff;
     names.push(
       utf16

@@ -1,7 +1,7 @@
 /**
  * Reads the data Chorus Pro cares about from an e-invoice XML: UBL 2.1 (Invoice, CreditNote) and UN/CEFACT CII
- * (also the one a Factur-X PDF embeds, found by pdf.ts). Where each datum sits follows einvoice-formats.md ("where Chorus data
- * goes": BT-10 service code, BT-13 engagement number, BT-29/BT-46 SIRET with scheme 0009...).
+ * (also the one a Factur-X PDF embeds, found by pdf.ts). Where each datum sits: docs/chorus-pro-notes.md, "Identifiers
+ * and e-invoice data" (BT-10 service code, BT-13 engagement number, BT-29/BT-46 SIRET with scheme 0009...).
  */
 import { MalformedXmlError, parseXmlTree, type XmlNode } from './xml-tree.js';
 
@@ -24,8 +24,9 @@ export interface EInvoiceData {
   vatAmount: string | null;
   amountWithVat: string | null;
   /**
-   * BT-23 when it holds a Chorus Pro billing frame (A1 to A25): CII `BusinessProcessSpecifiedDocumentContextParameter/ID`,
-   * UBL `ProfileID`. Null otherwise (absent, PEPPOL's default profile, or a reform billing mode such as M1).
+   * BT-23 when it holds a Chorus Pro billing frame (A1 to A25): CII
+   * `BusinessProcessSpecifiedDocumentContextParameter/ID`, UBL `ProfileID`. Null otherwise (absent, PEPPOL's default
+   * profile, or a reform billing mode such as M1).
    */
   billingFrame: string | null;
 }
@@ -58,9 +59,12 @@ export function readInvoiceXml(xml: string): EInvoiceData {
     if (error instanceof MalformedXmlError) throw new UnreadableInvoiceError(error.message);
     throw error;
   }
-  if (doc.Invoice || doc.CreditNote) return readUbl((doc.Invoice ?? doc.CreditNote) as Node, doc.CreditNote ? '381' : null);
+  if (doc.Invoice || doc.CreditNote)
+    return readUbl((doc.Invoice ?? doc.CreditNote) as Node, doc.CreditNote ? '381' : null);
   if (doc.CrossIndustryInvoice) return readCii(doc.CrossIndustryInvoice as Node);
-  throw new UnreadableInvoiceError(`Unknown XML document (root element: ${Object.keys(doc).filter((k) => !k.startsWith('?'))[0] ?? 'none'})`);
+  throw new UnreadableInvoiceError(
+    `Unknown XML document (root element: ${Object.keys(doc).filter((k) => !k.startsWith('?'))[0] ?? 'none'})`,
+  );
 }
 
 function text(node: unknown): string | null {
@@ -90,7 +94,9 @@ function all(node: unknown): unknown[] {
 /** A SIRET among identifier elements: scheme 0009 first, then any 14-digit identifier. */
 function siretAmong(candidates: unknown[]): string | null {
   const values = candidates.flatMap(all);
-  const withScheme = values.find((v) => typeof v === 'object' && v !== null && (v as Node)['@schemeID'] === '0009' && /^\d{14}$/.test(text(v) ?? ''));
+  const withScheme = values.find(
+    (v) => typeof v === 'object' && v !== null && (v as Node)['@schemeID'] === '0009' && /^\d{14}$/.test(text(v) ?? ''),
+  );
   if (withScheme) return text(withScheme);
   const any = values.map(text).find((v) => v !== null && /^\d{14}$/.test(v));
   return any ?? null;
@@ -99,7 +105,12 @@ function siretAmong(candidates: unknown[]): string | null {
 function readUbl(root: Node, typeOverride: string | null): EInvoiceData {
   const party = (role: string) => at(root, role, 'Party');
   const partySiret = (p: unknown) =>
-    siretAmong([at(p, 'PartyIdentification', 'ID'), ...all(at(p, 'PartyIdentification')).map((x) => at(x, 'ID')), at(p, 'EndpointID'), at(p, 'PartyLegalEntity', 'CompanyID')]);
+    siretAmong([
+      at(p, 'PartyIdentification', 'ID'),
+      ...all(at(p, 'PartyIdentification')).map((x) => at(x, 'ID')),
+      at(p, 'EndpointID'),
+      at(p, 'PartyLegalEntity', 'CompanyID'),
+    ]);
   const totals = at(root, 'LegalMonetaryTotal');
   return {
     syntax: 'UBL',
@@ -123,13 +134,22 @@ function readCii(root: Node): EInvoiceData {
   const agreement = at(transaction, 'ApplicableHeaderTradeAgreement');
   const settlement = at(transaction, 'ApplicableHeaderTradeSettlement');
   const sums = at(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
-  const partySiret = (p: unknown) => siretAmong([at(p, 'GlobalID'), at(p, 'ID'), at(p, 'SpecifiedLegalOrganization', 'ID'), at(p, 'URIUniversalCommunication', 'URIID')]);
+  const partySiret = (p: unknown) =>
+    siretAmong([
+      at(p, 'GlobalID'),
+      at(p, 'ID'),
+      at(p, 'SpecifiedLegalOrganization', 'ID'),
+      at(p, 'URIUniversalCommunication', 'URIID'),
+    ]);
   const rawDate = text(at(root, 'ExchangedDocument', 'IssueDateTime', 'DateTimeString'));
   const vat = all(at(sums, 'TaxTotalAmount'))[0];
   return {
     syntax: 'CII',
     number: text(at(root, 'ExchangedDocument', 'ID')),
-    issueDate: rawDate && /^\d{8}$/.test(rawDate) ? `${rawDate.slice(0, 4)}-${rawDate.slice(4, 6)}-${rawDate.slice(6, 8)}` : rawDate,
+    issueDate:
+      rawDate && /^\d{8}$/.test(rawDate)
+        ? `${rawDate.slice(0, 4)}-${rawDate.slice(4, 6)}-${rawDate.slice(6, 8)}`
+        : rawDate,
     typeCode: text(at(root, 'ExchangedDocument', 'TypeCode')),
     supplierSiret: partySiret(at(agreement, 'SellerTradeParty')),
     recipientSiret: partySiret(at(agreement, 'BuyerTradeParty')),
@@ -139,6 +159,8 @@ function readCii(root: Node): EInvoiceData {
     amountWithoutVat: text(at(sums, 'TaxBasisTotalAmount')),
     vatAmount: text(vat),
     amountWithVat: text(at(sums, 'GrandTotalAmount')),
-    billingFrame: frameIn(text(at(root, 'ExchangedDocumentContext', 'BusinessProcessSpecifiedDocumentContextParameter', 'ID'))),
+    billingFrame: frameIn(
+      text(at(root, 'ExchangedDocumentContext', 'BusinessProcessSpecifiedDocumentContextParameter', 'ID')),
+    ),
   };
 }

@@ -23,7 +23,8 @@ export type Handlers = Partial<Record<EndpointName, Handler>>;
 export const ok = (libelle: string, body: Body): Body => ({ codeRetour: 0, libelle, ...body });
 
 /** A list, or its only element as a bare object when that variant is on. */
-export const list = <T>(variants: Variants, items: T[]): T[] | T => (variants.singleObjectLists && items.length === 1 ? items[0]! : items);
+export const list = <T>(variants: Variants, items: T[]): T[] | T =>
+  variants.singleObjectLists && items.length === 1 ? items[0]! : items;
 
 /** An empty search: an empty list, or codeRetour 20000 when that variant is on (null: answer the list). */
 export function emptySearch(variants: Variants, count: number): Body | null {
@@ -40,10 +41,16 @@ export function paginate<T>(items: T[], page: unknown, perPage: unknown) {
   const current = positive(page, 1);
   return {
     slice: items.slice((current - 1) * size, current * size),
-    parametresRetour: { pageCourante: current, pages: Math.max(1, Math.ceil(items.length / size)), nbResultatsParPage: size, total: items.length },
+    parametresRetour: {
+      pageCourante: current,
+      pages: Math.max(1, Math.ceil(items.length / size)),
+      nbResultatsParPage: size,
+      total: items.length,
+    },
   };
 }
 
 /** A text field of a request, or null. */
 export const textOf = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
-export const objectOf = (value: unknown): Body => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : {});
+export const objectOf = (value: unknown): Body =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Body) : {};

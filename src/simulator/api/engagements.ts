@@ -7,7 +7,9 @@ export function engagementsApi({ world, variants }: ApiContext): Handlers {
       const recipient = world.structureById(Number(textOf(body.structureReceptriceEngagementJuridique)));
       const number = textOf(body.numeroEngagementJuridique);
       const state = textOf(body.etatCourantEngagementJuridique);
-      const found = (recipient?.engagements ?? []).filter((ej) => (number === null || ej.numero === number) && (state === null || ej.etat === state));
+      const found = (recipient?.engagements ?? []).filter(
+        (ej) => (number === null || ej.numero === number) && (state === null || ej.etat === state),
+      );
       const empty = emptySearch(variants, found.length);
       if (empty) return empty;
       return ok('GCU_MSG_01_000', {

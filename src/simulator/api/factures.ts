@@ -1,4 +1,7 @@
-/** The Factures API (`/cpro/factures/v1/...`): deposit, search, consult, history, recycle, complete, and the recipient's `traiter/recue`. */
+/**
+ * The Factures API (`/cpro/factures/v1/...`): deposit, search, consult, history, recycle, complete, and the recipient's
+ * `traiter/recue`.
+ */
 import { SYNTAXE_FLUX_ANSWERED } from '../../chorus/contract/vocabulary.js';
 import { BUSINESS_ERRORS, BusinessError, type BusinessErrorEntry } from '../business-errors.js';
 import { isoParis, minuteParis, dayParis } from '../clock.js';
@@ -10,9 +13,13 @@ import { list, objectOf, ok, paginate, textOf, type ApiContext, type Handlers } 
 const MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /** A base64 file of at most 10 Mo, as Chorus Pro takes them (fluxes, attachments). */
-export function decodeFile(value: unknown, errors: { notBase64: BusinessErrorEntry; tooLarge: BusinessErrorEntry }): Buffer {
+export function decodeFile(
+  value: unknown,
+  errors: { notBase64: BusinessErrorEntry; tooLarge: BusinessErrorEntry },
+): Buffer {
   const content = typeof value === 'string' ? value : '';
-  if (content.length === 0 || content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content)) throw new BusinessError(errors.notBase64);
+  if (content.length === 0 || content.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(content))
+    throw new BusinessError(errors.notBase64);
   const bytes = Buffer.from(content, 'base64');
   if (bytes.length > MAX_FILE_BYTES) throw new BusinessError(errors.tooLarge);
   return bytes;
@@ -36,12 +43,20 @@ export function facturesApi(ctx: ApiContext): Handlers {
       return ok('GCU_MSG_01_000', { numeroFluxDepot: flux.number, dateDepot: dayParis(flux.depositedAt), ...answered });
     },
     rechercherFactureParFournisseur: (account, body) => searchInvoices(ctx, account, body),
-    consulterFactureParFournisseur: (account, body) => ok('GCU_MSG_01_000', { facture: consultedInvoice(world.visibleInvoice(account, Number(body.identifiantFactureCPP))) }),
+    consulterFactureParFournisseur: (account, body) =>
+      ok('GCU_MSG_01_000', {
+        facture: consultedInvoice(world.visibleInvoice(account, Number(body.identifiantFactureCPP))),
+      }),
     consulterHistoriqueFacture: (account, body) => {
       const invoice = world.visibleInvoice(account, Number(body.idFacture));
       const paging = objectOf(body.paramRechercheHistoStatuts);
-      const ordered = paging.triSensListeHistoStatut === 'Descendant' ? [...invoice.history].reverse() : invoice.history;
-      const { slice, parametresRetour } = paginate(ordered, paging.pageResultatDemandeeListeHistoStatut, paging.nbResultatsParPageListeHistoStatut);
+      const ordered =
+        paging.triSensListeHistoStatut === 'Descendant' ? [...invoice.history].reverse() : invoice.history;
+      const { slice, parametresRetour } = paginate(
+        ordered,
+        paging.pageResultatDemandeeListeHistoStatut,
+        paging.nbResultatsParPageListeHistoStatut,
+      );
       const date = (ms: number) => (variants.historyDateFormat === 'short' ? minuteParis(ms) : isoParis(ms));
       return ok('GCU_MSG_01_000', {
         idFacture: invoice.id,
@@ -51,7 +66,12 @@ export function facturesApi(ctx: ApiContext): Handlers {
         historiquesDesStatuts: {
           histoStatut: list(
             variants,
-            slice.map((h) => ({ histoStatutId: h.id, histoStatutCode: h.code, histoStatutDatePassage: date(h.at), ...(h.comment ? { histoStatutCommentaire: h.comment } : {}) })),
+            slice.map((h) => ({
+              histoStatutId: h.id,
+              histoStatutCode: h.code,
+              histoStatutDatePassage: date(h.at),
+              ...(h.comment ? { histoStatutCommentaire: h.comment } : {}),
+            })),
           ),
           pageCouranteHistoStatut: parametresRetour.pageCourante,
           pagesHistoStatut: parametresRetour.pages,
@@ -69,21 +89,50 @@ export function facturesApi(ctx: ApiContext): Handlers {
       const engagementNumber = textOf(reference.numeroBonCommande);
       actions.recycle(
         invoice,
-        { ...(recipientSiret ? { recipientSiret } : {}), ...(serviceCode ? { serviceCode } : {}), ...(engagementNumber ? { engagementNumber } : {}) },
+        {
+          ...(recipientSiret ? { recipientSiret } : {}),
+          ...(serviceCode ? { serviceCode } : {}),
+          ...(engagementNumber ? { engagementNumber } : {}),
+        },
         textOf(body.commentaire),
       );
-      return ok('GCU_MSG_01_000', { identifiantFactureCPP: invoice.id, numeroFacture: invoice.number, statutFacture: invoice.status, dateDepot: isoParis(invoice.statusAt) });
+      return ok('GCU_MSG_01_000', {
+        identifiantFactureCPP: invoice.id,
+        numeroFacture: invoice.number,
+        statutFacture: invoice.status,
+        dateDepot: isoParis(invoice.statusAt),
+      });
     },
     completerFacture: (account, body) => {
-      const attached = Array.isArray(body.pieceJointeComplementaire) ? (body.pieceJointeComplementaire as unknown[]) : [];
+      const attached = Array.isArray(body.pieceJointeComplementaire)
+        ? (body.pieceJointeComplementaire as unknown[])
+        : [];
       const ids = attached.map((a) => Number(objectOf(a).pieceJointeComplementaireId));
-      const invoice = actions.complete(world.visibleInvoice(account, Number(body.identifiantFactureCPP)), textOf(body.commentaire), ids, account.login);
-      return ok('GCU_MSG_01_000', { identifiantFactureCPP: invoice.id, numeroFacture: invoice.number, dateTraitement: isoParis(invoice.statusAt) });
+      const invoice = actions.complete(
+        world.visibleInvoice(account, Number(body.identifiantFactureCPP)),
+        textOf(body.commentaire),
+        ids,
+        account.login,
+      );
+      return ok('GCU_MSG_01_000', {
+        identifiantFactureCPP: invoice.id,
+        numeroFacture: invoice.number,
+        dateTraitement: isoParis(invoice.statusAt),
+      });
     },
     traiterFactureRecue: (account, body) => {
       if (account.role !== 'recipient') throw new BusinessError(BUSINESS_ERRORS.traiterFactureRecue.notRecipient);
-      const invoice = actions.treat(world.visibleInvoice(account, Number(body.idFacture)), String(body.nouveauStatut), textOf(body.motif));
-      return ok('GCU_MSG_01_000', { idFacture: invoice.id, numeroFacture: invoice.number, dateTraitement: isoParis(invoice.statusAt), nouveauStatut: invoice.status });
+      const invoice = actions.treat(
+        world.visibleInvoice(account, Number(body.idFacture)),
+        String(body.nouveauStatut),
+        textOf(body.motif),
+      );
+      return ok('GCU_MSG_01_000', {
+        idFacture: invoice.id,
+        numeroFacture: invoice.number,
+        dateTraitement: isoParis(invoice.statusAt),
+        nouveauStatut: invoice.status,
+      });
     },
   };
 }

@@ -32,16 +32,21 @@ function compare(a: number | string, b: number | string): number {
 }
 
 export function searchInvoices(ctx: ApiContext, account: SimAccount, body: Body): Body {
-  const date = (field: string, bound: 'from' | 'to') => (typeof body[field] === 'string' ? readRequestDate(body[field], bound) : null);
+  const date = (field: string, bound: 'from' | 'to') =>
+    typeof body[field] === 'string' ? readRequestDate(body[field], bound) : null;
   const depositFrom = date('periodeDateDepotDu', 'from');
   const depositTo = date('periodeDateDepotAu', 'to');
   const stateFrom = date('periodeDateHeureEtatCourantDu', 'from');
   const stateTo = date('periodeDateHeureEtatCourantAu', 'to');
   const statuses = Array.isArray(body.statutCourant) ? (body.statutCourant as string[]) : null;
   const paging = objectOf(body.rechercheFactureParFournisseur);
-  const key = SORT_KEYS[typeof paging.triColonne === 'string' ? paging.triColonne : 'DateDepot'] ?? ((i: SimInvoice) => i.id);
+  const key =
+    SORT_KEYS[typeof paging.triColonne === 'string' ? paging.triColonne : 'DateDepot'] ?? ((i: SimInvoice) => i.id);
   const direction = (paging.triSens ?? 'Descendant') === 'Ascendant' ? 1 : -1;
-  const cap = typeof paging.nbResultatsMaximum === 'number' && paging.nbResultatsMaximum > 0 ? paging.nbResultatsMaximum : DEFAULT_RESULT_CAP;
+  const cap =
+    typeof paging.nbResultatsMaximum === 'number' && paging.nbResultatsMaximum > 0
+      ? paging.nbResultatsMaximum
+      : DEFAULT_RESULT_CAP;
 
   const matches = ctx.world
     .invoicesOf(account)

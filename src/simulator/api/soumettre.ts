@@ -22,7 +22,8 @@ function checkTotals(body: Body, mode: string): void {
   const refuse = (detail: string) => {
     throw new BusinessError(BUSINESS_ERRORS.soumettre.totalsInconsistent, detail);
   };
-  if (ht + tva !== ttc) refuse(`Le montant TTC ${euros(ttc)} n'est pas la somme du HT ${euros(ht)} et de la TVA ${euros(tva)}.`);
+  if (ht + tva !== ttc)
+    refuse(`Le montant TTC ${euros(ttc)} n'est pas la somme du HT ${euros(ht)} et de la TVA ${euros(tva)}.`);
   const vatLines = listOfObjects(body.ligneTva);
   if (vatLines.length > 0) {
     const bases = vatLines.reduce((sum, l) => sum + cents(l.ligneTvaMontantBaseHtParTaux), 0);
@@ -34,7 +35,10 @@ function checkTotals(body: Body, mode: string): void {
   const lines = listOfObjects(body.lignePoste);
   if (lines.length === 0) throw new BusinessError(BUSINESS_ERRORS.soumettre.linesRequired);
   const linesHt = lines.reduce(
-    (sum, l) => sum + Math.round(Number(l.lignePosteQuantite ?? 0) * Number(l.lignePosteMontantUnitaireHT ?? 0) * 100) - cents(l.lignePosteMontantRemiseHT),
+    (sum, l) =>
+      sum +
+      Math.round(Number(l.lignePosteQuantite ?? 0) * Number(l.lignePosteMontantUnitaireHT ?? 0) * 100) -
+      cents(l.lignePosteMontantRemiseHT),
     0,
   );
   if (linesHt !== ht) refuse(`La somme des lignes de poste (${euros(linesHt)}) diffère du montant HT ${euros(ht)}.`);
@@ -78,10 +82,11 @@ export function soumettreApi(ctx: ApiContext): Handlers {
         const pdf = world.attachments.get(Number(main.pieceJointePrincipaleId));
         if (!pdf?.reading || pdf.login !== account.login) throw new BusinessError(BUSINESS_ERRORS.soumettre.unknownPdf);
       }
-      const attached = (Array.isArray(body.pieceJointeComplementaire) ? (body.pieceJointeComplementaire as unknown[]) : []).map((a) =>
-        Number(objectOf(a).pieceJointeComplementaireId),
-      );
-      if (attached.some((id) => world.attachments.get(id)?.login !== account.login)) throw new BusinessError(BUSINESS_ERRORS.soumettre.unknownAttachment);
+      const attached = (
+        Array.isArray(body.pieceJointeComplementaire) ? (body.pieceJointeComplementaire as unknown[]) : []
+      ).map((a) => Number(objectOf(a).pieceJointeComplementaireId));
+      if (attached.some((id) => world.attachments.get(id)?.login !== account.login))
+        throw new BusinessError(BUSINESS_ERRORS.soumettre.unknownAttachment);
       checkTotals(body, mode);
       const destinataire = objectOf(body.destinataire);
       const references = objectOf(body.references);

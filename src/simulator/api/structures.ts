@@ -15,7 +15,8 @@ export function structuresApi({ world, variants }: ApiContext): Handlers {
       const criteria = objectOf(body.structure);
       const attached = new Set(account.structureSirets);
       const restrict = body.restreindreStructuresPrivees !== false;
-      const designation = typeof criteria.raisonSocialeStructure === 'string' ? criteria.raisonSocialeStructure.toUpperCase() : null;
+      const designation =
+        typeof criteria.raisonSocialeStructure === 'string' ? criteria.raisonSocialeStructure.toUpperCase() : null;
       const matches = world.seed.structures
         .filter((s) => s.type === 'PUBLIQUE' || !restrict || attached.has(s.siret))
         .filter((s) => criteria.identifiantStructure === undefined || s.siret === criteria.identifiantStructure)
@@ -74,7 +75,10 @@ export function structuresApi({ world, variants }: ApiContext): Handlers {
       if (!service) throw new BusinessError(BUSINESS_ERRORS.structures.unknownService);
       return ok('GCU_MSG_01_000', {
         informationsGenerales: { codeService: service.codeService, nomService: service.libelle },
-        parametres: { numeroEngagement: service.numeroEngagement, miseEnPaiement: !s.flags.statutMiseEnPaiementNestPasRemonte },
+        parametres: {
+          numeroEngagement: service.numeroEngagement,
+          miseEnPaiement: !s.flags.statutMiseEnPaiementNestPasRemonte,
+        },
       });
     },
   };

@@ -1,13 +1,23 @@
-/** The Transverses API (`/cpro/transverses/v1/...`): the deposit report, the supplier's active structures, attachments. */
+/**
+ * The Transverses API (`/cpro/transverses/v1/...`): the deposit report, the supplier's active structures, attachments.
+ */
 import { BUSINESS_ERRORS, BusinessError } from '../business-errors.js';
 import { isoParis } from '../clock.js';
 import { decodeFile } from './factures.js';
 import { list, ok, textOf, type ApiContext, type Handlers } from './answers.js';
 
 const FLUX_FORMATS = ['IN_DP_E1_STRUCT', 'IN_DP_E2_MIXTE', 'IN_DP_E2_FACTURX'];
-/** FACTURE gives these four (the community example, research 2026-11-30 §1.1). */
-const INVOICE_FRAMES = ['A1_FACTURE_FOURNISSEUR', 'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE', 'A9_FACTURE_SOUSTRAITANT', 'A12_FACTURE_COTRAITANT'];
-/** FACTURE_TRAVAUX: the supplier-side works frames of works-and-limits §1.2 (which ones Chorus Pro lists is inferred). */
+/** FACTURE gives these four (the community example: docs/chorus-pro-notes.md, "Transverses and engagements"). */
+const INVOICE_FRAMES = [
+  'A1_FACTURE_FOURNISSEUR',
+  'A2_FACTURE_FOURNISSEUR_DEJA_PAYEE',
+  'A9_FACTURE_SOUSTRAITANT',
+  'A12_FACTURE_COTRAITANT',
+];
+/**
+ * FACTURE_TRAVAUX: the supplier-side works frames of docs/chorus-pro-notes.md, "Works documents" (which ones Chorus Pro
+ * lists is inferred).
+ */
 const WORKS_FRAMES = [
   'A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR',
   'A5_ETAT_ACOMPTE_FOURNISSEUR',
@@ -26,7 +36,8 @@ export function transversesApi({ world, engine, variants }: ApiContext): Handler
   return {
     consulterCRDetaille: (account, body) => {
       const flux = world.fluxes.get(String(body.numeroFluxDepot));
-      if (!flux || flux.login !== account.login) throw new BusinessError(BUSINESS_ERRORS.consulterCRDetaille.unknownFlux);
+      if (!flux || flux.login !== account.login)
+        throw new BusinessError(BUSINESS_ERRORS.consulterCRDetaille.unknownFlux);
       const { state, at } = engine.fluxState(flux);
       const outcome = flux.outcome;
       const omit = variants.omitErrorLinesOnPartial && outcome?.state === 'IN_INTEGRE_PARTIEL';
@@ -37,8 +48,12 @@ export function transversesApi({ world, engine, variants }: ApiContext): Handler
         dateHeureEtatCourantFlux: isoParis(at),
         etatCourantDepotFlux: state,
         nomFichier: `FSO1110A_CPP001_${flux.number}`,
-        ...(outcome && outcome.erreursDP.length > 0 && !omit ? { listeErreurDP: list(variants, outcome.erreursDP) } : {}),
-        ...(outcome && outcome.erreursTechniques.length > 0 ? { listeErreurTechnique: list(variants, outcome.erreursTechniques) } : {}),
+        ...(outcome && outcome.erreursDP.length > 0 && !omit
+          ? { listeErreurDP: list(variants, outcome.erreursDP) }
+          : {}),
+        ...(outcome && outcome.erreursTechniques.length > 0
+          ? { listeErreurTechnique: list(variants, outcome.erreursTechniques) }
+          : {}),
       });
     },
     recupererStructuresActivesFournisseur: (account) =>
@@ -48,10 +63,15 @@ export function transversesApi({ world, engine, variants }: ApiContext): Handler
           world
             .structuresOf(account)
             .filter((s) => s.active)
-            .map((s) => ({ idStructureCPP: s.idStructureCPP, identifiant: s.siret, designationStructure: s.designation })),
+            .map((s) => ({
+              idStructureCPP: s.idStructureCPP,
+              identifiant: s.siret,
+              designationStructure: s.designation,
+            })),
         ),
       }),
-    // The formats PHPG lists (api-reference §2.3); the works ones (E4, E5) are unknown, so none is made up here.
+    // The formats PHPG lists (docs/chorus-pro-notes.md, "Transverses and engagements"); the works ones (E4, E5) are
+    // unknown, so none is made up here.
     recupererFormatFlux: () =>
       ok('TRA_MSG_00.000', {
         listeFormatFlux: list(
@@ -63,7 +83,9 @@ export function transversesApi({ world, engine, variants }: ApiContext): Handler
       ok('TRA_MSG_00.000', {
         listeCadreFacturation: list(
           variants,
-          (body.typeDemandePaiement === 'FACTURE_TRAVAUX' ? WORKS_FRAMES : INVOICE_FRAMES).map((codeCadreFacturation) => ({ codeCadreFacturation })),
+          (body.typeDemandePaiement === 'FACTURE_TRAVAUX' ? WORKS_FRAMES : INVOICE_FRAMES).map(
+            (codeCadreFacturation) => ({ codeCadreFacturation }),
+          ),
         ),
       }),
     ajouterFichier: (account, body) => {

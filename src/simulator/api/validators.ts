@@ -1,8 +1,8 @@
 /**
- * The validator's side of the Factures API (research 2026-11-30 §1.3): the main contractor's inbox of its
- * subcontractors' and co-contractors' invoices (`rechercher/aTraiter/valideur`), the invoice as it sees it
- * (`consulter/valideur`), its decision (`traiter/factureAValider`), and the supplier's correction of a wrong
- * validator (`corriger/valideur/facture`).
+ * The validator's side of the Factures API (docs/chorus-pro-notes.md, "The validation circuit"): the main contractor's
+ * inbox of its subcontractors' and co-contractors' invoices (`rechercher/aTraiter/valideur`), the invoice as it sees it
+ * (`consulter/valideur`), its decision (`traiter/factureAValider`), and the supplier's correction of a wrong validator
+ * (`corriger/valideur/facture`).
  */
 import { BUSINESS_ERRORS, BusinessError } from '../business-errors.js';
 import { isoParis } from '../clock.js';
@@ -23,7 +23,10 @@ export function validatorsApi(ctx: ApiContext): Handlers {
           : textOf(body.identifiantStructure)
             ? world.structureBySiret(textOf(body.identifiantStructure)!)
             : undefined;
-      if ((body.idStructure !== undefined || body.identifiantStructure !== undefined) && (!structure || !account.structureSirets.includes(structure.siret))) {
+      if (
+        (body.idStructure !== undefined || body.identifiantStructure !== undefined) &&
+        (!structure || !account.structureSirets.includes(structure.siret))
+      ) {
         throw new BusinessError(BUSINESS_ERRORS.structures.unknownStructure);
       }
       const matches = world
@@ -43,15 +46,31 @@ export function validatorsApi(ctx: ApiContext): Handlers {
         ),
       });
     },
-    consulterFactureParValideur: (account, body) => ok('GCU_MSG_01_000', { facture: consultedInvoice(world.invoiceForValidator(account, Number(body.identifiantFactureCPP))) }),
+    consulterFactureParValideur: (account, body) =>
+      ok('GCU_MSG_01_000', {
+        facture: consultedInvoice(world.invoiceForValidator(account, Number(body.identifiantFactureCPP))),
+      }),
     traiterFactureAValider: (account, body) => {
       const invoice = world.invoiceForValidator(account, Number(body.idFacture));
-      actions.validate(invoice, textOf(body.action) ?? '', textOf(body.motifRefus) ?? textOf(body.complementInfo), typeof body.idValideur === 'number' ? body.idValideur : null);
-      return ok('GCU_MSG_01_000', { idFacture: invoice.id, numeroFacture: invoice.number, dateTraitement: isoParis(invoice.statusAt), statutFacture: invoice.status });
+      actions.validate(
+        invoice,
+        textOf(body.action) ?? '',
+        textOf(body.motifRefus) ?? textOf(body.complementInfo),
+        typeof body.idValideur === 'number' ? body.idValideur : null,
+      );
+      return ok('GCU_MSG_01_000', {
+        idFacture: invoice.id,
+        numeroFacture: invoice.number,
+        dateTraitement: isoParis(invoice.statusAt),
+        statutFacture: invoice.status,
+      });
     },
     corrigerValideurFacture: (account, body) => {
       const invoice = world.visibleInvoice(account, Number(body.idFacture));
-      const validator = typeof body.idStructure === 'number' ? world.structureById(body.idStructure) : world.structureBySiret(textOf(body.identifiantStructure) ?? '');
+      const validator =
+        typeof body.idStructure === 'number'
+          ? world.structureById(body.idStructure)
+          : world.structureBySiret(textOf(body.identifiantStructure) ?? '');
       actions.correctValidator(invoice, validator?.siret ?? null);
       return ok('GCU_MSG_01_000', { idFacture: invoice.id });
     },

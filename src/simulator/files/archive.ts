@@ -15,7 +15,8 @@ const ZIP_LOCAL_HEADER = 0x04034b50;
 
 export function filesInFlux(fileName: string, bytes: Buffer): FileInFlux[] {
   if (bytes.length >= 4 && bytes.readUInt32LE(0) === ZIP_LOCAL_HEADER) return unzip(bytes);
-  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) return untar(gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }));
+  if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)
+    return untar(gunzipSync(bytes, { maxOutputLength: 64 * 1024 * 1024 }));
   return [{ name: fileName, bytes }];
 }
 

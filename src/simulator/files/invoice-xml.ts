@@ -1,6 +1,7 @@
 /**
  * What the simulator reads in a UBL or CII invoice, walking a DOM built by xmlbuilder2 (not the intake's
- * parser). Where each datum sits follows einvoice-formats.md §2.1; SIRETs are the identifiers of scheme 0009.
+ * parser). Where each datum sits follows docs/chorus-pro-notes.md, "Identifiers and e-invoice data"; SIRETs are the
+ * identifiers of scheme 0009.
  */
 import { create } from 'xmlbuilder2';
 import type { SimInvoiceData } from '../model.js';
@@ -17,7 +18,12 @@ interface XmlNode {
 const ELEMENT_NODE = 1;
 
 const children = (el: XmlElement | null, name: string): XmlElement[] =>
-  el ? Array.from(el.childNodes).filter((n): n is XmlNode & XmlElement => n.nodeType === ELEMENT_NODE && (n as unknown as XmlElement).localName === name) : [];
+  el
+    ? Array.from(el.childNodes).filter(
+        (n): n is XmlNode & XmlElement =>
+          n.nodeType === ELEMENT_NODE && (n as unknown as XmlElement).localName === name,
+      )
+    : [];
 
 /** The first element at that path of local names (namespaces do not matter here). */
 function at(el: XmlElement | null, ...path: string[]): XmlElement | null {
@@ -40,7 +46,10 @@ function siretOf(party: XmlElement | null, places: string[][]): string | null {
   return text(candidates.find((c) => c.getAttribute('schemeID') === '0009') ?? null) ?? text(candidates[0] ?? null);
 }
 
-/** A billing frame as Chorus Pro reads BT-23: A1 to A25 only (EDI rule G1.02, research 2026-11-30 §1.1). */
+/**
+ * A billing frame as Chorus Pro reads BT-23: A1 to A25 only (EDI rule G1.02, docs/chorus-pro-notes.md, "Works
+ * documents").
+ */
 const frameOf = (value: string | null): string | null => (value && /^A([1-9]|1\d|2[0-5])$/.test(value) ? value : null);
 
 export function readInvoiceXml(bytes: Buffer): SimInvoiceData {
@@ -75,8 +84,8 @@ function readUbl(root: XmlElement): SimInvoiceData {
     amountWithoutVat: text(at(root, 'LegalMonetaryTotal', 'TaxExclusiveAmount')),
     vatAmount: text(vat),
     amountWithVat: text(at(root, 'LegalMonetaryTotal', 'TaxInclusiveAmount')),
-    // BT-23, the business process: where Chorus Pro's billing frame travels in a file (einvoice-formats.md); a
-    // profile URN (Peppol's) or a reform code (M1...) there names no frame.
+    // BT-23, the business process: where Chorus Pro's billing frame travels in a file (docs/chorus-pro-notes.md,
+    // "Identifiers and e-invoice data"); a profile URN (Peppol's) or a reform code (M1...) there names no frame.
     frame: frameOf(text(at(root, 'ProfileID'))),
   };
 }
@@ -93,7 +102,8 @@ function readCii(root: XmlElement): SimInvoiceData {
     syntax: 'CII',
     number: text(at(root, 'ExchangedDocument', 'ID')),
     // Format 102 is CCYYMMDD.
-    issueDate: issued && /^\d{8}$/.test(issued) ? `${issued.slice(0, 4)}-${issued.slice(4, 6)}-${issued.slice(6, 8)}` : issued,
+    issueDate:
+      issued && /^\d{8}$/.test(issued) ? `${issued.slice(0, 4)}-${issued.slice(4, 6)}-${issued.slice(6, 8)}` : issued,
     typeCode: text(at(root, 'ExchangedDocument', 'TypeCode')),
     supplierSiret: siretOf(at(agreement, 'SellerTradeParty'), partyIds),
     recipientSiret: siretOf(at(agreement, 'BuyerTradeParty'), partyIds),
@@ -103,6 +113,8 @@ function readCii(root: XmlElement): SimInvoiceData {
     amountWithoutVat: text(at(totals, 'TaxBasisTotalAmount')),
     vatAmount: text(at(totals, 'TaxTotalAmount')),
     amountWithVat: text(at(totals, 'GrandTotalAmount')),
-    frame: frameOf(text(at(root, 'ExchangedDocumentContext', 'BusinessProcessSpecifiedDocumentContextParameter', 'ID'))),
+    frame: frameOf(
+      text(at(root, 'ExchangedDocumentContext', 'BusinessProcessSpecifiedDocumentContextParameter', 'ID')),
+    ),
   };
 }

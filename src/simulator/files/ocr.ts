@@ -10,7 +10,11 @@ import { PDFDocument } from '@cantoo/pdf-lib';
 import type { SimInvoiceData } from '../model.js';
 
 export async function readPrintedFields(pdf: Buffer): Promise<SimInvoiceData> {
-  const doc = await PDFDocument.load(pdf, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+  const doc = await PDFDocument.load(pdf, {
+    ignoreEncryption: true,
+    updateMetadata: false,
+    throwOnInvalidObject: false,
+  });
   const printed = new Map<string, string>();
   for (const pair of (doc.getKeywords() ?? '').split(/[;\s]+/)) {
     const at = pair.indexOf('=');

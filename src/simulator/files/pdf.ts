@@ -2,10 +2,23 @@
  * The XML a Factur-X PDF carries, found as Chorus Pro would: through the document's embedded files, read with
  * pdf-lib (the library the test fixtures are made with), not with the intake's own PDF scan.
  */
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFString, PDFHexString } from '@cantoo/pdf-lib';
+import {
+  decodePDFRawStream,
+  PDFArray,
+  PDFDict,
+  PDFDocument,
+  PDFName,
+  PDFRawStream,
+  PDFString,
+  PDFHexString,
+} from '@cantoo/pdf-lib';
 
 export async function embeddedXml(pdf: Buffer): Promise<{ name: string; bytes: Buffer } | null> {
-  const doc = await PDFDocument.load(pdf, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
+  const doc = await PDFDocument.load(pdf, {
+    ignoreEncryption: true,
+    updateMetadata: false,
+    throwOnInvalidObject: false,
+  });
   const names = doc.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
   const tree = names?.lookupMaybe(PDFName.of('EmbeddedFiles'), PDFDict);
   if (!tree) return null;

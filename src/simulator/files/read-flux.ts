@@ -29,6 +29,9 @@ async function xmlOfPdf(pdf: Buffer): Promise<Buffer | undefined> {
   try {
     return (await embeddedXml(pdf))?.bytes;
   } catch (error) {
-    throw new Error(`PDF illisible, un Factur-X (PDF/A-3 avec sa facture XML) est attendu : ${(error as Error).message}`, { cause: error });
+    throw new Error(
+      `PDF illisible, un Factur-X (PDF/A-3 avec sa facture XML) est attendu : ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
