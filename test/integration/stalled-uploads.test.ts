@@ -24,7 +24,7 @@ beforeAll(async () => {
     ...h.env,
     PORT: String(port),
     UPLOAD_BUFFER_MB: String(BUDGET_MB),
-    REQUEST_TIMEOUT_SECONDS: '4',
+    REQUEST_TIMEOUT_SECONDS: '8',
   });
   await web.waitFor(/Intake API listening/);
 }, 60_000);
@@ -90,18 +90,19 @@ describe('uploads that stall one byte short', () => {
     expect((await post('/v1/suppliers', supplierBody())).status).toBe(201);
     const idle = rssMb(web.child.pid!);
     const uploads = await Promise.all(Array.from({ length: 10 }, stalledUpload));
+    const busy = 'HTTP/1.1 503 Service Unavailable';
     await expect
-      .poll(() => uploads.filter((u) => u.answer() !== '').length, { timeout: 30_000 })
+      .poll(() => uploads.filter((u) => u.answer() === busy).length, { timeout: 30_000 })
       .toBe(10 - Math.floor(BUDGET_MB / UPLOAD_MB));
-
-    const refused = uploads.filter((u) => u.answer() !== '');
-    expect(refused.every((u) => u.answer() === 'HTTP/1.1 503 Service Unavailable')).toBe(true);
-    const held = rssMb(web.child.pid!);
+    // The held ones got no answer but the request timeout's (408), if it already came on a slow machine.
+    const held = uploads.filter((u) => u.answer() !== busy);
+    expect(held.map((u) => u.answer()).filter((a) => a !== '' && !a.startsWith('HTTP/1.1 408'))).toEqual([]);
+    const heldRss = rssMb(web.child.pid!);
     console.log(
-      `stalled uploads, 10 × ${UPLOAD_MB} MB, budget ${BUDGET_MB} MB: ${JSON.stringify({ idleRssMb: Math.round(idle), heldRssMb: Math.round(held) })}`,
+      `stalled uploads, 10 × ${UPLOAD_MB} MB, budget ${BUDGET_MB} MB: ${JSON.stringify({ idleRssMb: Math.round(idle), heldRssMb: Math.round(heldRss) })}`,
     );
     // Loose: the budget and what reading it costs; without it, 10 × 40 MB = 400 MB more.
-    expect(held - idle).toBeLessThan(BUDGET_MB * 2);
+    expect(heldRss - idle).toBeLessThan(BUDGET_MB * 2);
 
     // The request timeout cuts the stalled ones off, and what they held is given back: a new upload is taken.
     await expect.poll(() => uploads.every((u) => u.closed()), { timeout: 20_000 }).toBe(true);
