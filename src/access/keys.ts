@@ -6,6 +6,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKey } from '../db/entities/api-key.js';
 import { DomainError } from '../shared/domain-error.js';
+import { BOARD_SESSION_PREFIX, type BoardSessions } from './board-sessions.js';
 import { scopeWithin, type Caller, type Role, type Scope } from './roles.js';
 
 const KEY_CACHE_MS = 5_000;
@@ -20,8 +21,11 @@ export interface KeyInput {
 export class ApiKeyRegistry {
   readonly #bootstrap: Array<{ digest: Buffer; caller: Caller }>;
   readonly #cache = new Map<string, { caller: Caller | null; until: number }>();
+  readonly #boardSessions: BoardSessions | null;
 
-  constructor(bootstrapKeys: readonly string[]) {
+  /** `boardSessions`: the credentials of the pages' sessions signed in with Bull Board's login. */
+  constructor(bootstrapKeys: readonly string[], boardSessions: BoardSessions | null = null) {
+    this.#boardSessions = boardSessions;
     this.#bootstrap = bootstrapKeys.map((key, i) => ({
       digest: digest(key),
       caller: { keyId: `API_KEYS#${i + 1}`, keyName: `API_KEYS #${i + 1}`, role: 'admin', scope: null },
@@ -33,6 +37,7 @@ export class ApiKeyRegistry {
    * forked only when the database must be asked: most calls are answered from the cache.
    */
   async identify(em: EntityManager, given: string): Promise<Caller | null> {
+    if (given.startsWith(BOARD_SESSION_PREFIX)) return this.#boardSessions?.identify(given) ?? null;
     const hash = digest(given);
     const bootstrap = this.#bootstrap
       .map((k) => (timingSafeEqual(k.digest, hash) ? k.caller : null))

@@ -7,6 +7,8 @@ import { pagesRouter } from './pages/router.js';
 import express, { type RequestHandler } from 'express';
 import type { AppContext } from '../context.js';
 import { BOARD_PATH, createBoardRouter } from './admin.js';
+import { BoardLogin } from '../access/board-login.js';
+import { BoardSessions } from '../access/board-sessions.js';
 import { ApiKeyRegistry } from '../access/keys.js';
 import { audit, authenticate, permit, setCorrelationId } from './auth.js';
 import { boardGuard } from './board-guard.js';
@@ -81,16 +83,19 @@ export function createApp(ctx: AppContext, options: { version?: string } = {}): 
     res.json(openApi);
   });
 
+  const now = () => ctx.clock.now().getTime();
+  const boardLogin = new BoardLogin({ ...ctx.config.board, logger: ctx.logger, now });
+  const boardSessions = new BoardSessions(ctx.secretBox, ctx.config.board, now);
   app.use(
     BOARD_PATH,
-    ...boardGuard({ ...ctx.config.board, logger: ctx.logger, now: () => ctx.clock.now().getTime() }),
+    ...boardGuard({ login: boardLogin, readOnly: ctx.config.board.readOnly }),
     createBoardRouter(ctx),
   );
 
-  app.use('/app', pagesRouter(ctx));
+  app.use('/app', pagesRouter(ctx, { boardLogin, boardSessions }));
 
   const v1 = express.Router();
-  const keys = new ApiKeyRegistry(ctx.config.apiKeys);
+  const keys = new ApiKeyRegistry(ctx.config.apiKeys, boardSessions);
   v1.use(authenticate(ctx, keys));
   v1.use(audit(ctx));
   // After the key is checked: a stranger's body is never read, so it reserves nothing.

@@ -2,7 +2,6 @@
  * Who is calling, what the route needs, and what the call did. `Authorization: Bearer <key>` names a caller
  * (role and suppliers); each route of the table needs a permission; every mutating call is audited.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler, Response } from 'express';
 import { recordCall, type AuditLine } from '../access/audit.js';
 import type { ApiKeyRegistry } from '../access/keys.js';
@@ -10,13 +9,6 @@ import { allows, inScope, ROLE_NEEDED, type Caller, type Permission } from '../a
 import type { AppContext } from '../context.js';
 import { DomainError } from '../shared/domain-error.js';
 import { HttpError, sendError } from './errors.js';
-
-/** Compares digests so neither the length nor the content of a secret leaks through timing. */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /** The token of `Authorization: Bearer <token>`, or '' (API keys and METRICS_TOKEN come this way). */
 export function bearerToken(req: Request): string {

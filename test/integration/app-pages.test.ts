@@ -12,6 +12,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { HOLDER, registerMainContractor, subcontractorInvoice } from '../helpers/btp.js';
 import { recipientDecides } from '../helpers/chorus.js';
+import { BOARD_PASSWORD, BOARD_USER } from '../helpers/harness.js';
 import { jsonInit } from '../helpers/invoices.js';
 import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
 
@@ -83,7 +84,7 @@ async function signIn(key: string): Promise<Page> {
   await page.goto(`${p.h.baseUrl}/app`);
   expect(page.url()).toContain('/app/sign-in');
   await page.getByLabel('Clé d’API').fill(key);
-  await page.getByRole('button', { name: 'Se connecter' }).click();
+  await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
   await page.waitForURL(`${p.h.baseUrl}/app`);
   return page;
 }
@@ -93,7 +94,7 @@ describe('the invoice pages', () => {
     const page = await (await browser.newContext()).newPage();
     await page.goto(`${p.h.baseUrl}/app/sign-in`);
     await page.getByLabel('Clé d’API').fill('not-a-key-of-this-relay-000000');
-    await page.getByRole('button', { name: 'Se connecter' }).click();
+    await page.getByRole('button', { name: 'Se connecter', exact: true }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('n’est pas reconnue');
     expect(await accessibilityProblems(page)).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/sign-in.png`, fullPage: true });
@@ -223,5 +224,67 @@ describe('the invoice pages', () => {
       return res.status;
     }, `${p.h.baseUrl}/app/invoices/00000000-0000-4000-8000-000000000000/recycle`);
     expect(status).toBe(403);
+  });
+
+  it('sign in with Bull Board’s login: every supplier, its actions audited as that login', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await page.goto(`${p.h.baseUrl}/app/suppliers`);
+    await page.getByLabel('Utilisateur').fill(BOARD_USER);
+    await page.getByLabel('Mot de passe').fill(BOARD_PASSWORD);
+    await page.getByRole('button', { name: 'Se connecter avec cet identifiant' }).click();
+    await page.waitForURL(`${p.h.baseUrl}/app/suppliers`);
+    const sirets = await page.locator('tbody tr td:first-child').allTextContents();
+    expect(sirets.sort()).toEqual(['73282932000074', OTHER_SUPPLIER].sort());
+    const cookie = (await page.context().cookies()).find((c) => c.name === 'chorus_relay_session')!;
+    expect(cookie.value).not.toContain(BOARD_PASSWORD);
+
+    // An action of the session reaches the API, which audits it under the board's login.
+    const csrf = await page.locator('input[name=csrf]').first().inputValue();
+    const missing = '00000000-0000-4000-8000-000000000000';
+    const status = await page.evaluate(
+      async ([url, token]) => {
+        const res = await fetch(url!, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: `csrf=${encodeURIComponent(token!)}`,
+        });
+        return res.status;
+      },
+      [`${p.h.baseUrl}/app/invoices/${missing}/retry`, csrf],
+    );
+    expect(status).toBe(404);
+    const audit = (await (await p.h.api('/v1/audit?limit=200')).json()) as {
+      data: Array<{ keyId: string; keyName: string; route: string; target: string | null; status: number }>;
+    };
+    expect(audit.data.find((e) => e.target === missing)).toMatchObject({
+      keyId: 'BOARD_USER',
+      keyName: `Bull Board login (${BOARD_USER})`,
+      status: 404,
+    });
+  });
+
+  // Last: it locks the board's login out for a while.
+  it('count failed sign-ins with Bull Board’s login against the board’s own lock-out', async () => {
+    const tryPages = (password: string) =>
+      fetch(`${p.h.baseUrl}/app/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ boardUser: BOARD_USER, boardPassword: password }).toString(),
+        redirect: 'manual',
+      });
+    const statuses: number[] = [];
+    // Eight failures: the lock-out then lasts 8 s, room enough for the next two calls.
+    for (let i = 0; i < 8; i++) statuses.push((await tryPages(`wrong-password-${i}`)).status);
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429, 429]);
+    // The board itself refuses the right password now, and so do the pages.
+    const board = await fetch(`${p.h.baseUrl}/admin/queues/api/queues`, {
+      headers: { authorization: `Basic ${Buffer.from(`${BOARD_USER}:${BOARD_PASSWORD}`).toString('base64')}` },
+    });
+    expect(board.status).toBe(429);
+    const pages = await tryPages(BOARD_PASSWORD);
+    expect(pages.status).toBe(429);
+    expect(await pages.text()).toContain('Trop d’essais manqués');
+    expect(p.h.logs.text).not.toContain('wrong-password');
   });
 });

@@ -2,7 +2,8 @@
 import type { RequestHandler } from 'express';
 import type { AppContext } from '../../context.js';
 import type { Metrics } from '../../metrics/registry.js';
-import { bearerToken, sameSecret } from '../auth.js';
+import { sameSecret } from '../../shared/same-secret.js';
+import { bearerToken } from '../auth.js';
 import { sendError } from '../errors.js';
 
 /** GET /metrics, for Prometheus: behind its own bearer token (METRICS_TOKEN); without one, there is no such route. */

@@ -6,6 +6,8 @@
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
+import type { BoardLogin } from '../../access/board-login.js';
+import type { BoardSessions } from '../../access/board-sessions.js';
 import type { AppContext } from '../../context.js';
 import type { InvoiceView, SupplierView, ValidationView } from '../schemas.js';
 import { pageHeaders } from '../page-headers.js';
@@ -13,7 +15,16 @@ import { apiFor, type Api, type ApiError } from './api.js';
 import { html, type Html } from './html.js';
 import { STAGE_WORDS, t, type Lang, type Word } from './i18n.js';
 import { page } from './layout.js';
-import { csrfMatches, endSession, LANG_COOKIE, langOf, readSession, startSession, type Session } from './session.js';
+import {
+  csrfMatches,
+  endSession,
+  LANG_COOKIE,
+  langOf,
+  readSession,
+  SESSION_MS,
+  startSession,
+  type Session,
+} from './session.js';
 
 const STAGES = Object.keys(STAGE_WORDS);
 /** The filters of the invoices page, passed to GET /v1/invoices as they are. */
@@ -65,7 +76,14 @@ const money = (amount: string | null, lang: Lang) =>
     ? ''
     : `${Number(amount).toLocaleString(lang === 'fr' ? 'fr-FR' : 'en-GB', { minimumFractionDigits: 2 })} €`;
 
-export function pagesRouter(ctx: AppContext): express.Router {
+export interface PagesLogins {
+  /** Bull Board's login and its lock-outs, shared with the board. */
+  boardLogin: BoardLogin;
+  /** The API credentials of sessions signed in with that login. */
+  boardSessions: BoardSessions;
+}
+
+export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Router {
   const router = express.Router();
   const secure = ctx.config.env !== 'development' && ctx.config.env !== 'test';
   const now = () => ctx.clock.now().getTime();
@@ -120,6 +138,18 @@ export function pagesRouter(ctx: AppContext): express.Router {
           />
           <p id="key-help">${t(lang, 'signInHelp')}</p>
           <button type="submit">${t(lang, 'signIn')}</button>
+        </form>
+        <form method="post" action="/app/sign-in">
+          <fieldset>
+            <legend>${t(lang, 'boardSignIn')}</legend>
+            <input type="hidden" name="next" value="${next}" />
+            <p id="board-help">${t(lang, 'boardSignInHelp')}</p>
+            <label for="boardUser">${t(lang, 'boardUser')}</label>
+            <input id="boardUser" name="boardUser" autocomplete="username" required aria-describedby="board-help" />
+            <label for="boardPassword">${t(lang, 'boardPassword')}</label>
+            <input id="boardPassword" name="boardPassword" type="password" autocomplete="current-password" required />
+            <p><button type="submit">${t(lang, 'boardSignInButton')}</button></p>
+          </fieldset>
         </form>`,
     );
   }
@@ -132,15 +162,36 @@ export function pagesRouter(ctx: AppContext): express.Router {
     try {
       const lang = langOf(req);
       const form = formSchema.safeParse(req.body).data ?? {};
-      const apiKey = (form.apiKey ?? '').trim();
-      // The key is checked by the API itself: a page it can read is a key it knows.
-      const check = apiKey ? await apiFor(req, apiKey).get('/stats') : { status: 401 };
-      if (check.status !== 200) {
-        res
-          .status(401)
-          .type('html')
-          .send(signInPage(req, lang, t(lang, 'badKey')));
-        return;
+      let apiKey: string;
+      if (form.boardUser !== undefined) {
+        // The board's login, with the board's lock-outs; the session then acts through the API with a credential
+        // of its own (board-sessions.ts), since it holds no key.
+        const outcome = logins.boardLogin.attempt(
+          form.boardUser,
+          form.boardPassword ?? '',
+          req.ip ?? 'unknown',
+          'pages',
+        );
+        if (!outcome.ok) {
+          if (outcome.retryAfterSeconds !== null) res.setHeader('Retry-After', String(outcome.retryAfterSeconds));
+          res
+            .status(outcome.retryAfterSeconds !== null ? 429 : 401)
+            .type('html')
+            .send(signInPage(req, lang, t(lang, outcome.retryAfterSeconds !== null ? 'loginLocked' : 'badLogin')));
+          return;
+        }
+        apiKey = logins.boardSessions.issue(now() + SESSION_MS);
+      } else {
+        apiKey = (form.apiKey ?? '').trim();
+        // The key is checked by the API itself: a page it can read is a key it knows.
+        const check = apiKey ? await apiFor(req, apiKey).get('/stats') : { status: 401 };
+        if (check.status !== 200) {
+          res
+            .status(401)
+            .type('html')
+            .send(signInPage(req, lang, t(lang, 'badKey')));
+          return;
+        }
       }
       startSession(res, ctx.secretBox, apiKey, now(), secure);
       const target = form.next?.startsWith('/app') ? form.next : '/app';

@@ -1,5 +1,6 @@
 /**
- * The pages' session: the API key the person signed in with, sealed (AES-256-GCM with SECRET_KEY) in an HttpOnly,
+ * The pages' session: the API key the person signed in with (or the credential of a board login, board-sessions.ts),
+ * sealed (AES-256-GCM with SECRET_KEY) in an HttpOnly,
  * SameSite=Strict cookie that expires. Every page reads the API with that key, so what it shows and offers is exactly
  * what the key may see and do. The CSRF token of the forms is derived from the sealed value: another site can neither
  * read it nor send the cookie (SameSite=Strict), and a form without it is refused.
