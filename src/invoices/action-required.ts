@@ -19,6 +19,14 @@ export const ACTION_REASONS = [
 export type ActionReason = (typeof ACTION_REASONS)[number];
 
 /** What to do, in the user's words, French first (the portal's language) then English. */
+/** Reasons for which an invoice is answered by a corrected one (correctsInvoiceId). */
+export const CORRECTABLE_REASONS: ReadonlySet<ActionReason> = new Set<ActionReason>([
+  'rejected_at_integration',
+  'rejected_by_recipient',
+  'refused_by_validator',
+  'precheck_failed',
+]);
+
 export const NEXT_STEP: Record<ActionReason, { fr: string; en: string }> = {
   precheck_failed: {
     fr: 'Le contrôle avant dépôt a arrêté la facture, sans rien envoyer à Chorus Pro (la raison est dans lastError) : si Chorus Pro a changé depuis (structure, service), relancez le dépôt ; sinon, déposez la facture corrigée en la liant à celle-ci (correctsInvoiceId).',

@@ -13,6 +13,7 @@ import { SupplierAccount } from '../db/entities/supplier-account.js';
 import { WORKS_FRAMES } from '../chorus/codes.js';
 import { DomainError } from '../shared/domain-error.js';
 import { registeredSupplier } from '../suppliers/accounts.js';
+import { CORRECTABLE_REASONS } from './action-required.js';
 import { markCorrected, received } from './lifecycle.js';
 import { createInOneStatement, type InvoiceFields } from './intake-statement.js';
 import { receivedDetailsOf, storedFieldsOf, submissionFingerprint, type InvoiceSubmission } from './submission.js';
@@ -104,14 +105,6 @@ export async function receiveInvoice(
   }
 }
 
-/** Reasons for which an invoice is answered by a corrected one under a new number. */
-const CORRECTABLE = new Set([
-  'rejected_at_integration',
-  'rejected_by_recipient',
-  'refused_by_validator',
-  'precheck_failed',
-]);
-
 /** A works document's link to the previous document of its billing file: one of the supplier's works documents. */
 async function linkPrevious(
   tx: EntityManager,
@@ -160,7 +153,7 @@ async function linkCorrection(
       'ALREADY_CORRECTED',
       `Invoice ${original.number} was already corrected by invoice ${original.correctedBy.id}.`,
     );
-  if (!original.actionRequired || !CORRECTABLE.has(original.actionRequired)) {
+  if (!original.actionRequired || !CORRECTABLE_REASONS.has(original.actionRequired)) {
     throw refuse(
       'INVOICE_NOT_REJECTED',
       `Invoice ${original.number} was not rejected (${original.chorusStatus ?? original.state}); only a rejected invoice is corrected under a new number.`,

@@ -5,7 +5,7 @@
  * one with an attachment through the forms, approves nothing it may not, and every page passes axe-core's checks
  * (no serious or critical violation). Screenshots of each page go to test-results/ for review.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -13,7 +13,7 @@ import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { HOLDER, registerMainContractor, subcontractorInvoice } from '../helpers/btp.js';
 import { recipientDecides } from '../helpers/chorus.js';
 import { BOARD_PASSWORD, BOARD_USER } from '../helpers/harness.js';
-import { jsonInit } from '../helpers/invoices.js';
+import { invoiceBody, invoiceNumber, jsonInit } from '../helpers/invoices.js';
 import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
 
 /** The main contractor, another supplier of the relay (with its own technical account). */
@@ -49,7 +49,7 @@ afterAll(async () => {
 const treat = (chorusInvoiceId: string | null, status: string, motif: string) =>
   recipientDecides(p.simulator.url, chorusInvoiceId, status, motif);
 
-async function held(status: 'A_RECYCLER' | 'SUSPENDUE', motif: string) {
+async function held(status: 'A_RECYCLER' | 'SUSPENDUE' | 'REJETEE', motif: string) {
   const submitted = await submit(p.h);
   await settled(p.h, submitted.id, ['integrated'], 30_000);
   await expect
@@ -167,6 +167,32 @@ describe('the invoice pages', () => {
       completedWith: number[];
     };
     expect(atChorus.completedWith).toHaveLength(1);
+  });
+
+  it('submit the corrected invoice of a rejected one, linked to it, through the form', async () => {
+    const rejected = await held('REJETEE', 'Le numéro de bon de commande est erroné');
+    const page = await signIn(scopedKey);
+    await page.goto(`${p.h.baseUrl}/app/invoices/${rejected.id}`);
+    await expect.poll(() => page.locator('.needs').textContent()).toContain('Le numéro de bon de commande est erroné');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.screenshot({ path: `${SHOTS}/invoice-rejected.png`, fullPage: true });
+
+    // The corrected file, under a new number; the form takes the rest from the rejected invoice.
+    const number = invoiceNumber();
+    const corrected = await invoiceBody({ number });
+    const file = corrected.file as { name: string; contentBase64: string };
+    const path = `${SHOTS}/${file.name}`;
+    writeFileSync(path, Buffer.from(file.contentBase64, 'base64'));
+    await page.getByLabel('Numéro de la facture corrigée').fill(number);
+    await page.getByLabel('Fichier de la facture corrigée').setInputFiles(path);
+    await page.getByRole('button', { name: 'Envoyer' }).click();
+    await page.waitForURL(/\/app\/invoices\/[0-9a-f-]{36}\?sent=correct/);
+    const newId = /invoices\/([0-9a-f-]{36})/.exec(page.url())![1]!;
+    expect(newId).not.toBe(rejected.id);
+    const created = await settled(p.h, newId, ['integrated'], 30_000);
+    expect(created).toMatchObject({ number, correctsInvoiceId: rejected.id, supplierSiret: '73282932000074' });
+    const original = await read(p.h, rejected.id);
+    expect(original).toMatchObject({ correctedByInvoiceId: newId, actionRequired: null });
   });
 
   it('let a main contractor approve its subcontractor’s invoice from its inbox', async () => {

@@ -13,6 +13,7 @@ import type { InvoiceView, SupplierView, ValidationView } from '../schemas.js';
 import { pageHeaders } from '../page-headers.js';
 import { apiFor, type Api, type ApiError } from './api.js';
 import { html, type Html } from './html.js';
+import { CORRECTABLE_REASONS } from '../../invoices/action-required.js';
 import { STAGE_WORDS, t, type Lang, type Word } from './i18n.js';
 import { page } from './layout.js';
 import {
@@ -396,6 +397,46 @@ export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Route
             ><input id="v-siret" name="validatorSiret" inputmode="numeric" required />`,
         ),
       );
+    if (
+      invoice.actionRequired &&
+      CORRECTABLE_REASONS.has(invoice.actionRequired.reason) &&
+      !invoice.correctedByInvoiceId
+    ) {
+      const amountField = (name: 'amountWithoutVat' | 'vatAmount' | 'amountWithVat') =>
+        html`<label for="n-${name}">${t(lang, name)}</label
+          ><input id="n-${name}" name="${name}" inputmode="decimal" required size="12" value="${invoice[name]}" />`;
+      forms.push(
+        fixForm(
+          'correct',
+          'correctedInvoice',
+          html`<p id="n-help">${t(lang, 'newNumberHelp')}</p>
+            <label for="n-number">${t(lang, 'newNumber')}</label
+            ><input id="n-number" name="number" required maxlength="20" aria-describedby="n-help" />
+            <label for="n-date">${t(lang, 'issueDate')}</label
+            ><input id="n-date" name="issueDate" type="date" required value="${invoice.issueDate}" />
+            ${amountField('amountWithoutVat')} ${amountField('vatAmount')} ${amountField('amountWithVat')}
+            ${
+              invoice.depositMode === 'data'
+                ? ''
+                : html`<label for="n-file">${t(lang, 'correctedFile')}</label
+                    ><input
+                      id="n-file"
+                      name="file"
+                      type="file"
+                      required
+                      accept=".pdf,.xml,application/pdf,application/xml"
+                    />`
+            }
+            ${
+              invoice.depositMode === 'flux'
+                ? ''
+                : html`<label for="n-comment">${t(lang, 'comment')}</label
+                    ><textarea id="n-comment" name="comment" rows="2" cols="60">${invoice.comment ?? ''}</textarea>`
+            }`,
+          true,
+        ),
+      );
+    }
     const stage = invoice.chorus.stage ? STAGE_WORDS[invoice.chorus.stage]![lang] : invoice.state;
     const pending = invoice.followUps?.some((f) => f.state !== 'done' && f.state !== 'failed') ?? false;
     return page(
@@ -422,6 +463,14 @@ export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Route
             <dd>${invoice.engagementNumber ?? ''}</dd>
             <dt>${t(lang, 'recipient')}</dt>
             <dd>${invoice.recipientSiret} ${invoice.serviceCode ?? ''}</dd>
+            ${
+              invoice.correctedByInvoiceId
+                ? html`<dt>${t(lang, 'correctedBy')}</dt>
+                    <dd>
+                      <a href="/app/invoices/${invoice.correctedByInvoiceId}">${invoice.correctedByInvoiceId}</a>
+                    </dd>`
+                : ''
+            }
           </dl>
           ${
             invoice.actionRequired
@@ -497,17 +546,18 @@ export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Route
     '/invoices/:id/correct-validator',
     fix('correct-validator', (form) => ({ validatorSiret: form.validatorSiret ?? '' })),
   );
+  /** A file comes as multipart: read here, at the edge, into the API's body (the fields, the file in base64). */
+  const multipartForm: RequestHandler = async (req, _res, next) => {
+    try {
+      if (req.is('multipart/form-data')) req.body = await readMultipart(req);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
   router.post(
     '/invoices/:id/complete',
-    // A file comes as multipart: read here, at the edge, into the API's body (comment, attachment in base64).
-    async (req, _res, next) => {
-      try {
-        if (req.is('multipart/form-data')) req.body = await readMultipart(req);
-        next();
-      } catch (error) {
-        next(error);
-      }
-    },
+    multipartForm,
     fix('complete', (form) => ({
       comment: form.comment ?? '',
       ...(form.attachmentBase64
@@ -520,6 +570,34 @@ export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Route
           }
         : {}),
     })),
+  );
+
+  // A corrected invoice is a new invoice (POST /v1/invoices) linked to this one: what the form does not ask is taken
+  // from this invoice as the API shows it.
+  router.post(
+    '/invoices/:id/correct',
+    multipartForm,
+    signedIn(async (req, res, { session, api, lang }) => {
+      const id = encodeURIComponent(String(req.params.id));
+      const form = formSchema.safeParse(req.body).data ?? {};
+      const found = await api.get<InvoiceView & ApiError>(`/invoices/${id}`);
+      if (found.status !== 200) {
+        res
+          .status(found.status)
+          .type('text')
+          .send(found.body.error?.message ?? `HTTP ${found.status}`);
+        return;
+      }
+      const answer = await api.post<{ id?: string } & ApiError>('/invoices', correctedInvoiceBody(found.body, form));
+      if (answer.status < 300 && answer.body.id) {
+        res.redirect(303, `/app/invoices/${encodeURIComponent(answer.body.id)}?sent=correct`);
+        return;
+      }
+      res
+        .status(answer.status)
+        .type('html')
+        .send(invoicePage(req, lang, session, found.body, errorBox(answer.body, answer.status)));
+    }),
   );
 
   router.get(
@@ -718,6 +796,51 @@ const headerRow = (lang: Lang, words: readonly Word[]): Html =>
   </thead>`;
 
 /** Why the invoice needs action, in Chorus Pro's words when it gave some (the comment of its last status). */
+/** The fields of an invoice the corrected one keeps, as POST /v1/invoices takes them. */
+const KEPT_FIELDS = [
+  'supplierSiret',
+  'recipientSiret',
+  'serviceCode',
+  'engagementNumber',
+  'marketNumber',
+  'validatorSiret',
+  'type',
+  'billingFrame',
+  'currency',
+  'depositMode',
+  'syntaxeFlux',
+  'lines',
+  'previousInvoiceId',
+  'worksAmounts',
+] as const;
+
+/**
+ * The request of a corrected invoice: the form's number, date, amounts, file and comment, the rest as `original`
+ * has it. A single VAT line follows the amounts given; several are kept as they are (the API says if they no longer
+ * add up).
+ */
+function correctedInvoiceBody(original: InvoiceView, form: Record<string, string>): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const field of KEPT_FIELDS) if (original[field] !== null) body[field] = original[field];
+  const trimmed = (name: string) => (form[name] ?? '').trim();
+  Object.assign(body, {
+    number: trimmed('number'),
+    issueDate: trimmed('issueDate'),
+    amountWithoutVat: trimmed('amountWithoutVat'),
+    vatAmount: trimmed('vatAmount'),
+    amountWithVat: trimmed('amountWithVat'),
+    correctsInvoiceId: original.id,
+  });
+  const breakdown = original.vatBreakdown;
+  if (breakdown?.length === 1)
+    body.vatBreakdown = [{ rate: breakdown[0]!.rate, base: body.amountWithoutVat, vat: body.vatAmount }];
+  else if (breakdown) body.vatBreakdown = breakdown;
+  const comment = trimmed('comment') || original.comment;
+  if (comment && original.depositMode !== 'flux') body.comment = comment;
+  if (form.fileBase64) body.file = { name: form.fileName ?? '', contentBase64: form.fileBase64 };
+  return body;
+}
+
 function reasonOf(invoice: InvoiceView): string {
   const lastStatus = [...(invoice.events ?? [])].reverse().find((e) => e.type === 'status-changed');
   const comment = lastStatus?.details?.comment;
