@@ -1,6 +1,7 @@
 /** A simulator with fast clocks, a harness pointed at it, and helpers to watch invoices move. */
 import { expect } from 'vitest';
 import type { Clock } from '../../src/context.js';
+import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';
 import { createHarness, simulatorEnv, type Harness } from './harness.js';
@@ -126,4 +127,21 @@ export async function settled(h: Harness, id: string, states: string[], timeoutM
     );
   }
   return last!;
+}
+
+/**
+ * Runs one status sync of the supplier account `siret` now and waits for it to complete; if it does not, says how
+ * the job ended. For tests that sync only when they ask (STATUS_SYNC_INTERVAL_SECONDS set high).
+ */
+export async function syncSupplierNow(h: Harness, siret: string, timeoutMs = 30_000): Promise<void> {
+  const supplier = await h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret });
+  const queue = h.ctx.queues['status-sync'];
+  const job = await queue.add('sync (test)', { supplierAccountId: supplier.id });
+  await expect
+    .poll(async () => (await job.getState()) === 'completed', { timeout: timeoutMs, interval: 50 })
+    .toBe(true)
+    .catch(async (error: unknown) => {
+      const ended = await queue.getJob(job.id!);
+      throw new Error(`sync job ${await job.getState()}: ${ended?.failedReason ?? ''}`, { cause: error });
+    });
 }

@@ -4,11 +4,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notification } from '../../src/db/entities/notification.js';
-import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { recipientDecides } from '../helpers/chorus.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { movingClocks } from '../helpers/clocks.js';
-import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
+import {
+  createPipelineHarness,
+  read,
+  settled,
+  submit,
+  syncSupplierNow,
+  type PipelineHarness,
+} from '../helpers/pipeline.js';
 
 let p: PipelineHarness;
 let worker: RunningWorker;
@@ -23,19 +29,7 @@ afterAll(async () => {
   await p.close();
 });
 
-async function syncNow(): Promise<void> {
-  const supplier = await p.h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: '73282932000074' });
-  const job = await p.h.ctx.queues['status-sync'].add('sync (test)', { supplierAccountId: supplier.id });
-  await expect
-    .poll(async () => (await job.getState()) === 'completed', { timeout: 10_000, interval: 50 })
-    .toBe(true)
-    .catch(async (error: unknown) => {
-      throw new Error(
-        `sync job ${await job.getState()}: ${(await p.h.ctx.queues['status-sync'].getJob(job.id!))?.failedReason ?? ''}`,
-        { cause: error },
-      );
-    });
-}
+const syncNow = () => syncSupplierNow(p.h, '73282932000074');
 
 describe('statuses that passed while nobody synced', () => {
   it('are all recorded and published, and only the current one may alert', async () => {

@@ -4,12 +4,18 @@
  * at the next sync, so the skipped invoice's change is not lost once Chorus Pro writes it whole.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { movingClocks } from '../helpers/clocks.js';
 import { rawSupplierSearch } from '../helpers/chorus.js';
 import { SUPPLIER_SIRET } from '../helpers/invoices.js';
-import { createPipelineHarness, read, settled, submit, type PipelineHarness } from '../helpers/pipeline.js';
+import {
+  createPipelineHarness,
+  read,
+  settled,
+  submit,
+  syncSupplierNow,
+  type PipelineHarness,
+} from '../helpers/pipeline.js';
 
 let p: PipelineHarness;
 let worker: RunningWorker;
@@ -24,11 +30,7 @@ afterAll(async () => {
   await p.close();
 });
 
-async function syncNow(): Promise<void> {
-  const supplier = await p.h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: SUPPLIER_SIRET });
-  const job = await p.h.ctx.queues['status-sync'].add('sync (test)', { supplierAccountId: supplier.id });
-  await expect.poll(async () => job.getState(), { timeout: 30_000, interval: 50 }).toBe('completed');
-}
+const syncNow = () => syncSupplierNow(p.h, SUPPLIER_SIRET);
 
 /** What the account's sync jobs returned and logged: what to read when a change was not recorded. */
 async function syncJobsSaid(): Promise<string> {

@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notification } from '../../src/db/entities/notification.js';
-import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
 import { HOLDER, registerMainContractor, subcontractorInvoice } from '../helpers/btp.js';
 import { movingClocks } from '../helpers/clocks.js';
 import { jsonInit } from '../helpers/invoices.js';
-import { createPipelineHarness, settled, type PipelineHarness } from '../helpers/pipeline.js';
+import { createPipelineHarness, settled, syncSupplierNow, type PipelineHarness } from '../helpers/pipeline.js';
 
 const DAY = 86_400_000;
 let p: PipelineHarness;
@@ -28,11 +27,7 @@ afterAll(async () => {
   await p.close();
 });
 
-async function syncHolder(): Promise<void> {
-  const holder = await p.h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: HOLDER });
-  const job = await p.h.ctx.queues['status-sync'].add('sync (test)', { supplierAccountId: holder.id });
-  await expect.poll(async () => job.getState(), { timeout: 15_000, interval: 50 }).toBe('completed');
-}
+const syncHolder = () => syncSupplierNow(p.h, HOLDER);
 const tacitAlerts = () => p.h.ctx.orm.em.fork().count(Notification, { event: 'validation.tacitly_approved' });
 
 describe('an approval asked after the deadline', () => {
