@@ -5,6 +5,7 @@
  * goes through the API with the signed-in key (api.ts).
  */
 import express, { type Request, type RequestHandler, type Response } from 'express';
+import multer from 'multer';
 import { z } from 'zod';
 import type { BoardLogin } from '../../access/board-login.js';
 import type { BoardSessions } from '../../access/board-sessions.js';
@@ -14,6 +15,7 @@ import { pageHeaders } from '../page-headers.js';
 import { apiFor, type Api, type ApiError } from './api.js';
 import { html, type Html } from './html.js';
 import { CORRECTABLE_REASONS } from '../../invoices/action-required.js';
+import { MAX_FILE_BYTES } from '../../invoices/submission.js';
 import { STAGE_WORDS, t, type Lang, type Word } from './i18n.js';
 import { page } from './layout.js';
 import {
@@ -89,7 +91,7 @@ export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Route
   const secure = ctx.config.env !== 'development' && ctx.config.env !== 'test';
   const now = () => ctx.clock.now().getTime();
   router.use(pageHeaders);
-  router.use(express.urlencoded({ extended: false, limit: '12mb' }));
+  router.use(express.urlencoded({ extended: false, limit: '100kb' }));
   router.use((req, res, next) => {
     if (typeof req.query.lang === 'string' && (req.query.lang === 'en' || req.query.lang === 'fr'))
       res.cookie(LANG_COOKIE, req.query.lang, { sameSite: 'strict', secure, path: '/app', httpOnly: true });
@@ -546,14 +548,29 @@ export function pagesRouter(ctx: AppContext, logins: PagesLogins): express.Route
     '/invoices/:id/correct-validator',
     fix('correct-validator', (form) => ({ validatorSiret: form.validatorSiret ?? '' })),
   );
-  /** A file comes as multipart: read here, at the edge, into the API's body (the fields, the file in base64). */
-  const multipartForm: RequestHandler = async (req, _res, next) => {
-    try {
-      if (req.is('multipart/form-data')) req.body = await readMultipart(req);
+  /**
+   * A file comes as multipart, read here, at the edge, by the intake's own reader (multer): the form's fields, and
+   * for the file field `name`, `nameBase64`, `nameName` and `nameType`, as the API's JSON bodies take a file.
+   */
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_FILE_BYTES, files: 1, fields: 30, fieldSize: 16 * 1024, parts: 40 },
+    defParamCharset: 'utf8',
+  }).any();
+  const multipartForm: RequestHandler = (req, res, next) => {
+    if (!req.is('multipart/form-data')) return next();
+    upload(req, res, (error: unknown) => {
+      if (error !== undefined && error !== null) return next(error);
+      const fields = formSchema.safeParse(req.body).data ?? {};
+      for (const file of (req.files ?? []) as Express.Multer.File[]) {
+        if (file.size === 0) continue;
+        fields[`${file.fieldname}Base64`] = file.buffer.toString('base64');
+        fields[`${file.fieldname}Name`] = file.originalname;
+        fields[`${file.fieldname}Type`] = file.mimetype;
+      }
+      req.body = fields;
       next();
-    } catch (error) {
-      next(error);
-    }
+    });
   };
   router.post(
     '/invoices/:id/complete',
@@ -846,46 +863,4 @@ function reasonOf(invoice: InvoiceView): string {
   const comment = lastStatus?.details?.comment;
   if (typeof comment === 'string' && comment !== '') return comment;
   return invoice.lastError?.message ?? invoice.actionRequired?.reason ?? '';
-}
-
-/** The fields of a small multipart form (a comment and one PDF), the file as base64. Bounded by express's limit. */
-async function readMultipart(req: Request): Promise<Record<string, string>> {
-  const type = req.headers['content-type'] ?? '';
-  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 12 * 1024 * 1024) throw Object.assign(new Error('Attachment too large'), { status: 413 });
-    chunks.push(chunk);
-  }
-  const fields: Record<string, string> = {};
-  if (!boundary) return fields;
-  const body = Buffer.concat(chunks);
-  const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
-  let start = body.indexOf(delimiter);
-  while (start >= 0) {
-    const next = body.indexOf(delimiter, start + delimiter.length);
-    if (next < 0) break;
-    const part = body.subarray(start + delimiter.length + 2, next - 2);
-    const headerEnd = part.indexOf('\r\n\r\n');
-    if (headerEnd >= 0) {
-      const headers = part.subarray(0, headerEnd).toString('utf8');
-      const content = part.subarray(headerEnd + 4);
-      const name = /name="([^"]*)"/.exec(headers)?.[1];
-      const fileName = /filename="([^"]*)"/.exec(headers)?.[1];
-      if (name && fileName !== undefined) {
-        if (content.length > 0) {
-          fields[`${name}Base64`] = content.toString('base64');
-          fields[`${name}Name`] = fileName;
-          fields[`${name}Type`] =
-            /content-type:\s*([^\r\n]+)/i.exec(headers)?.[1]?.trim() ?? 'application/octet-stream';
-        }
-      } else if (name) {
-        fields[name] = content.toString('utf8');
-      }
-    }
-    start = next;
-  }
-  return fields;
 }
