@@ -74,11 +74,13 @@ export async function syncValidationInbox(deps: {
   clock: Clock;
 }): Promise<{ notifications: Notification[]; waiting: number; settled: number }> {
   const { em, invoicing, account, validator } = deps;
-  const now = deps.clock.now();
   // A row changed after this instant (a decision that landed meanwhile) may be newer than the inbox read: it is left
   // to the next sync, so that a stale "still waiting" never reopens a decided invoice.
   const askedAt = new Date();
   const inbox = await invoicing.invoicesToValidate(account, validator.siret);
+  // What Chorus Pro shows is judged against the deadline at the time it was read, never before: a deadline that
+  // passed while the read was on its way would otherwise make approval by silence look like the validator's.
+  const now = deps.clock.now();
   const known = await em.find(Validation, {
     validator,
     $or: [
@@ -130,7 +132,7 @@ export async function syncValidationInbox(deps: {
     if (validation.updatedAt > askedAt) continue;
     const { status } = await invoicing.viewAsValidator(account, validation.chorusInvoiceId);
     if (!status) continue;
-    const alert = observeValidationStatus(em, validation, status, now);
+    const alert = observeValidationStatus(em, validation, status, deps.clock.now());
     if (alert) notifications.push(alert);
     if (validation.stage !== 'pending') settled += 1;
   }
