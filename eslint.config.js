@@ -60,6 +60,12 @@ export default tseslint.config(
       // Express knows an error handler by its four parameters; `_` marks a parameter kept for its place.
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', ignoreRestSiblings: true }],
       'boundaries/simulator-shares-only-the-contract': 'error',
+      // Prettier wraps code at 120 columns but not comments; a sentence shown to users stays whole, so it can be
+      // found with grep.
+      'max-len': [
+        'error',
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true },
+      ],
     },
   },
   {
@@ -73,6 +79,27 @@ export default tseslint.config(
             { name: 'saxes', message: 'The intake reads XML with it; the simulator uses xmlbuilder2.' },
             { name: 'fflate', message: 'The intake unzips with it; the simulator reads archives itself.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // The relay reads the time from a clock handed in (src/shared/clock.ts): tests move it days ahead. The simulator
+    // plays Chorus Pro and keeps its own clock (src/simulator/clock.ts).
+    files: ['src/**/*.ts', 'workers/**/*.ts'],
+    ignores: ['src/shared/clock.ts', 'src/simulator/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message:
+            'Read the time from the clock handed in (deps.clock, clockOf(em)), or systemClock where an outside party compares it with its own.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message:
+            'Read the time from the clock handed in (deps.clock, clockOf(em)); measure durations with performance.now().',
         },
       ],
     },

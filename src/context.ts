@@ -21,11 +21,9 @@ import { createQueues, closeQueues, type Queues } from './queues/queues.js';
 import { createRedis, describeRedis } from './queues/redis.js';
 import { Releasers } from './shared/releasers.js';
 import { SecretBox } from './shared/secret-box.js';
+import { systemClock, type Clock } from './shared/clock.js';
 
-export interface Clock {
-  now(): Date;
-}
-export const systemClock: Clock = { now: () => new Date() };
+export type { Clock };
 
 /** What the workers use of one Chorus Pro environment. */
 export interface ChorusAccess {
@@ -73,8 +71,10 @@ export interface ContextOverrides {
 export async function createContext(config: Config, overrides: ContextOverrides = {}): Promise<AppContext> {
   const logger = overrides.logger ?? createLogger(config.log);
   const releasers = new Releasers();
+  const clock = overrides.clock ?? systemClock;
   try {
     const orm = await initOrm({
+      clock,
       url: config.database.url,
       ssl: config.database.ssl,
       logger,
@@ -138,7 +138,7 @@ export async function createContext(config: Config, overrides: ContextOverrides 
       contracts: new ContractDirectory(),
       secretBox,
       chorus,
-      clock: overrides.clock ?? systemClock,
+      clock,
       fileChecker,
       rulesChecker,
       metrics,

@@ -136,7 +136,8 @@ export function chorusJob<T, R, D = unknown>(deps: ChorusJobDeps, spec: ChorusJo
       if (error instanceof OptimisticLockError) {
         // Another run of this job wrote these rows first: Redis lost the job's lock (a failover) and the job was taken
         // again while this run went on. This run's view is stale, so it writes nothing more and sends nothing; the
-        // job runs again from fresh rows (for a run that lost its lock, BullMQ refuses the move: the other run owns it).
+        // job runs again from fresh rows (for a run that lost its lock, BullMQ refuses the move: the other run owns
+        // it).
         deps.logger.warn('Another run of this job changed its rows first; this run stops without sending', {
           queue: job.queueName,
           jobId: job.id,

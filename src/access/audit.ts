@@ -2,6 +2,7 @@
  * The audit trail: every mutating API call, who made it, on what, and how it ended. Read by admins at GET /v1/audit.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { clockOf } from '../db/clock.js';
 import { AuditEntry } from '../db/entities/audit-entry.js';
 
 /** Who made a mutating call, on which route and target; the status comes when it ends. */
@@ -24,7 +25,7 @@ export const auditTarget = (target: string | null) => target?.slice(0, 100) ?? n
 /** One INSERT, no unit of work: it runs after every mutating call. */
 export async function recordCall(em: EntityManager, call: AuditedCall): Promise<void> {
   await em.insert(AuditEntry, {
-    at: new Date(),
+    at: clockOf(em).now(),
     keyId: call.keyId,
     keyName: call.keyName,
     method: call.method,

@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { clockOf } from '../db/clock.js';
 import { ApiKey } from '../db/entities/api-key.js';
 import { DomainError } from '../shared/domain-error.js';
 import { BOARD_SESSION_PREFIX, type BoardSessions } from './board-sessions.js';
@@ -45,13 +46,13 @@ export class ApiKeyRegistry {
     if (bootstrap) return bootstrap;
     const hex = hash.toString('hex');
     const cached = this.#cache.get(hex);
-    if (cached && cached.until > Date.now()) return cached.caller;
+    if (cached && cached.until > performance.now()) return cached.caller;
     const key = await em.fork().findOne(ApiKey, { keyHash: hex, revokedAt: null });
     const caller: Caller | null = key
       ? { keyId: key.id, keyName: key.name, role: key.role, scope: key.supplierSirets }
       : null;
     if (this.#cache.size > 10_000) this.#cache.clear();
-    this.#cache.set(hex, { caller, until: Date.now() + KEY_CACHE_MS });
+    this.#cache.set(hex, { caller, until: performance.now() + KEY_CACHE_MS });
     return caller;
   }
 
@@ -102,7 +103,7 @@ export async function revokeApiKey(em: EntityManager, scope: Scope, id: string):
   const key = await em.findOne(ApiKey, id);
   if (!key || !scopeWithin(key.supplierSirets, scope))
     throw new DomainError('not-found', 'API_KEY_NOT_FOUND', `No API key has the id ${id}.`);
-  key.revokedAt ??= new Date();
+  key.revokedAt ??= clockOf(em).now();
   await em.flush();
   return key;
 }

@@ -4,6 +4,7 @@
  * refuse a `t` older than a few minutes. `verifyWebhookSignature` is what a receiver runs (docs/alerts.md shows it).
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { systemClock } from '../shared/clock.js';
 
 export const SIGNATURE_HEADER = 'Chorus-Relay-Signature';
 
@@ -21,7 +22,7 @@ export function verifyWebhookSignature(
   const parts = Object.fromEntries(header.split(',').map((p) => p.trim().split('=', 2) as [string, string]));
   const t = Number(parts.t);
   if (!Number.isInteger(t) || !parts.v1) return false;
-  const now = options.nowSeconds ?? Math.floor(Date.now() / 1000);
+  const now = options.nowSeconds ?? Math.floor(systemClock.now().getTime() / 1000);
   if (Math.abs(now - t) > (options.toleranceSeconds ?? 300)) return false;
   const expected = Buffer.from(signWebhook(secret, t, rawBody).split('v1=')[1]!, 'hex');
   const given = Buffer.from(parts.v1, 'hex');

@@ -27,6 +27,7 @@ import {
   type ChorusErrorInfo,
 } from './errors.js';
 import type { PisteTokenProvider } from './token-provider.js';
+import { systemClock } from '../shared/clock.js';
 
 /** Endpoints that change something at Chorus Pro. */
 const WRITES: ReadonlySet<EndpointName> = new Set<EndpointName>([
@@ -491,7 +492,8 @@ export class ChorusClient {
       if (res.status === 429) {
         await res.body?.cancel();
         const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
-        await this.#o.redis.set(this.#pauseKey, String(Date.now() + retryAfterMs), 'PX', retryAfterMs);
+        // The pause is the key's own lifetime: every process reads what is left of it, whatever its clock says.
+        if (retryAfterMs > 0) await this.#o.redis.set(this.#pauseKey, '1', 'PX', retryAfterMs);
         throw new ChorusRateLimitError(
           `Chorus Pro asked us to slow down for ${Math.ceil(retryAfterMs / 1000)} s`,
           { operation, httpStatus: 429 },
@@ -552,8 +554,7 @@ export class ChorusClient {
   }
 
   async #waitOutRateLimit(operation: string): Promise<void> {
-    const until = Number(await this.#o.redis.get(this.#pauseKey));
-    const remaining = until - Date.now();
+    const remaining = await this.#o.redis.pttl(this.#pauseKey);
     if (remaining > 0) {
       throw new ChorusRateLimitError(
         `Chorus Pro asked us to slow down; ${Math.ceil(remaining / 1000)} s left`,
@@ -580,5 +581,6 @@ export function parseRetryAfter(value: string | null): number {
   const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
   const date = Date.parse(value);
-  return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, date - Date.now());
+  // An HTTP date is Chorus Pro's wall clock: it is compared with ours, never with a test's moved clock.
+  return Number.isNaN(date) ? DEFAULT_RETRY_AFTER_MS : Math.max(0, date - systemClock.now().getTime());
 }

@@ -3,7 +3,8 @@
  * submitted with its data (`soumettre`, DEPOT_PDF_API), or submitted from data alone (SAISIE_API). Chorus's field
  * names are mapped here, once.
  *
- * Assumptions where the official contract says nothing we could confirm, each named in docs/api.md (Three ways to deposit):
+ * Assumptions where the official contract says nothing we could confirm, each named in docs/api.md (Three ways to
+ * deposit):
  * - VAT rates go as `ligneTvaTauxManuel` / `lignePosteTauxTvaManuel` (a number), not as `ligneTvaTaux` codes,
  *   whose values only `recuperer/tauxtva` lists;
  * - `typeTva` is TVA_SUR_DEBIT, the common case for works and services invoiced to the State;
@@ -160,7 +161,8 @@ export function soumettreBody(data: SubmissionData): RequestOf<'soumettre'> {
         }
       : {}),
     ...(data.additionalAttachments.length > 0
-      ? // The values `pieceJointeComplementaireType` takes are documented nowhere we know of: it is left out, as for completer.
+      ? // The values `pieceJointeComplementaireType` takes are documented nowhere we know of: it is left out, as for
+        // completer.
         {
           pieceJointeComplementaire: data.additionalAttachments.map((a) => ({
             pieceJointeComplementaireId: Number(a.id),

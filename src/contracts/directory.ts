@@ -14,10 +14,10 @@ export class ContractDirectory {
 
   async forMarket(em: EntityManager, marketNumber: string): Promise<Contract[]> {
     const cached = this.#cache.get(marketNumber);
-    if (cached && cached.until > Date.now()) return cached.contracts;
+    if (cached && cached.until > performance.now()) return cached.contracts;
     const contracts = await em.fork().find(Contract, { marketNumber });
     if (this.#cache.size >= MAX_CACHED) this.#cache.clear();
-    this.#cache.set(marketNumber, { contracts, until: Date.now() + CACHE_MS });
+    this.#cache.set(marketNumber, { contracts, until: performance.now() + CACHE_MS });
     return contracts;
   }
 

@@ -18,6 +18,8 @@ import { Subscription } from './entities/subscription.js';
 import { SupplierAccount } from './entities/supplier-account.js';
 import { Validation } from './entities/validation.js';
 import { migrationsList } from './migrations/index.js';
+import { bindClock } from './clock.js';
+import { systemClock, type Clock } from '../shared/clock.js';
 
 export const ENTITIES = [
   SupplierAccount,
@@ -43,6 +45,8 @@ export interface OrmOptions {
   logger?: Logger;
   /** Connection pool size. (Default: 10) */
   poolMax?: number;
+  /** Stamps rows and is what `clockOf(em)` answers. (Default: the machine's clock) */
+  clock?: Clock;
 }
 
 export function ormOptions(options: OrmOptions): Options {
@@ -61,8 +65,10 @@ export function ormOptions(options: OrmOptions): Options {
   };
 }
 
-export function initOrm(options: OrmOptions): Promise<MikroORM> {
-  return MikroORM.init(ormOptions(options));
+export async function initOrm(options: OrmOptions): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(options));
+  bindClock(orm.config, options.clock ?? systemClock);
+  return orm;
 }
 
 export type { MikroORM };

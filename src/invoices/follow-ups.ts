@@ -99,7 +99,7 @@ async function request(
       details: { followUpId: followUp.id, kind, request: body },
     });
     // The invoice row changes too (its version), so a concurrent status sync and this request serialise.
-    invoice.updatedAt = new Date();
+    invoice.updatedAt = ctx.clock.now();
     return { invoice, followUp };
   });
   try {

@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { clockOf } from '../db/clock.js';
 import { auditRoute, auditTarget, type AuditLine } from '../access/audit.js';
 import type { OptionalProps } from '@mikro-orm/core';
 import type { Invoice } from '../db/entities/invoice.js';
@@ -142,7 +143,7 @@ async function runPrepared<R>(em: EntityManager, values: unknown[]): Promise<R[]
 export async function createInOneStatement(em: EntityManager, input: StatementInput): Promise<InvoiceFields | null> {
   const { submission: s, idempotencyKey, fingerprint, audit } = input;
   const id = randomUUID();
-  const now = new Date();
+  const now = clockOf(em).now();
   const stored = storedFieldsOf(s);
   const json = (value: unknown) => (value === null ? null : JSON.stringify(value));
   const reason = (supplierPaused: boolean) =>

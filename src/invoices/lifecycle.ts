@@ -8,6 +8,7 @@
  */
 import { ref, type EntityManager } from '@mikro-orm/postgresql';
 import { meaningOf } from '../chorus/status-model.js';
+import { clockOf } from '../db/clock.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { InvoiceEvent } from '../db/entities/invoice-event.js';
 import type { Notification } from '../db/entities/notification.js';
@@ -235,7 +236,7 @@ export function transition(
   else if (rule.error !== 'keep') {
     const code = rule.error === 'from-cause' ? cause.errorCode : rule.error;
     if (!code) throw new Error(`Transition "${name}" needs an error code from its cause`);
-    invoice.lastError = { code, message: text?.message ?? code, at: new Date().toISOString() };
+    invoice.lastError = { code, message: text?.message ?? code, at: clockOf(em).now().toISOString() };
   }
   if (rule.line && text) record(em, invoice, rule.line, rule.source, text);
   refreshActionRequired(invoice);
@@ -305,7 +306,7 @@ export function observeStatuses(
       current?.at &&
       entry.status === current.status &&
       (entry.at === null || sameMinute(entry.at, current.at));
-    const at = (precise ? current.at : entry.at) ?? new Date();
+    const at = (precise ? current.at : entry.at) ?? clockOf(em).now();
     record(em, invoice, 'status-changed', 'chorus', {
       message: `Chorus Pro status ${entry.status}${entry.comment ? `: ${entry.comment}` : ''}`,
       details: {

@@ -5,7 +5,7 @@
  * once.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../context.js';
+import type { Clock } from '../shared/clock.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { Notification } from '../db/entities/notification.js';
 import { notifyClockExpired } from '../alerts/notify.js';

@@ -7,7 +7,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
-import type { Clock } from '../context.js';
+import type { Clock } from '../shared/clock.js';
 import { batchesById } from '../db/batches.js';
 import { Invoice } from '../db/entities/invoice.js';
 import { record } from '../invoices/lifecycle.js';

@@ -16,6 +16,7 @@ import {
   ChorusRequestInvalidError,
   ChorusTransientError,
 } from '../chorus/errors.js';
+import { systemClock } from '../shared/clock.js';
 
 export type FailureDecision =
   | { action: 'wait'; ms: number; reason: string }
@@ -37,7 +38,8 @@ export function decide(error: unknown): FailureDecision {
 
 /** Puts the job back in the delayed set without spending an attempt or holding a worker slot. */
 export async function postpone(job: Job, token: string | undefined, ms: number): Promise<never> {
-  await job.moveToDelayed(Date.now() + Math.max(0, Math.round(ms)), token);
+  // BullMQ compares the delay with Redis's own time, so it is the machine's clock, not the relay's.
+  await job.moveToDelayed(systemClock.now().getTime() + Math.max(0, Math.round(ms)), token);
   throw new DelayedError();
 }
 

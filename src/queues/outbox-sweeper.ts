@@ -6,7 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Job } from 'bullmq';
-import type { Clock } from '../context.js';
+import type { Clock } from '../shared/clock.js';
 import { Delivery } from '../db/entities/delivery.js';
 import { FollowUp } from '../db/entities/follow-up.js';
 import { Validation } from '../db/entities/validation.js';

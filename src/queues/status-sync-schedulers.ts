@@ -1,7 +1,7 @@
 /**
  * One BullMQ job scheduler per technical account syncs the Chorus statuses of every supplier account that logs in
- * with it (one search answers them all): it is named after the first of them registered. Upserting a scheduler under a stable
- * id is idempotent, but concurrent upserts of one id race in BullMQ (known issue), so processes take a short
+ * with it (one search answers them all): it is named after the first of them registered. Upserting a scheduler under a
+ * stable id is idempotent, but concurrent upserts of one id race in BullMQ (known issue), so processes take a short
  * Redis lock first. Re-run on every sweep, this also rebuilds the schedulers after Redis lost them.
  * The one `checks` scheduler (overdue payments, password expiry) is kept here too.
  */

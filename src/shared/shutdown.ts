@@ -11,11 +11,11 @@ export function onShutdownSignal(logger: Logger, timeoutMs: number, shutdown: (s
   let firstSignalAt: number | undefined;
   const handle = (signal: NodeJS.Signals): void => {
     if (firstSignalAt !== undefined) {
-      if (Date.now() - firstSignalAt < 5_000) return;
+      if (performance.now() - firstSignalAt < 5_000) return;
       logger.warn(`Received ${signal} again: exiting now`);
       process.exit(1);
     }
-    firstSignalAt = Date.now();
+    firstSignalAt = performance.now();
     logger.info(`Received ${signal}: shutting down gracefully (at most ${timeoutMs / 1000} s)`);
     const timer = setTimeout(() => {
       logger.error('Graceful shutdown timed out: exiting now');

@@ -8,7 +8,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TechnicalAccount } from '../chorus/client.js';
 import type { ChorusInvoicing } from '../chorus/invoicing.js';
 import type { InvoiceToValidate } from '../chorus/validator.js';
-import type { Clock } from '../context.js';
+import type { Clock } from '../shared/clock.js';
 import type { Notification } from '../db/entities/notification.js';
 import type { SupplierAccount } from '../db/entities/supplier-account.js';
 import { Validation } from '../db/entities/validation.js';
@@ -76,7 +76,7 @@ export async function syncValidationInbox(deps: {
   const { em, invoicing, account, validator } = deps;
   // A row changed after this instant (a decision that landed meanwhile) may be newer than the inbox read: it is left
   // to the next sync, so that a stale "still waiting" never reopens a decided invoice.
-  const askedAt = new Date();
+  const askedAt = deps.clock.now();
   const inbox = await invoicing.invoicesToValidate(account, validator.siret);
   // What Chorus Pro shows is judged against the deadline at the time it was read, never before: a deadline that
   // passed while the read was on its way would otherwise make approval by silence look like the validator's.

@@ -3,7 +3,7 @@
  * for a decision (not for one whose decision is on its way). Run by the periodic `checks` job, on our clock.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '../context.js';
+import type { Clock } from '../shared/clock.js';
 import type { Notification } from '../db/entities/notification.js';
 import { Validation } from '../db/entities/validation.js';
 import { notifyValidation } from '../alerts/notify.js';

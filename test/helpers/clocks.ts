@@ -3,7 +3,7 @@
  * jumps days ahead instead of sleeping. Pass `clock` to the harness; `advance` moves both.
  */
 import { expect } from 'vitest';
-import type { Clock } from '../../src/context.js';
+import type { Clock } from '../../src/shared/clock.js';
 
 export interface MovingClocks {
   clock: Clock;

@@ -1,6 +1,6 @@
 /** A simulator with fast clocks, a harness pointed at it, and helpers to watch invoices move. */
 import { expect } from 'vitest';
-import type { Clock } from '../../src/context.js';
+import type { Clock } from '../../src/shared/clock.js';
 import { SupplierAccount } from '../../src/db/entities/supplier-account.js';
 import { loadSeed } from '../../src/simulator/model.js';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/server.js';

@@ -204,7 +204,7 @@ describe('deposit, report and search', () => {
     ];
     const { client } = h.client();
     const receipt = await client.deposerFlux(SUPPLIER, {
-      fichierFlux: writeTarGz(files),
+      fichierFlux: writeTarGz(files, new Date()),
       nomFichier: 'lot.tar.gz',
       syntaxeFlux: 'IN_DP_E2_CII_FACTURX',
     });

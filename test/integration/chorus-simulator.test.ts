@@ -233,7 +233,7 @@ describe('pagination', () => {
     );
     const { client } = h.client({ pageSize: 10 });
     const receipt = await client.deposerFlux(SUPPLIER, {
-      fichierFlux: writeTarGz(files),
+      fichierFlux: writeTarGz(files, new Date()),
       nomFichier: 'lot.tar.gz',
       syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
     });
@@ -331,7 +331,7 @@ describe('drift variants the client copes with', () => {
     ];
     const { client } = h.client();
     const receipt = await client.deposerFlux(SUPPLIER, {
-      fichierFlux: writeTarGz(files),
+      fichierFlux: writeTarGz(files, new Date()),
       nomFichier: 'lot.tar.gz',
       syntaxeFlux: 'IN_DP_E1_UBL_INVOICE',
     });

@@ -46,8 +46,8 @@ describe('fair order and rate limit', () => {
     // Order of deposits, from the timeline: B's invoice went out among the first few, not after A's 30 (FIFO).
     // Its job is taken in the first round (its priority ties A's first) and waits for the rate limit ahead of every
     // later A (the limiter admits by priority): only A's first, and an A admitted while B is between two of its own
-    // calls (its pre-check), can go before it. Three runs: position 0 (before the ordered admission: 0, 2, 6, 7); once 4
-    // on a busy machine. In arrival order it would be 30th: the bound keeps a wide margin and still tells them apart.
+    // calls (its pre-check), can go before it. Three runs: position 0 (before the ordered admission: 0, 2, 6, 7); once
+    // 4 on a busy machine. In arrival order it would be 30th: the bound keeps a wide margin and still tells them apart.
     const sent = await p.h.ctx.orm.em
       .fork()
       .find(InvoiceEvent, { type: 'deposit-sent' }, { orderBy: { id: 'asc' }, populate: ['invoice'] });

@@ -15,6 +15,7 @@ import type { Notification } from '../../src/db/entities/notification.js';
 import { record } from '../../src/invoices/lifecycle.js';
 import { isLastAttempt, postpone } from '../../src/queues/failure-policy.js';
 import type { JobPayloads } from '../../src/queues/jobs.js';
+import { systemClock } from '../../src/shared/clock.js';
 
 /**
  * How soon a delivery that waits for an earlier event of the same invoice looks again: at once at first, then less
@@ -89,7 +90,7 @@ export function makeDeliveriesProcessor(deps: AppContext & { email: EmailChannel
           body,
           timeoutMs: deps.config.alerts.webhookTimeoutMs,
           // The wall clock, not the relay's: the receiver checks the signature's time against its own.
-          nowSeconds: Math.floor(Date.now() / 1000),
+          nowSeconds: Math.floor(systemClock.now().getTime() / 1000),
           allowPrivate: deps.config.alerts.webhookAllowPrivateNetworks,
         });
         sentTo = `webhook ${displayUrl(subscription.url)} (HTTP ${delivery.responseStatus})`;

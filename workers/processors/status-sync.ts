@@ -440,7 +440,9 @@ async function followValidatorInbox(
   }
 }
 
-/** A contract names it as main contractor or co-contractor, an invoice names it as validator, or it validated before. */
+/**
+ * A contract names it as main contractor or co-contractor, an invoice names it as validator, or it validated before.
+ */
 async function validatesSomething(em: ChorusJobRun<SupplierAccount>['em'], account: SupplierAccount): Promise<boolean> {
   const { siret } = account;
   const [validations, invoices, contracts] = await Promise.all([

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
 import type { Role } from '../../access/roles.js';
+import { stampNow } from '../clock.js';
 
 /** An API key an admin created: its name, role and the suppliers it may act for. Only its SHA-256 is kept. */
 @Entity({ tableName: 'api_key' })
@@ -28,8 +29,8 @@ export class ApiKey {
   @Property({ type: 'string', length: 16 })
   keyPrefix!: string;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
   @Property({ type: 'datetime', nullable: true })
   revokedAt: Date | null = null;

@@ -1,4 +1,5 @@
 import { Entity, Index, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { stampNow } from '../clock.js';
 
 /** One mutating API call: who (key id and name), what (route and target), how it ended (status), when. */
 @Entity({ tableName: 'audit_entry' })
@@ -9,8 +10,8 @@ export class AuditEntry {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 
-  @Property({ type: 'datetime' })
-  at: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  at!: Date;
 
   /** The key's id, or `API_KEYS#n` for a bootstrap key of the environment. */
   @Property({ type: 'string', length: 64 })

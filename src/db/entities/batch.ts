@@ -12,6 +12,7 @@ import {
 } from '@mikro-orm/core';
 import type { Issue } from '../../shared/domain-error.js';
 import { Invoice } from './invoice.js';
+import { stampNow } from '../clock.js';
 
 /** Several invoices sent together (POST /v1/batches): a ZIP with its manifest, or a JSON list of requests. */
 @Entity({ tableName: 'batch' })
@@ -39,8 +40,8 @@ export class Batch {
   @Property({ type: 'integer' })
   entryCount!: number;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 }
 
 /** What became of one entry: its invoice, or why it was refused (nothing of it written). */

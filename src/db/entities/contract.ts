@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, OptionalProps, PrimaryKey, Property, Unique } from '@mikro-orm/core';
+import { stampNow } from '../clock.js';
 
 export interface ContractParty {
   siret: string;
@@ -56,9 +57,9 @@ export class Contract {
   @Property({ type: 'json' })
   subcontractors!: Array<{ siret: string; directPayment: boolean }>;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow, onUpdate: stampNow })
+  updatedAt!: Date;
 }

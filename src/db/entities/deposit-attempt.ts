@@ -1,5 +1,6 @@
 import { BigIntType, Entity, ManyToOne, OptionalProps, PrimaryKey, Property, Unique, type Ref } from '@mikro-orm/core';
 import { Invoice } from './invoice.js';
+import { stampNow } from '../clock.js';
 
 /**
  * One try at depositing an invoice, written before the call so that a crash leaves a trace:
@@ -32,8 +33,8 @@ export class DepositAttempt {
   @Property({ type: 'string', length: 16 })
   phase!: DepositAttemptPhase;
 
-  @Property({ type: 'datetime' })
-  startedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  startedAt!: Date;
 
   @Property({ type: 'datetime', nullable: true })
   finishedAt: Date | null = null;

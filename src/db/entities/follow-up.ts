@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Invoice } from './invoice.js';
+import { stampNow } from '../clock.js';
 
 export const FOLLOW_UP_KINDS = ['recycle', 'complete', 'correct-validator'] as const;
 export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
@@ -68,13 +69,15 @@ export class FollowUp {
   @Property({ type: 'json', nullable: true })
   error: { code: string; message: string } | null = null;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow, onUpdate: stampNow })
+  updatedAt!: Date;
 
-  /** Overlapping runs of one job (a lock lost to a Redis failover): the second writer fails instead of sending again. */
+  /**
+   * Overlapping runs of one job (a lock lost to a Redis failover): the second writer fails instead of sending again.
+   */
   @Property({ type: 'integer', version: true })
   version!: number;
 }

@@ -1,6 +1,7 @@
 import { BigIntType, Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import type { InvoiceEventSource, InvoiceEventType } from '../../invoices/events.js';
 import { Invoice } from './invoice.js';
+import { stampNow } from '../clock.js';
 
 /**
  * One line of an invoice's timeline. Append-only: a database trigger refuses updates and deletes,
@@ -17,8 +18,8 @@ export class InvoiceEvent {
   @ManyToOne(() => Invoice, { ref: true, deleteRule: 'restrict' })
   invoice!: Ref<Invoice>;
 
-  @Property({ type: 'datetime' })
-  at: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  at!: Date;
 
   @Property({ type: 'string', length: 48 })
   type!: InvoiceEventType;

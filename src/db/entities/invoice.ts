@@ -19,6 +19,7 @@ import type { InvoiceState, InvoiceError } from '../../invoices/states.js';
 import { STATUSES_ON_THEIR_WAY } from '../../invoices/status-history.js';
 import { sqlList } from '../sql.js';
 import { SupplierAccount } from './supplier-account.js';
+import { stampNow } from '../clock.js';
 
 /** An invoice as received from an internal system, and where it stands on its way to being paid. */
 /** The amounts of a works document (strings, two decimals; priceRevision may be negative). */
@@ -283,11 +284,11 @@ export class Invoice {
   @Property({ type: 'datetime', nullable: true })
   overdueAlertedAt: Date | null = null;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow, onUpdate: stampNow })
+  updatedAt!: Date;
 
   @Property({ type: 'integer', version: true })
   version!: number;

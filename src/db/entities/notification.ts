@@ -3,6 +3,7 @@ import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref
 import type { NotificationEvent } from '../../alerts/events.js';
 import { Invoice } from './invoice.js';
 import { SupplierAccount } from './supplier-account.js';
+import { stampNow } from '../clock.js';
 
 /**
  * Something subscribers must hear about (an alert, a status change), written in the same transaction as the
@@ -38,8 +39,8 @@ export class Notification {
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
   /** Set once its deliveries exist. */
   @Property({ type: 'datetime', nullable: true })

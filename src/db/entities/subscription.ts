@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Entity, Index, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import type { NotificationEvent } from '../../alerts/events.js';
 import { SupplierAccount } from './supplier-account.js';
+import { stampNow } from '../clock.js';
 
 export const SUBSCRIPTION_CHANNELS = ['email', 'webhook'] as const;
 export type SubscriptionChannel = (typeof SUBSCRIPTION_CHANNELS)[number];
@@ -39,9 +40,9 @@ export class Subscription {
   @Property({ type: 'boolean' })
   active: boolean = true;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow, onUpdate: stampNow })
+  updatedAt!: Date;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import type { ChorusEnvironment } from '../../chorus/environments.js';
+import { stampNow } from '../clock.js';
 
 /** A supplier and the Chorus Pro technical account we deposit its invoices with. */
 @Entity({ tableName: 'supplier_account' })
@@ -82,11 +83,11 @@ export class SupplierAccount {
   @Property({ type: 'datetime', nullable: true })
   passwordCheckedAt: Date | null = null;
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow, onUpdate: stampNow })
+  updatedAt!: Date;
 
   @Property({ type: 'integer', version: true })
   version!: number;

@@ -11,6 +11,7 @@ import {
   type Ref,
 } from '@mikro-orm/core';
 import { SupplierAccount } from './supplier-account.js';
+import { stampNow } from '../clock.js';
 
 /**
  * Where a subcontractor's or co-contractor's invoice stands for its validator:
@@ -144,11 +145,11 @@ export class Validation {
   @Property({ type: 'json' })
   timeline: ValidationEvent[] = [];
 
-  @Property({ type: 'datetime' })
-  createdAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow })
+  createdAt!: Date;
 
-  @Property({ type: 'datetime', onUpdate: () => new Date() })
-  updatedAt: Date = new Date();
+  @Property({ type: 'datetime', onCreate: stampNow, onUpdate: stampNow })
+  updatedAt!: Date;
 
   /**
    * The inbox sync, the reminders and the decision job each read, change and write the row (its timeline is one

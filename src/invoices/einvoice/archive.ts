@@ -51,7 +51,7 @@ function readTar(tar: Buffer): FluxFile[] {
 }
 
 /** Writes a .tar.gz, for tests and sample batches. */
-export function writeTarGz(files: FluxFile[]): Buffer {
+export function writeTarGz(files: FluxFile[], modifiedAt: Date): Buffer {
   const blocks: Buffer[] = [];
   for (const file of files) {
     const header = Buffer.alloc(512);
@@ -61,7 +61,7 @@ export function writeTarGz(files: FluxFile[]): Buffer {
     header.write('0000000\0', 116, 'latin1');
     header.write(`${file.content.length.toString(8).padStart(11, '0')}\0`, 124, 'latin1');
     header.write(
-      `${Math.floor(Date.now() / 1000)
+      `${Math.floor(modifiedAt.getTime() / 1000)
         .toString(8)
         .padStart(11, '0')}\0`,
       136,

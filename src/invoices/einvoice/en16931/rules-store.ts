@@ -14,6 +14,7 @@ import { basename, join, resolve } from 'node:path';
 import { unzipSync } from 'fflate';
 import { z } from 'zod';
 import { PINNED_STYLESHEETS, RULES_RELEASE, type RuleSyntax } from './release.js';
+import { systemClock } from '../../../shared/clock.js';
 
 const SYNTAXES: readonly RuleSyntax[] = ['UBL', 'CII'];
 const MANIFEST = 'installed.json';
@@ -191,10 +192,10 @@ export async function installRules(
     const sef = join(sefDir, `${digest}.sef.json`);
     if (existsSync(sef)) say(`${syntax}: ${pin.fileName} checked (SHA-256 ${digest.slice(0, 12)}…), already compiled`);
     else {
-      const started = Date.now();
+      const started = performance.now();
       say(`${syntax}: ${pin.fileName} checked (SHA-256 ${digest.slice(0, 12)}…), compiling to SEF…`);
       await compile(copy, sef);
-      say(`${syntax}: compiled in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      say(`${syntax}: compiled in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     entries[syntax] = { sha256: digest, sef: join('sef', basename(sef)) };
   }
@@ -203,7 +204,11 @@ export async function installRules(
   const manifest = join(rulesDir, MANIFEST);
   writeFileSync(
     `${manifest}.partial`,
-    JSON.stringify({ release: RULES_RELEASE, stylesheets: entries, installedAt: new Date().toISOString() }, null, 2),
+    JSON.stringify(
+      { release: RULES_RELEASE, stylesheets: entries, installedAt: systemClock.now().toISOString() },
+      null,
+      2,
+    ),
   );
   renameSync(`${manifest}.partial`, manifest);
   const lookup = readInstalledRules(rulesDir);
