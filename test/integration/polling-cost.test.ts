@@ -1,8 +1,9 @@
 /**
  * What following invoices costs at Chorus Pro. Chorus Pro's own order for an ordinary invoice
  * (docs/chorus-pro-notes.md, "Statuses"): a flux is integrated, its invoice starts `DEPOSEE`, then moves by itself to
- * `EN_COURS_ACHEMINEMENT` and `MISE_A_DISPOSITION`. The simulator counts every call it receives; its invoices move one status a minute here, and
- * both clocks are moved by hand, so what each search sees is decided by the test, not by the machine's speed.
+ * `EN_COURS_ACHEMINEMENT` and `MISE_A_DISPOSITION`. The simulator counts every call it receives; its invoices move
+ * one status a minute here, and both clocks are moved by hand, so what each search sees is decided by the test, not
+ * by the machine's speed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorker, type RunningWorker } from '../../workers/worker.js';
