@@ -42,12 +42,26 @@ export function statusesToRecord(
   history: StatusHistoryEntry[],
   current: SeenStatus | null,
 ): SeenStatus[] {
-  const fresh = unrecorded(invoice, chronological(history));
+  const ordered = chronological(history);
+  const fresh = unrecorded(invoice, ordered);
   const last = fresh.at(-1)?.status ?? invoice.chorusStatus;
-  // The search is ahead only if the history has not reached its status yet; when the history is ahead (it was read a
-  // moment later), the searched status is already among its lines and appending it would tell it twice, backwards.
-  const historyReachedIt = fresh.some((line) => line.status === current?.status);
-  return current && current.status !== last && !historyReachedIt ? [...fresh, current] : fresh;
+  return current && current.status !== last && searchIsAhead(ordered, current) ? [...fresh, current] : fresh;
+}
+
+/**
+ * Whether the searched status is newer than the history's last line. The search is read first, so the history is
+ * usually ahead: a status it already shows, with other lines after it, is where the invoice was when the search ran
+ * (appending it would tell it twice, backwards). It is a return the history has not caught up with only when dated in
+ * a later minute than the history's last line; within the same minute nothing tells them apart, and the next sync
+ * reads such a return from the history.
+ */
+function searchIsAhead(chronologicalHistory: StatusHistoryEntry[], current: SeenStatus): boolean {
+  const lastLine = chronologicalHistory.at(-1);
+  if (!lastLine) return true;
+  if (lastLine.status === current.status) return false;
+  if (!chronologicalHistory.some((line) => line.status === current.status)) return true;
+  const [searched, historyLast] = [minute(current.at), minute(lastLine.at)];
+  return searched !== null && historyLast !== null && searched > historyLast;
 }
 
 /** The history lines not yet recorded for this invoice. */

@@ -60,6 +60,30 @@ describe('statusesToRecord', () => {
   });
 });
 
+describe('a search read before the history moved on', () => {
+  const story = [line(1, 'DEPOSEE', 5), line(2, 'EN_COURS_ACHEMINEMENT', 5), line(3, 'MISE_A_DISPOSITION', 5)];
+  const recorded = { chorusStatus: 'MISE_A_DISPOSITION', chorusStatusAt: at(5), chorusHistorySeen: 3 };
+
+  it('shows a status the history has left since: the history is the story, the old status is not told again', () => {
+    // Seen in a full run: the search said MISE_A_DISPOSITION, the history read a moment later already had the
+    // suspension, and the made-available status was told again after it, backwards.
+    const suspended = [...story, line(4, 'SUSPENDUE', 5)];
+    const stale = searchedStatus({ status: 'MISE_A_DISPOSITION', statusAt: at(5, 7), comment: null });
+    expect(statusesToRecord(recorded, suspended, stale).map((s) => s.status)).toEqual(['SUSPENDUE']);
+    const aMinuteBefore = [...story, line(4, 'SUSPENDUE', 6)];
+    expect(statusesToRecord(recorded, aMinuteBefore, stale).map((s) => s.status)).toEqual(['SUSPENDUE']);
+  });
+
+  it("shows a return dated after the history's last line: recorded now, after the lines that led to it", () => {
+    const suspended = [...story, line(4, 'SUSPENDUE', 6)];
+    const back = searchedStatus({ status: 'MISE_A_DISPOSITION', statusAt: at(7, 10), comment: null });
+    expect(statusesToRecord(recorded, suspended, back).map((s) => [s.status, s.position])).toEqual([
+      ['SUSPENDUE', 3],
+      ['MISE_A_DISPOSITION', null],
+    ]);
+  });
+});
+
 describe('historyAddsNothing', () => {
   const routed = { chorusStatus: 'EN_COURS_ACHEMINEMENT', chorusStatusAt: at(5) };
   const madeAvailable = (when: Date) =>
