@@ -36,6 +36,10 @@ export class CapturedLogs {
   get text(): string {
     return this.lines.join('\n');
   }
+  /** The lines logged at warn or error level, oldest first. */
+  problems(): string[] {
+    return this.lines.filter((line) => /"level":"(warn|error)"/.test(line));
+  }
 }
 
 export interface Harness {
@@ -127,10 +131,15 @@ export async function createHarness(options: HarnessOptions = {}): Promise<Harne
     ctx,
     logs,
     baseUrl,
-    api: (path, init = {}) => {
+    api: async (path, init = {}) => {
       const headers = new Headers(init.headers);
       if (!headers.has('authorization')) headers.set('authorization', `Bearer ${API_KEY}`);
-      return fetch(`${baseUrl}${path}`, { ...init, headers });
+      const res = await fetch(`${baseUrl}${path}`, { ...init, headers });
+      // No test expects a 500 from the relay: when one comes, what the relay logged as errors goes with it, so that a
+      // failure seen once in a full run says its cause.
+      if (res.status === 500)
+        console.error(`${init.method ?? 'GET'} ${path} answered 500; the relay logged:\n${logs.problems().join('\n')}`);
+      return res;
     },
     async close() {
       await http?.close();

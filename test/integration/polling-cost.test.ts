@@ -66,7 +66,7 @@ describe('invoices of two supplier accounts sharing one technical account', () =
   it('are found integrated by shared searches and followed to MISE_A_DISPOSITION without reading a report or a history', async () => {
     // One scheduler for the technical account, not one per SIRET.
     const schedulers = await p.h.ctx.queues['status-sync'].getJobSchedulers();
-    expect(schedulers).toHaveLength(1);
+    expect(schedulers, p.h.logs.problems().join('\n')).toHaveLength(1);
 
     await resetCalls();
     const submitted = await Promise.all(
