@@ -1,4 +1,4 @@
-import { UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
+import { LockMode, UniqueConstraintViolationException, type EntityManager } from '@mikro-orm/postgresql';
 import { SEALED_AT } from '../shared/secret-box.js';
 import type { Scope } from '../access/roles.js';
 import type { ChorusEnvironment } from '../chorus/environments.js';
@@ -46,40 +46,44 @@ export async function upsertSupplierAccount(
   secretBox: SecretBox,
   input: SupplierAccountInput,
 ): Promise<{ account: SupplierAccount; created: boolean; resumed: boolean }> {
-  const write = async (): Promise<{ account: SupplierAccount; created: boolean; resumed: boolean }> => {
-    const fork = em.fork();
-    const existing = await fork.findOne(SupplierAccount, { siret: input.siret });
-    const account =
-      existing ??
-      fork.create(SupplierAccount, {
-        siret: input.siret,
-        chorusLogin: input.chorusLogin,
-        chorusPasswordSealed: '',
-        environment: input.environment,
-      });
-    account.chorusLogin = input.chorusLogin;
-    account.chorusPasswordSealed = secretBox.seal(input.chorusPassword, SEALED_AT.supplierPassword(account.id));
-    if (existing && existing.environment !== input.environment) {
-      // The structure id found in one environment means nothing in the other.
-      account.chorusStructureId = null;
-    }
-    account.environment = input.environment;
-    // New credentials lift a pause caused by Chorus Pro refusing the old ones; waiting invoices resume.
-    const wasPaused = account.pausedAt !== null;
-    account.pausedAt = null;
-    account.pausedReason = null;
-    // The credentials may be what made the syncs fail: the next one tries at once.
-    account.syncRetryAt = null;
-    await fork.transactional(async (tx) => {
+  const write = (): Promise<{ account: SupplierAccount; created: boolean; resumed: boolean }> =>
+    em.fork().transactional(async (tx) => {
+      // The row is locked while its credentials change: registrations of one account at once, and the jobs that
+      // update it (a password check, a pause), wait for each other instead of failing on its version.
+      const existing = await tx.findOne(
+        SupplierAccount,
+        { siret: input.siret },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      const account =
+        existing ??
+        tx.create(SupplierAccount, {
+          siret: input.siret,
+          chorusLogin: input.chorusLogin,
+          chorusPasswordSealed: '',
+          environment: input.environment,
+        });
+      account.chorusLogin = input.chorusLogin;
+      account.chorusPasswordSealed = secretBox.seal(input.chorusPassword, SEALED_AT.supplierPassword(account.id));
+      if (existing && existing.environment !== input.environment) {
+        // The structure id found in one environment means nothing in the other.
+        account.chorusStructureId = null;
+      }
+      account.environment = input.environment;
+      // New credentials lift a pause caused by Chorus Pro refusing the old ones; waiting invoices resume.
+      const wasPaused = account.pausedAt !== null;
+      account.pausedAt = null;
+      account.pausedReason = null;
+      // The credentials may be what made the syncs fail: the next one tries at once.
+      account.syncRetryAt = null;
       await tx.flush();
       if (wasPaused) await supplierPauseChanged(tx, account.id, false);
+      return { account, created: existing === null, resumed: wasPaused };
     });
-    return { account, created: existing === null, resumed: wasPaused };
-  };
   try {
     return await write();
   } catch (error) {
-    // Two registrations of a new SIRET at once: the loser updates the winner's row.
+    // Two registrations of a new SIRET at once (no row to lock yet): the loser updates the winner's row.
     if (error instanceof UniqueConstraintViolationException) return write();
     throw error;
   }

@@ -223,6 +223,18 @@ describe('supplier accounts', () => {
     expect(row.version).toBe(2);
   });
 
+  it('takes credentials sent at the same moment one after the other, none failing on the row changing meanwhile', async () => {
+    // A job updating the account (a password check, a pause) while new credentials arrive changes the row under the
+    // request; several registrations of one account at once do the same to each other.
+    const logins = Array.from({ length: 8 }, (_, i) => `TECH_CONCURRENT_${i}@cpro.fr`);
+    const answers = await Promise.all(
+      logins.map((chorusLogin) => h.api('/v1/suppliers', jsonInit(supplierBody({ chorusLogin })))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(logins.map(() => 200));
+    const row = await h.ctx.orm.em.fork().findOneOrFail(SupplierAccount, { siret: supplierBody().siret });
+    expect(logins).toContain(row.chorusLogin);
+  });
+
   it('refuses an invalid account with field paths', async () => {
     const res = await h.api('/v1/suppliers', jsonInit({ siret: '123', chorusLogin: '', environment: 'test' }));
     expect(res.status).toBe(422);
