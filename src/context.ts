@@ -23,8 +23,6 @@ import { Releasers } from './shared/releasers.js';
 import { SecretBox } from './shared/secret-box.js';
 import { systemClock, type Clock } from './shared/clock.js';
 
-export type { Clock };
-
 /** What the workers use of one Chorus Pro environment. */
 export interface ChorusAccess {
   readonly client: ChorusClient;
